@@ -1,0 +1,3 @@
+from gridpad.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""The synced tables and their columns: one definition for the device and the server.
+
+Every synced row carries ``id`` (a UUIDv7 made where the row was created) and ``grid_id``.
+Storage adds bookkeeping columns of its own (``_server_seq``, ``_deleted`` on the device;
+``server_seq`` and per-field metadata on the server); those are not listed here.
+
+Validation of values lives in :mod:`sync.rules`; :func:`sync.rules.records.validate_record`
+applies the rules named in ``Column.rule`` to a record of one of these tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ColumnType = Literal["text", "int", "real", "bool", "date", "json"]
+
+#: The tombstone flag travels like a field so deletes merge like any other edit.
+DELETED = "_deleted"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType = "text"
+    #: Name of a rule in :mod:`sync.rules.records` (``None``: type check only).
+    rule: str | None = None
+    required: bool = False
+    #: Personal data: masked on screen, never logged in clear.
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    #: Rows only the central system writes (devices receive them read-only).
+    server_owned: bool = False
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def _c(name: str, type: ColumnType = "text", rule: str | None = None, *,
+       required: bool = False, personal: bool = False) -> Column:
+    return Column(name, type, rule, required, personal)
+
+
+_COMMON = (_c("grid_id", required=True), _c("is_demo", "bool"))
+
+GRID = Table("grid", (
+    *_COMMON,
+    _c("code", required=True), _c("name", required=True),
+    _c("village_code"), _c("village_name"), _c("town_code"), _c("town_name"),
+), server_owned=True)
+
+BUILDING = Table("building", (
+    *_COMMON,
+    _c("address", required=True), _c("address_code"), _c("road"), _c("door_no"),
+    _c("name"),  # e.g. 锦厦花园3栋, 宿舍楼B栋
+    _c("building_type", rule="building_type"), _c("structure", rule="structure"),
+    _c("floors_above", "int", "non_negative"), _c("floors_below", "int", "non_negative"),
+    _c("built_year", "int", "year"), _c("land_type", rule="land_type"),
+    _c("rental_rooms", "int", "non_negative"), _c("rental_beds", "int", "non_negative"),
+    _c("max_occupants", "int", "non_negative"), _c("rent_use", rule="rent_use"),
+    _c("landlord_id"), _c("manager_id"), _c("lessor_type", rule="lessor_type"),
+    _c("lease_record_no"), _c("security_pledge_signed", "bool"), _c("security_pledge_date", "date"),
+    _c("fire_facilities", "json"), _c("access_control", rule="access_control"),
+    _c("cctv", rule="access_control"), _c("gas_supply", rule="gas_supply"),
+    _c("risk_level", rule="risk_level"), _c("inspection_cycle_days", "int", "non_negative"),
+    _c("last_inspected_at", "date"), _c("status", rule="building_status"),
+    _c("regulated", "bool"), _c("exclusion_reason"), _c("lat", "real"), _c("lng", "real"),
+))
+
+UNIT = Table("unit", (
+    *_COMMON,
+    _c("building_id", required=True), _c("room_no", required=True), _c("floor", "int"),
+    _c("area_m2", "real", "positive"), _c("layout", rule="layout"), _c("use_type", rule="rent_use"),
+    _c("max_occupants", "int", "non_negative"), _c("monthly_rent", "real", "non_negative"),
+    _c("is_partitioned", "bool"), _c("status", rule="unit_status"),
+))
+
+PERSON = Table("person", (
+    *_COMMON,
+    _c("name", required=True), _c("gender", rule="gender"), _c("birth_date", "date"),
+    _c("id_type", rule="id_type"), _c("id_number", rule="id_number", personal=True),
+    _c("ethnicity", rule="ethnicity"), _c("nationality"), _c("hukou_address"),
+    _c("person_type", rule="person_type"), _c("phone", rule="phone", personal=True),
+    _c("employer"), _c("employer_org_id"), _c("occupation"),
+))
+
+TENANCY = Table("tenancy", (
+    *_COMMON,
+    _c("person_id", required=True), _c("unit_id"), _c("building_id", required=True),
+    _c("role", rule="tenancy_role"), _c("relation_to_head", rule="relation"),
+    _c("lease_signed_at", "date"), _c("move_in_at", "date"), _c("move_out_at", "date"),
+    _c("move_out_reason", rule="move_out_reason"), _c("reported_at", "date"),
+    _c("report_channel"),
+))
+
+ORGANISATION = Table("organisation", (
+    *_COMMON,
+    _c("name", required=True), _c("uscc", rule="uscc"), _c("org_type"),
+    _c("building_id"), _c("contact_name"), _c("phone", rule="phone", personal=True),
+))
+
+#: Order matters for export (sorted by table name there) and for applying pulled pages
+#: (parents before children is friendlier for readers, though no foreign keys are enforced).
+TABLES: dict[str, Table] = {t.name: t for t in (GRID, BUILDING, UNIT, PERSON, TENANCY, ORGANISATION)}
+
+#: Tables a device may edit.
+EDITABLE_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.server_owned)
+
+
+def table(name: str) -> Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; synced tables are {', '.join(TABLES)}") from None
