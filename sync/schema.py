@@ -55,6 +55,8 @@ def _c(name: str, type: ColumnType = "text", rule: str | None = None, *,
 
 _COMMON = (_c("grid_id", required=True), _c("is_demo", "bool"))
 
+#: Grids are reference data from the central system; ``grid.id`` is the grid code
+#: (e.g. ``44190011900103``) so ``--grid CODE`` and ``grid_id`` are the same string.
 GRID = Table("grid", (
     *_COMMON,
     _c("code", required=True), _c("name", required=True),
@@ -111,9 +113,15 @@ ORGANISATION = Table("organisation", (
     _c("building_id"), _c("contact_name"), _c("phone", rule="phone", personal=True),
 ))
 
+PHOTO = Table("photo", (
+    *_COMMON,
+    _c("sha256", required=True), _c("owner_table"), _c("owner_id"),
+    _c("mime"), _c("size_bytes", "int", "non_negative"), _c("taken_at"),
+))
+
 #: Order matters for export (sorted by table name there) and for applying pulled pages
 #: (parents before children is friendlier for readers, though no foreign keys are enforced).
-TABLES: dict[str, Table] = {t.name: t for t in (GRID, BUILDING, UNIT, PERSON, TENANCY, ORGANISATION)}
+TABLES: dict[str, Table] = {t.name: t for t in (GRID, BUILDING, UNIT, PERSON, TENANCY, ORGANISATION, PHOTO)}
 
 #: Tables a device may edit.
 EDITABLE_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.server_owned)
