@@ -1,0 +1,158 @@
+"""The always-visible status strip: online/offline, outbox, photos, conflicts, last sync, last error.
+
+"● 离线 · 待同步 12 条 · 照片 3 张 · 冲突 1 · 上次同步 09:42" — offline is said calmly; what waits
+is counted, never hidden. Colours come from the stylesheet through the ``state`` property, and
+every state also has words, so colour is never the only signal.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from gridpad.ui.sync_worker import SyncController, SyncSnapshot
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("StatusStrip", text)
+
+
+def format_when(value: Any, now: datetime | None = None) -> str:
+    """A time the way a person reads it: ``09:42`` today, ``11-24 09:42`` otherwise."""
+    if value in (None, "", 0):
+        return ""
+    when: datetime
+    if isinstance(value, datetime):
+        when = value
+    elif isinstance(value, (int, float)):
+        when = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC)
+    else:
+        try:
+            when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return str(value)
+    if when.tzinfo is not None:
+        when = when.astimezone()  # local wall time
+    now = now or datetime.now()
+    if when.date() == now.date():
+        return when.strftime("%H:%M")
+    return when.strftime("%m-%d %H:%M")
+
+
+def plain_error(message: str | None) -> tuple[str, str]:
+    """The client's error in plain words, and what the user can do about it."""
+    if not message:
+        return "", ""
+    low = message.lower()
+
+    def t(s: str) -> str:
+        return QCoreApplication.translate("SyncErrors", s)
+
+    if any(k in low for k in ("revoked", "wipe")):
+        return (t("This tablet has been revoked by IT."),
+                t("Ask IT before using it again; local data must be wiped."))
+    if any(k in low for k in ("401", "403", "unauthori", "forbidden", "token", "credential")):
+        return (t("The server did not accept this tablet's sign-in."),
+                t("Check that the tablet is still enrolled; if it persists, ask IT for a new code."))
+    if any(k in low for k in ("connection", "refused", "timed out", "timeout", "unreachable",
+                              "name or service", "network", "max retries", "resolve")):
+        return (t("The server could not be reached."),
+                t("Nothing is lost: edits wait on the tablet and sync when the network returns."))
+    if any(k in low for k in ("certificate", "ssl", "tls")):
+        return (t("The server's certificate could not be verified."),
+                t("Check the date and time on the tablet, or ask IT for the CA bundle."))
+    if any(k in low for k in ("clock", "ahead", "skew")):
+        return (t("The tablet's clock is wrong."),
+                t("Set the correct date and time, then sync again."))
+    if any(k in low for k in ("500", "502", "503", "504", "server error")):
+        return (t("The server had a problem."), t("Try again in a few minutes; edits stay on the tablet."))
+    if "not enrolled" in low:
+        return (t("This tablet is not enrolled."), t("Enroll it in Settings with the code from IT."))
+    return (message, t("Try Sync now again; if the problem stays, tell IT this message."))
+
+
+class StatusStrip(QWidget):
+    """One line at the bottom of every screen; tapping it opens the sync screen."""
+
+    open_sync = Signal()
+
+    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusStrip")
+        self._controller = controller
+        self._snapshot: SyncSnapshot | None = None
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(16, 4, 16, 4)
+        lay.setSpacing(8)
+        self.state_label = QLabel(self)
+        self.state_label.setObjectName("syncState")
+        self.outbox_label = QLabel(self)
+        self.photo_label = QLabel(self)
+        self.conflict_label = QLabel(self)
+        self.conflict_label.setObjectName("conflictBadge")
+        self.last_sync_label = QLabel(self)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("syncError")
+        for w in (self.state_label, self.outbox_label, self.photo_label, self.conflict_label,
+                  self.last_sync_label):
+            lay.addWidget(w)
+        lay.addWidget(self.error_label, 1)
+        self.details_button = QPushButton(self)
+        self.details_button.setObjectName("flatButton")
+        self.details_button.clicked.connect(self.open_sync)
+        lay.addWidget(self.details_button)
+        controller.snapshot.connect(self._on_snapshot)
+        controller.online_changed.connect(lambda _online: self.render())
+        controller.sync_started.connect(self.render)
+        controller.sync_finished.connect(lambda _r: self.render())
+        controller.sync_failed.connect(lambda _m: self.render())
+        self.render()
+
+    def _on_snapshot(self, snap: SyncSnapshot) -> None:
+        self._snapshot = snap
+        self.render()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.render()
+        super().changeEvent(event)
+
+    def _set_state(self, text: str, state: str) -> None:
+        self.state_label.setText("● " + text)
+        if self.state_label.property("state") != state:
+            self.state_label.setProperty("state", state)
+            self.state_label.style().unpolish(self.state_label)
+            self.state_label.style().polish(self.state_label)
+
+    def render(self) -> None:
+        status = self._snapshot.status if self._snapshot else None
+        c = self._controller
+        if status is not None and not status.enrolled:
+            self._set_state(tr("Not enrolled"), "muted")
+        elif c.syncing:
+            self._set_state(tr("Syncing…"), "busy")
+        elif c.online is False:
+            self._set_state(tr("Offline"), "offline")
+        elif c.online:
+            self._set_state(tr("Online"), "ok")
+        else:
+            self._set_state(tr("Checking connection…"), "muted")
+        outbox = status.outbox_count if status else 0
+        photos = status.photo_backlog if status else 0
+        conflicts = status.open_conflicts if status else 0
+        self.outbox_label.setText(tr("Waiting to sync: {0}").format(outbox))
+        self.photo_label.setText(tr("Photos: {0}").format(photos))
+        self.photo_label.setVisible(photos > 0)
+        self.conflict_label.setText(tr("Conflicts: {0}").format(conflicts))
+        self.conflict_label.setVisible(conflicts > 0)
+        when = format_when(status.last_success_at) if status else ""
+        self.last_sync_label.setText(tr("Last sync {0}").format(when) if when else tr("Never synced"))
+        what, _todo = plain_error(status.last_error if status else None)
+        if c.online is False and what == plain_error("connection")[0]:
+            what = ""  # offline is normal: the state already says so, calmly
+        self.error_label.setText(what)
+        self.error_label.setToolTip(what)
+        self.details_button.setText(tr("Details"))

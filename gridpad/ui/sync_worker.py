@@ -1,0 +1,307 @@
+"""Sync on its own thread, with its own Store connection, results by signal.
+
+The DB worker (``db_worker.py``) serves screens; sync can hold the network for seconds, so it runs
+on a second QThread that owns a second SQLite connection (WAL lets both work at once). The GUI
+talks to :class:`SyncWorker` only through queued signals, so nothing here ever blocks a widget.
+
+:class:`SyncController` lives in the GUI thread: it owns the thread, the timers (reachability
+every 30 s, a periodic sync every 10 min, a status refresh every few seconds so edits made on
+the DB worker show in the outbox count) and re-emits the worker's results.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from gridpad.store.db import Store, open_store
+from gridpad.sync_client import conflicts as conflict_api
+from gridpad.sync_client.engine import sync_once
+from gridpad.sync_client.enroll import enroll
+from gridpad.sync_client.status import read_status
+
+log = logging.getLogger(__name__)
+
+#: How long a reachability probe may take; short so a dead network never queues a sync for long.
+PROBE_TIMEOUT_S = 3.0
+
+
+@dataclass(frozen=True)
+class SyncSnapshot:
+    """What the status strip and the sync screen show: the client's status plus the extras."""
+
+    status: Any  # gridpad.sync_client.status.SyncStatus
+    outbox_by_table: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Any] = field(default_factory=list)
+
+
+def _outbox_by_table(store: Store, status: Any) -> dict[str, int]:
+    by_table = getattr(status, "outbox_by_table", None)
+    if by_table is not None:
+        return dict(by_table)
+    from gridpad.store import outbox  # the store owns the SQL
+
+    counter: Callable[[Store], dict[str, int]] | None = getattr(outbox, "count_by_table", None)
+    return dict(counter(store)) if counter else {}
+
+
+class SyncWorker(QObject):
+    """Runs on the sync thread. Every slot is invoked through a queued connection."""
+
+    snapshot = Signal(object)          # SyncSnapshot
+    progress = Signal(str, int, int)   # stage, done, total
+    sync_started = Signal()
+    sync_finished = Signal(object)     # SyncResult
+    sync_failed = Signal(str)          # the error in the client's words
+    reachability = Signal(bool)        # server answered (any HTTP status) or not
+    enrolled = Signal(object)          # SyncSnapshot after a successful enrollment
+    enroll_failed = Signal(str)
+    conflict_resolved = Signal(str)    # conflict id
+    conflict_failed = Signal(str, str)  # conflict id, message
+
+    def __init__(self, db_path: Path, data_dir: Path) -> None:
+        super().__init__()
+        self._db_path = db_path
+        self._data_dir = data_dir
+        self._store: Store | None = None
+        self._syncing = False
+        self._last_progress_emit = 0.0
+
+    # -- life cycle (called on the sync thread) ------------------------------------------------
+    @Slot()
+    def open(self) -> None:
+        self._store = open_store(self._db_path)
+        self.refresh()
+
+    @Slot()
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _require_store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self._db_path)
+        return self._store
+
+    # -- status ---------------------------------------------------------------------------------
+    def _snapshot(self) -> SyncSnapshot:
+        store = self._require_store()
+        status = read_status(store)
+        return SyncSnapshot(status, _outbox_by_table(store, status), list(conflict_api.list_open(store)))
+
+    @Slot()
+    def refresh(self) -> None:
+        try:
+            self.snapshot.emit(self._snapshot())
+        except Exception:  # a status read must never take the thread down
+            log.exception("reading sync status failed")
+
+    # -- sync -----------------------------------------------------------------------------------
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        self.progress.emit(stage, done, total)
+        now = time.monotonic()
+        if now - self._last_progress_emit > 0.25:  # outbox count shrinks visibly, without a flood
+            self._last_progress_emit = now
+            self.refresh()
+
+    @Slot()
+    def sync(self) -> None:
+        if self._syncing:
+            return
+        store = self._require_store()
+        if not read_status(store).enrolled:
+            self.refresh()
+            return
+        self._syncing = True
+        self.sync_started.emit()
+        try:
+            result = sync_once(store, data_dir=self._data_dir, progress=self._on_progress)
+        except Exception as exc:  # the client records last_error; we show it
+            self.sync_failed.emit(str(exc) or type(exc).__name__)
+            self.reachability.emit(not _is_network_error(exc))
+        else:
+            self.sync_finished.emit(result)
+            self.reachability.emit(True)
+        finally:
+            self._syncing = False
+            self.refresh()
+
+    @Slot()
+    def probe(self) -> None:
+        """Cheap reachability check: any HTTP answer from the server counts as online."""
+        store = self._require_store()
+        url = read_status(store).server_url
+        if not url:
+            return
+        try:
+            requests.get(url.rstrip("/") + "/v1/me", timeout=PROBE_TIMEOUT_S)
+        except requests.RequestException:
+            self.reachability.emit(False)
+        else:
+            self.reachability.emit(True)
+
+    # -- enrollment and conflicts ---------------------------------------------------------------
+    @Slot(str, str)
+    def enroll(self, server_url: str, code: str) -> None:
+        try:
+            enroll(self._require_store(), server_url, code)
+        except Exception as exc:
+            self.enroll_failed.emit(str(exc) or type(exc).__name__)
+        else:
+            self.enrolled.emit(self._snapshot())
+
+    @Slot(object, str, object)
+    def resolve(self, conflict: Any, choice: str, value: object) -> None:
+        """``choice``: ``mine`` / ``theirs`` / ``edit`` (then ``value`` is the typed value)."""
+        cid = str(getattr(conflict, "id", conflict))
+        try:
+            conflict_api.resolve(self._require_store(), conflict, choice, value)
+        except Exception as exc:
+            self.conflict_failed.emit(cid, str(exc) or type(exc).__name__)
+        else:
+            self.conflict_resolved.emit(cid)
+        self.refresh()
+
+
+def _is_network_error(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class SyncController(QObject):
+    """GUI-thread face of sync: start/stop the thread, timers, and signals for the widgets."""
+
+    # Requests to the worker (queued across threads).
+    _do_open = Signal()
+    _do_close = Signal()
+    _do_sync = Signal()
+    _do_probe = Signal()
+    _do_refresh = Signal()
+    _do_enroll = Signal(str, str)
+    _do_resolve = Signal(object, str, object)
+
+    # Re-emitted for widgets.
+    snapshot = Signal(object)
+    progress = Signal(str, int, int)
+    sync_started = Signal()
+    sync_finished = Signal(object)
+    sync_failed = Signal(str)
+    online_changed = Signal(bool)
+    enrolled = Signal(object)
+    enroll_failed = Signal(str)
+    conflict_resolved = Signal(str)
+    conflict_failed = Signal(str, str)
+
+    def __init__(self, db_path: Path, data_dir: Path, parent: QObject | None = None, *,
+                 probe_ms: int = 30_000, periodic_ms: int = 600_000, refresh_ms: int = 5_000) -> None:
+        super().__init__(parent)
+        self.online: bool | None = None  # unknown until the first probe or sync
+        self.syncing = False
+        self.last_snapshot: SyncSnapshot | None = None
+        self._thread = QThread()
+        self._thread.setObjectName("gridpad-sync")
+        self._worker = SyncWorker(db_path, data_dir)
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._do_open.connect(self._worker.open)
+        self._do_close.connect(self._worker.close)
+        self._do_sync.connect(self._worker.sync)
+        self._do_probe.connect(self._worker.probe)
+        self._do_refresh.connect(self._worker.refresh)
+        self._do_enroll.connect(self._worker.enroll)
+        self._do_resolve.connect(self._worker.resolve)
+        w = self._worker
+        w.snapshot.connect(self._on_snapshot)
+        w.progress.connect(self.progress)
+        w.sync_started.connect(self._on_started)
+        w.sync_finished.connect(self._on_finished)
+        w.sync_failed.connect(self._on_failed)
+        w.reachability.connect(self._on_reachability)
+        w.enrolled.connect(self._on_enrolled)
+        w.enroll_failed.connect(self.enroll_failed)
+        w.conflict_resolved.connect(self.conflict_resolved)
+        w.conflict_failed.connect(self.conflict_failed)
+        self._probe_timer = self._timer(probe_ms, self._do_probe.emit)
+        self._periodic_timer = self._timer(periodic_ms, self.sync_now)
+        self._refresh_timer = self._timer(refresh_ms, self._do_refresh.emit)
+
+    def _timer(self, ms: int, slot: Callable[[], None]) -> QTimer:
+        t = QTimer(self)
+        t.setInterval(ms)
+        t.timeout.connect(slot)
+        return t
+
+    # -- control --------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+        self._do_open.emit()
+        self._do_probe.emit()
+        for t in (self._probe_timer, self._periodic_timer, self._refresh_timer):
+            t.start()
+
+    def stop(self) -> None:
+        """Stop timers, let a running sync finish, close the worker's connection, join the thread."""
+        for t in (self._probe_timer, self._periodic_timer, self._refresh_timer):
+            t.stop()
+        if self._thread.isRunning():
+            self._do_close.emit()
+            self._thread.quit()
+            self._thread.wait()
+
+    def sync_now(self) -> None:
+        self._do_sync.emit()
+
+    def refresh(self) -> None:
+        self._do_refresh.emit()
+
+    def probe(self) -> None:
+        self._do_probe.emit()
+
+    def enroll(self, server_url: str, code: str) -> None:
+        self._do_enroll.emit(server_url, code)
+
+    def resolve(self, conflict: object, choice: str, value: object = None) -> None:
+        self._do_resolve.emit(conflict, choice, value)
+
+    # -- worker results -------------------------------------------------------------------------
+    def _on_snapshot(self, snap: SyncSnapshot) -> None:
+        self.last_snapshot = snap
+        self.snapshot.emit(snap)
+
+    def _on_started(self) -> None:
+        self.syncing = True
+        self.sync_started.emit()
+
+    def _on_finished(self, result: object) -> None:
+        self.syncing = False
+        self.sync_finished.emit(result)
+
+    def _on_failed(self, message: str) -> None:
+        self.syncing = False
+        self.sync_failed.emit(message)
+
+    def _on_enrolled(self, snap: SyncSnapshot) -> None:
+        self._on_snapshot(snap)
+        self.enrolled.emit(snap)
+        self._do_probe.emit()
+
+    def _on_reachability(self, reachable: bool) -> None:
+        came_back = reachable and self.online is False
+        changed = reachable != self.online
+        self.online = reachable
+        if changed:
+            self.online_changed.emit(reachable)
+        if came_back:  # the network returned: push what waited
+            self.sync_now()
