@@ -1,0 +1,157 @@
+"""Change capture: SQL triggers that write one ``outbox`` row per changed synced row.
+
+Pure SQL (no Python functions), so an edit from any connection — the app, ``sqlite3`` on the
+command line, another process — is recorded in the same transaction as the edit itself.
+
+* INSERT: every column (``grid_id`` included) and ``_deleted``; ``base_seq`` 0.
+* UPDATE: only the synced columns that changed (``_deleted`` counts; ``_server_seq`` does not);
+  no outbox row at all when nothing synced changed. Setting ``_deleted`` 0 → 1 is op ``delete``.
+* DELETE: ``{"_deleted": 1}``.
+
+Every captured change takes the next hybrid logical clock value from ``hlc_state``:
+``max(previous + 1, now_ms << 16)`` — the ``physical_ms << 16 | counter`` layout of ``sync.hlc``.
+
+Capture is off while ``capture_state.suppressed = 1`` (pulled data being applied). The search
+index's dirty marks are written by separate triggers that always fire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from sync.schema import DELETED, TABLES
+
+if TYPE_CHECKING:
+    from gridpad.store.db import Store
+
+#: Bump when the generated trigger SQL changes, so existing files get the new triggers.
+TRIGGER_VERSION = "capture-3"
+
+_NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"
+_BUMP_HLC = f"UPDATE hlc_state SET value = max(value + 1, {_NOW_MS} * 65536);"
+_SUPPRESSED = "(SELECT suppressed FROM capture_state) = 0"
+#: SQLite's default limit is 127 arguments per function call; stay well under it.
+_CHUNK = 30
+
+#: Which search documents depend on which table's columns: (table, columns, doc kind, id expr).
+_SEARCH_DEPS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("person", ("name", "id_number", "phone"), "person", "id"),
+    ("unit", ("room_no", "building_id"), "unit", "id"),
+    ("building", ("name", "address"), "building", "id"),
+    ("tenancy", ("person_id", "move_out_at"), "person", "person_id"),
+)
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+def _json_of(cols: Sequence[str], ref: str) -> str:
+    """``json_object`` of ``cols`` taken from ``ref`` (NEW/OLD), nested json_set past the arg limit."""
+    groups = list(_chunks(cols))
+    expr = "json_object(" + ", ".join(f"'{c}', {ref}.{c}" for c in groups[0]) + ")"
+    for group in groups[1:]:
+        expr = f"json_set({expr}, " + ", ".join(f"'$.{c}', {ref}.{c}" for c in group) + ")"
+    return expr
+
+
+def _changed_only(cols: Sequence[str]) -> str:
+    """All NEW values, minus (json_remove) those equal to OLD; '$._' is a no-op path."""
+    expr = _json_of(cols, "NEW")
+    for group in _chunks(cols):
+        paths = ", ".join(f"CASE WHEN OLD.{c} IS NEW.{c} THEN '$.{c}' ELSE '$._' END" for c in group)
+        expr = f"json_remove({expr}, {paths})"
+    return expr
+
+
+def trigger_sql(table: str) -> list[str]:
+    cols = [*TABLES[table].column_names, DELETED]
+    insert_outbox = "INSERT INTO outbox(tbl, row_id, op, fields, base_seq, hlc) VALUES "
+    hlc = "(SELECT value FROM hlc_state)"
+    any_change = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
+    return [
+        f"""CREATE TRIGGER _capture_{table}_ins AFTER INSERT ON {table}
+WHEN {_SUPPRESSED}
+BEGIN
+  {_BUMP_HLC}
+  {insert_outbox}('{table}', NEW.id, 'insert', {_json_of(cols, "NEW")}, 0, {hlc});
+END""",
+        f"""CREATE TRIGGER _capture_{table}_upd AFTER UPDATE ON {table}
+WHEN {_SUPPRESSED} AND ({any_change})
+BEGIN
+  {_BUMP_HLC}
+  {insert_outbox}('{table}', NEW.id,
+    CASE WHEN NEW._deleted = 1 AND OLD._deleted IS NOT 1 THEN 'delete' ELSE 'update' END,
+    {_changed_only(cols)}, OLD._server_seq, {hlc});
+END""",
+        f"""CREATE TRIGGER _capture_{table}_del AFTER DELETE ON {table}
+WHEN {_SUPPRESSED}
+BEGIN
+  {_BUMP_HLC}
+  {insert_outbox}('{table}', OLD.id, 'delete', json_object('_deleted', 1), OLD._server_seq, {hlc});
+END""",
+    ]
+
+
+def search_trigger_sql() -> list[str]:
+    out: list[str] = []
+    mark = "INSERT OR IGNORE INTO search_dirty(tbl, row_id) VALUES"
+    for table, cols, kind, id_col in _SEARCH_DEPS:
+        if table not in TABLES:
+            continue
+        watched = ", ".join([*cols, DELETED])
+        out += [
+            f"""CREATE TRIGGER _search_{table}_ins AFTER INSERT ON {table}
+WHEN NEW.{id_col} IS NOT NULL
+BEGIN {mark} ('{kind}', NEW.{id_col}); END""",
+            f"""CREATE TRIGGER _search_{table}_upd AFTER UPDATE OF {watched} ON {table}
+BEGIN
+  {mark} ('{kind}', NEW.{id_col});
+  {mark} ('{kind}', OLD.{id_col});
+END""",
+            f"""CREATE TRIGGER _search_{table}_del AFTER DELETE ON {table}
+WHEN OLD.{id_col} IS NOT NULL
+BEGIN {mark} ('{kind}', OLD.{id_col}); END""",
+        ]
+    return out
+
+
+def install_triggers(db: sqlite_utils.Database) -> None:
+    """(Re)create every capture and search trigger from the current schema."""
+    for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '\\_capture\\_%' ESCAPE '\\' "
+        "OR name LIKE '\\_search\\_%' ESCAPE '\\')"
+    ).fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    for table in TABLES:
+        for sql in trigger_sql(table):
+            db.execute(sql)
+    for sql in search_trigger_sql():
+        db.execute(sql)
+
+
+@contextmanager
+def applying_remote(store: Store) -> Iterator[None]:
+    """Suppress capture for writes in this block (pulled rows), inside the caller's transaction."""
+    with store.transaction():
+        store.conn.execute("UPDATE capture_state SET suppressed = 1")
+        try:
+            yield
+        finally:
+            if store.conn.in_transaction:
+                store.conn.execute("UPDATE capture_state SET suppressed = 0")
+
+
+def observe_remote_hlc(store: Store, hlc: int) -> None:
+    """Never hand out a clock value at or below one seen from the server or another device."""
+    with store.transaction():
+        store.conn.execute("UPDATE hlc_state SET value = max(value, ?)", (int(hlc),))
+
+
+def current_hlc(store: Store) -> int:
+    return int(store.conn.execute("SELECT value FROM hlc_state").fetchone()[0])

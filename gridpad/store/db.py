@@ -1,0 +1,138 @@
+"""Opening the device's SQLite file: one connection per :class:`Store`, used by one thread at a time."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from gridpad.store import migrations
+
+#: How long a writer waits for another connection's lock before giving up (ms).
+BUSY_TIMEOUT_MS = 10_000
+
+
+class Store:
+    """The local database. ``db`` is the sqlite-utils view of the same connection as ``conn``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._depth = 0
+        self._savepoints = 0
+
+    @property
+    def device_id(self) -> str:
+        value = self.get_meta("device_id")
+        if value is None:  # pragma: no cover - made by the first migration
+            raise RuntimeError("store has no device_id")
+        return value
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            if value is None:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                self.conn.execute(
+                    "INSERT INTO meta(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error). Nested blocks are savepoints,
+        so an inner failure undoes only the inner block (and still propagates)."""
+        if self._depth == 0:
+            if self.conn.in_transaction:
+                # Someone used the connection outside transaction(); refuse rather than commit it.
+                raise RuntimeError("a transaction was opened outside Store.transaction()")
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            return
+        self._savepoints += 1
+        name = f"gp_sp_{self._savepoints}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self._depth -= 1
+        self.conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection set up the way every GridPad connection is: WAL, NORMAL sync, busy timeout.
+
+    ``isolation_level=None``: the driver opens no implicit transactions; :meth:`Store.transaction`
+    (and sqlite-utils' ``atomic``) say exactly where each one starts and ends.
+    """
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    return conn
+
+
+def open_store(path: Path) -> Store:
+    """Open (creating and migrating as needed) the database at ``path``.
+
+    Raises :class:`gridpad.store.errors.StoreVersionError` when the file belongs to a newer major
+    version of the app; the file is left untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = connect(path)
+    store = Store(path, conn)
+    try:
+        migrations.check_version(store.db)
+        with store.transaction():
+            migrations.apply(store.db)
+            if store.get_meta("device_id") is None:
+                store.set_meta("device_id", str(uuid.uuid4()))
+    except BaseException:
+        conn.close()
+        raise
+    return store

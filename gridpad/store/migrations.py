@@ -1,0 +1,153 @@
+"""Schema migrations, applied at start-up.
+
+Local tables (outbox, clocks, search index, audit) are named sqlite-utils migrations recorded in
+``_sqlite_migrations``. The synced tables follow :data:`sync.schema.TABLES`: missing tables and
+columns are added and the capture triggers regenerated whenever that schema changes, so a column
+added to the schema reaches existing databases without a hand-written step.
+
+``PRAGMA user_version`` holds ``major * 1000 + minor``. A file whose major is newer than this app's
+is refused (its meaning may have changed); a newer minor only added things and opens fine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from gridpad.store import capture
+from gridpad.store.errors import StoreVersionError
+from sync.schema import TABLES, ColumnType
+
+SCHEMA_MAJOR = 1
+SCHEMA_MINOR = 0
+
+_SQL_TYPES: dict[ColumnType, str] = {
+    "text": "TEXT", "date": "TEXT", "json": "TEXT", "int": "INTEGER", "bool": "INTEGER", "real": "REAL",
+}
+
+#: Columns worth an index where the table has them (lookups by parent and by ID number).
+_INDEXED = ("grid_id", "building_id", "unit_id", "person_id", "id_number", "owner_id")
+
+migrations = Migrations("gridpad")
+
+
+@migrations(name="0001_local_tables")
+def _local_tables(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+        CREATE TABLE outbox (
+            change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            op TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            base_seq INTEGER NOT NULL DEFAULT 0,
+            hlc INTEGER NOT NULL
+        );
+        CREATE INDEX outbox_row ON outbox(tbl, row_id);
+        CREATE TABLE hlc_state (value INTEGER NOT NULL);
+        INSERT INTO hlc_state(value) VALUES (0);
+        CREATE TABLE capture_state (suppressed INTEGER NOT NULL);
+        INSERT INTO capture_state(suppressed) VALUES (0);
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            field TEXT
+        );
+        CREATE INDEX audit_row ON audit(tbl, row_id);
+        CREATE TABLE search_dirty (tbl TEXT NOT NULL, row_id TEXT NOT NULL,
+                                   PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;
+        CREATE TABLE search_doc (
+            doc_id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            ref_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            initials TEXT,
+            id_rev TEXT,
+            phone_rev TEXT,
+            active INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX search_doc_ref ON search_doc(ref_id, kind);
+        CREATE INDEX search_doc_name ON search_doc(name);
+        CREATE INDEX search_doc_initials ON search_doc(initials) WHERE initials IS NOT NULL;
+        CREATE INDEX search_doc_id_rev ON search_doc(id_rev) WHERE id_rev IS NOT NULL;
+        CREATE INDEX search_doc_phone_rev ON search_doc(phone_rev) WHERE phone_rev IS NOT NULL;
+        CREATE TABLE search_key (key TEXT NOT NULL, doc_id INTEGER NOT NULL,
+                                 PRIMARY KEY (key, doc_id)) WITHOUT ROWID;
+        CREATE INDEX search_key_doc ON search_key(doc_id);
+        CREATE VIRTUAL TABLE search_fts USING fts5(text, tokenize = 'trigram');
+        """
+    )
+
+
+@migrations(name="0002_synced_tables")
+def _synced_tables(db: sqlite_utils.Database) -> None:
+    sync_synced_tables(db)
+
+
+def schema_fingerprint() -> str:
+    shape: dict[str, list[tuple[str, str]]] = {
+        name: [(c.name, c.type) for c in t.columns] for name, t in TABLES.items()
+    }
+    shape["_capture"] = [(capture.TRIGGER_VERSION, "")]
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def sync_synced_tables(db: sqlite_utils.Database) -> None:
+    """Create/extend every synced table to match :data:`sync.schema.TABLES`; regenerate triggers."""
+    existing = set(db.table_names())
+    for name, table in TABLES.items():
+        if name not in existing:
+            cols = ",\n  ".join(f"{c.name} {_SQL_TYPES[c.type]}" for c in table.columns)
+            db.execute(
+                f"CREATE TABLE {name} (\n  id TEXT PRIMARY KEY,\n  {cols},\n"
+                "  _server_seq INTEGER NOT NULL DEFAULT 0,\n  _deleted INTEGER NOT NULL DEFAULT 0\n)"
+            )
+        else:
+            have = {r[1] for r in db.execute(f"PRAGMA table_info({name})").fetchall()}
+            for c in table.columns:
+                if c.name not in have:
+                    db.execute(f"ALTER TABLE {name} ADD COLUMN {c.name} {_SQL_TYPES[c.type]}")
+        for col in _INDEXED:
+            if col in table.column_names:
+                db.execute(f"CREATE INDEX IF NOT EXISTS {name}_{col} ON {name}({col})")
+    capture.install_triggers(db)
+    db.execute(
+        "INSERT INTO meta(key, value) VALUES ('schema_fingerprint', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (schema_fingerprint(),),
+    )
+
+
+def file_version(db: sqlite_utils.Database) -> tuple[int, int]:
+    value = int(db.execute("PRAGMA user_version").fetchone()[0])
+    return value // 1000, value % 1000
+
+
+def check_version(db: sqlite_utils.Database) -> None:
+    major, minor = file_version(db)
+    if major > SCHEMA_MAJOR:
+        raise StoreVersionError(
+            f"this database was written by a newer GridPad (schema {major}.{minor}); this app knows "
+            f"schema {SCHEMA_MAJOR}.{SCHEMA_MINOR} and will not open it: update GridPad"
+        )
+
+
+def apply(db: sqlite_utils.Database) -> None:
+    """Apply pending migrations; call inside a write transaction."""
+    check_version(db)
+    migrations.apply(db)
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_fingerprint'").fetchone()
+    if row is None or row[0] != schema_fingerprint():
+        sync_synced_tables(db)
+    major, minor = file_version(db)
+    if (major, minor) < (SCHEMA_MAJOR, SCHEMA_MINOR):
+        db.execute(f"PRAGMA user_version = {SCHEMA_MAJOR * 1000 + SCHEMA_MINOR}")

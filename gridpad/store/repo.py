@@ -1,0 +1,124 @@
+"""Generic repository over the synced tables: validated inserts and updates, tombstones, reads.
+
+Every write goes through plain SQL on the synced tables, so the capture triggers record it; nothing
+here writes the outbox itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from uuid6 import uuid7
+
+from gridpad.store import validation
+from gridpad.store.db import Store
+from gridpad.store.errors import NotFoundError, ValidationFailed
+from sync.schema import DELETED
+from sync.schema import table as schema_table
+
+Record = dict[str, Any]
+
+
+def new_id() -> str:
+    """A UUIDv7: unique without coordination and roughly time-ordered (kind to B-tree inserts)."""
+    return str(uuid7())
+
+
+def _checked(table: str, fields: Mapping[str, Any], *, partial: bool, validate: bool) -> Record:
+    schema_table(table)  # unknown table: KeyError naming the synced tables
+    if validate:
+        record, errors = validation.check(table, dict(fields), partial=partial)
+        if errors:
+            raise ValidationFailed(errors)
+        return record
+    unknown = validation.unknown_fields(table, fields)
+    if unknown:
+        raise ValidationFailed(unknown)
+    return dict(fields)
+
+
+def insert(store: Store, table: str, fields: Mapping[str, Any], *, id: str | None = None,
+           validate: bool = True) -> str:
+    """Insert one row and return its id (a new UUIDv7 unless ``id`` is given)."""
+    record = _checked(table, {k: v for k, v in fields.items() if k != "id"}, partial=False, validate=validate)
+    row_id = id or str(fields.get("id") or new_id())
+    cols = ["id", *record]
+    with store.transaction():
+        store.conn.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [row_id, *record.values()],
+        )
+    return row_id
+
+
+def update(store: Store, table: str, id: str, fields: Mapping[str, Any], *, validate: bool = True) -> None:
+    """Change some fields of one row; only those that really change reach the outbox."""
+    record = _checked(table, {k: v for k, v in fields.items() if k != "id"}, partial=True, validate=validate)
+    if not record:
+        return
+    sets = ", ".join(f"{c} = ?" for c in record)
+    with store.transaction():
+        cur = store.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*record.values(), id])
+        if cur.rowcount == 0:
+            raise NotFoundError(f"no {table} row with id {id}")
+
+
+def mark_deleted(store: Store, table: str, id: str) -> None:
+    """Tombstone a row (``_deleted = 1``); it stays so the delete can sync and merge."""
+    schema_table(table)
+    with store.transaction():
+        cur = store.conn.execute(f"UPDATE {table} SET {DELETED} = 1 WHERE id = ?", (id,))
+        if cur.rowcount == 0:
+            raise NotFoundError(f"no {table} row with id {id}")
+
+
+def get(store: Store, table: str, id: str) -> Record | None:
+    schema_table(table)
+    cur = store.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def rows(store: Store, table: str, *, include_deleted: bool = False) -> Iterator[Record]:
+    schema_table(table)
+    where = "" if include_deleted else f" WHERE {DELETED} = 0"
+    cur = store.conn.execute(f"SELECT * FROM {table}{where} ORDER BY id")
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        yield dict(zip(names, row, strict=True))
+
+
+def insert_many(store: Store, table: str, records: Iterable[Mapping[str, Any]], *, validate: bool = False,
+                batch_size: int = 5000) -> list[str]:
+    """Bulk insert (imports, demo data) in one transaction; the triggers capture every row.
+
+    Returns the ids in input order. With ``validate=True`` the first bad record raises
+    :class:`ValidationFailed` and nothing is written.
+    """
+    columns = schema_table(table).column_names
+    ids: list[str] = []
+    with store.transaction():
+        batch: list[Record] = []
+        for rec in records:
+            fields = {k: v for k, v in rec.items() if k != "id"}
+            row = _checked(table, fields, partial=False, validate=validate)
+            row_id = str(rec.get("id") or new_id())
+            row["id"] = row_id
+            ids.append(row_id)
+            batch.append(row)
+            if len(batch) >= batch_size:
+                _write_batch(store, table, columns, batch)
+                batch = []
+        if batch:
+            _write_batch(store, table, columns, batch)
+    return ids
+
+
+def _write_batch(store: Store, table: str, columns: tuple[str, ...], batch: list[Record]) -> None:
+    present = {k for r in batch for k in r}
+    cols = ["id", *(c for c in (*columns, DELETED, "_server_seq") if c in present)]
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    store.conn.executemany(sql, [[r.get(c) for c in cols] for r in batch])

@@ -1,0 +1,46 @@
+"""The bridge from store writes to the shared record rules in :mod:`sync.rules.records`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sync.rules.errors import FieldError
+from sync.schema import DELETED
+from sync.schema import table as schema_table
+
+#: Bookkeeping columns a caller may set directly (e.g. a tombstone from an import).
+_BOOKKEEPING = frozenset({DELETED, "_server_seq"})
+
+
+def unknown_fields(table: str, fields: Mapping[str, Any]) -> list[FieldError]:
+    known = set(schema_table(table).column_names) | _BOOKKEEPING
+    return [
+        FieldError(name, "unknown_field", f"{name}: {table} has no such field")
+        for name in fields if name not in known
+    ]
+
+
+def check(table: str, fields: dict[str, Any], *, partial: bool) -> tuple[dict[str, Any], list[FieldError]]:
+    """Normalise then validate; returns the record to write and the errors (empty when valid)."""
+    unknown = unknown_fields(table, fields)
+    if unknown:
+        return fields, unknown
+    bookkeeping = {k: fields.pop(k) for k in list(fields) if k in _BOOKKEEPING}
+    try:  # TEMPORARY until sync/rules/records.py lands
+        import importlib
+
+        records: Any = importlib.import_module("sync.rules.records")
+    except ImportError:
+        records = None
+    if records is None:
+        record = dict(fields)
+        errors = [] if partial else [
+            FieldError(c.name, "required", f"{c.name}: required")
+            for c in schema_table(table).columns if c.required and record.get(c.name) in (None, "")
+        ]
+    else:
+        record = dict(records.normalize_record(table, fields))
+        errors = list(records.validate_record(table, record, partial=partial))
+    record.update(bookkeeping)
+    return record, errors
