@@ -1,0 +1,155 @@
+"""Find and read QR codes in an image: the one decoder the app, the CLI and the benchmarks use.
+
+``decode(image)`` returns the text of every QR code found, in the order the backend found them.
+
+Backends:
+
+- ``"zxing"`` (default): zxing-cpp. Reads more real photos and is several times faster.
+- ``"zbar"``: libzbar through pyzbar's ctypes bindings. zbar normally guesses the text encoding
+  of byte-mode QR data and turns UTF-8 Chinese into Shift-JIS mojibake; we set zbar's binary
+  mode (``ZBAR_CFG_BINARY``, zbar ≥ 0.23) so it hands back the raw bytes and decode them here.
+
+Accepted images:
+
+- a file path (``str`` or ``os.PathLike``);
+- a PIL image (any mode);
+- a numpy ``uint8`` array: ``H×W`` grey, or ``H×W×3`` / ``H×W×4`` colour. Colour channel order
+  is given by ``channels``: ``"rgb"`` (PIL, numpy, QImage ``Format_RGB888``/``Format_RGBA8888``)
+  or ``"bgr"`` (OpenCV; QImage ``Format_RGB32``/``Format_ARGB32`` on little-endian machines are
+  ``BGRA`` in memory). Row padding is fine (a padded array is copied once).
+
+From a QImage (the UI side; this package never imports Qt), the cheapest exact path is grey::
+
+    img = qimage.convertToFormat(QImage.Format.Format_Grayscale8)
+    arr = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes())
+    arr = arr.reshape(img.height(), img.bytesPerLine())[:, : img.width()]
+    texts = decode(arr)
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from typing import Literal
+
+import numpy as np
+import zxingcpp
+from PIL import Image
+
+Backend = Literal["zxing", "zbar"]
+BACKENDS: tuple[Backend, ...] = ("zxing", "zbar")
+Channels = Literal["rgb", "bgr"]
+ImageLike = str | os.PathLike[str] | Image.Image | np.ndarray
+
+_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+_ZXING_FORMATS = {
+    ("rgb", 3): zxingcpp.ImageFormat.RGB, ("bgr", 3): zxingcpp.ImageFormat.BGR,
+    ("rgb", 4): zxingcpp.ImageFormat.RGBA, ("bgr", 4): zxingcpp.ImageFormat.BGRA,
+}
+# RGB → luminance (ITU-R BT.601), for zbar, which only takes 8-bit grey.
+_LUMA = np.array([299, 587, 114], dtype=np.uint32)
+
+
+def decode(image: ImageLike, backend: Backend = "zxing", *, channels: Channels = "rgb") -> list[str]:
+    """The text of every QR code in ``image`` (empty list: none found)."""
+    if channels not in ("rgb", "bgr"):
+        raise ValueError(f"channels {channels!r}: must be 'rgb' or 'bgr'")
+    if isinstance(image, str | os.PathLike):
+        with Image.open(image) as opened:
+            image = _pil_for_decoding(opened)
+    elif isinstance(image, Image.Image):
+        image = _pil_for_decoding(image)
+    elif isinstance(image, np.ndarray):
+        _check_array(image)
+    else:
+        raise TypeError(f"cannot decode a {type(image).__name__}: give a path, a PIL image or a numpy array")
+    if backend == "zxing":
+        return _zxing(image, channels)
+    if backend == "zbar":
+        return _zbar(_grey(image, channels))
+    raise ValueError(f"backend {backend!r}: must be one of {', '.join(BACKENDS)}")
+
+
+def _pil_for_decoding(image: Image.Image) -> np.ndarray:
+    if image.mode not in ("L", "RGB"):
+        # Transparent areas (a PNG plate) are white paper, not black.
+        if "A" in image.getbands() or "transparency" in image.info:
+            rgba = image.convert("RGBA")
+            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(white, rgba)
+        image = image.convert("RGB")
+    return np.asarray(image)
+
+
+def _check_array(arr: np.ndarray) -> None:
+    if arr.dtype != np.uint8:
+        raise ValueError(f"image array: must be uint8, got {arr.dtype}")
+    if not (arr.ndim == 2 or (arr.ndim == 3 and arr.shape[2] in (3, 4))):
+        raise ValueError(f"image array: must be H×W, H×W×3 or H×W×4, got shape {arr.shape}")
+
+
+def _zxing(arr: np.ndarray, channels: Channels) -> list[str]:
+    arr = np.ascontiguousarray(arr)  # zxing-cpp's ImageView wants one block (a copy only if padded)
+    fmt = zxingcpp.ImageFormat.Lum if arr.ndim == 2 else _ZXING_FORMATS[(channels, arr.shape[2])]
+    view = zxingcpp.ImageView(arr, arr.shape[1], arr.shape[0], fmt)
+    return [r.text for r in zxingcpp.read_barcodes(view, formats=_QR)]
+
+
+def _grey(arr: np.ndarray, channels: Channels) -> np.ndarray:
+    if arr.ndim == 2:
+        return arr
+    rgb = arr[:, :, 2::-1] if channels == "bgr" else arr[:, :, :3]
+    if channels == "rgb" and arr.shape[2] == 3:
+        return np.asarray(Image.fromarray(np.ascontiguousarray(rgb)).convert("L"))
+    return ((rgb.astype(np.uint32) @ _LUMA + 500) // 1000).astype(np.uint8)
+
+
+# --- zbar ---------------------------------------------------------------------------------------
+
+_ZBAR_CFG_ENABLE = 0
+_ZBAR_CFG_BINARY = 4  # zbar ≥ 0.23: return raw bytes instead of guessing a text encoding
+_ZBAR_QRCODE = 64
+_ZBAR_Y800 = int.from_bytes(b"Y800", "little")
+
+
+def _zbar(grey: np.ndarray) -> list[str]:
+    from pyzbar import wrapper as zb  # imported here: libzbar is optional at run time
+
+    pixels = np.ascontiguousarray(grey)
+    height, width = pixels.shape
+    scanner = zb.zbar_image_scanner_create()
+    try:
+        zb.zbar_image_scanner_set_config(scanner, 0, _ZBAR_CFG_ENABLE, 0)  # all symbologies off
+        zb.zbar_image_scanner_set_config(scanner, _ZBAR_QRCODE, _ZBAR_CFG_ENABLE, 1)
+        if zb.zbar_image_scanner_set_config(scanner, _ZBAR_QRCODE, _ZBAR_CFG_BINARY, 1) != 0:
+            raise RuntimeError("libzbar is older than 0.23 (no binary mode): UTF-8 would be garbled")
+        image = zb.zbar_image_create()
+        try:
+            zb.zbar_image_set_format(image, _ZBAR_Y800)
+            zb.zbar_image_set_size(image, width, height)
+            zb.zbar_image_set_data(image, pixels.ctypes.data_as(ctypes.c_void_p), pixels.nbytes, None)
+            if zb.zbar_scan_image(scanner, image) < 0:
+                raise RuntimeError("zbar could not scan the image")
+            texts = []
+            symbol = zb.zbar_image_first_symbol(image)
+            while symbol:
+                size = zb.zbar_symbol_get_data_length(symbol)
+                data = ctypes.string_at(zb.zbar_symbol_get_data(symbol), size)
+                texts.append(_text(data))
+                symbol = zb.zbar_symbol_next(symbol)
+            return texts
+        finally:
+            zb.zbar_image_destroy(image)
+    finally:
+        zb.zbar_image_scanner_destroy(scanner)
+
+
+def _text(data: bytes) -> str:
+    """QR byte data as text: UTF-8 (what every current generator writes), then GB 18030 (older
+    Chinese generators), then ISO 8859-1 (the QR standard's default)."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
