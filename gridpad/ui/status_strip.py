@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from gridpad.ui.sync_worker import SyncController, SyncSnapshot
+from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
 
 
 def tr(text: str) -> str:
@@ -75,14 +75,14 @@ def plain_error(message: str | None) -> tuple[str, str]:
 
 
 class StatusStrip(QWidget):
-    """One line at the bottom of every screen; tapping it opens the sync screen."""
+    """One line at the bottom of every screen; its Details button opens the sync screen."""
 
-    open_sync = Signal()
-
-    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusStrip")
-        self._controller = controller
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._ctx = ctx
+        self._controller = controller = shared_controller(ctx)
         self._snapshot: SyncSnapshot | None = None
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 4, 16, 4)
@@ -102,7 +102,7 @@ class StatusStrip(QWidget):
         lay.addWidget(self.error_label, 1)
         self.details_button = QPushButton(self)
         self.details_button.setObjectName("flatButton")
-        self.details_button.clicked.connect(self.open_sync)
+        self.details_button.clicked.connect(lambda: self._ctx.navigate("sync"))
         lay.addWidget(self.details_button)
         controller.snapshot.connect(self._on_snapshot)
         controller.online_changed.connect(lambda _online: self.render())

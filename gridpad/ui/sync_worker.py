@@ -11,21 +11,22 @@ the DB worker show in the outbox count) and re-emits the worker's results.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from gridpad.store.db import Store, open_store
-from gridpad.sync_client import conflicts as conflict_api
-from gridpad.sync_client.engine import sync_once
-from gridpad.sync_client.enroll import enroll
-from gridpad.sync_client.status import read_status
+
+# The sync client modules are imported where used: the window must open even on a build whose
+# sync client is incomplete (then the strip says why instead of the app failing to start).
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,9 @@ class SyncWorker(QObject):
 
     # -- status ---------------------------------------------------------------------------------
     def _snapshot(self) -> SyncSnapshot:
+        from gridpad.sync_client import conflicts as conflict_api
+        from gridpad.sync_client.status import read_status
+
         store = self._require_store()
         status = read_status(store)
         return SyncSnapshot(status, _outbox_by_table(store, status), list(conflict_api.list_open(store)))
@@ -114,6 +118,9 @@ class SyncWorker(QObject):
 
     @Slot()
     def sync(self) -> None:
+        from gridpad.sync_client.engine import sync_once
+        from gridpad.sync_client.status import read_status
+
         if self._syncing:
             return
         store = self._require_store()
@@ -137,8 +144,13 @@ class SyncWorker(QObject):
     @Slot()
     def probe(self) -> None:
         """Cheap reachability check: any HTTP answer from the server counts as online."""
-        store = self._require_store()
-        url = read_status(store).server_url
+        from gridpad.sync_client.status import read_status
+
+        try:
+            url = read_status(self._require_store()).server_url
+        except Exception:
+            log.exception("reading sync status failed")
+            return
         if not url:
             return
         try:
@@ -151,6 +163,8 @@ class SyncWorker(QObject):
     # -- enrollment and conflicts ---------------------------------------------------------------
     @Slot(str, str)
     def enroll(self, server_url: str, code: str) -> None:
+        from gridpad.sync_client.enroll import enroll
+
         try:
             enroll(self._require_store(), server_url, code)
         except Exception as exc:
@@ -161,6 +175,8 @@ class SyncWorker(QObject):
     @Slot(object, str, object)
     def resolve(self, conflict: Any, choice: str, value: object) -> None:
         """``choice``: ``mine`` / ``theirs`` / ``edit`` (then ``value`` is the typed value)."""
+        from gridpad.sync_client import conflicts as conflict_api
+
         cid = str(getattr(conflict, "id", conflict))
         try:
             conflict_api.resolve(self._require_store(), conflict, choice, value)
@@ -214,7 +230,6 @@ class SyncController(QObject):
         self._thread.setObjectName("gridpad-sync")
         self._worker = SyncWorker(db_path, data_dir)
         self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.deleteLater)
         self._do_open.connect(self._worker.open)
         self._do_close.connect(self._worker.close)
         self._do_sync.connect(self._worker.sync)
@@ -245,6 +260,8 @@ class SyncController(QObject):
 
     # -- control --------------------------------------------------------------------------------
     def start(self) -> None:
+        if self._thread.isRunning():
+            return
         self._thread.start()
         self._do_open.emit()
         self._do_probe.emit()
@@ -305,3 +322,24 @@ class SyncController(QObject):
             self.online_changed.emit(reachable)
         if came_back:  # the network returned: push what waited
             self.sync_now()
+
+
+def shared_controller(ctx: Any) -> SyncController:
+    """The one sync controller of an app context (status strip, sync and settings screens share it).
+
+    Made and started on first use; stopped when the application quits, or at interpreter exit for
+    windows that never ran an event loop (tests, the screenshot script).
+    """
+    controller: SyncController | None = getattr(ctx, "sync", None)
+    if controller is None:
+        from gridpad.config import db_path
+
+        controller = SyncController(db_path(ctx.data_dir), ctx.data_dir)
+        ctx.sync = controller
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(controller.stop)
+        ref = weakref.ref(controller)
+        atexit.register(lambda: (c := ref()) is not None and c.stop())
+    controller.start()
+    return controller
