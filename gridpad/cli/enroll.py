@@ -1,0 +1,23 @@
+"""``gridpad enroll --server URL --code CODE [--ca-bundle F]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from gridpad import config
+from gridpad.cli import CommandError
+from gridpad.store.db import open_store
+from gridpad.sync_client.enroll import enroll
+from gridpad.sync_client.errors import SyncError
+
+
+def run(args: argparse.Namespace) -> int:
+    directory = config.data_dir(args.data_dir)
+    with open_store(config.db_path(directory)) as store:
+        try:
+            done = enroll(store, args.server, args.code, ca_bundle=args.ca_bundle)
+        except SyncError as exc:
+            raise CommandError(str(exc)) from None
+    grids = ", ".join(done.grids) or "none"
+    print(f"enrolled device {done.device_id} for {done.user} ({done.role}), grids: {grids}")
+    return 0

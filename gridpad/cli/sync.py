@@ -1,0 +1,34 @@
+"""``gridpad sync``: push then pull once; prints what moved, or one line saying why not."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gridpad import config
+from gridpad.cli import CommandError
+from gridpad.store.db import open_store
+from gridpad.sync_client.engine import sync_once
+from gridpad.sync_client.enroll import CA_BUNDLE
+from gridpad.sync_client.errors import DeviceRevokedError, SyncError
+
+
+def run(args: argparse.Namespace) -> int:
+    directory = config.data_dir(args.data_dir)
+    store = open_store(config.db_path(directory))
+
+    def tell(reason: str) -> None:
+        print(f"gridpad sync: {reason}", file=sys.stderr, flush=True)
+
+    try:
+        if getattr(args, "ca_bundle", None):
+            store.set_meta(CA_BUNDLE, args.ca_bundle)
+        result = sync_once(store, data_dir=directory, before_wipe=tell)
+    except DeviceRevokedError:
+        return 3  # already told the user (before wiping); the store is gone
+    except SyncError as exc:
+        store.close()
+        raise CommandError(str(exc)) from None
+    store.close()
+    print(result.summary())
+    return 0

@@ -1,0 +1,156 @@
+"""Applying what the server sent: pulled row images, their cursor, table re-downloads, photo receipts.
+
+The sync client (``gridpad.sync_client``) does the network; every SQL statement it needs lives here.
+A page of rows and its cursor are applied in one transaction with change capture suppressed, so a
+crash leaves either both or neither, and nothing pulled is ever pushed back as a local edit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from gridpad.store import capture
+from gridpad.store.db import Store
+from sync.schema import DELETED, TABLES, Table
+
+CURSOR_KEY = "sync_cursor"
+_PHOTO_RECEIPTS = "photo_receipt"
+
+
+def _local_value(table: Table, name: str, value: Any) -> Any:
+    """Wire value to the value stored on the device (bool 0/1, json as text)."""
+    if value is None:
+        return None
+    kind = table.column(name).type
+    if kind == "bool":
+        return 1 if value else 0
+    if kind == "json" and not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def pending_fields_by_row(store: Store, keys: Iterable[tuple[str, str]] | None = None
+                          ) -> dict[tuple[str, str], set[str]]:
+    """Fields with local edits not yet acknowledged, by ``(table, row id)`` (all rows: ``keys`` None).
+
+    One scan of the outbox instead of a query per pulled row (a page holds thousands)."""
+    wanted = None if keys is None else set(keys)
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for tbl, row_id, fields in store.conn.execute("SELECT tbl, row_id, fields FROM outbox").fetchall():
+        key = (tbl, row_id)
+        if wanted is not None and key not in wanted:
+            continue
+        out[key].update(json.loads(fields or "{}"))
+    return dict(out)
+
+
+def cursor(store: Store) -> int:
+    value = store.get_meta(CURSOR_KEY)
+    return int(value) if value else 0
+
+
+def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | None,
+               *, max_hlc: int | None = None) -> int:
+    """Upsert pulled row images and store ``cursor`` in one transaction, capture suppressed.
+
+    ``rows``: ``{"table", "id", "server_seq", "fields"}`` (``fields`` may hold ``_deleted``).
+    Fields with pending local edits are kept as they are (the local edit is still to be pushed and
+    merged by the server); the row's ``_server_seq`` still advances. Rows of tables this app does
+    not know (a newer server) are skipped. Returns the number of rows written.
+    """
+    latest: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for row in rows:
+        key = (str(row["table"]), str(row["id"]))
+        if key[0] not in TABLES:
+            continue
+        if key not in latest or int(row["server_seq"]) >= int(latest[key]["server_seq"]):
+            latest[key] = row
+    with store.transaction(), capture.applying_remote(store):
+        pending = pending_fields_by_row(store, latest) if latest else {}
+        groups: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
+        for (tname, row_id), row in latest.items():
+            table = TABLES[tname]
+            fields = dict(row.get("fields") or {})
+            if row.get("deleted") is not None and DELETED not in fields:
+                fields[DELETED] = row["deleted"]
+            skip = pending.get((tname, row_id), set())
+            known = set(table.column_names)
+            cols = tuple(sorted(c for c in fields if (c in known or c == DELETED) and c not in skip))
+            values = tuple(
+                (1 if fields[c] else 0) if c == DELETED else _local_value(table, c, fields[c]) for c in cols
+            )
+            groups[(tname, cols)].append((row_id, *values, int(row["server_seq"])))
+        for (tname, cols), params in groups.items():
+            names = ", ".join(f'"{c}"' for c in (*cols, "_server_seq"))
+            marks = ", ".join("?" for _ in range(len(cols) + 2))
+            updates = ", ".join(f'"{c}" = excluded."{c}"' for c in (*cols, "_server_seq"))
+            store.conn.executemany(
+                f'INSERT INTO "{tname}" (id, {names}) VALUES ({marks}) '
+                f"ON CONFLICT(id) DO UPDATE SET {updates}",
+                params,
+            )
+        if cursor is not None:
+            store.set_meta(CURSOR_KEY, str(cursor))
+        hlcs = [int(r["hlc"]) for r in latest.values() if r.get("hlc")]
+        if max_hlc is not None:
+            hlcs.append(int(max_hlc))
+        if hlcs:
+            capture.observe_remote_hlc(store, max(hlcs))
+    return len(latest)
+
+
+def table_images(store: Store, tname: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """``(id, _server_seq, fields)`` of every row of a synced table, ``_deleted`` among the fields."""
+    table = TABLES[tname]
+    cols = ", ".join(f'"{c}"' for c in (*table.column_names, DELETED))
+    cur = store.conn.execute(f'SELECT id, _server_seq, {cols} FROM "{tname}" ORDER BY id')
+    names = (*table.column_names, DELETED)
+    for rec in cur:
+        yield rec[0], int(rec[1]), dict(zip(names, rec[2:], strict=True))
+
+
+def drop_rows_not_on_server(store: Store, tname: str, server_ids: set[str], grids: set[str]) -> int:
+    """After a table re-download: remove rows of ``grids`` the server does not hold, unless a
+    local edit of that row still waits to be pushed."""
+    pending = {row_id for (t, row_id) in pending_fields_by_row(store) if t == tname}
+    local = [r[0] for r in store.conn.execute(f'SELECT id, grid_id FROM "{TABLES[tname].name}"')
+             if r[1] in grids]
+    gone = [(i,) for i in local if i not in server_ids and i not in pending]
+    if gone:
+        with store.transaction(), capture.applying_remote(store):
+            store.conn.executemany(f'DELETE FROM "{tname}" WHERE id = ?', gone)
+    return len(gone)
+
+
+# -- photos -------------------------------------------------------------------------------------
+def _ensure_receipts(store: Store) -> None:
+    store.conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {_PHOTO_RECEIPTS} (sha256 TEXT PRIMARY KEY, confirmed_at TEXT NOT NULL)"
+    )
+
+
+def photos_to_upload(store: Store) -> list[str]:
+    """SHA-256 of live photo rows whose upload the server has not confirmed yet."""
+    _ensure_receipts(store)
+    return [r[0] for r in store.conn.execute(
+        f"SELECT DISTINCT p.sha256 FROM photo p LEFT JOIN {_PHOTO_RECEIPTS} r ON r.sha256 = p.sha256 "
+        "WHERE p._deleted = 0 AND r.sha256 IS NULL ORDER BY p.sha256"
+    )]
+
+
+def confirm_photo(store: Store, sha256: str, when: str) -> None:
+    """The server confirmed it holds this content: only now may the tablet ever drop the file."""
+    _ensure_receipts(store)
+    with store.transaction():
+        store.conn.execute(
+            f"INSERT OR REPLACE INTO {_PHOTO_RECEIPTS} (sha256, confirmed_at) VALUES (?, ?)", [sha256, when]
+        )
+
+
+def photo_confirmed(store: Store, sha256: str) -> bool:
+    _ensure_receipts(store)
+    found = store.conn.execute(f"SELECT 1 FROM {_PHOTO_RECEIPTS} WHERE sha256 = ?", [sha256]).fetchone()
+    return found is not None

@@ -1,0 +1,73 @@
+"""Conflicts for the review list: fetched from the server during sync, cached for the UI.
+
+Resolving is either a server-side choice (keep the stored value, or write the losing value as a
+new edit) or an ordinary new local edit that syncs like any other.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gridpad.store import repo
+from gridpad.store.db import Store
+from gridpad.sync_client import enroll as meta_keys
+from gridpad.sync_client.status import OPEN_CONFLICTS
+from gridpad.sync_client.transport import ServerClient
+from sync.protocol import Conflict
+
+CHOICES = ("kept", "lost", "mine", "theirs", "edit")
+
+
+def fetch_open(store: Store, client: ServerClient) -> list[Conflict]:
+    """GET /v1/conflicts (open ones, the device's grids) and cache them for :func:`list_open`."""
+    body = client.call("GET", "/v1/conflicts")
+    found = [Conflict.model_validate(c) for c in body.get("conflicts", [])]
+    open_ = [c for c in found if not c.resolved]
+    store.set_meta(OPEN_CONFLICTS, json.dumps([c.model_dump(mode="json") for c in open_], ensure_ascii=False))
+    return open_
+
+
+def list_open(store: Store) -> list[Conflict]:
+    """Open conflicts as of the last sync (no network: the UI calls this often)."""
+    return [Conflict.model_validate(c) for c in json.loads(store.get_meta(OPEN_CONFLICTS) or "[]")]
+
+
+def _server_choice(store: Store, conflict: Conflict, choice: str) -> str:
+    if choice in ("kept", "lost"):
+        return choice
+    me = store.get_meta(meta_keys.DEVICE_ID)
+    mine_lost = conflict.lost.device_id == me
+    if choice == "mine":
+        return "lost" if mine_lost else "kept"
+    return "kept" if mine_lost else "lost"  # theirs
+
+
+def resolve(store: Store, conflict: Conflict | int | str, choice: str, value: Any = None,
+            *, client: ServerClient | None = None) -> None:
+    """``kept``/``lost`` (or ``mine``/``theirs``, relative to this device) are sent to the server;
+    ``edit`` writes ``value`` as an ordinary local edit (pushed at the next sync) and closes the
+    conflict keeping the stored value until that edit arrives."""
+    if choice not in CHOICES:
+        raise ValueError(f"choice: must be one of {', '.join(CHOICES)}")
+    if not isinstance(conflict, Conflict):
+        wanted = int(conflict)
+        matches = [c for c in list_open(store) if c.id == wanted]
+        if not matches:
+            raise ValueError(f"conflict {wanted}: not among the open conflicts of the last sync")
+        conflict = matches[0]
+    if choice == "edit":
+        repo.update(store, conflict.table, conflict.row_id, {conflict.field: value})
+        server_choice = "kept"
+    else:
+        server_choice = _server_choice(store, conflict, choice)
+    own = client is None
+    if client is None:
+        client = meta_keys.client_for(store)
+    try:
+        client.call("POST", f"/v1/conflicts/{conflict.id}/resolve", json_body={"choice": server_choice})
+    finally:
+        if own:
+            client.close()
+    left = [c for c in list_open(store) if c.id != conflict.id]
+    store.set_meta(OPEN_CONFLICTS, json.dumps([c.model_dump(mode="json") for c in left], ensure_ascii=False))

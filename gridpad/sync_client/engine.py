@@ -1,0 +1,116 @@
+"""One sync: push the outbox, pull since the cursor, verify checksums, upload photos, refresh conflicts.
+
+``sync_once`` is what ``gridpad sync`` and the UI's sync thread call. Every failure is recorded in
+meta (``last_error``, in plain words) and raised as a :class:`SyncError`; nothing local is lost.
+A revoked device is told so, then wiped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gridpad.store import outbox
+from gridpad.store.db import Store
+from gridpad.sync_client import conflicts, photos, status, verify
+from gridpad.sync_client.enroll import client_for
+from gridpad.sync_client.errors import DeviceRevokedError, SyncError
+from gridpad.sync_client.pull import pull_all
+from gridpad.sync_client.push import push_outbox
+from gridpad.sync_client.transport import RetryPolicy, ServerClient
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+#: Meta flag: the last end-of-sync check found a difference (check again next time even if idle).
+_VERIFY_DUE = "sync_verify_due"
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0          # new conflicts the server recorded for this push
+    open_conflicts: int = 0     # open conflicts in this device's grids after the sync
+    photos_uploaded: int = 0
+    photo_backlog: int = 0
+    redownloaded: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"pushed {self.pushed}, pulled {self.pulled}, conflicts {self.conflicts}"
+        if self.open_conflicts:
+            text += f" ({self.open_conflicts} open)"
+        if self.photos_uploaded or self.photo_backlog:
+            text += f", photos uploaded {self.photos_uploaded}"
+            if self.photo_backlog:
+                text += f" ({self.photo_backlog} waiting)"
+        if self.redownloaded:
+            text += f", re-downloaded {', '.join(self.redownloaded)}"
+        return text
+
+
+def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress | None) -> SyncResult:
+    result = SyncResult()
+    backlog = status.photo_backlog(store, data_dir)
+    pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress)
+    result.pushed, result.conflicts = pushed.pushed, pushed.conflicts
+    result.pulled = pull_all(store, client, progress=progress)
+    moved = result.pushed or result.pulled
+    if moved or store.get_meta(_VERIFY_DUE) != "0":
+        if progress:
+            progress("verify", 0, 1)
+        for table in verify.mismatching_tables(store, client):
+            log.warning("checksum mismatch in %s: downloading the table again", table)
+            verify.redownload(store, client, table)
+            result.redownloaded.append(table)
+        store.set_meta(_VERIFY_DUE, "0" if not result.redownloaded else "1")
+    uploaded = photos.upload_backlog(store, client, data_dir, progress=progress)
+    result.photos_uploaded = uploaded
+    result.photo_backlog = len(status.photo_backlog(store, data_dir))
+    if moved or store.get_meta(status.OPEN_CONFLICTS) is None:
+        result.open_conflicts = len(conflicts.fetch_open(store, client))
+    else:
+        result.open_conflicts = len(conflicts.list_open(store))
+    return result
+
+
+def sync_once(store: Store, *, data_dir: Path, progress: Progress | None = None,
+              client: ServerClient | None = None, retry: RetryPolicy | None = None,
+              before_wipe: Callable[[str], None] | None = None) -> SyncResult:
+    """Push then pull once. Raises :class:`SyncError` (``str()`` is the plain-words reason).
+
+    ``client``: reuse one across syncs to keep its token and connection (the UI may); by default
+    a client is made from the enrollment in meta and the secret in the keyring, and closed after.
+    On :class:`DeviceRevokedError` the local data is wiped and ``store`` is closed.
+    """
+    status.mark_attempt(store)
+    own = client is None
+    try:
+        if client is None:
+            client = client_for(store, retry=retry)
+        try:
+            result = _run(store, client, Path(data_dir), progress)
+        finally:
+            if own:
+                client.close()
+    except DeviceRevokedError as exc:
+        from gridpad.sync_client.wipe import wipe_device
+
+        if before_wipe:
+            before_wipe(str(exc))
+        wipe_device(store, Path(data_dir))
+        raise
+    except SyncError as exc:
+        status.mark_failure(store, str(exc))
+        raise
+    except Exception as exc:  # a bug or a damaged file: still say so in the status, never silently
+        log.exception("sync failed")
+        status.mark_failure(store, f"sync failed: {type(exc).__name__}: {exc}")
+        raise
+    status.mark_success(store)
+    if progress:
+        progress("done", outbox.count(store), 0)
+    return result

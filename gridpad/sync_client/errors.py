@@ -1,0 +1,38 @@
+"""Sync failures, each worded for the person holding the tablet.
+
+``str(exc)`` is what the status strip and ``gridpad sync`` show, so every message is one plain line.
+"""
+
+from __future__ import annotations
+
+
+class SyncError(Exception):
+    """A sync or enrollment that did not complete; nothing local was lost."""
+
+
+class NotEnrolledError(SyncError):
+    def __init__(self) -> None:
+        super().__init__("this device is not enrolled: run `gridpad enroll --server URL --code CODE`")
+
+
+class ServerUnreachableError(SyncError):
+    """Network failure or a server error that outlived the retries."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"server unreachable: {detail}")
+
+
+class RejectedError(SyncError):
+    """The server answered and refused (4xx): retrying the same request would not help."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(f"rejected by server: {reason}")
+        self.reason = reason
+        self.status = status
+
+
+class DeviceRevokedError(SyncError):
+    def __init__(self) -> None:
+        super().__init__(
+            "enrollment revoked: IT revoked this device; its local records, photos and credential are wiped"
+        )

@@ -1,0 +1,54 @@
+"""Push: the outbox, oldest first, in gzip batches of at most 500; delete only what the server receipted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gridpad.store import outbox
+from gridpad.store.db import Store
+from gridpad.sync_client.errors import RejectedError
+from gridpad.sync_client.transport import ServerClient
+from sync.protocol import MAX_BATCH
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class PushOutcome:
+    pushed: int = 0
+    conflicts: int = 0
+    server_time_ms: int = 0
+
+
+def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
+                progress: Progress | None = None, batch: int = MAX_BATCH) -> PushOutcome:
+    """Send every pending change; raises SyncError with the outbox intact on any failure."""
+    out = PushOutcome()
+    total = outbox.count(store)
+    while True:
+        changes = outbox.pending(store, limit=batch)
+        if not changes:
+            return out
+        body = {
+            "device_id": client.device_id,
+            "changes": [
+                {"change_id": c.change_id, "table": c.table, "row_id": c.row_id, "op": c.op,
+                 "fields": c.fields, "base_seq": c.base_seq, "hlc": c.hlc}
+                for c in changes
+            ],
+            "backlog": max(total - out.pushed, len(changes)),
+            "photo_backlog": photo_backlog,
+        }
+        answer = client.call("POST", "/v1/push", json_body=body, gzip_json=True)
+        sent = {c.change_id for c in changes}
+        receipt = [int(c) for c in answer.get("receipt", []) if int(c) in sent]
+        if not receipt:
+            # The server took the batch but receipted none of it: pushing again would loop forever.
+            raise RejectedError("the server acknowledged none of the changes sent")
+        outbox.ack(store, receipt)
+        out.pushed += len(receipt)
+        out.conflicts += int(answer.get("conflicts", 0))
+        out.server_time_ms = int(answer.get("server_time_ms", 0))
+        if progress:
+            progress("push", out.pushed, max(total, out.pushed))
