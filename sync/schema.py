@@ -105,6 +105,7 @@ TENANCY = Table("tenancy", (
     _c("lease_signed_at", "date"), _c("move_in_at", "date"), _c("move_out_at", "date"),
     _c("move_out_reason", rule="move_out_reason"), _c("reported_at", "date"),
     _c("report_channel"),
+    _c("note"),  # 备注: the free-text remark of a registry row (spreadsheet import)
 ))
 
 ORGANISATION = Table("organisation", (
