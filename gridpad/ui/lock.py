@@ -26,7 +26,8 @@ _N, _R, _P = 2**14, 8, 1
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("Lock", text)
+    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
+    return QCoreApplication.translate("", text)
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:

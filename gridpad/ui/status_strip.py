@@ -17,7 +17,8 @@ from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("StatusStrip", text)
+    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
+    return QCoreApplication.translate("", text)
 
 
 def format_when(value: Any, now: datetime | None = None) -> str:
@@ -48,30 +49,27 @@ def plain_error(message: str | None) -> tuple[str, str]:
         return "", ""
     low = message.lower()
 
-    def t(s: str) -> str:
-        return QCoreApplication.translate("SyncErrors", s)
-
     if any(k in low for k in ("revoked", "wipe")):
-        return (t("This tablet has been revoked by IT."),
-                t("Ask IT before using it again; local data must be wiped."))
+        return (tr("This tablet has been revoked by IT."),
+                tr("Ask IT before using it again; local data must be wiped."))
     if any(k in low for k in ("401", "403", "unauthori", "forbidden", "token", "credential")):
-        return (t("The server did not accept this tablet's sign-in."),
-                t("Check that the tablet is still enrolled; if it persists, ask IT for a new code."))
+        return (tr("The server did not accept this tablet's sign-in."),
+                tr("Check that the tablet is still enrolled; if it persists, ask IT for a new code."))
     if any(k in low for k in ("connection", "refused", "timed out", "timeout", "unreachable",
                               "name or service", "network", "max retries", "resolve")):
-        return (t("The server could not be reached."),
-                t("Nothing is lost: edits wait on the tablet and sync when the network returns."))
+        return (tr("The server could not be reached."),
+                tr("Nothing is lost: edits wait on the tablet and sync when the network returns."))
     if any(k in low for k in ("certificate", "ssl", "tls")):
-        return (t("The server's certificate could not be verified."),
-                t("Check the date and time on the tablet, or ask IT for the CA bundle."))
+        return (tr("The server's certificate could not be verified."),
+                tr("Check the date and time on the tablet, or ask IT for the CA bundle."))
     if any(k in low for k in ("clock", "ahead", "skew")):
-        return (t("The tablet's clock is wrong."),
-                t("Set the correct date and time, then sync again."))
+        return (tr("The tablet's clock is wrong."),
+                tr("Set the correct date and time, then sync again."))
     if any(k in low for k in ("500", "502", "503", "504", "server error")):
-        return (t("The server had a problem."), t("Try again in a few minutes; edits stay on the tablet."))
+        return (tr("The server had a problem."), tr("Try again in a few minutes; edits stay on the tablet."))
     if "not enrolled" in low:
-        return (t("This tablet is not enrolled."), t("Enroll it in Settings with the code from IT."))
-    return (message, t("Try Sync now again; if the problem stays, tell IT this message."))
+        return (tr("This tablet is not enrolled."), tr("Enroll it in Settings with the code from IT."))
+    return (message, tr("Try Sync now again; if the problem stays, tell IT this message."))
 
 
 class StatusStrip(QWidget):

@@ -1,0 +1,259 @@
+"""The sync screen (同步): big status, last success, what waits (by kind), photos, the last error
+with what to do, Sync now with a progress bar, and the conflict review list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridpad.ui.conflicts_view import ConflictCard, table_title
+from gridpad.ui.status_strip import format_when, plain_error
+from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
+
+
+def tr(text: str) -> str:
+    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
+    return QCoreApplication.translate("", text)
+
+
+def stage_text(stage: str) -> str:
+    stages = {"push": tr("Sending edits"), "pull": tr("Receiving updates"), "photos": tr("Uploading photos"),
+              "verify": tr("Checking"), "check": tr("Checking")}
+    return stages.get(stage, stage)
+
+
+class SyncScreen(QWidget):
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self._ctx = ctx
+        self.controller = c = shared_controller(ctx)
+        self._snapshot: SyncSnapshot | None = None
+        self._cards: dict[str, ConflictCard] = {}
+        self._result_text = ""
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        outer.setSpacing(16)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("bigTitle")
+        outer.addWidget(self.heading)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        self._body = QVBoxLayout(body)
+        self._body.setContentsMargins(0, 0, 0, 0)
+        self._body.setSpacing(16)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        card = QFrame(body)
+        card.setObjectName("card")
+        cl = QVBoxLayout(card)
+        cl.setContentsMargins(20, 16, 20, 16)
+        cl.setSpacing(8)
+        self.big_status = QLabel(card)
+        self.big_status.setObjectName("statNumber")
+        self.last_success = QLabel(card)
+        self.outbox_total = QLabel(card)
+        self.outbox_kinds = QLabel(card)
+        self.outbox_kinds.setObjectName("caption")
+        self.outbox_kinds.setWordWrap(True)
+        self.photos = QLabel(card)
+        self.result_label = QLabel(card)
+        self.result_label.setObjectName("fieldHint")
+        self.result_label.setWordWrap(True)
+        for w in (self.big_status, self.last_success, self.outbox_total, self.outbox_kinds, self.photos,
+                  self.result_label):
+            cl.addWidget(w)
+        self._body.addWidget(card)
+
+        self.error_card = QFrame(body)
+        self.error_card.setObjectName("warningCard")
+        el = QVBoxLayout(self.error_card)
+        el.setContentsMargins(20, 16, 20, 16)
+        self.error_what = QLabel(self.error_card)
+        self.error_what.setObjectName("title")
+        self.error_what.setWordWrap(True)
+        self.error_todo = QLabel(self.error_card)
+        self.error_todo.setWordWrap(True)
+        el.addWidget(self.error_what)
+        el.addWidget(self.error_todo)
+        self.error_card.hide()
+        self._body.addWidget(self.error_card)
+
+        self.conflicts_title = QLabel(body)
+        self.conflicts_title.setObjectName("title")
+        self._body.addWidget(self.conflicts_title)
+        self.no_conflicts = QLabel(body)
+        self.no_conflicts.setObjectName("muted")
+        self._body.addWidget(self.no_conflicts)
+        self._conflict_box = QVBoxLayout()
+        self._conflict_box.setSpacing(12)
+        self._body.addLayout(self._conflict_box)
+        self._body.addStretch(1)
+
+        bottom = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.stage_label = QLabel(self)
+        self.stage_label.setObjectName("caption")
+        bottom.addWidget(self.stage_label)
+        bottom.addWidget(self.progress, 1)
+        bottom.addStretch(0)
+        self.sync_button = QPushButton(self)
+        self.sync_button.setObjectName("primary")
+        self.sync_button.clicked.connect(self.sync_now)
+        bottom.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignRight)
+        outer.addLayout(bottom)
+
+        c.snapshot.connect(self._on_snapshot)
+        c.progress.connect(self._on_progress)
+        c.sync_started.connect(self._on_started)
+        c.sync_finished.connect(self._on_finished)
+        c.sync_failed.connect(self._on_failed)
+        c.online_changed.connect(lambda _o: self.render())
+        c.conflict_resolved.connect(self._on_resolved)
+        c.conflict_failed.connect(self._on_conflict_failed)
+        if c.last_snapshot is not None:
+            self._snapshot = c.last_snapshot
+        self.retranslate()
+
+    # -- actions --------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        self._result_text = ""
+        self.sync_button.setEnabled(False)
+        self.controller.sync_now()
+
+    def activated(self) -> None:
+        self.controller.refresh()
+
+    # -- worker results -------------------------------------------------------------------------
+    def _on_snapshot(self, snap: SyncSnapshot) -> None:
+        self._snapshot = snap
+        self._render_conflicts(snap.conflicts)
+        self.render()
+
+    def _on_started(self) -> None:
+        self.sync_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.render()
+
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        self.stage_label.setText(stage_text(stage))
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        else:
+            self.progress.setRange(0, 0)
+
+    def _on_finished(self, result: Any) -> None:
+        pushed = getattr(result, "pushed", 0)
+        pulled = getattr(result, "pulled", 0)
+        conflicts = getattr(result, "conflicts", 0)
+        photos = getattr(result, "photos", 0)
+        self._result_text = tr("Sent {0}, received {1}, photos {2}, new conflicts {3}.").format(
+            pushed, pulled, photos, conflicts)
+        self._done()
+
+    def _on_failed(self, _message: str) -> None:
+        self._result_text = ""
+        self._done()
+
+    def _done(self) -> None:
+        self.progress.hide()
+        self.stage_label.clear()
+        self.sync_button.setEnabled(True)
+        self.render()
+
+    def _on_resolved(self, conflict_id: str) -> None:
+        card = self._cards.pop(conflict_id, None)
+        if card is not None:
+            card.deleteLater()
+
+    def _on_conflict_failed(self, conflict_id: str, message: str) -> None:
+        card = self._cards.get(conflict_id)
+        if card is not None:
+            card.show_error(plain_error(message)[0])
+
+    # -- rendering ------------------------------------------------------------------------------
+    def _render_conflicts(self, conflicts: list[Any]) -> None:
+        wanted: dict[str, Any] = {}
+        for conflict in conflicts:
+            card_id = str(getattr(conflict, "id", None) or (conflict.get("id") if isinstance(conflict, dict)
+                                                             else conflict))
+            wanted[card_id] = conflict
+        for cid in list(self._cards):
+            if cid not in wanted:
+                self._cards.pop(cid).deleteLater()
+        for cid, conflict in wanted.items():
+            if cid not in self._cards:
+                card = ConflictCard(conflict, self.controller.resolve, self)
+                self._cards[cid] = card
+                self._conflict_box.addWidget(card)
+
+    def render(self) -> None:
+        snap = self._snapshot
+        status = snap.status if snap else None
+        c = self.controller
+        if status is not None and not status.enrolled:
+            big = tr("Not enrolled")
+        elif c.syncing:
+            big = tr("Syncing…")
+        elif c.online is False:
+            big = tr("Offline")
+        elif status is not None and status.outbox_count == 0 and not status.last_error:
+            big = tr("Up to date")
+        elif c.online:
+            big = tr("Online")
+        else:
+            big = tr("Checking connection…")
+        self.big_status.setText(big)
+        when = format_when(status.last_success_at) if status else ""
+        self.last_success.setText(tr("Last successful sync: {0}").format(when) if when
+                                  else tr("Last successful sync: never"))
+        outbox = status.outbox_count if status else 0
+        self.outbox_total.setText(tr("Waiting to sync: {0} edits").format(outbox))
+        kinds = snap.outbox_by_table if snap else {}
+        self.outbox_kinds.setText(" · ".join(f"{table_title(t)} {n}" for t, n in sorted(kinds.items()) if n))
+        self.outbox_kinds.setVisible(bool(kinds) and outbox > 0)
+        self.photos.setText(tr("Photos waiting to upload: {0}").format(status.photo_backlog if status else 0))
+        what, todo = plain_error(status.last_error if status else None)
+        if status is not None and not status.enrolled:
+            what, todo = tr("This tablet is not enrolled yet."), tr(
+                "Open Settings and enroll with the server address and the code from IT.")
+        self.error_what.setText(what)
+        self.error_todo.setText(todo)
+        self.error_card.setVisible(bool(what))
+        self.result_label.setText(self._result_text)
+        self.result_label.setVisible(bool(self._result_text))
+        n_conflicts = max(status.open_conflicts if status else 0, len(self._cards))
+        self.conflicts_title.setText(tr("Conflicts to review: {0}").format(n_conflicts))
+        self.no_conflicts.setText(tr("No conflicts. Edits from this tablet and the centre agree."))
+        self.no_conflicts.setVisible(not self._cards)
+        self.sync_button.setEnabled(not c.syncing and bool(status is None or status.enrolled))
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("Sync"))
+        self.sync_button.setText(tr("Sync now"))
+        self.render()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
