@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sync.rules import records
 from sync.rules.errors import FieldError
 from sync.schema import DELETED
 from sync.schema import table as schema_table
@@ -16,7 +17,7 @@ _BOOKKEEPING = frozenset({DELETED, "_server_seq"})
 def unknown_fields(table: str, fields: Mapping[str, Any]) -> list[FieldError]:
     known = set(schema_table(table).column_names) | _BOOKKEEPING
     return [
-        FieldError(name, "unknown_field", f"{name}: {table} has no such field")
+        FieldError(name, "unknown_column", f"{name}: {table} has no such column")
         for name in fields if name not in known
     ]
 
@@ -27,20 +28,7 @@ def check(table: str, fields: dict[str, Any], *, partial: bool) -> tuple[dict[st
     if unknown:
         return fields, unknown
     bookkeeping = {k: fields.pop(k) for k in list(fields) if k in _BOOKKEEPING}
-    try:  # TEMPORARY until sync/rules/records.py lands
-        import importlib
-
-        records: Any = importlib.import_module("sync.rules.records")
-    except ImportError:
-        records = None
-    if records is None:
-        record = dict(fields)
-        errors = [] if partial else [
-            FieldError(c.name, "required", f"{c.name}: required")
-            for c in schema_table(table).columns if c.required and record.get(c.name) in (None, "")
-        ]
-    else:
-        record = dict(records.normalize_record(table, fields))
-        errors = list(records.validate_record(table, record, partial=partial))
+    record = records.normalize_record(table, fields)
+    errors = records.validate_record(table, record, partial=partial)
     record.update(bookkeeping)
     return record, errors

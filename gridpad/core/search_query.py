@@ -1,0 +1,136 @@
+"""What the one search box understands: parsing a query and the keys a record is found by. No SQL.
+
+A query is read every way it could be meant, and the store runs each reading:
+
+* Chinese (or mixed) text: 1 character → name prefix; 2 → the bigram key table (2-character
+  names and fragments); 3+ → the trigram full-text index (substring of names, addresses).
+* Latin letters: pinyin initials of a name (``zw`` → 张伟, and as a prefix 张伟强).
+* Digits (an ID number may end in X): 4+ → the tail of an ID number or phone; any → a room number.
+
+Ranking levels: exact 3, prefix 2, substring 1; persons with an active tenancy get a half
+point so they come first within a level.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+EXACT, PREFIX, SUBSTRING = 3, 2, 1
+ACTIVE_BONUS = 0.5
+MIN_TAIL_DIGITS = 4
+
+_DIGITS = re.compile(r"\d+[xX]?")
+_LETTERS = re.compile(r"[a-z]+")
+
+#: Surnames whose usual reading differs from pypinyin's default for the character alone.
+_SURNAME_INITIALS = {
+    "曾": "z", "单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p", "盖": "g",
+    "乐": "y", "覃": "q", "翟": "z", "缪": "m", "繁": "p", "召": "s", "尉": "y", "长": "c",
+    "员": "y", "种": "c", "秘": "b", "隗": "w", "燕": "y", "华": "h", "任": "r", "洗": "x",
+}
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """One query, normalised, with the readings that apply (``None``: does not apply)."""
+
+    text: str
+    name_prefix: str | None = None
+    bigram: str | None = None
+    substring: str | None = None
+    initials: str | None = None
+    #: Reversed digits (upper-case X) for the index on reversed ID numbers and phones.
+    tail: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width (NFKC), trimmed, inner spaces collapsed, Latin lower-cased."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def parse(raw: str) -> SearchQuery:
+    q = normalize(raw)
+    if not q:
+        return SearchQuery("")
+    n = len(q)
+    tail = None
+    if _DIGITS.fullmatch(q) and sum(ch.isdigit() for ch in q) >= MIN_TAIL_DIGITS:
+        tail = reverse_key(q)
+    initials = q if _LETTERS.fullmatch(q) and n >= 2 else None
+    return SearchQuery(
+        text=q,
+        name_prefix=q,
+        bigram=q if n == 2 and not q.isascii() else None,
+        substring=q if n >= 3 else None,
+        initials=initials,
+        tail=tail,
+    )
+
+
+def reverse_key(value: str) -> str:
+    """Digits (and a final X) reversed, so "ends with 1234" becomes a prefix range on an index."""
+    return "".join(ch for ch in value.upper() if ch.isdigit() or ch == "X")[::-1]
+
+
+def phone_key(phone: str | None) -> str | None:
+    """Reversed digits of a phone (spaces, dashes and +86 ignored)."""
+    if not phone:
+        return None
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isdigit())
+    return digits[::-1] or None
+
+
+def id_key(id_number: str | None) -> str | None:
+    if not id_number:
+        return None
+    return reverse_key(unicodedata.normalize("NFKC", id_number)) or None
+
+
+@lru_cache(maxsize=20_000)
+def _char_initial(ch: str) -> str:
+    if ch.isascii():
+        return ch.lower() if ch.isalnum() else ""
+    letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
+    return letters[0][:1].lower() if letters else ""
+
+
+def initials(name: str | None, *, surname_first: bool = True) -> str | None:
+    """Pinyin initials: 张伟强 → ``zwq``. Per character (cached: 200k names index in well under a
+    second); the first character of a person's name is read as a surname (曾 → z, 单 → s)."""
+    if not name:
+        return None
+    chars = [c for c in normalize(name) if not c.isspace()]
+    out = [_char_initial(c) for c in chars]
+    if surname_first and chars and chars[0] in _SURNAME_INITIALS:
+        out[0] = _SURNAME_INITIALS[chars[0]]
+    return "".join(out) or None
+
+
+def bigrams(text: str | None) -> list[str]:
+    """Distinct 2-character windows of ``text`` (words split on spaces), in order of appearance."""
+    if not text:
+        return []
+    seen: dict[str, None] = {}
+    for word in normalize(text).split():
+        for i in range(len(word) - 1):
+            seen.setdefault(word[i:i + 2], None)
+    return list(seen)
+
+
+def fts_phrase(text: str) -> str:
+    """``text`` as one FTS5 phrase (quotes doubled), so punctuation is matched, not parsed."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix`` (for range scans)."""
+    return prefix + "\U0010ffff"

@@ -1,0 +1,207 @@
+"""The one search box: persons, units and buildings by name fragment, pinyin initials, ID/phone tail,
+room number or address fragment (readings in :mod:`gridpad.core.search_query`).
+
+Index tables (made in migration 0001):
+
+* ``search_doc`` — one row per person/unit/building: normalised ``name`` (room number for a
+  unit), pinyin ``initials``, reversed ID number / phone (``id_rev``, ``phone_rev``: a tail is a
+  prefix range on their indexes), ``active`` (person with a current tenancy).
+* ``search_fts`` — FTS5 ``trigram`` over name and address text, rowid = ``doc_id`` (3+ chars).
+* ``search_key`` — 2-character windows of the same text (trigram cannot match 2 characters).
+
+Pinyin cannot be computed in SQL, so the table triggers only mark rows in ``search_dirty`` (also
+for pulled data); :func:`refresh_index` rebuilds those documents and runs at the start of every
+search. Results show names, ID numbers and phones masked.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from gridpad.core import masking
+from gridpad.core import search_query as sq
+from gridpad.store.db import Store
+
+#: Above this many dirty rows, rebuilding everything is faster than row by row.
+BULK_REBUILD_AT = 5_000
+#: Candidates taken from each reading; a 1-letter-ish reading beyond this is refined by typing on.
+CANDIDATE_CAP = 5_000
+
+_ACTIVE = ("EXISTS (SELECT 1 FROM tenancy t WHERE t.person_id = p.id AND t._deleted = 0 "
+           "AND (t.move_out_at IS NULL OR t.move_out_at > date('now')))")
+_SOURCES = {
+    "person": f"SELECT p.id, p.name, p.name, p.id_number, p.phone, {_ACTIVE} "
+              "FROM person p WHERE p._deleted = 0",
+    "unit": "SELECT u.id, u.room_no, u.room_no, NULL, NULL, 0 FROM unit u WHERE u._deleted = 0",
+    "building": ("SELECT b.id, coalesce(b.name, b.address),"
+                 " coalesce(b.name || ' ', '') || coalesce(b.address, ''), NULL, NULL, 0"
+                 " FROM building b WHERE b._deleted = 0"),
+}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # person / unit / building
+    id: str
+    title: str
+    subtitle: str
+    score: float
+
+
+@dataclass(frozen=True)
+class _Doc:
+    kind: str
+    ref_id: str
+    name: str
+    text: str
+    initials: str | None
+    id_rev: str | None
+    phone_rev: str | None
+    active: int
+
+
+def _doc(kind: str, row: tuple[Any, ...]) -> _Doc:
+    ref_id, name, text, id_number, phone, active = row
+    return _Doc(kind, ref_id, sq.normalize(name or ""), sq.normalize(text or ""),
+                sq.initials(name, surname_first=kind == "person"),
+                sq.id_key(id_number), sq.phone_key(phone), int(bool(active)))
+
+
+def _insert_docs(conn: sqlite3.Connection, docs: Iterable[_Doc]) -> None:
+    doc_rows: list[tuple[Any, ...]] = []
+    fts_rows: list[tuple[int, str]] = []
+    key_rows: list[tuple[str, int]] = []
+    next_id = int(conn.execute("SELECT coalesce(max(doc_id), 0) FROM search_doc").fetchone()[0]) + 1
+    for d in docs:
+        doc_rows.append((next_id, d.kind, d.ref_id, d.name, d.initials, d.id_rev, d.phone_rev, d.active))
+        fts_rows.append((next_id, d.text))
+        key_rows.extend((k, next_id) for k in sq.bigrams(d.text))
+        next_id += 1
+    conn.executemany("INSERT INTO search_doc(doc_id, kind, ref_id, name, initials, id_rev, phone_rev, active)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", doc_rows)
+    conn.executemany("INSERT INTO search_fts(rowid, text) VALUES (?, ?)", fts_rows)
+    conn.executemany("INSERT OR IGNORE INTO search_key(key, doc_id) VALUES (?, ?)", key_rows)
+
+
+def rebuild_index(store: Store) -> None:
+    """Drop and rebuild the whole index (bulk imports, first open)."""
+    conn = store.conn
+    with store.transaction():
+        conn.execute("DELETE FROM search_dirty")
+        conn.execute("DELETE FROM search_key")
+        conn.execute("DELETE FROM search_doc")
+        conn.execute("DELETE FROM search_fts")
+        for kind, sql in _SOURCES.items():
+            cur = conn.execute(sql)
+            while batch := cur.fetchmany(20_000):
+                _insert_docs(conn, [_doc(kind, r) for r in batch])
+
+
+def refresh_index(store: Store) -> int:
+    """Re-index rows marked dirty by the triggers; returns how many were processed."""
+    conn = store.conn
+    pending = int(conn.execute("SELECT count(*) FROM search_dirty").fetchone()[0])
+    if pending == 0:
+        return 0
+    if pending >= BULK_REBUILD_AT:
+        rebuild_index(store)
+        return pending
+    with store.transaction():
+        dirty = conn.execute("SELECT tbl, row_id FROM search_dirty").fetchall()
+        docs: list[_Doc] = []
+        for kind, ref_id in dirty:
+            old = conn.execute("SELECT doc_id FROM search_doc WHERE ref_id = ? AND kind = ?",
+                               (ref_id, kind)).fetchone()
+            if old is not None:
+                conn.execute("DELETE FROM search_key WHERE doc_id = ?", old)
+                conn.execute("DELETE FROM search_fts WHERE rowid = ?", old)
+                conn.execute("DELETE FROM search_doc WHERE doc_id = ?", old)
+            source = _SOURCES.get(kind)
+            if source is None:
+                continue
+            alias = kind[0]
+            row = conn.execute(f"{source} AND {alias}.id = ?", (ref_id,)).fetchone()
+            if row is not None:
+                docs.append(_doc(kind, row))
+        _insert_docs(conn, docs)
+        conn.execute("DELETE FROM search_dirty")
+    return pending
+
+
+def _candidates(q: sq.SearchQuery) -> tuple[str, dict[str, Any]]:
+    parts: list[str] = []
+    params: dict[str, Any] = {"q": q.text, "cap": CANDIDATE_CAP}
+
+    def ranged(column: str, value: str, key: str) -> None:
+        params[key], params[key + "_hi"] = value, sq.prefix_upper_bound(value)
+        parts.append(f"SELECT * FROM (SELECT doc_id, CASE WHEN {column} = :{key} THEN {sq.EXACT} "
+                     f"ELSE {sq.PREFIX} END FROM search_doc "
+                     f"WHERE {column} >= :{key} AND {column} < :{key}_hi LIMIT :cap)")
+
+    if q.name_prefix:
+        params["p_hi"] = sq.prefix_upper_bound(q.name_prefix)
+        parts.append("SELECT * FROM (SELECT doc_id, 0 FROM search_doc WHERE name >= :q AND name < :p_hi "
+                     "LIMIT :cap)")
+    if q.bigram:
+        params["bigram"] = q.bigram
+        parts.append(f"SELECT * FROM (SELECT doc_id, {sq.SUBSTRING} FROM search_key WHERE key = :bigram "
+                     "LIMIT :cap)")
+    if q.substring:
+        params["fts"] = sq.fts_phrase(q.substring)
+        parts.append(f"SELECT * FROM (SELECT rowid, {sq.SUBSTRING} FROM search_fts "
+                     "WHERE search_fts MATCH :fts LIMIT :cap)")
+    if q.initials:
+        ranged("initials", q.initials, "ini")
+    if q.tail:
+        ranged("id_rev", q.tail, "idt")
+        ranged("phone_rev", q.tail, "pht")
+    return " UNION ALL ".join(parts), params
+
+
+def search(store: Store, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    """Best matches first: exact > prefix > substring, persons with a current tenancy first."""
+    q = sq.parse(query)
+    if q.empty or limit <= 0:
+        return []
+    refresh_index(store)
+    union, params = _candidates(q)
+    params.update(limit=limit, offset=max(offset, 0))
+    sql = f"""
+        WITH cand(doc_id, level) AS ({union}),
+        best AS (SELECT doc_id, max(level) AS level FROM cand GROUP BY doc_id)
+        SELECT d.kind, d.ref_id,
+               max(b.level, CASE WHEN d.name = :q THEN {sq.EXACT}
+                                 WHEN substr(d.name, 1, length(:q)) = :q THEN {sq.PREFIX} ELSE 0 END)
+               + d.active * {sq.ACTIVE_BONUS} AS score
+        FROM best b JOIN search_doc d ON d.doc_id = b.doc_id
+        ORDER BY score DESC, length(d.name), d.name, d.doc_id
+        LIMIT :limit OFFSET :offset"""
+    found = store.conn.execute(sql, params).fetchall()
+    return [_hit(store.conn, kind, ref_id, float(score)) for kind, ref_id, score in found]
+
+
+def _hit(conn: sqlite3.Connection, kind: str, ref_id: str, score: float) -> SearchHit:
+    if kind == "person":
+        row = conn.execute(
+            """SELECT p.name, p.id_number, p.phone, b.name, b.address, u.room_no
+               FROM person p
+               LEFT JOIN tenancy t ON t.id = (SELECT t2.id FROM tenancy t2 WHERE t2.person_id = p.id
+                    AND t2._deleted = 0 ORDER BY t2.move_out_at IS NOT NULL, t2.move_in_at DESC LIMIT 1)
+               LEFT JOIN building b ON b.id = t.building_id
+               LEFT JOIN unit u ON u.id = t.unit_id
+               WHERE p.id = ?""", (ref_id,)).fetchone()
+        name, id_number, phone, bname, address, room = row
+        place = " ".join(x for x in (bname or address, room) if x)
+        parts = [masking.mask_id_number(id_number), masking.mask_phone(phone), place]
+        return SearchHit(kind, ref_id, masking.mask_name(name), " · ".join(p for p in parts if p), score)
+    if kind == "unit":
+        room, bname, address = conn.execute(
+            "SELECT u.room_no, b.name, b.address FROM unit u LEFT JOIN building b ON b.id = u.building_id"
+            " WHERE u.id = ?", (ref_id,)).fetchone()
+        title = " ".join(x for x in (bname or address, room) if x)
+        return SearchHit(kind, ref_id, title, address or "", score)
+    bname, address = conn.execute("SELECT name, address FROM building WHERE id = ?", (ref_id,)).fetchone()
+    return SearchHit(kind, ref_id, bname or address or "", address if bname else "", score)
