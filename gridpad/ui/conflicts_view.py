@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridpad.core.masking import mask_id_number, mask_phone
 from gridpad.ui.status_strip import format_when
 
 
@@ -42,7 +44,7 @@ def table_title(name: str) -> str:
 
 @dataclass(frozen=True)
 class ConflictView:
-    """What one card shows, read from the client's conflict record whatever its exact shape."""
+    """What one card shows."""
 
     id: str
     table: str
@@ -57,28 +59,29 @@ class ConflictView:
     label: str
 
 
-def _get(obj: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return None
+def _when_of_hlc(hlc: int | None) -> datetime | None:
+    """The wall time inside a hybrid logical clock (``physical_ms << 16 | counter``)."""
+    if not hlc:
+        return None
+    return datetime.fromtimestamp((int(hlc) >> 16) / 1000, UTC)
 
 
-def view_of(conflict: Any) -> ConflictView:
+def view_of(conflict: Any, my_device_id: str | None) -> ConflictView:
+    """Mine vs theirs, relative to this tablet (a :class:`sync.protocol.Conflict` says kept/lost)."""
+    mine_lost = conflict.lost.device_id == my_device_id
+    mine, theirs = (conflict.lost, conflict.kept) if mine_lost else (conflict.kept, conflict.lost)
+    mine_value, theirs_value = ((conflict.lost_value, conflict.kept_value) if mine_lost
+                                else (conflict.kept_value, conflict.lost_value))
+
+    def who(device_id: str) -> str:
+        return tr("this tablet") if device_id == my_device_id else tr("device {0}").format(device_id[:8])
+
     return ConflictView(
-        id=str(_get(conflict, "id", "conflict_id")),
-        table=str(_get(conflict, "table", "tbl") or ""),
-        row_id=str(_get(conflict, "row_id") or ""),
-        field=str(_get(conflict, "field") or ""),
-        mine=_get(conflict, "mine", "local_value", "loser_value"),
-        theirs=_get(conflict, "theirs", "remote_value", "winner_value"),
-        mine_by=str(_get(conflict, "mine_by", "local_author", "loser_device") or ""),
-        mine_at=_get(conflict, "mine_at", "local_hlc_at", "loser_at"),
-        theirs_by=str(_get(conflict, "theirs_by", "remote_author", "winner_device") or ""),
-        theirs_at=_get(conflict, "theirs_at", "remote_hlc_at", "winner_at"),
-        label=str(_get(conflict, "label", "row_label") or ""),
+        id=str(conflict.id), table=conflict.table, row_id=conflict.row_id, field=conflict.field,
+        mine=mine_value, theirs=theirs_value,
+        mine_by=who(mine.device_id), mine_at=_when_of_hlc(mine.hlc),
+        theirs_by=who(theirs.device_id), theirs_at=_when_of_hlc(theirs.hlc),
+        label="",
     )
 
 
@@ -100,35 +103,24 @@ def shown_value(table: str, field: str, value: Any) -> str:
         return tr("(empty)")
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if _is_personal(table, field):
-        return mask_text(text)
+        return mask_text(field, text)
     return text
 
 
-def mask_text(text: str) -> str:
-    """Keep the first and last few characters: ``441900********1238``, ``138****5678``."""
-    try:
-        from gridpad.core import masking
-
-        for name in ("mask_id_number", "mask_phone"):
-            fn = getattr(masking, name, None)
-            if fn is not None and ((name == "mask_phone") == (len(text) == 11)):
-                return str(fn(text))
-    except ImportError:
-        pass
-    if len(text) <= 4:
-        return "*" * len(text)
-    head = 6 if len(text) >= 15 else 3
-    return text[:head] + "*" * (len(text) - head - 4) + text[-4:]
+def mask_text(field: str, text: str) -> str:
+    """``441900********1238`` for ID numbers, ``138****5678`` for phones."""
+    return mask_phone(text) if "phone" in field else mask_id_number(text)
 
 
 class ConflictCard(QFrame):
     """One conflict; its buttons call ``resolve(conflict, choice, value)``."""
 
-    def __init__(self, conflict: Any, resolve: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, conflict: Any, my_device_id: str | None, resolve: Any,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("card")
         self.conflict = conflict
-        self.view = view = view_of(conflict)
+        self.view = view = view_of(conflict, my_device_id)
         self._resolve = resolve
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)

@@ -166,7 +166,7 @@ class SyncScreen(QWidget):
         pushed = getattr(result, "pushed", 0)
         pulled = getattr(result, "pulled", 0)
         conflicts = getattr(result, "conflicts", 0)
-        photos = getattr(result, "photos", 0)
+        photos = getattr(result, "photos_uploaded", 0)
         self._result_text = tr("Sent {0}, received {1}, photos {2}, new conflicts {3}.").format(
             pushed, pulled, photos, conflicts)
         self._done()
@@ -195,15 +195,14 @@ class SyncScreen(QWidget):
     def _render_conflicts(self, conflicts: list[Any]) -> None:
         wanted: dict[str, Any] = {}
         for conflict in conflicts:
-            card_id = str(getattr(conflict, "id", None) or (conflict.get("id") if isinstance(conflict, dict)
-                                                             else conflict))
-            wanted[card_id] = conflict
+            wanted[str(conflict.id)] = conflict
         for cid in list(self._cards):
             if cid not in wanted:
                 self._cards.pop(cid).deleteLater()
         for cid, conflict in wanted.items():
             if cid not in self._cards:
-                card = ConflictCard(conflict, self.controller.resolve, self)
+                card = ConflictCard(conflict, self._snapshot.device_id if self._snapshot else None,
+                                    self.controller.resolve, self)
                 self._cards[cid] = card
                 self._conflict_box.addWidget(card)
 

@@ -24,6 +24,7 @@ import requests
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from gridpad.store.db import Store, open_store
+from gridpad.store.outbox_stats import count_by_table
 
 # The sync client modules are imported where used: the window must open even on a build whose
 # sync client is incomplete (then the strip says why instead of the app failing to start).
@@ -40,17 +41,8 @@ class SyncSnapshot:
 
     status: Any  # gridpad.sync_client.status.SyncStatus
     outbox_by_table: dict[str, int] = field(default_factory=dict)
-    conflicts: list[Any] = field(default_factory=list)
-
-
-def _outbox_by_table(store: Store, status: Any) -> dict[str, int]:
-    by_table = getattr(status, "outbox_by_table", None)
-    if by_table is not None:
-        return dict(by_table)
-    from gridpad.store import outbox  # the store owns the SQL
-
-    counter: Callable[[Store], dict[str, int]] | None = getattr(outbox, "count_by_table", None)
-    return dict(counter(store)) if counter else {}
+    conflicts: list[Any] = field(default_factory=list)  # sync.protocol.Conflict
+    device_id: str | None = None  # as enrolled: tells "mine" from "theirs" in a conflict
 
 
 class SyncWorker(QObject):
@@ -99,7 +91,10 @@ class SyncWorker(QObject):
 
         store = self._require_store()
         status = read_status(store)
-        return SyncSnapshot(status, _outbox_by_table(store, status), list(conflict_api.list_open(store)))
+        from gridpad.sync_client.enroll import DEVICE_ID
+
+        return SyncSnapshot(status, count_by_table(store), list(conflict_api.list_open(store)),
+                            store.get_meta(DEVICE_ID))
 
     @Slot()
     def refresh(self) -> None:

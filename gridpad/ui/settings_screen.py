@@ -1,0 +1,374 @@
+"""Settings (设置): enroll this tablet, interface language, privacy lock PIN, about this device."""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridpad import __version__
+from gridpad.ui.lock import DEFAULT_IDLE_MINUTES, IDLE_META_KEY, PIN_META_KEY, IdleLock, hash_pin, pin_problem
+from gridpad.ui.status_strip import plain_error
+from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
+
+
+def tr(text: str) -> str:
+    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
+    return QCoreApplication.translate("", text)
+
+
+def parse_enroll_qr(text: str) -> tuple[str, str]:
+    """Server and code from an enrollment QR.
+
+    Accepts JSON ``{"server", "code"}``, a URL with ``server``/``code`` query parameters
+    (``gridpad://enroll?server=…&code=…``), or ``SERVER CODE``; a bare code gives ``("", code)``."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = {}
+        if isinstance(data, dict):
+            return str(data.get("server") or data.get("server_url") or ""), str(data.get("code") or "")
+    parsed = urlparse(text)
+    if parsed.query:
+        q = parse_qs(parsed.query)
+        if "code" in q:
+            return (q.get("server") or q.get("server_url") or [""])[0], q["code"][0]
+    parts = text.split()
+    if len(parts) == 2 and parts[0].startswith(("http://", "https://")):
+        return parts[0], parts[1]
+    return "", text
+
+
+def _device_info(store: Any) -> dict[str, Any]:
+    """Runs on the DB worker: what the About card shows, and the lock settings."""
+    from gridpad.sync_client import enroll as keys
+
+    grids = json.loads(store.get_meta(keys.GRIDS) or "[]")
+    return {
+        "device_id": store.get_meta(keys.DEVICE_ID) or store.device_id,
+        "user": store.get_meta(keys.USER) or "", "role": store.get_meta(keys.ROLE) or "",
+        "grids": grids, "server": store.get_meta(keys.SERVER_URL) or "",
+        "pin_hash": store.get_meta(PIN_META_KEY),
+        "idle_minutes": int(store.get_meta(IDLE_META_KEY) or DEFAULT_IDLE_MINUTES),
+    }
+
+
+def _save_lock(store: Any, pin_hash: str | None, idle_minutes: int) -> None:
+    with store.transaction():
+        store.set_meta(PIN_META_KEY, pin_hash)
+        store.set_meta(IDLE_META_KEY, str(idle_minutes))
+
+
+def _card(parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel]:
+    card = QFrame(parent)
+    card.setObjectName("card")
+    lay = QVBoxLayout(card)
+    lay.setContentsMargins(20, 16, 20, 16)
+    lay.setSpacing(8)
+    title = QLabel(card)
+    title.setObjectName("title")
+    lay.addWidget(title)
+    return card, lay, title
+
+
+class SettingsScreen(QWidget):
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self._ctx = ctx
+        self.controller = shared_controller(ctx)
+        self.lock: IdleLock | None = None
+        self._info: dict[str, Any] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("bigTitle")
+        outer.addWidget(self.heading)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        col = QVBoxLayout(body)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(16)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        # Enrollment.
+        card, lay, self.enroll_title = _card(body)
+        form = QFormLayout()
+        self.server_label, self.code_label = QLabel(card), QLabel(card)
+        self.server_edit = QLineEdit(card)
+        self.server_edit.setInputMethodHints(Qt.InputMethodHint.ImhUrlCharactersOnly)
+        self.code_edit = QLineEdit(card)
+        form.addRow(self.server_label, self.server_edit)
+        form.addRow(self.code_label, self.code_edit)
+        lay.addLayout(form)
+        self.enroll_message = QLabel(card)
+        self.enroll_message.setWordWrap(True)
+        lay.addWidget(self.enroll_message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.scan_qr_button = QPushButton(card)
+        self.scan_qr_button.clicked.connect(self.choose_enroll_image)
+        self.enroll_button = QPushButton(card)
+        self.enroll_button.setObjectName("primary")
+        self.enroll_button.clicked.connect(self.enroll)
+        row.addWidget(self.scan_qr_button)
+        row.addWidget(self.enroll_button)
+        lay.addLayout(row)
+        col.addWidget(card)
+
+        # Language.
+        card, lay, self.language_title = _card(body)
+        self.language_combo = QComboBox(card)
+        self.language_combo.addItem("简体中文", "zh_CN")
+        self.language_combo.addItem("English", "en")
+        self._select_language(getattr(ctx.i18n, "language", "zh_CN"))
+        self.language_combo.currentIndexChanged.connect(self._language_chosen)
+        lay.addWidget(self.language_combo)
+        col.addWidget(card)
+
+        # Privacy lock.
+        card, lay, self.lock_title = _card(body)
+        self.lock_state = QLabel(card)
+        self.lock_state.setWordWrap(True)
+        lay.addWidget(self.lock_state)
+        form = QFormLayout()
+        self.pin_label, self.pin_repeat_label, self.idle_label = QLabel(card), QLabel(card), QLabel(card)
+        self.pin_edit, self.pin_repeat = QLineEdit(card), QLineEdit(card)
+        for e in (self.pin_edit, self.pin_repeat):
+            e.setEchoMode(QLineEdit.EchoMode.Password)
+            e.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.idle_combo = QComboBox(card)
+        for minutes in (1, 2, 5, 10, 15, 30):
+            self.idle_combo.addItem("", minutes)
+        form.addRow(self.pin_label, self.pin_edit)
+        form.addRow(self.pin_repeat_label, self.pin_repeat)
+        form.addRow(self.idle_label, self.idle_combo)
+        lay.addLayout(form)
+        self.pin_message = QLabel(card)
+        self.pin_message.setObjectName("fieldError")
+        self.pin_message.setWordWrap(True)
+        lay.addWidget(self.pin_message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.remove_pin_button = QPushButton(card)
+        self.remove_pin_button.clicked.connect(self.remove_pin)
+        self.lock_now_button = QPushButton(card)
+        self.lock_now_button.clicked.connect(lambda: self.lock is not None and self.lock.lock_now())
+        self.save_pin_button = QPushButton(card)
+        self.save_pin_button.setObjectName("primary")
+        self.save_pin_button.clicked.connect(self.save_pin)
+        for b in (self.remove_pin_button, self.lock_now_button, self.save_pin_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        col.addWidget(card)
+
+        # About this device.
+        card, lay, self.about_title = _card(body)
+        self.about = QLabel(card)
+        self.about.setWordWrap(True)
+        self.about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.about)
+        col.addWidget(card)
+        col.addStretch(1)
+
+        self.controller.enrolled.connect(self._on_enrolled)
+        self.controller.enroll_failed.connect(self._on_enroll_failed)
+        self.controller.snapshot.connect(self._on_snapshot)
+        self.retranslate()
+        self.reload()
+        # The lock watches the whole window, known once the main window has placed this screen.
+        QTimer.singleShot(0, self._attach_lock)
+
+    # -- data -----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._ctx.db.call(_device_info, on_done=self._on_info, owner=self)
+
+    def _on_info(self, info: dict[str, Any]) -> None:
+        self._info = info
+        if info.get("server") and not self.server_edit.text():
+            self.server_edit.setText(info["server"])
+        index = self.idle_combo.findData(info.get("idle_minutes", DEFAULT_IDLE_MINUTES))
+        self.idle_combo.setCurrentIndex(max(index, 0))
+        if self.lock is not None:
+            self.lock.set_pin_hash(info.get("pin_hash"))
+            self.lock.set_idle_ms(int(info.get("idle_minutes", DEFAULT_IDLE_MINUTES)) * 60_000)
+        self.render()
+
+    def _attach_lock(self) -> None:
+        if self.lock is None and self.window() is not self:
+            self.attach_lock(self.window())
+
+    def attach_lock(self, window: QWidget, idle_ms: int | None = None) -> IdleLock:
+        """Watch ``window`` for idle time (tests pass a short ``idle_ms``)."""
+        minutes = int(self._info.get("idle_minutes", DEFAULT_IDLE_MINUTES))
+        self.lock = IdleLock(window, idle_ms=idle_ms or minutes * 60_000)
+        self.lock.set_pin_hash(self._info.get("pin_hash"))
+        self.render()
+        return self.lock
+
+    # -- enrollment -----------------------------------------------------------------------------
+    def enroll(self) -> None:
+        server, code = self.server_edit.text().strip(), self.code_edit.text().strip()
+        if not server.startswith(("http://", "https://")):
+            self._enroll_feedback(
+                tr("Server address: start with https:// (or http:// on a test network)."), False)
+            return
+        if not code:
+            self._enroll_feedback(tr("Enrollment code: type the code from IT."), False)
+            return
+        self.enroll_button.setEnabled(False)
+        self._enroll_feedback(tr("Enrolling…"), True)
+        self.controller.enroll(server, code)
+
+    def choose_enroll_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Enrollment QR image"), str(Path.home()),
+                                              tr("Images (*.png *.jpg *.jpeg *.bmp)"))
+        if path:
+            self.enroll_from_image(Path(path))
+
+    def enroll_from_image(self, path: Path) -> bool:
+        """Fill server and code from a photo of the enrollment QR; True when a code was found."""
+        from gridpad.qr.decode import decode
+
+        try:
+            texts = decode(str(path))
+        except (OSError, ValueError):
+            texts = []
+        if not texts:
+            self._enroll_feedback(
+                tr("No QR code found in that image. Try a sharper photo, or type the code."), False)
+            return False
+        server, code = parse_enroll_qr(texts[0])
+        if server:
+            self.server_edit.setText(server)
+        self.code_edit.setText(code)
+        self._enroll_feedback(tr("Code read from the image. Check the server address, then press Enroll."),
+                              True)
+        return True
+
+    def _enroll_feedback(self, text: str, ok: bool) -> None:
+        self.enroll_message.setObjectName("fieldHint" if ok else "fieldError")
+        self.enroll_message.style().unpolish(self.enroll_message)
+        self.enroll_message.style().polish(self.enroll_message)
+        self.enroll_message.setText(text)
+
+    def _on_enrolled(self, _snap: SyncSnapshot) -> None:
+        self.enroll_button.setEnabled(True)
+        self.code_edit.clear()
+        self._enroll_feedback(tr("Enrolled. The first sync starts now."), True)
+        self.reload()
+        self.controller.sync_now()
+
+    def _on_enroll_failed(self, message: str) -> None:
+        self.enroll_button.setEnabled(True)
+        what, todo = plain_error(message)
+        self._enroll_feedback(f"{what} {todo}".strip(), False)
+
+    def _on_snapshot(self, _snap: SyncSnapshot) -> None:
+        self.render()
+
+    # -- language -------------------------------------------------------------------------------
+    def _select_language(self, lang: str) -> None:
+        index = self.language_combo.findData(lang)
+        if index >= 0:
+            self.language_combo.setCurrentIndex(index)
+
+    def _language_chosen(self, _index: int) -> None:
+        lang = self.language_combo.currentData()
+        if lang and lang != getattr(self._ctx.i18n, "language", None):
+            self._ctx.i18n.set_language(lang)
+
+    # -- PIN ------------------------------------------------------------------------------------
+    def save_pin(self) -> None:
+        problem = pin_problem(self.pin_edit.text(), self.pin_repeat.text())
+        if problem:
+            self.pin_message.setText(problem)
+            return
+        self.pin_message.clear()
+        pin_hash = hash_pin(self.pin_edit.text())
+        self.pin_edit.clear()
+        self.pin_repeat.clear()
+        self._store_lock(pin_hash)
+
+    def remove_pin(self) -> None:
+        self._store_lock(None)
+
+    def _store_lock(self, pin_hash: str | None) -> None:
+        minutes = int(self.idle_combo.currentData() or DEFAULT_IDLE_MINUTES)
+        self._ctx.db.call(_save_lock, pin_hash, minutes, on_done=lambda _r: self.reload(), owner=self)
+
+    # -- text -----------------------------------------------------------------------------------
+    def render(self) -> None:
+        info = self._info
+        status = self.controller.last_snapshot.status if self.controller.last_snapshot else None
+        enrolled = bool(status and status.enrolled)
+        lines = [
+            tr("App version: {0}").format(__version__),
+            tr("Device ID: {0}").format(info.get("device_id", "")),
+            tr("Enrolled: {0}").format(tr("yes") if enrolled else tr("no")),
+        ]
+        if info.get("server"):
+            lines.append(tr("Server: {0}").format(info["server"]))
+        if info.get("user"):
+            lines.append(tr("User: {0} ({1})").format(info["user"], info.get("role", "")))
+        if info.get("grids"):
+            lines.append(tr("Grids: {0}").format(", ".join(info["grids"])))
+        lines.append(tr("System: {0}").format(platform.platform(terse=True)))
+        self.about.setText("\n".join(lines))
+        has_pin = bool(info.get("pin_hash"))
+        self.lock_state.setText(
+            tr("A PIN is set: the screen locks when the tablet is left idle.") if has_pin
+            else tr("No PIN set: the screen does not lock. Set one to protect personal data."))
+        self.remove_pin_button.setEnabled(has_pin)
+        self.lock_now_button.setEnabled(has_pin and self.lock is not None)
+        self.enroll_button.setText(tr("Enroll again") if enrolled else tr("Enroll"))
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("Settings"))
+        self.enroll_title.setText(tr("Enroll this tablet"))
+        self.server_label.setText(tr("Server address"))
+        self.code_label.setText(tr("Enrollment code"))
+        self.server_edit.setPlaceholderText("https://")
+        self.code_edit.setPlaceholderText(tr("Code from IT"))
+        self.scan_qr_button.setText(tr("Read code from image"))
+        self.language_title.setText(tr("Language"))
+        self.lock_title.setText(tr("Privacy lock"))
+        self.pin_label.setText(tr("New PIN"))
+        self.pin_repeat_label.setText(tr("Repeat PIN"))
+        self.idle_label.setText(tr("Lock after"))
+        for i in range(self.idle_combo.count()):
+            self.idle_combo.setItemText(i, tr("{0} min idle").format(self.idle_combo.itemData(i)))
+        self.save_pin_button.setText(tr("Save PIN"))
+        self.remove_pin_button.setText(tr("Remove PIN"))
+        self.lock_now_button.setText(tr("Lock now"))
+        self.about_title.setText(tr("About this device"))
+        self._select_language(getattr(self._ctx.i18n, "language", "zh_CN"))
+        self.render()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
