@@ -71,6 +71,7 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
     with store.transaction(), capture.applying_remote(store):
         pending = pending_fields_by_row(store, latest) if latest else {}
         groups: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
+        existing_by_table: dict[str, set[str]] = {}
         for (tname, row_id), row in latest.items():
             table = TABLES[tname]
             fields = dict(row.get("fields") or {})
@@ -83,15 +84,22 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
                 (1 if fields[c] else 0) if c == DELETED else _local_value(table, c, fields[c]) for c in cols
             )
             groups[(tname, cols)].append((row_id, *values, int(row["server_seq"])))
+        for tname, ids in _existing(store, list(latest)).items():
+            existing_by_table[tname] = ids
         for (tname, cols), params in groups.items():
-            names = ", ".join(f'"{c}"' for c in (*cols, "_server_seq"))
-            marks = ", ".join("?" for _ in range(len(cols) + 2))
-            updates = ", ".join(f'"{c}" = excluded."{c}"' for c in (*cols, "_server_seq"))
-            store.conn.executemany(
-                f'INSERT INTO "{tname}" (id, {names}) VALUES ({marks}) '
-                f"ON CONFLICT(id) DO UPDATE SET {updates}",
-                params,
-            )
+            # Plain INSERT and UPDATE, not an UPSERT: an outer ON CONFLICT clause would override the
+            # search triggers' own INSERT OR IGNORE and fail on a row already marked dirty.
+            have = existing_by_table.get(tname, set())
+            fresh = [p for p in params if p[0] not in have]
+            known = [(*p[1:], p[0]) for p in params if p[0] in have]
+            all_cols = (*cols, "_server_seq")
+            if fresh:
+                names = ", ".join(f'"{c}"' for c in all_cols)
+                marks = ", ".join("?" for _ in range(len(all_cols) + 1))
+                store.conn.executemany(f'INSERT INTO "{tname}" (id, {names}) VALUES ({marks})', fresh)
+            if known:
+                sets = ", ".join(f'"{c}" = ?' for c in all_cols)
+                store.conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', known)
         if cursor is not None:
             store.set_meta(CURSOR_KEY, str(cursor))
         hlcs = [int(r["hlc"]) for r in latest.values() if r.get("hlc")]
@@ -100,6 +108,23 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
         if hlcs:
             capture.observe_remote_hlc(store, max(hlcs))
     return len(latest)
+
+
+def _existing(store: Store, keys: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """Which of these ``(table, id)`` rows the device already holds, by table."""
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for tname, row_id in keys:
+        by_table[tname].append(row_id)
+    out: dict[str, set[str]] = {}
+    for tname, ids in by_table.items():
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in store.conn.execute(
+                f'SELECT id FROM "{tname}" WHERE id IN ({marks})', chunk))
+        out[tname] = found
+    return out
 
 
 def table_images(store: Store, tname: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
