@@ -1,0 +1,43 @@
+"""``gridpad import FILE.xlsx|.csv [--grid CODE] [--errors FILE]``: import a registry spreadsheet."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gridpad import config
+from gridpad.cli import CommandError
+from gridpad.store.db import open_store
+from gridpad.store.lookup import grid_ids
+from gridpad.transfer.error_file import default_path, write_errors
+from gridpad.transfer.registry_import import ensure_grid, import_registry
+from gridpad.transfer.sheets import SheetError
+
+
+def run(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    if not source.is_file():
+        raise CommandError(f"{source}: no such file")
+    with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
+        try:
+            grid = ensure_grid(store, args.grid, grid_ids(store.db))
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            result = import_registry(store, source, grid)
+        except SheetError as exc:
+            raise CommandError(str(exc)) from None
+    # Reasons name the column and the rule, never the value, so they are safe to print.
+    for rejected in result.rejected:
+        for line in rejected.lines():
+            print(line)
+    if result.rejected:
+        errors = Path(args.errors) if args.errors else default_path(source)
+        write_errors(errors, result.headers, result.rejected)
+        print(f"rejected rows written to {errors} (fix them there and import that file again)")
+    print(f"grid {grid}: {result.summary()}")
+    if result.rejected:
+        print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)
+        return 1
+    return 0
