@@ -1,0 +1,307 @@
+"""Scan (扫码): live camera with a guide square and torch, or a photo of the plate as fallback.
+
+Frames from QtMultimedia are turned into grey numpy arrays a few times a second and decoded on a
+decode thread (never the GUI thread; a frame arriving while one is decoding is dropped). Decoded
+texts are checked against the store on the DB worker (``gridpad.qr.scan``): the first plate that
+opens a building wins and the building card opens; every other outcome gets its own message.
+"""
+
+from __future__ import annotations
+
+import atexit
+import time
+import weakref
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridpad.qr.scan import ScanOutcome, ScanResult, best, store_context
+
+#: Frames decoded per second at most (DESIGN: "a few frames a second").
+DECODE_FPS = 4
+
+
+def tr(text: str) -> str:
+    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
+    return QCoreApplication.translate("", text)
+
+
+def grey_array(image: QImage) -> np.ndarray:
+    """A QImage as an ``H×W`` uint8 array (a copy: the frame's memory is recycled)."""
+    grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    arr = np.frombuffer(grey.constBits(), np.uint8, grey.sizeInBytes())
+    return arr.reshape(grey.height(), grey.bytesPerLine())[:, : grey.width()].copy()
+
+
+def result_text(result: ScanResult) -> str:
+    """What the user reads for each outcome (translated)."""
+    o = result.outcome
+    if o is ScanOutcome.OPEN:
+        return tr("Door plate read: opening {0}.").format(result.address or result.building_id)
+    if o is ScanOutcome.OTHER_GRID:
+        return tr("This plate belongs to grid {0} ({1}), not one of your grids.").format(
+            result.grid_id, result.address)
+    if o is ScanOutcome.NOT_REGISTERED:
+        return tr("Valid door plate, but this building is not registered on this tablet. "
+                  "Register it with the plate's ID, or sync first.")
+    if o is ScanOutcome.FORGED:
+        return tr("Warning: this plate's signature is wrong; it may be forged. Do not trust it, report it.")
+    if o is ScanOutcome.UNKNOWN_KEY:
+        return tr("This plate was signed with a key this tablet does not know yet. Sync, then scan again.")
+    if o is ScanOutcome.DAMAGED:
+        return tr("The door plate code is damaged or incomplete. Scan again closer, or search by address.")
+    if o is ScanOutcome.FOREIGN:
+        return tr("This QR code is not a GridPad door plate.")
+    return tr("No QR code found. Hold the camera closer and steady, or light the plate.")
+
+
+def _check_texts(store: Any, texts: list[str]) -> ScanResult:
+    """Runs on the DB worker: what the decoded texts mean here (best of them)."""
+    context = store_context(store)
+    return best(context.check(t) for t in texts)
+
+
+class DecodeWorker(QObject):
+    """Lives on the decode thread."""
+
+    decoded = Signal(object, str)  # texts, source ("camera" / "image")
+    failed = Signal(str)
+
+    @Slot(object)
+    def decode_frame(self, grey: np.ndarray) -> None:
+        from gridpad.qr.decode import decode
+
+        try:
+            self.decoded.emit(decode(grey), "camera")
+        except Exception as exc:
+            self.failed.emit(str(exc))
+
+    @Slot(str)
+    def decode_file(self, path: str) -> None:
+        from gridpad.qr.decode import decode
+
+        try:
+            texts = decode(path)
+        except (OSError, ValueError) as exc:
+            self.failed.emit(tr("Cannot read that image: {0}").format(exc))
+            return
+        self.decoded.emit(texts, "image")
+
+
+class ScanScreen(QWidget):
+    """Signals: result(ScanResult) after each checked scan (tests and the toast listen)."""
+
+    result = Signal(object)
+    _decode_frame = Signal(object)
+    _decode_file = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self._ctx = ctx
+        self.last_result: ScanResult | None = None
+        self._busy = False
+        self._last_frame_at = 0.0
+        self._camera: Any = None
+        self._session: Any = None
+        self._video: Any = None
+
+        self._thread = QThread()
+        self._thread.setObjectName("gridpad-decode")
+        self._worker = DecodeWorker()
+        self._worker.moveToThread(self._thread)
+        self._decode_frame.connect(self._worker.decode_frame)
+        self._decode_file.connect(self._worker.decode_file)
+        self._worker.decoded.connect(self._on_decoded)
+        self._worker.failed.connect(self._on_failed)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        outer.setSpacing(16)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("bigTitle")
+        outer.addWidget(self.heading)
+
+        self.view_frame = QFrame(self)
+        self.view_frame.setObjectName("card")
+        self._view_stack = QStackedLayout(self.view_frame)
+        self.no_camera = QLabel(self.view_frame)
+        self.no_camera.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_camera.setWordWrap(True)
+        self._view_stack.addWidget(self.no_camera)
+        outer.addWidget(self.view_frame, 1)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("title")
+        self.message.setWordWrap(True)
+        outer.addWidget(self.message)
+
+        row = QHBoxLayout()
+        self.torch_button = QPushButton(self)
+        self.torch_button.setCheckable(True)
+        self.torch_button.toggled.connect(self._set_torch)
+        self.torch_button.hide()
+        self.register_button = QPushButton(self)
+        self.register_button.clicked.connect(self._register_building)
+        self.register_button.hide()
+        self.image_button = QPushButton(self)
+        self.image_button.setObjectName("primary")
+        self.image_button.clicked.connect(self.choose_image)
+        row.addWidget(self.torch_button)
+        row.addStretch(1)
+        row.addWidget(self.register_button)
+        row.addWidget(self.image_button)
+        outer.addLayout(row)
+        self.retranslate()
+
+    # -- camera ---------------------------------------------------------------------------------
+    def camera_available(self) -> bool:
+        from PySide6.QtMultimedia import QMediaDevices
+
+        return bool(QMediaDevices.videoInputs())
+
+    def activated(self) -> None:
+        """Shown: start the camera if there is one, else offer the image fallback."""
+        self.last_result = None
+        self.register_button.hide()
+        if self._camera is None and self.camera_available():
+            self._start_camera()
+        elif self._camera is not None:
+            self._camera.start()
+        self.retranslate()
+
+    def hideEvent(self, event: Any) -> None:
+        if self._camera is not None:
+            self._camera.stop()
+        super().hideEvent(event)
+
+    def _start_camera(self) -> None:
+        from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices
+        from PySide6.QtMultimediaWidgets import QVideoWidget
+
+        self._camera = QCamera(QMediaDevices.defaultVideoInput(), self)
+        self._session = QMediaCaptureSession(self)
+        self._video = QVideoWidget(self.view_frame)
+        self._view_stack.addWidget(self._video)
+        self._view_stack.setCurrentWidget(self._video)
+        self._session.setCamera(self._camera)
+        self._session.setVideoOutput(self._video)
+        self._video.videoSink().videoFrameChanged.connect(self._on_frame)
+        self.torch_button.setVisible(self._camera.isTorchModeSupported(QCamera.TorchMode.TorchOn))
+        self._camera.start()
+
+    def _set_torch(self, on: bool) -> None:
+        if self._camera is not None:
+            from PySide6.QtMultimedia import QCamera
+
+            self._camera.setTorchMode(QCamera.TorchMode.TorchOn if on else QCamera.TorchMode.TorchOff)
+
+    def _on_frame(self, frame: Any) -> None:
+        now = time.monotonic()
+        if self._busy or now - self._last_frame_at < 1 / DECODE_FPS or self._opened():
+            return
+        image = frame.toImage()
+        if image.isNull():
+            return
+        self._last_frame_at = now
+        self._busy = True
+        self._ensure_thread()
+        self._decode_frame.emit(grey_array(image))
+
+    def _opened(self) -> bool:
+        return self.last_result is not None and self.last_result.opens is not None
+
+    # -- image fallback -------------------------------------------------------------------------
+    def choose_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Photo of a door plate"), str(Path.home()),
+                                              tr("Images (*.png *.jpg *.jpeg *.bmp)"))
+        if path:
+            self.scan_image(Path(path))
+
+    def scan_image(self, path: Path) -> None:
+        self.last_result = None
+        self.message.setText(tr("Reading the image…"))
+        self._ensure_thread()
+        self._decode_file.emit(str(path))
+
+    # -- results --------------------------------------------------------------------------------
+    def _on_decoded(self, texts: list[str], source: str) -> None:
+        self._busy = False
+        if not texts:
+            if source == "image":
+                self._show(best([]))
+            return
+        self._ctx.db.call(_check_texts, texts, on_done=self._show, on_error=self._on_check_failed, owner=self)
+
+    def _on_failed(self, message: str) -> None:
+        self._busy = False
+        self.message.setText(message)
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        self.message.setText(tr("Could not check the plate: {0}").format(exc))
+
+    def _show(self, result: ScanResult) -> None:
+        if self._opened():
+            return  # the first valid code already won
+        self.last_result = result
+        self.message.setText(result_text(result))
+        self.register_button.setVisible(result.outcome is ScanOutcome.NOT_REGISTERED)
+        self.result.emit(result)
+        if result.opens is not None:
+            if self._camera is not None:
+                self._camera.stop()
+            self._ctx.navigate("registry", building_id=result.opens)
+
+    def _register_building(self) -> None:
+        if self.last_result is not None and self.last_result.building_id:
+            self._ctx.navigate("registry", new_building_id=self.last_result.building_id)
+
+    # -- life cycle and text --------------------------------------------------------------------
+    def _ensure_thread(self) -> None:
+        """The decode thread starts on first use and stops when the app quits (or at exit)."""
+        if self._thread.isRunning():
+            return
+        self._thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        thread = weakref.ref(self._thread)
+        atexit.register(lambda: (t := thread()) is not None and (t.quit(), t.wait()))
+
+    def shutdown(self) -> None:
+        if self._camera is not None:
+            self._camera.stop()
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait()
+
+    def closeEvent(self, event: Any) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("Scan a door plate"))
+        self.no_camera.setText(tr("No camera found on this device.\nOpen a photo of the door plate instead."))
+        self.torch_button.setText(tr("Torch"))
+        self.register_button.setText(tr("Register this building"))
+        self.image_button.setText(tr("Read from image"))
+        if self.last_result is not None:
+            self.message.setText(result_text(self.last_result))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,96 @@
+"""Scan screen, image path (this machine has no camera): a plate photo opens its building card;
+other outcomes get their own message and never open a building."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+import qrcode
+from PIL import Image
+from sync_ui_support import close_ctx, make_ctx
+
+from gridpad.config import db_path
+from gridpad.qr.scan import ScanOutcome
+from gridpad.store import repo
+from gridpad.store.db import open_store
+from gridpad.ui.scan_screen import ScanScreen
+from sync.doorplate import generate_private_key, key_id_for, make_payload, public_key_text
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "pipewire", "symbols", r"\bva\b")
+
+GRID = "44190011900103"
+
+
+def _plate_png(text: str, path: Path) -> Path:
+    """A photo-like plate: the QR code on a larger grey background, as a camera would see it."""
+    code = qrcode.make(text, box_size=8, border=4).get_image().convert("RGB")
+    canvas = Image.new("RGB", (code.width + 300, code.height + 200), (200, 200, 190))
+    canvas.paste(code, (150, 100))
+    canvas.save(path)
+    return path
+
+
+@pytest.fixture
+def setup(tmp_path: Path, qapp, qtbot):
+    key = generate_private_key()
+    kid = key_id_for(key)
+    store = open_store(db_path(tmp_path))
+    repo.insert(store, "grid", {"grid_id": GRID, "code": GRID, "name": "乌沙社区第3网格"}, id=GRID)
+    building = repo.insert(store, "building", {"grid_id": GRID, "address": "东莞市长安镇乌沙社区兴业路18号"})
+    store.set_meta("plate_public_keys", json.dumps({kid: public_key_text(key)}))
+    store.set_meta("grids", json.dumps([GRID]))
+    store.close()
+    ctx = make_ctx(tmp_path)
+    visits = ctx.visits
+    screen = ScanScreen(ctx)
+    qtbot.addWidget(screen)
+    yield screen, key, kid, building, visits, tmp_path
+    screen.shutdown()
+    close_ctx(ctx)
+
+
+def _scan(qtbot, screen: ScanScreen, path: Path):
+    with qtbot.waitSignal(screen.result, timeout=10_000) as blocker:
+        screen.scan_image(path)
+    return blocker.args[0]
+
+
+def test_plate_image_opens_the_building_card(qtbot, setup) -> None:
+    screen, key, kid, building, visits, tmp = setup
+    screen.activated()
+    assert not screen.camera_available()  # the fallback is what runs here
+    result = _scan(qtbot, screen, _plate_png(make_payload(building, key, kid), tmp / "plate.png"))
+    assert result.outcome is ScanOutcome.OPEN
+    assert visits == [("registry", {"building_id": building})]
+    assert "兴业路18号" in screen.message.text()
+
+
+def test_unregistered_building_offers_registration_with_the_plate_id(qtbot, setup) -> None:
+    screen, key, kid, _building, visits, tmp = setup
+    unknown = str(uuid.uuid4())
+    result = _scan(qtbot, screen, _plate_png(make_payload(unknown, key, kid), tmp / "new.png"))
+    assert result.outcome is ScanOutcome.NOT_REGISTERED
+    assert visits == []
+    assert screen.register_button.isVisibleTo(screen)
+    screen.register_button.click()
+    assert visits == [("registry", {"new_building_id": unknown})]
+
+
+def test_forged_foreign_and_empty_images_each_say_why_and_open_nothing(qtbot, setup) -> None:
+    screen, _key, kid, building, visits, tmp = setup
+    other_key = generate_private_key()
+    forged = make_payload(building, other_key, kid)  # right key id, wrong signature
+    messages = {}
+    for name, text in (("forged", forged), ("foreign", "https://example.com/pay?id=1")):
+        result = _scan(qtbot, screen, _plate_png(text, tmp / f"{name}.png"))
+        messages[result.outcome] = screen.message.text()
+    blank = tmp / "blank.png"
+    Image.new("RGB", (400, 300), (255, 255, 255)).save(blank)
+    result = _scan(qtbot, screen, blank)
+    messages[result.outcome] = screen.message.text()
+    assert set(messages) == {ScanOutcome.FORGED, ScanOutcome.FOREIGN, ScanOutcome.NO_CODE}
+    assert len(set(messages.values())) == 3  # three different explanations
+    assert visits == []
