@@ -1,0 +1,300 @@
+"""Wire messages of the sync protocol (version 1) and what both sides compute identically.
+
+Values on the wire are the device's storage form: booleans ``0``/``1``, dates ISO text, ``json``
+columns JSON *text*. :func:`normalise_value` turns any accepted form into that one, so the
+server stores, serves and checksums exactly what the device holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from sync.schema import DELETED, TABLES, ColumnType
+
+PROTOCOL_VERSION = 1
+MAX_BATCH = 500
+MAX_PULL_LIMIT = 5000
+DEFAULT_PULL_LIMIT = 1000
+_INT_MAX = 2**63 - 1
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Seq = Annotated[int, Field(ge=0, le=_INT_MAX)]
+TableName = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Change(_Msg):
+    change_id: Annotated[int, Field(ge=1, le=_INT_MAX)]
+    table: TableName
+    row_id: Id
+    op: Literal["insert", "update", "delete"]
+    #: Changed columns with their new values; ``_deleted`` travels as a field.
+    fields: dict[str, JsonValue]
+    #: The row's server_seq the device had when it edited (0 for an insert).
+    base_seq: Seq = 0
+    hlc: Seq
+
+
+class PushRequest(_Msg):
+    device_id: Id
+    protocol: int = PROTOCOL_VERSION
+    changes: Annotated[list[Change], Field(max_length=MAX_BATCH)]
+    #: Outbox rows and photos still waiting on the device (fleet health), optional.
+    backlog: Annotated[int, Field(ge=0, le=_INT_MAX)] | None = None
+    photo_backlog: Annotated[int, Field(ge=0, le=_INT_MAX)] | None = None
+
+
+class PushResponse(_Msg):
+    #: change_ids the server holds (applied now or earlier): the device may delete them.
+    receipt: list[int]
+    applied: int
+    conflicts: int
+    server_time_ms: int
+
+
+class RowImage(_Msg):
+    table: str
+    id: str
+    server_seq: int
+    deleted: bool
+    #: Every column of the table (``None`` where unset), storage form.
+    fields: dict[str, JsonValue]
+
+
+class PullResponse(_Msg):
+    rows: list[RowImage]
+    #: Pass as ``since`` next time (the last row's server_seq, or ``since`` when nothing came).
+    next_cursor: int
+    more: bool
+
+
+class TableChecksum(_Msg):
+    count: int
+    checksum: str
+
+
+class Checksums(_Msg):
+    tables: dict[str, TableChecksum]
+
+
+class EnrollRequest(_Msg):
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+    #: The device may propose its own id (its store's device id); otherwise the server makes one.
+    device_id: Id | None = None
+    device_name: Annotated[str, Field(max_length=100)] | None = None
+
+
+class EnrollResponse(_Msg):
+    device_id: str
+    device_secret: str
+    user: str
+    role: Literal["manager", "supervisor"]
+    grids: list[str]
+    #: key_id -> base64 raw Ed25519 public key, for verifying door plates offline.
+    plate_public_keys: dict[str, str]
+    protocol: int = PROTOCOL_VERSION
+
+
+class TokenRequest(_Msg):
+    device_id: Id
+    device_secret: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class TokenResponse(_Msg):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    expires_at_ms: int
+
+
+class Me(_Msg):
+    device_id: str
+    user: str
+    role: Literal["manager", "supervisor"]
+    grids: list[str]
+    revoked: bool
+    plate_public_keys: dict[str, str]
+
+
+class ConflictAuthor(_Msg):
+    device_id: str
+    hlc: int
+
+
+class Conflict(_Msg):
+    id: int
+    table: str
+    row_id: str
+    grid_id: str
+    #: ``field``: two concurrent writes of one column; ``delete``: an edit raced a delete.
+    kind: Literal["field", "delete"]
+    field: str
+    kept_value: JsonValue
+    lost_value: JsonValue
+    kept: ConflictAuthor
+    lost: ConflictAuthor
+    server_seq: int
+    resolved: bool
+    resolution: str | None = None
+
+
+class ConflictList(_Msg):
+    conflicts: list[Conflict]
+
+
+class ResolveRequest(_Msg):
+    #: ``kept``: the stored value stays; ``lost``: the losing value is written as a new edit.
+    choice: Literal["kept", "lost"]
+
+
+class PlatesRequest(_Msg):
+    building_ids: Annotated[list[Id], Field(min_length=1, max_length=1000)]
+
+
+class Plate(_Msg):
+    building_id: str
+    payload: str
+    address: str | None
+    name: str | None
+
+
+class PlatesResponse(_Msg):
+    plates: list[Plate]
+
+
+class PhotoStatus(_Msg):
+    sha256: str
+    received: int
+    size: int | None
+    complete: bool
+
+
+class Problem(_Msg):
+    """One reason a request was refused (field-level when ``field`` is set)."""
+    change_id: int | None = None
+    field: str | None = None
+    rule: str
+    message: str
+
+
+class ErrorBody(_Msg):
+    error: str
+    reason: str
+    problems: list[Problem] = []
+    wipe: bool = False
+
+
+# --- values ------------------------------------------------------------------------------------
+
+class BadValueError(ValueError):
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+def _no_nul(value: object) -> None:
+    # PostgreSQL text cannot hold NUL; refuse it everywhere so both backends behave alike.
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise BadValueError("text", "contains a NUL character")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _no_nul(k)
+            _no_nul(v)
+    elif isinstance(value, list):
+        for v in value:
+            _no_nul(v)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise BadValueError("number", "is not a finite number")
+
+
+def normalise_value(column_type: ColumnType, value: Any) -> Any:
+    """The storage form of ``value`` for a column of ``column_type``; ``BadValueError`` if it has none."""
+    if value is None:
+        return None
+    _no_nul(value)
+    if column_type == "bool":
+        if value in (0, 1) and not isinstance(value, float):
+            return int(value)
+        raise BadValueError("bool", "must be 0 or 1 (or true/false)")
+    if column_type == "int":
+        if isinstance(value, int) and not isinstance(value, bool) and -_INT_MAX <= value <= _INT_MAX:
+            return value
+        raise BadValueError("int", "must be a whole number")
+    if column_type == "real":
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e300:
+            return float(value)
+        raise BadValueError("real", "must be a number")
+    if column_type == "json":
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise BadValueError("json", "is not valid JSON text") from None
+            _no_nul(value)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, str):
+        return value
+    raise BadValueError(column_type, "must be text")
+
+
+def normalise_fields(table: str, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Storage form of a change's fields, with a problem per unknown column or wrongly typed value."""
+    spec = TABLES[table]
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, value in fields.items():
+        try:
+            if name == DELETED:
+                out[name] = normalise_value("bool", value)
+                if out[name] is None:
+                    raise BadValueError("bool", "must be 0 or 1")
+            elif name in spec.column_names:
+                out[name] = normalise_value(spec.column(name).type, value)
+            else:
+                problems.append(Problem(field=name[:64], rule="unknown_column",
+                                        message=f"{table} has no column {name[:64]!r}"))
+        except BadValueError as e:
+            problems.append(Problem(field=name, rule=e.rule, message=f"{table}.{name} {e}"))
+    return out, problems
+
+
+# --- checksums ---------------------------------------------------------------------------------
+
+_MOD = 1 << 256
+
+
+def row_digest(table: str, row_id: str, deleted: bool, fields: Mapping[str, Any]) -> int:
+    """SHA-256 (as an int) of the canonical JSON of one row: set columns only, storage form."""
+    spec = TABLES[table]
+    canon: dict[str, Any] = {}
+    for name in spec.column_names:
+        value = fields.get(name)
+        if value is None:
+            continue
+        try:
+            canon[name] = normalise_value(spec.column(name).type, value)
+        except BadValueError:
+            canon[name] = value  # a value the server would refuse: still compare it as it is
+    text = json.dumps([table, row_id, int(bool(deleted)), canon], ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big")
+
+
+def table_checksum(table: str, rows: Iterable[tuple[str, bool, Mapping[str, Any]]]) -> TableChecksum:
+    """Count and order-independent checksum (sum of row digests mod 2**256) of ``(id, deleted, fields)``."""
+    count = 0
+    total = 0
+    for row_id, deleted, fields in rows:
+        count += 1
+        total = (total + row_digest(table, row_id, deleted, fields)) % _MOD
+    return TableChecksum(count=count, checksum=f"{total:064x}")

@@ -1,0 +1,117 @@
+"""Administration of the central system: towns, villages, grids, users, enrollment codes, devices.
+
+Functions take an engine and raise :class:`AdminError` with a one-line reason for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from sync import hlc, merge
+from sync.server import auth, db
+from sync.server.central import SERVER_DEVICE, write_row
+
+ROLES = ("manager", "supervisor")
+CODE_TTL_MS = 7 * 24 * 3600 * 1000
+
+
+class AdminError(Exception):
+    pass
+
+
+def add_town(engine: Engine, code: str, name: str) -> None:
+    with db.write_tx(engine) as conn:
+        if conn.execute(sa.select(db.town.c.code).where(db.town.c.code == code)).first():
+            raise AdminError(f"town {code} already exists")
+        conn.execute(db.town.insert().values(code=code, name=name))
+
+
+def add_village(engine: Engine, code: str, name: str, town: str) -> None:
+    with db.write_tx(engine) as conn:
+        if not conn.execute(sa.select(db.town.c.code).where(db.town.c.code == town)).first():
+            raise AdminError(f"no town {town}; add it first with: admin town add {town} --name NAME")
+        if conn.execute(sa.select(db.village.c.code).where(db.village.c.code == code)).first():
+            raise AdminError(f"village {code} already exists")
+        conn.execute(db.village.insert().values(code=code, name=name, town_code=town))
+
+
+def add_grid(engine: Engine, code: str, name: str, village: str | None = None) -> None:
+    """A grid is a synced, server-owned row (``grid.id`` = ``grid_id`` = code) that devices pull."""
+    fields: dict[str, object] = {"grid_id": code, "code": code, "name": name, "is_demo": 0}
+    g = db.synced["grid"]
+    with db.write_tx(engine) as conn:
+        if village is not None:
+            v = conn.execute(sa.select(db.village.c.name, db.town.c.code, db.town.c.name)
+                             .join(db.town, db.town.c.code == db.village.c.town_code)
+                             .where(db.village.c.code == village)).first()
+            if v is None:
+                raise AdminError(f"no village {village}; add it first with: admin village add")
+            fields.update(village_code=village, village_name=v[0], town_code=v[1], town_name=v[2])
+        if conn.execute(sa.select(g.c.id).where(g.c.id == code)).first():
+            raise AdminError(f"grid {code} already exists")
+        seqs = db.SeqAllocator(conn)
+        write_row(conn, seqs, "grid", code, fields, merge.Author(hlc.send(0, hlc.now_ms()), SERVER_DEVICE))
+        seqs.save()
+
+
+def add_user(engine: Engine, name: str, role: str, grids: list[str]) -> None:
+    if role not in ROLES:
+        raise AdminError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if not grids:
+        raise AdminError("a user needs at least one grid (--grids CODE,…)")
+    g = db.synced["grid"]
+    with db.write_tx(engine) as conn:
+        known = {r[0] for r in conn.execute(sa.select(g.c.id).where(g.c.id.in_(grids)))}
+        missing = [x for x in grids if x not in known]
+        if missing:
+            raise AdminError(f"no grid {', '.join(missing)}; add it first with: admin grid add")
+        if conn.execute(sa.select(db.app_user.c.name).where(db.app_user.c.name == name)).first():
+            raise AdminError(f"user {name} already exists")
+        conn.execute(db.app_user.insert().values(name=name, role=role))
+        conn.execute(db.user_grid.insert(), [{"user_name": name, "grid_id": x} for x in dict.fromkeys(grids)])
+
+
+def issue_code(engine: Engine, user: str, now_ms: int, ttl_ms: int = CODE_TTL_MS) -> str:
+    """A one-time enrollment code for ``user`` (only its hash is stored)."""
+    code = auth.new_code()
+    with db.write_tx(engine) as conn:
+        u = conn.execute(sa.select(db.app_user.c.role).where(db.app_user.c.name == user)).first()
+        if u is None:
+            raise AdminError(f"no user {user}; add it first with: admin user add")
+        grids = sorted(r[0] for r in conn.execute(
+            sa.select(db.user_grid.c.grid_id).where(db.user_grid.c.user_name == user)))
+        conn.execute(db.enroll_code.insert().values(
+            code_hash=auth.digest(auth.normalise_code(code)), user_name=user, role=u[0],
+            grids=json.dumps(grids), expires_at_ms=now_ms + ttl_ms))
+    return code
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    id: str
+    user: str
+    name: str | None
+    revoked: bool
+    enrolled_at_ms: int
+    last_sync_ms: int | None
+    backlog: int | None
+    photo_backlog: int | None
+
+
+def devices(engine: Engine) -> list[DeviceInfo]:
+    d = db.device
+    with db.read_tx(engine) as conn:
+        rows = conn.execute(sa.select(d).order_by(d.c.user_name, d.c.id)).mappings().all()
+    return [DeviceInfo(r["id"], r["user_name"], r["name"], bool(r["revoked"]), r["enrolled_at_ms"],
+                       r["last_sync_ms"], r["backlog"], r["photo_backlog"]) for r in rows]
+
+
+def revoke(engine: Engine, device_id: str) -> None:
+    with db.write_tx(engine) as conn:
+        done = conn.execute(db.device.update().where(db.device.c.id == device_id).values(revoked=1))
+        if done.rowcount == 0:
+            raise AdminError(f"no device {device_id}")

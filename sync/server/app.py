@@ -1,0 +1,213 @@
+"""The central system's HTTP API (FastAPI). ``create_app(engine, data_dir)`` builds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
+
+from sync import hlc
+from sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    PROTOCOL_VERSION,
+    Checksums,
+    Conflict,
+    ConflictList,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorBody,
+    Me,
+    PhotoStatus,
+    PlatesRequest,
+    PlatesResponse,
+    Problem,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ResolveRequest,
+    TokenRequest,
+    TokenResponse,
+)
+from sync.server import auth, central, db, enrollment, keys, photos, plates, push, reads
+from sync.server.body_limit import BodyLimit
+from sync.server.refusal import Refused
+
+_bearer = HTTPBearer(auto_error=False)
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorBody} for s in (400, 401, 403, 404, 409, 413, 422)}
+
+
+@dataclass(frozen=True)
+class DeviceCtx:
+    id: str
+    user: str
+    role: Literal["manager", "supervisor"]
+    grids: set[str]
+
+
+def current_device(request: Request,
+                   creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> DeviceCtx:
+    """The enrolled, unrevoked device a valid bearer token names, with its grids read now."""
+    engine: Engine = request.app.state.engine
+    if creds is None or creds.scheme.lower() != "bearer":
+        raise Refused(401, "no_token", "send 'Authorization: Bearer <token>' (POST /v1/token)")
+    try:
+        device_id = auth.read_token(request.app.state.token_key, creds.credentials, hlc.now_ms())
+    except auth.TokenError as e:
+        raise Refused(401, "bad_token", e.reason) from None
+    with db.read_tx(engine) as conn:
+        row = conn.execute(sa.select(db.device.c.revoked, db.app_user.c.name, db.app_user.c.role)
+                           .join(db.app_user, db.app_user.c.name == db.device.c.user_name)
+                           .where(db.device.c.id == device_id)).first()
+        if row is None:
+            raise Refused(401, "unknown_device", "this device is not enrolled")
+        if row[0]:
+            raise Refused(403, "revoked", "this device was revoked: wipe its local data", wipe=True)
+        grids = push.device_grids(conn, device_id)
+    return DeviceCtx(device_id, row[1], row[2], grids)
+
+
+Device = Annotated[DeviceCtx, Depends(current_device)]
+Sha = Annotated[str, PathParam(pattern=photos.SHA_RE)]
+
+
+def _json(model: Any, status: int = 200) -> Response:
+    # Serialise once with pydantic (FastAPI would validate the model a second time).
+    return Response(model.model_dump_json(), status_code=status, media_type="application/json")
+
+
+def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TTL_MS) -> FastAPI:
+    with db.write_tx(engine) as conn:
+        token_key = auth.signing_key(conn)
+    keys.load_or_create_signing_key(data_dir)
+
+    app = FastAPI(title="GridPad central system", version=str(PROTOCOL_VERSION),
+                  description="Sync, enrollment, photos, conflicts and door plates for GridPad tablets.")
+    app.state.engine = engine
+    app.state.token_key = token_key
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimit)
+
+    @app.exception_handler(Refused)
+    async def _refused(_request: Request, exc: Refused) -> Response:
+        return _json(exc.body, exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+        # Never echo the input back: it may hold personal data.
+        problems = [Problem(field=".".join(str(x) for x in e.get("loc", ()))[:200] or None,
+                            rule=str(e.get("type", "invalid")), message=str(e.get("msg", "invalid")))
+                    for e in exc.errors()[:50]]
+        reason = problems[0].message if problems else "invalid request"
+        return _json(ErrorBody(error="invalid_request", reason=reason, problems=problems), 422)
+
+
+    @app.post("/v1/enroll", response_model=EnrollResponse, responses=_ERRORS)
+    def enroll(req: EnrollRequest) -> Response:
+        """Trade a one-time enrollment code for a device credential (the code is then spent)."""
+        return _json(enrollment.enroll(engine, data_dir, req, hlc.now_ms()))
+
+    @app.post("/v1/token", response_model=TokenResponse, responses=_ERRORS)
+    def token(req: TokenRequest) -> Response:
+        """A short-lived bearer token for the device's credential."""
+        now = hlc.now_ms()
+        enrollment.check_credential(engine, req.device_id, req.device_secret)
+        text, expires = auth.make_token(token_key, req.device_id, now, token_ttl_ms)
+        return _json(TokenResponse(token=text, expires_in=(expires - now) // 1000, expires_at_ms=expires))
+
+    @app.get("/v1/me", response_model=Me, responses=_ERRORS)
+    def me(dev: Device) -> Response:
+        return _json(Me(device_id=dev.id, user=dev.user, role=dev.role, grids=sorted(dev.grids),
+                        revoked=False, plate_public_keys=keys.public_keys(data_dir)))
+
+    @app.post("/v1/push", response_model=PushResponse, responses=_ERRORS)
+    def push_changes(req: PushRequest, dev: Device) -> Response:
+        """Merge up to 500 outbox rows in one transaction; idempotent by (device_id, change_id)."""
+        now = hlc.now_ms()
+        checked = push.check_batch(req, dev.id, now)
+        with db.write_tx(engine) as conn:
+            return _json(push.apply_batch(conn, dev.id, checked, req, now))
+
+    @app.get("/v1/pull", response_model=PullResponse, responses=_ERRORS)
+    def pull(dev: Device, since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+             table: Annotated[str | None, Query(max_length=32)] = None) -> Response:
+        """Row images after ``since`` in the device's grids, by server_seq, tombstones included."""
+        if table is not None and table not in db.synced:
+            raise Refused(422, "unknown_table", f"unknown table {table!r}")
+        with db.read_tx(engine) as conn:
+            page = reads.pull(conn, dev.grids, since, limit, table)
+        if not page.more and table is None:
+            with db.write_tx(engine) as conn:
+                conn.execute(db.device.update().where(db.device.c.id == dev.id)
+                             .values(last_sync_ms=hlc.now_ms()))
+        return _json(page)
+
+    @app.get("/v1/checksums", response_model=Checksums, responses=_ERRORS)
+    def checksums(dev: Device) -> Response:
+        """Per table: row count and checksum (sync.protocol.table_checksum) over the device's grids."""
+        with db.read_tx(engine) as conn:
+            return _json(reads.checksums(conn, dev.grids))
+
+    @app.put("/v1/photos/{sha256}", response_model=PhotoStatus, responses=_ERRORS, openapi_extra={
+        "requestBody": {"required": True, "content": {"application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"}}}}})
+    async def put_photo(sha256: Sha, request: Request, dev: Device) -> Response:
+        """Upload (a chunk of) a photo; ``Content-Range: bytes START-END/TOTAL`` resumes."""
+        body = await request.body()
+        st = await run_in_threadpool(photos.receive, engine, data_dir, sha256, body,
+                                     request.headers.get("content-range"), dev.id)
+        return _json(st)
+
+    @app.head("/v1/photos/{sha256}", responses=_ERRORS)
+    def head_photo(sha256: Sha, _dev: Device) -> Response:
+        st = photos.status(engine, sha256)
+        return Response(headers={"Upload-Offset": str(st.received),
+                                 "Upload-Complete": "1" if st.complete else "0"})
+
+    @app.get("/v1/photos/{sha256}", response_model=PhotoStatus, responses=_ERRORS)
+    def get_photo(sha256: Sha, _dev: Device) -> Response:
+        """How many bytes of the photo the server holds, and whether it is verified."""
+        return _json(photos.status(engine, sha256))
+
+    @app.get("/v1/photos/{sha256}/content", responses=_ERRORS, response_class=FileResponse)
+    def photo_content(sha256: Sha, _dev: Device) -> Response:
+        path = photos.file_path(engine, data_dir, sha256)
+        if path is None:
+            raise Refused(404, "not_found", "the server does not hold this photo (yet)")
+        return FileResponse(path, media_type="application/octet-stream")
+
+    @app.get("/v1/conflicts", response_model=ConflictList, responses=_ERRORS)
+    def list_conflicts(dev: Device, include_resolved: bool = False) -> Response:
+        """Open conflicts in the device's grids (oldest first, at most 500)."""
+        with db.read_tx(engine) as conn:
+            return _json(ConflictList(conflicts=reads.conflicts(conn, dev.grids, include_resolved)))
+
+    @app.post("/v1/conflicts/{conflict_id}/resolve", response_model=Conflict, responses=_ERRORS)
+    def resolve(conflict_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], req: ResolveRequest,
+                dev: Device) -> Response:
+        with db.write_tx(engine) as conn:
+            return _json(central.resolve(conn, conflict_id, req.choice, dev.id, dev.grids, hlc.now_ms()))
+
+    @app.post("/v1/plates", response_model=PlatesResponse, responses=_ERRORS)
+    def make_plates(req: PlatesRequest, dev: Device) -> Response:
+        """Signed door-plate payloads for buildings in the device's grids."""
+        with db.read_tx(engine) as conn:
+            return _json(plates.for_buildings(conn, data_dir, req.building_ids, dev.grids))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        return JSONResponse({"ok": True})
+
+    return app

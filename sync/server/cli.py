@@ -1,0 +1,166 @@
+"""The ``gridpad-server`` command: ``serve`` the central system, ``admin`` it.
+
+Exit 0 on success; a one-line reason on stderr and a non-zero exit otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+import sqlalchemy as sa
+import sqlalchemy.exc
+
+from sync import hlc
+from sync.server import admin, db
+
+
+def data_dir_of(args: argparse.Namespace) -> Path:
+    path = Path(args.data_dir or os.environ.get("GRIDPAD_SERVER_HOME")
+                or platformdirs.user_data_dir("gridpad-server", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def engine_of(args: argparse.Namespace) -> sa.engine.Engine:
+    default = f"sqlite:///{data_dir_of(args) / 'server.sqlite3'}"
+    url = args.db or os.environ.get("GRIDPAD_SERVER_DB") or default
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    return engine
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="database URL (default: a SQLite file in the data dir; "
+                   "postgresql://user:pw@host/db for PostgreSQL)")
+    p.add_argument("--data-dir", help="data dir (default: GRIDPAD_SERVER_HOME or the platform's)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gridpad-server", description="GridPad central system")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the HTTP API")
+    _common(s)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--token-ttl", type=int, default=15 * 60, help="bearer token lifetime, seconds")
+    a = sub.add_parser("admin", help="administer towns, grids, users, devices")
+    _common(a)
+    asub = a.add_subparsers(dest="what", required=True)
+    for kind in ("town", "village", "grid"):
+        k = asub.add_parser(kind).add_subparsers(dest="action", required=True).add_parser("add")
+        k.add_argument("code")
+        k.add_argument("--name", required=True)
+        if kind == "village":
+            k.add_argument("--town", required=True)
+        if kind == "grid":
+            k.add_argument("--village")
+    u = asub.add_parser("user").add_subparsers(dest="action", required=True).add_parser("add")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=admin.ROLES)
+    u.add_argument("--grids", required=True, help="grid codes, comma separated")
+    e = asub.add_parser("enroll-code", help="issue a one-time enrollment code (the last line printed)")
+    e.add_argument("name")
+    e.add_argument("--days", type=int, default=7, help="valid for this many days")
+    e.add_argument("--server", help="server URL to put in the QR code with the code")
+    e.add_argument("--png", help="also write the QR code to this PNG file")
+    asub.add_parser("devices", help="fleet list: last sync and backlog")
+    r = asub.add_parser("revoke", help="revoke a device; it is told to wipe its data")
+    r.add_argument("device_id")
+    asub.add_parser("rotate-plate-key", help="new door-plate signing key (old plates stay valid)")
+    return p
+
+
+def _enroll_qr_text(code: str, server: str | None) -> str:
+    if not server:
+        return code
+    from urllib.parse import urlencode
+    return "gridpad://enroll?" + urlencode({"server": server, "code": code})
+
+
+def _enroll_code(args: argparse.Namespace) -> None:
+    import qrcode
+
+    code = admin.issue_code(engine_of(args), args.name, hlc.now_ms(), args.days * 24 * 3600 * 1000)
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(_enroll_qr_text(code, args.server))
+    qr.make(fit=True)
+    print(f"One-time enrollment code for {args.name}, valid {args.days} days:")
+    qr.print_ascii(out=sys.stdout)
+    if args.png:
+        qr.make_image().save(args.png)
+        print(f"QR code written to {args.png}")
+    print(code)
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "never"
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def _admin(args: argparse.Namespace) -> None:
+    w = args.what
+    if w == "town":
+        admin.add_town(engine_of(args), args.code, args.name)
+    elif w == "village":
+        admin.add_village(engine_of(args), args.code, args.name, args.town)
+    elif w == "grid":
+        admin.add_grid(engine_of(args), args.code, args.name, args.village)
+    elif w == "user":
+        grids = [g.strip() for g in args.grids.split(",") if g.strip()]
+        admin.add_user(engine_of(args), args.name, args.role, grids)
+    elif w == "enroll-code":
+        _enroll_code(args)
+        return
+    elif w == "devices":
+        print("device_id\tuser\tname\tstatus\tlast_sync\tbacklog\tphoto_backlog")
+        for d in admin.devices(engine_of(args)):
+            print("\t".join([d.id, d.user, d.name or "-", "revoked" if d.revoked else "active",
+                             _when(d.last_sync_ms), "-" if d.backlog is None else str(d.backlog),
+                             "-" if d.photo_backlog is None else str(d.photo_backlog)]))
+        return
+    elif w == "revoke":
+        admin.revoke(engine_of(args), args.device_id)
+        print(f"revoked {args.device_id}: it will be refused and told to wipe its data")
+        return
+    elif w == "rotate-plate-key":
+        from sync.server import keys
+        print(f"new plate signing key {keys.rotate_signing_key(data_dir_of(args))}")
+        return
+    print(f"added {w} {getattr(args, 'code', None) or args.name}")
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    app = create_app(engine_of(args), data_dir_of(args), token_ttl_ms=args.token_ttl * 1000)
+    print(f"gridpad-server listening on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            _serve(args)
+        else:
+            _admin(args)
+    except admin.AdminError as e:
+        print(f"gridpad-server: {e}", file=sys.stderr)
+        return 1
+    except sqlalchemy.exc.OperationalError as e:
+        print(f"gridpad-server: cannot use the database: {e.orig}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

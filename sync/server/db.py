@@ -1,0 +1,205 @@
+"""Server storage: SQLAlchemy Core tables for SQLite and PostgreSQL, engines, transactions.
+
+Every synced table of :mod:`sync.schema` becomes a table of the same name with the schema's
+columns plus ``server_seq``, ``deleted`` and ``field_meta`` (``{field: [modified_seq, hlc,
+device_id]}``). ``server_seq`` comes from one counter row that every writing transaction locks
+first, so sequence order is commit order and a pull cursor can never skip a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from sync.schema import TABLES, ColumnType
+
+metadata = sa.MetaData()
+
+_TYPES: dict[ColumnType, Any] = {
+    "text": sa.Text, "date": sa.Text, "json": sa.Text,  # json: canonical JSON text, as on the device
+    "int": sa.BigInteger, "real": sa.Float, "bool": sa.SmallInteger,  # bool: 0/1, as on the wire
+}
+
+
+def _synced(name: str) -> sa.Table:
+    spec = TABLES[name]
+    cols: list[sa.Column[Any]] = [sa.Column("id", sa.String(64), primary_key=True)]
+    for c in spec.columns:
+        cols.append(sa.Column(c.name, _TYPES[c.type], nullable=c.name != "grid_id"))
+    cols += [
+        sa.Column("server_seq", sa.BigInteger, nullable=False),
+        sa.Column("deleted", sa.SmallInteger, nullable=False, server_default="0"),
+        sa.Column("field_meta", sa.Text, nullable=False, server_default="{}"),
+    ]
+    return sa.Table(name, metadata, *cols,
+                    sa.Index(f"ix_{name}_grid_seq", "grid_id", "server_seq"),
+                    sa.Index(f"ix_{name}_seq", "server_seq"))
+
+
+synced: dict[str, sa.Table] = {name: _synced(name) for name in TABLES}
+
+counter = sa.Table("counter", metadata,
+                   sa.Column("name", sa.String(32), primary_key=True),
+                   sa.Column("value", sa.BigInteger, nullable=False))
+
+server_secret = sa.Table("server_secret", metadata,
+                         sa.Column("name", sa.String(32), primary_key=True),
+                         sa.Column("value", sa.Text, nullable=False))
+
+ledger = sa.Table("ledger", metadata,
+                  sa.Column("device_id", sa.String(64), primary_key=True),
+                  sa.Column("change_id", sa.BigInteger, primary_key=True),
+                  sa.Column("server_seq", sa.BigInteger, nullable=False),
+                  sa.Column("applied", sa.SmallInteger, nullable=False),
+                  sa.Column("conflicts", sa.Integer, nullable=False))
+
+conflict = sa.Table("conflict", metadata,
+                    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                    sa.Column("tbl", sa.String(32), nullable=False),
+                    sa.Column("row_id", sa.String(64), nullable=False),
+                    sa.Column("grid_id", sa.Text, nullable=False, index=True),
+                    sa.Column("kind", sa.String(16), nullable=False),
+                    sa.Column("field", sa.String(64), nullable=False),
+                    sa.Column("kept_value", sa.Text, nullable=False),  # JSON text
+                    sa.Column("lost_value", sa.Text, nullable=False),
+                    sa.Column("kept_device", sa.String(64), nullable=False),
+                    sa.Column("kept_hlc", sa.BigInteger, nullable=False),
+                    sa.Column("lost_device", sa.String(64), nullable=False),
+                    sa.Column("lost_hlc", sa.BigInteger, nullable=False),
+                    sa.Column("server_seq", sa.BigInteger, nullable=False),
+                    sa.Column("resolved_at_ms", sa.BigInteger),
+                    sa.Column("resolved_by", sa.String(64)),
+                    sa.Column("resolution", sa.String(16)))
+
+town = sa.Table("town", metadata,
+                sa.Column("code", sa.String(64), primary_key=True),
+                sa.Column("name", sa.Text, nullable=False))
+
+village = sa.Table("village", metadata,
+                   sa.Column("code", sa.String(64), primary_key=True),
+                   sa.Column("name", sa.Text, nullable=False),
+                   sa.Column("town_code", sa.String(64), nullable=False))
+
+app_user = sa.Table("app_user", metadata,
+                    sa.Column("name", sa.String(100), primary_key=True),
+                    sa.Column("role", sa.String(16), nullable=False))
+
+user_grid = sa.Table("user_grid", metadata,
+                     sa.Column("user_name", sa.String(100), primary_key=True),
+                     sa.Column("grid_id", sa.String(64), primary_key=True))
+
+device = sa.Table("device", metadata,
+                  sa.Column("id", sa.String(64), primary_key=True),
+                  sa.Column("user_name", sa.String(100), nullable=False),
+                  sa.Column("name", sa.Text),
+                  sa.Column("secret_hash", sa.String(64), nullable=False),
+                  sa.Column("revoked", sa.SmallInteger, nullable=False, server_default="0"),
+                  sa.Column("enrolled_at_ms", sa.BigInteger, nullable=False),
+                  sa.Column("last_sync_ms", sa.BigInteger),
+                  sa.Column("backlog", sa.BigInteger),
+                  sa.Column("photo_backlog", sa.BigInteger))
+
+enroll_code = sa.Table("enroll_code", metadata,
+                       sa.Column("code_hash", sa.String(64), primary_key=True),
+                       sa.Column("user_name", sa.String(100), nullable=False),
+                       sa.Column("role", sa.String(16), nullable=False),
+                       sa.Column("grids", sa.Text, nullable=False),  # JSON list, as issued
+                       sa.Column("expires_at_ms", sa.BigInteger, nullable=False),
+                       sa.Column("used_at_ms", sa.BigInteger),
+                       sa.Column("device_id", sa.String(64)))
+
+photo_file = sa.Table("photo_file", metadata,
+                      sa.Column("sha256", sa.String(64), primary_key=True),
+                      sa.Column("size", sa.BigInteger),
+                      sa.Column("received", sa.BigInteger, nullable=False),
+                      sa.Column("complete", sa.SmallInteger, nullable=False, server_default="0"),
+                      sa.Column("uploaded_by", sa.String(64)))
+
+SEQ = "server_seq"
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the database lock up front: no lock upgrade deadlocks between pushes.
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Create missing tables, and add columns that sync.schema gained since the database was made."""
+    metadata.create_all(engine)
+    inspector = sa.inspect(engine)
+    with engine.begin() as conn:
+        for name, table in synced.items():
+            have = {c["name"] for c in inspector.get_columns(name)}
+            for col in table.columns:
+                if col.name not in have:
+                    ddl = sa.schema.CreateColumn(col).compile(dialect=engine.dialect)
+                    conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN {ddl}')
+        if conn.execute(sa.select(counter.c.value).where(counter.c.name == SEQ)).first() is None:
+            conn.execute(counter.insert().values(name=SEQ, value=0))
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """A transaction that may write; SQLite: BEGIN IMMEDIATE."""
+    with engine.connect().execution_options(immediate=True) as conn, conn.begin():
+        yield conn
+
+
+@contextmanager
+def read_tx(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+class SeqAllocator:
+    """Hands out server_seq values inside one transaction; holds the counter row's lock."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        row = conn.execute(sa.select(counter.c.value).where(counter.c.name == SEQ)
+                           .with_for_update()).one()
+        self.value: int = int(row[0])
+        self._start = self.value
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+    def save(self) -> None:
+        if self.value != self._start:
+            self._conn.execute(counter.update().where(counter.c.name == SEQ).values(value=self.value))
+
+
+def current_seq(conn: Connection) -> int:
+    return int(conn.execute(sa.select(counter.c.value).where(counter.c.name == SEQ)).scalar_one())

@@ -1,0 +1,174 @@
+"""Applying a pushed batch: checks first, then one transaction that merges every change.
+
+Nothing of a batch is written unless all of it passes: a refused batch changes nothing, and the
+device sees why (change id, field, rule).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sync import hlc, merge
+from sync.protocol import PROTOCOL_VERSION, Change, Problem, PushRequest, PushResponse, normalise_fields
+from sync.rules.records import validate_record
+from sync.schema import DELETED, TABLES
+from sync.server import db
+from sync.server.refusal import Refused
+
+
+@dataclass(frozen=True)
+class Checked:
+    change: Change
+    fields: dict[str, Any]  # storage form
+
+
+def _check_change(change: Change, now_ms: int) -> tuple[dict[str, Any], list[Problem]]:
+    cid = change.change_id
+    spec = TABLES.get(change.table)
+    if spec is None:
+        return {}, [Problem(change_id=cid, rule="unknown_table",
+                            message=f"unknown table {change.table[:32]!r}")]
+    if spec.server_owned:
+        return {}, [Problem(change_id=cid, rule="read_only_table",
+                            message=f"{spec.name} is written by the central system only")]
+    if hlc.too_far_ahead(change.hlc, now_ms):
+        return {}, [Problem(change_id=cid, rule="clock_ahead", message=(
+            "the change's clock is more than 5 minutes ahead of the server's: fix the device's time"))]
+    fields, problems = normalise_fields(change.table, change.fields)
+    if change.op == "delete" and fields.get(DELETED) != 1:
+        problems.append(Problem(field=DELETED, rule="delete", message="a delete must set _deleted to 1"))
+    if change.op == "insert" and not fields.get("grid_id"):
+        problems.append(Problem(field="grid_id", rule="required", message="an insert must carry grid_id"))
+    if not problems:
+        record = {k: v for k, v in fields.items() if k != DELETED}
+        partial = change.op != "insert" or fields.get(DELETED) == 1
+        problems += [Problem(field=e.field, rule=e.rule, message=e.message)
+                     for e in validate_record(change.table, record, partial=partial)]
+    return fields, [p.model_copy(update={"change_id": cid}) for p in problems]
+
+
+def check_batch(req: PushRequest, device_id: str, now_ms: int) -> list[Checked]:
+    """Everything that does not need the database; raises :class:`Refused`."""
+    if req.protocol != PROTOCOL_VERSION:
+        raise Refused(400, "protocol", f"protocol {req.protocol} is not supported; "
+                      f"this server speaks {PROTOCOL_VERSION}: update the app")
+    if req.device_id != device_id:
+        raise Refused(403, "wrong_device", "device_id does not match the credential")
+    out: list[Checked] = []
+    problems: list[Problem] = []
+    for change in req.changes:
+        fields, found = _check_change(change, now_ms)
+        problems += found
+        out.append(Checked(change, fields))
+    if problems:
+        error = "clock_ahead" if any(p.rule == "clock_ahead" for p in problems) else "invalid_change"
+        status = 403 if any(p.rule == "read_only_table" for p in problems) else 422
+        raise Refused(status, error, problems[0].message, problems[:100])
+    return out
+
+
+def _load(conn: Connection, table: str, row_id: str) -> Mapping[str, Any] | None:
+    t = db.synced[table]
+    row = conn.execute(sa.select(t).where(t.c.id == row_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def _stored(row: Mapping[str, Any], table: str) -> merge.StoredRow:
+    meta = {k: merge.FieldVersion.from_json(v) for k, v in json.loads(row["field_meta"]).items()}
+    fields = {c: row[c] for c in TABLES[table].column_names}
+    fields[DELETED] = int(row["deleted"])
+    return merge.StoredRow(fields, meta, bool(row["deleted"]))
+
+
+def _scope(change: Change, grid_id: str | None, grids: set[str]) -> None:
+    if grid_id not in grids:
+        raise Refused(403, "out_of_scope", f"change {change.change_id}: {change.table} {change.row_id} "
+                      "belongs to a grid this device does not hold",
+                      [Problem(change_id=change.change_id, field="grid_id", rule="scope",
+                               message="grid not held by this device")])
+
+
+def _apply_one(conn: Connection, item: Checked, device_id: str, grids: set[str],
+               seqs: db.SeqAllocator) -> tuple[int, int, int]:
+    """Merge one change; returns ``(server_seq, applied 0/1, conflicts)``."""
+    change, fields = item.change, item.fields
+    t = db.synced[change.table]
+    row = _load(conn, change.table, change.row_id)
+    if row is None:
+        _scope(change, fields.get("grid_id"), grids)
+    else:
+        _scope(change, row["grid_id"], grids)
+        if "grid_id" in fields and fields["grid_id"] != row["grid_id"]:
+            raise Refused(422, "grid_change", f"change {change.change_id}: moving a row to another grid "
+                          "needs a transfer by the central system",
+                          [Problem(change_id=change.change_id, field="grid_id", rule="grid_change",
+                                   message="grid_id cannot change through sync")])
+    author = merge.Author(change.hlc, device_id)
+    stored = _stored(row, change.table) if row is not None else None
+    result = merge.merge_change(stored, merge.Incoming(fields, change.base_seq, author))
+    seq = seqs.next()
+    meta = merge.stamp(stored.meta if stored else {}, result.apply, seq, author)
+    values: dict[str, Any] = {k: v for k, v in result.apply.items() if k != DELETED}
+    if DELETED in result.apply:
+        values["deleted"] = result.apply[DELETED]
+    values["server_seq"] = seq
+    values["field_meta"] = json.dumps({k: v.to_json() for k, v in meta.items()}, sort_keys=True)
+    if row is None:
+        conn.execute(t.insert().values(id=change.row_id, **values))
+    else:
+        conn.execute(t.update().where(t.c.id == change.row_id).values(**values))
+    grid_id = row["grid_id"] if row is not None else fields["grid_id"]
+    for c in result.conflicts:
+        conn.execute(db.conflict.insert().values(
+            tbl=change.table, row_id=change.row_id, grid_id=grid_id, kind=c.kind, field=c.field,
+            kept_value=json.dumps(c.kept_value, ensure_ascii=False),
+            lost_value=json.dumps(c.lost_value, ensure_ascii=False),
+            kept_device=c.kept.device_id, kept_hlc=c.kept.hlc,
+            lost_device=c.lost.device_id, lost_hlc=c.lost.hlc, server_seq=seq))
+    applied = 1 if result.apply else 0
+    return seq, applied, len(result.conflicts)
+
+
+def device_grids(conn: Connection, device_id: str) -> set[str]:
+    """The grids a device holds now (its user's grids), read at request time."""
+    q = (sa.select(db.user_grid.c.grid_id)
+         .join(db.device, db.device.c.user_name == db.user_grid.c.user_name)
+         .where(db.device.c.id == device_id))
+    return {r[0] for r in conn.execute(q)}
+
+
+def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], req: PushRequest,
+                now_ms: int) -> PushResponse:
+    """Run inside a write transaction. Idempotent by ``(device_id, change_id)``."""
+    seqs = db.SeqAllocator(conn)  # first: serialises concurrent pushes
+    grids = device_grids(conn, device_id)
+    ids = [c.change.change_id for c in checked]
+    done: dict[int, tuple[int, int]] = {}
+    for i in range(0, len(ids), 400):
+        q = sa.select(db.ledger.c.change_id, db.ledger.c.applied, db.ledger.c.conflicts).where(
+            db.ledger.c.device_id == device_id, db.ledger.c.change_id.in_(ids[i:i + 400]))
+        done.update({int(r[0]): (int(r[1]), int(r[2])) for r in conn.execute(q)})
+    for item in checked:
+        cid = item.change.change_id
+        if cid in done:
+            continue  # replayed: already merged, same receipt
+        seq, applied, conflicts = _apply_one(conn, item, device_id, grids, seqs)
+        conn.execute(db.ledger.insert().values(device_id=device_id, change_id=cid, server_seq=seq,
+                                               applied=applied, conflicts=conflicts))
+        done[cid] = (applied, conflicts)
+    seqs.save()
+    upd: dict[str, Any] = {"last_sync_ms": now_ms}
+    if req.backlog is not None:
+        upd["backlog"] = req.backlog
+    if req.photo_backlog is not None:
+        upd["photo_backlog"] = req.photo_backlog
+    conn.execute(db.device.update().where(db.device.c.id == device_id).values(**upd))
+    receipt = list(dict.fromkeys(ids))
+    return PushResponse(receipt=receipt, applied=sum(done[i][0] for i in receipt),
+                        conflicts=sum(done[i][1] for i in receipt), server_time_ms=now_ms)

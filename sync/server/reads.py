@@ -1,0 +1,75 @@
+"""What devices read: pulled row images, checksums, the conflict list."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from sync.protocol import (
+    Checksums,
+    Conflict,
+    ConflictAuthor,
+    PullResponse,
+    RowImage,
+    table_checksum,
+)
+from sync.schema import TABLES
+from sync.server import db
+
+
+def row_image(table: str, row: RowMapping | Mapping[str, Any]) -> RowImage:
+    return RowImage(table=table, id=row["id"], server_seq=int(row["server_seq"]),
+                    deleted=bool(row["deleted"]),
+                    fields={c: row[c] for c in TABLES[table].column_names})
+
+
+def pull(conn: Connection, grids: Iterable[str], since: int, limit: int,
+         table: str | None = None) -> PullResponse:
+    """Row images with ``server_seq > since`` in ``grids``, oldest first, at most ``limit``
+    (of ``table`` only, when given: for re-downloading a table whose checksum differs)."""
+    grid_list = sorted(grids)
+    found: list[RowImage] = []
+    if grid_list:
+        for name, t in db.synced.items():
+            if table is not None and name != table:
+                continue
+            q = (sa.select(t).where(t.c.server_seq > since, t.c.grid_id.in_(grid_list))
+                 .order_by(t.c.server_seq).limit(limit + 1))
+            found += [row_image(name, r) for r in conn.execute(q).mappings()]
+    found.sort(key=lambda r: r.server_seq)
+    rows = found[:limit]
+    return PullResponse(rows=rows, next_cursor=rows[-1].server_seq if rows else since,
+                        more=len(found) > limit)
+
+
+def checksums(conn: Connection, grids: Iterable[str]) -> Checksums:
+    grid_list = sorted(grids)
+    out = {}
+    for name, t in db.synced.items():
+        cols = [t.c.id, t.c.deleted, *(t.c[c] for c in TABLES[name].column_names)]
+        rows: Iterable[RowMapping] = conn.execute(
+            sa.select(*cols).where(t.c.grid_id.in_(grid_list))).mappings() if grid_list else []
+        out[name] = table_checksum(name, ((str(r["id"]), bool(r["deleted"]), dict(r)) for r in rows))
+    return Checksums(tables=out)
+
+
+def conflict_model(r: RowMapping) -> Conflict:
+    return Conflict(
+        id=r["id"], table=r["tbl"], row_id=r["row_id"], grid_id=r["grid_id"], kind=r["kind"],
+        field=r["field"], kept_value=json.loads(r["kept_value"]), lost_value=json.loads(r["lost_value"]),
+        kept=ConflictAuthor(device_id=r["kept_device"], hlc=r["kept_hlc"]),
+        lost=ConflictAuthor(device_id=r["lost_device"], hlc=r["lost_hlc"]),
+        server_seq=r["server_seq"], resolved=r["resolved_at_ms"] is not None, resolution=r["resolution"])
+
+
+def conflicts(conn: Connection, grids: Iterable[str], include_resolved: bool,
+              limit: int = 500) -> list[Conflict]:
+    c = db.conflict
+    q = sa.select(c).where(c.c.grid_id.in_(sorted(grids))).order_by(c.c.id).limit(limit)
+    if not include_resolved:
+        q = q.where(c.c.resolved_at_ms.is_(None))
+    return [conflict_model(r) for r in conn.execute(q).mappings()]
