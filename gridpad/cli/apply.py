@@ -1,0 +1,33 @@
+"""``gridpad apply FILE.jsonl``: apply edits, captured for sync like any edit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gridpad import config
+from gridpad.cli import CommandError
+from gridpad.store.db import open_store
+from gridpad.transfer.apply import ApplyResult, apply_edits, parse_lines
+
+
+def run(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CommandError(f"{source}: no such file") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{source}: not UTF-8 text") from None
+    result = ApplyResult()
+    with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
+        apply_edits(store, parse_lines(text.splitlines(), result), result)
+    # Reasons name the field and the rule; personal values never go into them.
+    for line in sorted(result.rejected, key=lambda s: int(s.split(":", 1)[0].split()[1])):
+        print(line)
+    print(result.summary())
+    if result.rejected:
+        print(f"gridpad apply: {len(result.rejected)} lines rejected", file=sys.stderr)
+        return 1
+    return 0

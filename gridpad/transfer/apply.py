@@ -1,0 +1,152 @@
+"""Applying a jsonl file of edits: ``{"table", "id", "op": "upsert"|"delete", "fields"}`` per line.
+
+An export line (no ``op``) is an upsert, so an export applies as it is. Each line is validated
+with the shared rules; bad lines are reported with their line number and skipped, good ones are
+written through the repositories, so the capture triggers record them for sync like any edit.
+A value that already matches is not written again: applying the same file twice makes no new
+outbox entries. Grid rows are the central system's reference data: they are written with
+capture suppressed (a device never sends them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from gridpad.store import repo
+from gridpad.store.capture import applying_remote
+from gridpad.store.db import Store
+from gridpad.store.lookup import rows_by_ids
+from gridpad.store.validation import check
+from gridpad.transfer.values import changed_fields, to_store
+from sync.schema import DELETED, TABLES
+
+_OPS = ("upsert", "delete")
+
+
+@dataclass
+class Edit:
+    line: int
+    table: str
+    id: str
+    op: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class ApplyResult:
+    inserted: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    deleted: Counter[str] = field(default_factory=Counter)
+    unchanged: int = 0
+    rejected: list[str] = field(default_factory=list)  # "line N: reason"
+
+    def summary(self) -> str:
+        def per_table(c: Counter[str]) -> str:
+            return ", ".join(f"{t} {n}" for t, n in sorted(c.items())) or "0"
+        return (f"inserted {per_table(self.inserted)}; updated {per_table(self.updated)}; "
+                f"deleted {per_table(self.deleted)}; unchanged {self.unchanged}; "
+                f"rejected {len(self.rejected)} lines")
+
+
+def parse_lines(lines: Iterable[str], result: ApplyResult) -> Iterator[Edit]:
+    """Edits from jsonl text; a malformed line goes to ``result.rejected``."""
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except ValueError as exc:
+            result.rejected.append(f"line {number}: not JSON ({exc.msg} at column {exc.colno})")
+            continue
+        problem = _shape_problem(obj)
+        if problem:
+            result.rejected.append(f"line {number}: {problem}")
+            continue
+        yield Edit(number, obj["table"], obj["id"], obj.get("op", "upsert"), dict(obj.get("fields") or {}))
+
+
+def _shape_problem(obj: object) -> str | None:
+    if not isinstance(obj, dict):
+        return "a line must be a JSON object"
+    if obj.get("table") not in TABLES:
+        return f"table: {obj.get('table')!r} is not a synced table ({', '.join(TABLES)})"
+    if not isinstance(obj.get("id"), str) or not obj["id"].strip():
+        return "id: is required (text)"
+    if obj.get("op", "upsert") not in _OPS:
+        return f"op: must be upsert or delete, got {obj.get('op')!r}"
+    if not isinstance(obj.get("fields", {}), dict):
+        return "fields: must be a JSON object"
+    return None
+
+
+def apply_edits(store: Store, edits: Iterable[Edit], result: ApplyResult, *, batch: int = 500) -> ApplyResult:
+    """Apply ``edits`` in transactions of ``batch`` lines."""
+    chunk: list[Edit] = []
+    for edit in edits:
+        chunk.append(edit)
+        if len(chunk) >= batch:
+            _apply_chunk(store, chunk, result)
+            chunk = []
+    if chunk:
+        _apply_chunk(store, chunk, result)
+    return result
+
+
+def _apply_chunk(store: Store, chunk: list[Edit], result: ApplyResult) -> None:
+    existing: dict[tuple[str, str], dict[str, Any]] = {}
+    for table in {e.table for e in chunk}:
+        rows = rows_by_ids(store.db, table, [e.id for e in chunk if e.table == table])
+        existing.update({(table, i): r for i, r in rows.items()})
+    with store.transaction():
+        for edit in chunk:
+            row = existing.get((edit.table, edit.id))
+            reason = _apply_one(store, edit, row, result)
+            if reason:
+                result.rejected.append(f"line {edit.line}: {reason}")
+            else:
+                fresh = repo.get(store, edit.table, edit.id)
+                if fresh is not None:
+                    existing[(edit.table, edit.id)] = fresh
+
+
+def _apply_one(store: Store, edit: Edit, row: dict[str, Any] | None, result: ApplyResult) -> str | None:
+    table = TABLES[edit.table]
+    remote = table.server_owned
+    if edit.op == "delete":
+        if row is None or row[DELETED]:
+            result.unchanged += 1
+            return None
+        with store.transaction(), _maybe_remote(store, remote):
+            repo.mark_deleted(store, edit.table, edit.id)
+        result.deleted[edit.table] += 1
+        return None
+    fields = {k: to_store(table.column(k), v) if k in table.column_names else v
+              for k, v in edit.fields.items() if k != "id"}
+    live = row is not None and not row[DELETED]
+    record, errors = check(edit.table, fields, partial=row is not None)
+    if errors:
+        return "; ".join(e.message for e in errors)
+    if row is None:
+        with store.transaction(), _maybe_remote(store, remote):
+            repo.insert(store, edit.table, record, id=edit.id, validate=False)
+        result.inserted[edit.table] += 1
+        return None
+    diff = changed_fields(table, row, {k: v for k, v in record.items() if k in table.column_names})
+    if not live:
+        diff[DELETED] = 0  # an upsert of a tombstoned row brings it back
+    if not diff:
+        result.unchanged += 1
+        return None
+    with store.transaction(), _maybe_remote(store, remote):
+        repo.update(store, edit.table, edit.id, diff, validate=False)
+    result.updated[edit.table] += 1
+    return None
+
+
+def _maybe_remote(store: Store, remote: bool) -> AbstractContextManager[None]:
+    return applying_remote(store) if remote else nullcontext()
