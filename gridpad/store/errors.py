@@ -23,7 +23,7 @@ class ValidationFailed(StoreError):  # noqa: N818 - the name other packages code
 
     def __init__(self, errors: Sequence[Any]) -> None:
         self.errors = list(errors)
-        summary = "; ".join(f"{getattr(e, 'field', '?')}: {getattr(e, 'message', e)}" for e in self.errors)
+        summary = "; ".join(str(getattr(e, "message", e)) for e in self.errors)
         super().__init__(summary or "invalid record")
 
 

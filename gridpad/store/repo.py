@@ -54,11 +54,20 @@ def insert(store: Store, table: str, fields: Mapping[str, Any], *, id: str | Non
 
 def update(store: Store, table: str, id: str, fields: Mapping[str, Any], *, validate: bool = True) -> None:
     """Change some fields of one row; only those that really change reach the outbox."""
-    record = _checked(table, {k: v for k, v in fields.items() if k != "id"}, partial=True, validate=validate)
-    if not record:
-        return
-    sets = ", ".join(f"{c} = ?" for c in record)
+    changes = {k: v for k, v in fields.items() if k != "id"}
     with store.transaction():
+        if validate:
+            current = get(store, table, id)
+            if current is None:
+                raise NotFoundError(f"no {table} row with id {id}")
+            record, errors = validation.check_update(table, current, changes)
+            if errors:
+                raise ValidationFailed(errors)
+        else:
+            record = _checked(table, changes, partial=True, validate=False)
+        if not record:
+            return
+        sets = ", ".join(f"{c} = ?" for c in record)
         cur = store.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*record.values(), id])
         if cur.rowcount == 0:
             raise NotFoundError(f"no {table} row with id {id}")

@@ -1,0 +1,120 @@
+"""Repositories and the outbox API: validated writes, bulk inserts, acknowledgements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gridpad.store import outbox, repo
+from gridpad.store.db import Store, open_store
+from gridpad.store.errors import NotFoundError, ValidationFailed
+
+ID_NUMBER = "441900199001011231"  # valid check digit, Dongguan, born 1990-01-01, male
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "g.sqlite")
+    yield s
+    s.close()
+
+
+def test_new_ids_are_uuid7_and_increase() -> None:
+    ids = [repo.new_id() for _ in range(50)]
+    assert all(i[14] == "7" for i in ids)
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 50
+
+
+def test_insert_normalises_and_get_reads_back(store: Store) -> None:
+    pid = repo.insert(store, "person", {"grid_id": "g1", "name": " 陈静 ", "id_number": ID_NUMBER.lower(),
+                                        "birth_date": "1990/01/01", "gender": "男"})
+    row = repo.get(store, "person", pid)
+    assert row is not None
+    assert (row["name"], row["birth_date"], row["gender"], row["_deleted"]) == ("陈静", "1990-01-01", "1", 0)
+
+
+def test_invalid_record_raises_and_writes_nothing(store: Store) -> None:
+    bad_check = ID_NUMBER[:-1] + "5"
+    with pytest.raises(ValidationFailed) as info:
+        repo.insert(store, "person", {"grid_id": "g1", "id_number": bad_check, "nickname": "x"})
+    fields = {e.field for e in info.value.errors}
+    assert "nickname" in fields  # unknown column named
+    with pytest.raises(ValidationFailed) as info:
+        repo.insert(store, "person", {"grid_id": "g1", "id_number": bad_check})
+    by_field = {e.field: e for e in info.value.errors}
+    assert {"name", "id_number"} <= set(by_field)
+    assert by_field["name"].rule == "required"
+    assert "id_number" in str(info.value)
+    assert store.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+    assert outbox.count(store) == 0
+
+
+def test_invalid_update_keeps_the_row_as_it_was(store: Store) -> None:
+    pid = repo.insert(store, "person", {"grid_id": "g1", "name": "陈静", "phone": "13800138000"})
+    with pytest.raises(ValidationFailed) as info:
+        repo.update(store, "person", pid, {"phone": "12345", "name": "陈晶"})
+    assert [e.field for e in info.value.errors] == ["phone"]
+    row = repo.get(store, "person", pid)
+    assert row is not None and (row["name"], row["phone"]) == ("陈静", "13800138000")
+    assert outbox.count(store) == 1
+
+
+def test_update_of_missing_row_is_an_error(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        repo.update(store, "person", "nope", {"name": "陈静"})
+    with pytest.raises(NotFoundError):
+        repo.mark_deleted(store, "person", "nope")
+
+
+def test_insert_many_is_captured_row_by_row(store: Store) -> None:
+    records = [{"grid_id": "g1", "name": f"人{i}", "phone": None} for i in range(1200)]
+    records[5]["id"] = "fixed-id"
+    ids = repo.insert_many(store, "person", records, batch_size=500)
+    assert len(ids) == 1200 and ids[5] == "fixed-id"
+    changes = outbox.pending(store, limit=5000)
+    assert [c.row_id for c in changes] == ids
+    assert all(c.op == "insert" and c.fields["grid_id"] == "g1" for c in changes)
+
+
+def test_insert_many_with_validation_is_all_or_nothing(store: Store) -> None:
+    records = [{"grid_id": "g1", "name": "甲"}, {"grid_id": "g1"}]
+    with pytest.raises(ValidationFailed):
+        repo.insert_many(store, "person", records, validate=True)
+    assert store.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+
+
+def test_outbox_pending_ack_and_pending_fields(store: Store) -> None:
+    pid = repo.insert(store, "person", {"grid_id": "g1", "name": "陈静"})
+    repo.update(store, "person", pid, {"occupation": "教师"})
+    other = repo.insert(store, "person", {"grid_id": "g1", "name": "周杰"})
+    first_two = outbox.pending(store, limit=2)
+    assert [(c.table, c.row_id, c.op) for c in first_two] == [("person", pid, "insert"),
+                                                              ("person", pid, "update")]
+    assert first_two[0].change_id < first_two[1].change_id
+    assert outbox.ack(store, [c.change_id for c in first_two]) == 2
+    assert outbox.count(store) == 1
+    assert outbox.pending_fields(store, "person", pid) == set()
+    repo.update(store, "person", pid, {"occupation": "工程师"})
+    assert outbox.pending_fields(store, "person", pid) == {"occupation"}
+    assert "name" in outbox.pending_fields(store, "person", other)
+    # change ids keep increasing after acks (AUTOINCREMENT: the server's ledger key is never reused)
+    assert outbox.pending(store)[-1].change_id > first_two[-1].change_id + 1
+
+
+def test_unknown_table_is_refused(store: Store) -> None:
+    with pytest.raises(KeyError, match="synced tables are"):
+        repo.insert(store, "people", {"name": "x"})
+
+
+def test_edit_is_judged_on_the_whole_row_but_old_faults_are_not_blamed_on_it(store: Store) -> None:
+    # imported legacy row with a bad phone: fixing the name must still work
+    pid = repo.insert(store, "person", {"grid_id": "g1", "name": "陈静", "phone": "12345"}, validate=False)
+    repo.update(store, "person", pid, {"name": "陈晶"})
+    # a new ID number that contradicts the stored gender is refused, naming gender
+    repo.update(store, "person", pid, {"gender": "2"})
+    with pytest.raises(ValidationFailed) as info:
+        repo.update(store, "person", pid, {"id_number": ID_NUMBER})  # a male number
+    assert [e.rule for e in info.value.errors] == ["person.gender_mismatch"]
