@@ -1,0 +1,96 @@
+"""``gridpad scan IMAGE… [--raw] [--backend zxing|zbar]``: read door plates from image files.
+
+One line per image. A plate of a building in this tablet's grids goes to stdout as
+``IMAGE<TAB>BUILDING_ID<TAB>ADDRESS``; anything else (no code, foreign, damaged, forged, unknown
+key, another grid, not registered) goes to stderr as ``gridpad scan: IMAGE: reason``, and the
+exit status is 1. ``--raw`` prints every decoded text as it is, one per line (exit 1 if an image
+held no code). Plates signed with ``$GRIDPAD_PLATE_KEY`` (see ``gridpad.qr.local_key``) are
+trusted as well as the keys received at enrollment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PIL import UnidentifiedImageError
+
+from gridpad import config
+from gridpad.cli import CommandError
+from gridpad.qr.decode import decode
+from gridpad.qr.local_key import local_signing_key
+from gridpad.qr.scan import ScanContext, ScanOutcome, best, store_context
+from gridpad.store.db import Store, open_store
+from gridpad.store.errors import StoreVersionError
+
+
+def _decode(image: str, backend: str) -> list[str]:
+    if not Path(image).is_file():
+        raise OSError("no such file")
+    try:
+        return decode(image, backend)  # type: ignore[arg-type]
+    except UnidentifiedImageError:
+        raise OSError("not an image file") from None
+
+
+def _fail(image: str, reason: str) -> None:
+    print(f"gridpad scan: {image}: {reason}", file=sys.stderr)
+
+
+def _raw(args: argparse.Namespace) -> int:
+    status = 0
+    for image in args.images:
+        try:
+            texts = _decode(image, args.backend)
+        except OSError as exc:
+            _fail(image, str(exc))
+            status = 1
+            continue
+        if not texts:
+            _fail(image, "no QR code found")
+            status = 1
+        for text in texts:
+            sys.stdout.write(text + "\n")
+    return status
+
+
+def _context(args: argparse.Namespace) -> tuple[ScanContext, Store]:
+    directory = config.data_dir(args.data_dir)
+    path = config.db_path(directory)
+    if not path.exists():
+        raise CommandError(f"no database in {directory}: run `gridpad enroll` or `gridpad seed-demo` first")
+    try:
+        local = local_signing_key()
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        store = open_store(path)
+    except StoreVersionError as exc:
+        raise CommandError(str(exc)) from None
+    extra = {local[0]: local[1].public_key()} if local else {}
+    return store_context(store, extra), store
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.raw:
+        return _raw(args)
+    ctx, store = _context(args)
+    status = 0
+    try:
+        for image in args.images:
+            try:
+                texts = _decode(image, args.backend)
+            except OSError as exc:
+                _fail(image, str(exc))
+                status = 1
+                continue
+            result = best(ctx.check(t) for t in texts)
+            if result.outcome is ScanOutcome.OPEN:
+                sys.stdout.write(f"{image}\t{result.building_id}\t{result.address}\n")
+            else:
+                _fail(image, result.message)
+                status = 1
+    finally:
+        store.close()
+    return status
