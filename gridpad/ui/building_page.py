@@ -1,0 +1,235 @@
+"""The building card (楼栋): header, landlord/manager (masked, eye reveals through the audited store
+function), tabs for rooms with occupancy bars, residents, inspections and hazards."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridpad.store import views
+from gridpad.ui import ops
+from gridpad.ui.building_list import due_text, setup_table
+from gridpad.ui.context import AppContext
+from gridpad.ui.labels import enum_label
+from gridpad.ui.models import Column, ListTableModel
+from gridpad.ui.widgets import Card, MaskedValue, OccupancyBar, label, primary_button
+from sync.rules.buildings import is_scale_rental
+
+
+class BuildingPage(QWidget):
+    """Signals:
+        back(), open_unit(str), open_person(str), register(str building_id, str unit_id),
+        edit_building(str), add_unit(str)
+    """
+
+    back = Signal()
+    open_unit = Signal(str)
+    open_person = Signal(str)
+    register = Signal(str, str)
+    edit_building = Signal(str)
+    add_unit = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.building_id = ""
+        self.detail: views.BuildingDetail | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(12)
+
+        top = QHBoxLayout()
+        self.back_button = QPushButton(self)
+        self.back_button.setObjectName("back")
+        self.back_button.clicked.connect(self.back.emit)
+        top.addWidget(self.back_button)
+        self.address = label("", "bigTitle", self, wrap=True)
+        top.addWidget(self.address, 1)
+        outer.addLayout(top)
+        self.facts = label("", "muted", self, wrap=True)
+        outer.addWidget(self.facts)
+
+        info = Card(self)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        self.captions = {k: label("", "fieldLabel") for k in ("landlord", "landlord_phone", "manager",
+                                                                "manager_phone", "inspection", "hazards")}
+        self.landlord = MaskedValue()
+        self.landlord_phone = MaskedValue()
+        self.manager = MaskedValue()
+        self.manager_phone = MaskedValue()
+        self.inspection = label("")
+        self.hazards = label("")
+        cells = [("landlord", self.landlord), ("landlord_phone", self.landlord_phone),
+                 ("manager", self.manager), ("manager_phone", self.manager_phone),
+                 ("inspection", self.inspection), ("hazards", self.hazards)]
+        for i, (key, widget) in enumerate(cells):
+            grid.addWidget(self.captions[key], (i // 2) * 2, i % 2)
+            grid.addWidget(widget, (i // 2) * 2 + 1, i % 2)
+        info.body.addLayout(grid)
+        outer.addWidget(info)
+        self.landlord.reveal_requested.connect(lambda: self._reveal("landlord", "name", self.landlord))
+        self.landlord_phone.reveal_requested.connect(lambda: self._reveal("landlord", "phone", self.landlord_phone))
+        self.manager.reveal_requested.connect(lambda: self._reveal("manager", "name", self.manager))
+        self.manager_phone.reveal_requested.connect(lambda: self._reveal("manager", "phone", self.manager_phone))
+
+        self.tabs = QTabWidget(self)
+        self.units_view = QTableView()
+        self.units_model = ListTableModel(self._unit_columns(), key=lambda u: u.id, parent=self)
+        self.units_view.setModel(self.units_model)
+        setup_table(self.units_view)
+        self.units_view.clicked.connect(self._unit_clicked)
+        self.residents_view = QTableView()
+        self.residents_model = ListTableModel(resident_columns(), key=lambda r: r.person_id, parent=self)
+        self.residents_view.setModel(self.residents_model)
+        setup_table(self.residents_view)
+        self.residents_view.clicked.connect(self._resident_clicked)
+        for view in (self.units_view, self.residents_view):
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.inspections_tab = label("", "muted", wrap=True)
+        self.hazards_tab = label("", "muted", wrap=True)
+        for w in (self.inspections_tab, self.hazards_tab):
+            w.setContentsMargins(16, 16, 16, 16)
+        self.tabs.addTab(self.units_view, "")
+        self.tabs.addTab(self.residents_view, "")
+        self.tabs.addTab(self.inspections_tab, "")
+        self.tabs.addTab(self.hazards_tab, "")
+        outer.addWidget(self.tabs, 1)
+
+        actions = QHBoxLayout()
+        self.edit_button = QPushButton(self)
+        self.edit_button.clicked.connect(lambda: self.edit_building.emit(self.building_id))
+        self.add_unit_button = QPushButton(self)
+        self.add_unit_button.clicked.connect(lambda: self.add_unit.emit(self.building_id))
+        self.register_button = primary_button(self)
+        self.register_button.clicked.connect(lambda: self.register.emit(self.building_id, ""))
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.add_unit_button)
+        actions.addStretch(1)
+        actions.addWidget(self.register_button)
+        outer.addLayout(actions)
+        self.retranslate()
+
+    def _unit_columns(self) -> tuple[Column, ...]:
+        return (
+            Column(lambda: self.tr("Room"), lambda u: u.room_no),
+            Column(lambda: self.tr("Floor"), lambda u: "" if u.floor is None else str(u.floor)),
+            Column(lambda: self.tr("Layout"), lambda u: enum_label("layout", u.layout)),
+            Column(lambda: self.tr("Residents / limit"), lambda u: ""),
+        )
+
+    # -- loading --------------------------------------------------------------------------------
+    def load(self, building_id: str) -> None:
+        self.building_id = building_id
+        self.ctx.db.call(views.building_detail, building_id, owner=self, on_done=self._show)
+        self.ctx.db.call(views.residents_of_building, building_id, owner=self,
+                         on_done=self.residents_model.set_rows)
+
+    def reload(self) -> None:
+        if self.building_id:
+            self.load(self.building_id)
+
+    def _show(self, detail: views.BuildingDetail | None) -> None:
+        self.detail = detail
+        if detail is None:
+            self.address.setText(self.tr("This building no longer exists."))
+            return
+        self.units_model.set_rows(detail.units)
+        self._fill()
+
+    def _fill(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        r = d.row
+        self.address.setText(r["address"] + (f"  {r['name']}" if r.get("name") else ""))
+        facts = [enum_label("building_type", r.get("building_type"))]
+        if r.get("floors_above") is not None:
+            facts.append(self.tr("%n floor(s)", "", int(r["floors_above"])))
+        if r.get("rental_rooms") is not None:
+            facts.append(self.tr("%n room(s) for rent", "", int(r["rental_rooms"])))
+        facts.append(self.tr("%n resident(s)", "", d.resident_count))
+        if is_scale_rental(r.get("rental_rooms"), r.get("rental_beds")):
+            facts.append(self.tr("Scale rental"))
+        self.facts.setText(" · ".join(f for f in facts if f))
+        eye = self.tr("Show")
+        none = self.tr("Not recorded")
+        for contact, name_w, phone_w in ((d.landlord, self.landlord, self.landlord_phone),
+                                         (d.manager, self.manager, self.manager_phone)):
+            name_w.set_masked(contact.name if contact else None, eye)
+            phone_w.set_masked(contact.phone if contact else None, eye)
+            if contact is None:
+                name_w.value.setText(none)
+        last = r.get("last_inspected_at")
+        nxt = views.next_due(last, r.get("inspection_cycle_days"))
+        self.inspection.setText(
+            (last or self.tr("Never")) + (f" · {due_text(nxt, self.ctx.today())}" if nxt else ""))
+        self.hazards.setText(self.tr("%n open", "", d.open_hazards))
+        self.inspections_tab.setText(self.tr("Last inspection: %1. Inspection checklists come in a later "
+                                             "release.").replace("%1", last or self.tr("never")))
+        self.hazards_tab.setText(self.tr("No open hazards. Hazard reports come in a later release."))
+        for row, unit in enumerate(d.units):
+            bar = OccupancyBar()
+            bar.set_occupancy(unit.residents, unit.max_occupants, self.tr("over limit"))
+            self.units_view.setIndexWidget(self.units_model.index(row, 3), bar)
+
+    def _reveal(self, who: str, field: str, target: MaskedValue) -> None:
+        d = self.detail
+        contact = None if d is None else (d.landlord if who == "landlord" else d.manager)
+        if contact is None:
+            return
+        self.ctx.db.call(ops.reveal, "person", contact.person_id, field, owner=self,
+                         on_done=target.show_clear)
+
+    def _unit_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_unit.emit(self.units_model.row_id(index.row()))
+
+    def _resident_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_person.emit(self.residents_model.row_id(index.row()))
+
+    def retranslate(self) -> None:
+        self.back_button.setText(self.tr("‹ Back"))
+        self.captions["landlord"].setText(self.tr("Landlord"))
+        self.captions["landlord_phone"].setText(self.tr("Landlord phone"))
+        self.captions["manager"].setText(self.tr("Manager"))
+        self.captions["manager_phone"].setText(self.tr("Manager phone"))
+        self.captions["inspection"].setText(self.tr("Last inspection"))
+        self.captions["hazards"].setText(self.tr("Hazards"))
+        for i, text in enumerate((self.tr("Rooms"), self.tr("Residents"), self.tr("Inspections"),
+                                  self.tr("Hazards"))):
+            self.tabs.setTabText(i, text)
+        self.edit_button.setText(self.tr("Edit building"))
+        self.add_unit_button.setText(self.tr("Add room"))
+        self.register_button.setText(self.tr("Register tenant"))
+        self._fill()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+def resident_columns() -> tuple[Column, ...]:
+    from PySide6.QtCore import QCoreApplication
+
+    def t(text: str) -> str:
+        return QCoreApplication.translate("Residents", text)
+
+    return (
+        Column(lambda: t("Name"), lambda r: r.name),
+        Column(lambda: t("ID number"), lambda r: r.id_number or ""),
+        Column(lambda: t("Gender"), lambda r: enum_label("gender", r.gender)),
+        Column(lambda: t("Room"), lambda r: r.room_no or ""),
+        Column(lambda: t("Moved in"), lambda r: r.move_in_at or ""),
+    )

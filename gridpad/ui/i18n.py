@@ -1,0 +1,72 @@
+"""Interface language: Simplified Chinese by default, English at run time.
+
+Strings are written in English with ``tr()``; ``resources/i18n/gridpad_zh_CN.ts`` (pyside6-lupdate)
+holds the Chinese, compiled to .qm by scripts/setup. Switching language swaps the translator; Qt
+then sends every widget a LanguageChange event, on which screens call their ``retranslate()``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+
+from gridpad.ui.resources import I18N
+
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+def _compiled(lang: str) -> Path | None:
+    """The .qm for ``lang``, compiling the .ts if the build step has not run (a fresh checkout)."""
+    ts = I18N / f"gridpad_{lang}.ts"
+    qm = ts.with_suffix(".qm")
+    if ts.exists() and (not qm.exists() or ts.stat().st_mtime > qm.stat().st_mtime):
+        lrelease = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.BinariesPath)) / "lrelease"
+        for tool in (str(lrelease), "pyside6-lrelease"):
+            try:
+                subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], check=True, capture_output=True)
+                break
+            except (OSError, subprocess.CalledProcessError):
+                continue
+    return qm if qm.exists() else None
+
+
+class Translations(QObject):
+    """Owns the installed translators.
+
+    Signals:
+        language_changed(str): after a switch (widgets also get QEvent.LanguageChange).
+    """
+
+    language_changed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.language = "en"
+        self._translators: list[QTranslator] = []
+
+    def set_language(self, lang: str | None) -> None:
+        lang = lang or DEFAULT_LANGUAGE
+        if lang not in LANGUAGES:
+            raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+        app = QCoreApplication.instance()
+        for t in self._translators:
+            app.removeTranslator(t)
+        self._translators = []
+        if lang != "en":
+            qm = _compiled(lang)
+            if qm is not None:
+                self._install(str(qm))
+            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            self._install(f"qtbase_{lang}", qt_dir)
+        QLocale.setDefault(QLocale(lang))
+        self.language = lang
+        self.language_changed.emit(lang)
+
+    def _install(self, name: str, directory: str = "") -> None:
+        translator = QTranslator(self)
+        if translator.load(name, directory):
+            QCoreApplication.installTranslator(translator)
+            self._translators.append(translator)

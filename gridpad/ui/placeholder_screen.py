@@ -1,0 +1,49 @@
+"""Honest placeholders for screens that come in a later release (inspections, hazards)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+
+class PlaceholderScreen(QWidget):
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setObjectName("screen")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        self.title = QLabel(self)
+        self.title.setObjectName("bigTitle")
+        outer.addWidget(self.title)
+        card = QFrame(self)
+        card.setObjectName("placeholder")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(32, 32, 32, 32)
+        self.body = QLabel(card)
+        self.body.setWordWrap(True)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        inner.addWidget(self.body)
+        outer.addWidget(card)
+        outer.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self.kind == "inspections":
+            self.title.setText(self.tr("Inspections"))
+            self.body.setText(self.tr(
+                "Inspection checklists come in a later release of GridPad.\n"
+                "Buildings due for inspection are listed under Today."))
+        elif self.kind == "hazards":
+            self.title.setText(self.tr("Hazards"))
+            self.body.setText(self.tr(
+                "Hazard reports come in a later release of GridPad.\n"
+                "Until then every building shows 0 open hazards."))
+        else:
+            self.title.setText(self.kind)
+            self.body.setText(self.tr("This screen is not available in this build."))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

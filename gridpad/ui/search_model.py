@@ -1,0 +1,102 @@
+"""Search-as-you-type results: pages of ``gridpad.store.search.search`` fetched on the DB worker.
+
+A newer query makes older answers stale (a generation counter drops them), and more results are
+fetched with Qt's ``canFetchMore``/``fetchMore`` when the user scrolls to the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Signal
+
+from gridpad.ui.db_worker import DbClient
+from gridpad.ui.models import Column, ListTableModel
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def kind_label(kind: str) -> str:
+    labels = {
+        "building": QCoreApplication.translate("Search", "Building"),
+        "unit": QCoreApplication.translate("Search", "Room"),
+        "person": QCoreApplication.translate("Search", "Resident"),
+    }
+    return labels.get(kind, kind)
+
+
+def _run_search(store: Any, query: str, limit: int, offset: int) -> list[Any]:
+    from gridpad.store.search import search
+
+    return list(search(store, query, limit=limit, offset=offset))
+
+
+COLUMNS: Sequence[Column] = (
+    Column(lambda: QCoreApplication.translate("Search", "Kind"), lambda h: kind_label(h.kind)),
+    Column(lambda: QCoreApplication.translate("Search", "Name"), lambda h: h.title),
+    Column(lambda: QCoreApplication.translate("Search", "Where"), lambda h: h.subtitle or ""),
+)
+
+
+class SearchModel(ListTableModel):
+    """Signals:
+        results_changed(str, int): the query answered and how many hits are loaded.
+    """
+
+    PAGE = 30
+    results_changed = Signal(str, int)
+
+    def __init__(self, db: DbClient, parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, key=lambda h: h.id, parent=parent)
+        self._db = db
+        self.query = ""
+        self._generation = 0
+        self._loading = False
+        self._exhausted = True
+
+    def set_query(self, query: str) -> None:
+        self._generation += 1
+        self.query = query.strip()
+        self.set_rows([])
+        self._exhausted = not self.query
+        self._loading = False
+        if self.query:
+            self._load(0)
+        else:
+            self.results_changed.emit("", 0)
+
+    def hit(self, row: int) -> Any:
+        return self.rows[row]
+
+    def _load(self, offset: int) -> None:
+        self._loading = True
+        generation = self._generation
+        self._db.call(_run_search, self.query, self.PAGE, offset, owner=self,
+                      on_done=lambda hits: self._loaded(generation, hits),
+                      on_error=lambda _exc: self._failed(generation))
+
+    def _failed(self, generation: int) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self._exhausted = True
+            self.results_changed.emit(self.query, len(self.rows))
+
+    def _loaded(self, generation: int, hits: list[Any]) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._exhausted = len(hits) < self.PAGE
+        if hits:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
+            self.rows.extend(hits)
+            self.endInsertRows()
+        self.results_changed.emit(self.query, len(self.rows))
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._loading and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._load(len(self.rows))

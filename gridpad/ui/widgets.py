@@ -1,0 +1,188 @@
+"""Small building blocks shared by screens: cards, form fields with inline errors, segmented
+choices, occupancy bars, masked values with an eye button. Styled only through object names and
+properties in gridpad.qss."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the stylesheet after a dynamic property changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def label(text: str = "", name: str | None = None, parent: QWidget | None = None, wrap: bool = False) -> QLabel:
+    lab = QLabel(text, parent)
+    if name:
+        lab.setObjectName(name)
+    lab.setWordWrap(wrap)
+    return lab
+
+
+def primary_button(parent: QWidget | None = None) -> QPushButton:
+    b = QPushButton(parent)
+    b.setObjectName("primary")
+    return b
+
+
+class Card(QFrame):
+    def __init__(self, parent: QWidget | None = None, name: str = "card") -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(16, 16, 16, 16)
+        self.body.setSpacing(8)
+
+
+class FieldRow(QWidget):
+    """Label above, editor, then the error (danger colour) or a hint (e.g. what the ID number says)."""
+
+    def __init__(self, name: str, editor: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.editor = editor
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        self.caption = label("", "fieldLabel", self)
+        self.error = label("", "fieldError", self, wrap=True)
+        self.hint = label("", "fieldHint", self, wrap=True)
+        lay.addWidget(self.caption)
+        lay.addWidget(editor)
+        lay.addWidget(self.error)
+        lay.addWidget(self.hint)
+        self.error.hide()
+        self.hint.hide()
+
+    def set_error(self, text: str | None) -> None:
+        self.error.setText(text or "")
+        self.error.setVisible(bool(text))
+        self.editor.setProperty("invalid", bool(text))
+        repolish(self.editor)
+
+    def set_hint(self, text: str | None) -> None:
+        self.hint.setText(text or "")
+        self.hint.setVisible(bool(text))
+
+    @property
+    def error_text(self) -> str:
+        return self.error.text() if self.error.isVisible() or self.error.text() else ""
+
+
+class Segmented(QWidget):
+    """Two or more large buttons for a one-of answer (no tiny radio buttons on a tablet).
+
+    Signals:
+        changed(str): the chosen value ('' for none).
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, options: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self._group = QButtonGroup(self)
+        self.buttons: dict[str, QPushButton] = {}
+        for value in options:
+            b = QPushButton(self)
+            b.setObjectName("segment")
+            b.setCheckable(True)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self._group.addButton(b)
+            lay.addWidget(b)
+            self.buttons[value] = b
+            b.clicked.connect(lambda _=False, v=value: self.changed.emit(v))
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        for value, b in self.buttons.items():
+            b.setText(labels.get(value, value))
+
+    def value(self) -> str:
+        return next((v for v, b in self.buttons.items() if b.isChecked()), "")
+
+    def set_value(self, value: str | None) -> None:
+        b = self.buttons.get(value or "")
+        if b is not None:
+            b.setChecked(True)
+        else:
+            self._group.setExclusive(False)
+            for other in self.buttons.values():
+                other.setChecked(False)
+            self._group.setExclusive(True)
+
+
+class OccupancyBar(QProgressBar):
+    """Residents / limit; the 'over' property turns it red and the text says so in words too."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextVisible(True)
+        self.setMinimumWidth(160)
+
+    def set_occupancy(self, residents: int, limit: int | None, over_text: str) -> None:
+        cap = limit if limit and limit > 0 else max(residents, 1)
+        self.setRange(0, max(cap, residents, 1))
+        self.setValue(residents)
+        over = bool(limit) and residents > (limit or 0)
+        shown = f"{residents} / {limit}" if limit else f"{residents}"
+        self.setFormat(f"{shown}  {over_text}" if over else shown)
+        self.setProperty("over", over)
+        repolish(self)
+
+
+class MaskedValue(QWidget):
+    """A masked value and an eye button; tapping it asks ``reveal()`` for the clear value
+    (the caller runs the audited store function) and shows it until ``mask()``."""
+
+    reveal_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(8)
+        self.value = label("", None, self)
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.eye = QPushButton(self)
+        self.eye.setObjectName("eye")
+        self.eye.clicked.connect(self.reveal_requested.emit)
+        lay.addWidget(self.value)
+        lay.addWidget(self.eye)
+        lay.addStretch(1)
+        self._masked = ""
+
+    def set_masked(self, text: str | None, eye_text: str) -> None:
+        self._masked = text or "—"
+        self.value.setText(self._masked)
+        self.eye.setText(eye_text)
+        self.eye.setVisible(bool(text))
+
+    def show_clear(self, text: str) -> None:
+        self.value.setText(text)
+        self.eye.hide()
+
+
+def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        w = item.widget()
+        if w is not None:
+            w.deleteLater()
+
