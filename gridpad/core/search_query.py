@@ -86,6 +86,8 @@ def phone_key(phone: str | None) -> str | None:
     if not phone:
         return None
     digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):  # +86 mobile: keep the 11 digits people type
+        digits = digits[2:]
     return digits[::-1] or None
 
 

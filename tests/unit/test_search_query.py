@@ -1,0 +1,34 @@
+"""Reading a search-box query (pure, no database)."""
+
+from __future__ import annotations
+
+from gridpad.core import search_query as sq
+
+
+def test_readings_by_shape_of_query() -> None:
+    assert sq.parse("张").name_prefix == "张" and sq.parse("张").bigram is None
+    two = sq.parse(" 张伟 ")
+    assert (two.text, two.bigram, two.substring, two.initials, two.tail) == ("张伟", "张伟", None, None, None)
+    three = sq.parse("锦厦花园")
+    assert three.substring == "锦厦花园" and three.bigram is None
+    letters = sq.parse("ZW")
+    assert (letters.initials, letters.tail) == ("zw", None)
+    assert sq.parse("z").initials is None  # one letter matches too much to be useful
+    digits = sq.parse("123x")
+    assert digits.tail is None  # three digits: a room, not a tail
+    tail = sq.parse("1234X")
+    assert tail.tail == "X4321"
+    assert sq.parse("１２３４").tail == "4321"  # full-width digits from a Chinese IME
+    assert sq.parse("   ").empty
+
+
+def test_keys_for_records() -> None:
+    assert sq.initials("张伟强") == "zwq"
+    assert sq.initials("曾伟") == "zw"
+    assert sq.initials("宏图花园3栋", surname_first=False) == "hthy3d"
+    assert sq.initials(None) is None
+    assert sq.bigrams("锦厦 花园园") == ["锦厦", "花园", "园园"]
+    assert sq.phone_key("+86 138-1234-5678") == "87654321831"
+    assert sq.id_key("44190019900101123x") == "X32110109910091441"
+    assert sq.fts_phrase('a"b') == '"a""b"'
+    assert sq.prefix_upper_bound("zw") > "zwzzzz"
