@@ -107,7 +107,8 @@ class SyncWorker(QObject):
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         self.progress.emit(stage, done, total)
         now = time.monotonic()
-        if now - self._last_progress_emit > 0.25:  # outbox count shrinks visibly, without a flood
+        # Each acknowledged push batch shrinks the outbox: show it. Other stages, at most 4× a second.
+        if stage == "push" or now - self._last_progress_emit > 0.25:
             self._last_progress_emit = now
             self.refresh()
 
@@ -127,14 +128,17 @@ class SyncWorker(QObject):
         try:
             result = sync_once(store, data_dir=self._data_dir, progress=self._on_progress)
         except Exception as exc:  # the client records last_error; we show it
+            if type(exc).__name__ == "DeviceRevokedError":
+                self._store = None  # the client wiped and closed it; the next use opens a fresh one
+            self._syncing = False
+            self.refresh()  # the status first, so listeners of the outcome see the new numbers
             self.sync_failed.emit(str(exc) or type(exc).__name__)
             self.reachability.emit(not _is_network_error(exc))
         else:
-            self.sync_finished.emit(result)
-            self.reachability.emit(True)
-        finally:
             self._syncing = False
             self.refresh()
+            self.sync_finished.emit(result)
+            self.reachability.emit(True)
 
     @Slot()
     def probe(self) -> None:
@@ -183,9 +187,12 @@ class SyncWorker(QObject):
 
 
 def _is_network_error(exc: BaseException) -> bool:
+    from gridpad.sync_client.errors import ServerUnreachableError
+
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError)):
+        if isinstance(seen, (ServerUnreachableError, requests.ConnectionError, requests.Timeout,
+                             ConnectionError, TimeoutError)):
             return True
         seen = seen.__cause__ or seen.__context__
     return False

@@ -1,0 +1,146 @@
+"""Sync UI against a REAL gridpad-server subprocess: enroll from Settings, edits counted in the
+status strip, Sync now empties the outbox while the strip follows, conflicts show both values."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from support.sync_env import FAST_RETRY, ServerProc
+from sync_ui_support import close_ctx, make_ctx
+
+from gridpad.store import repo
+from gridpad.store.db import open_store
+from gridpad.sync_client import enroll as enroll_mod
+from gridpad.sync_client.engine import sync_once
+from gridpad.ui.settings_screen import SettingsScreen
+from gridpad.ui.status_strip import StatusStrip
+from gridpad.ui.sync_screen import SyncScreen
+
+pytestmark = [pytest.mark.slow, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    proc = ServerProc(tmp_path_factory.mktemp("sync-ui-server")).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def app_ui(tmp_path: Path, qtbot):
+    ctx = make_ctx(tmp_path / "tablet")
+    settings, screen, strip = SettingsScreen(ctx), SyncScreen(ctx), StatusStrip(ctx)
+    for w in (settings, screen, strip):
+        qtbot.addWidget(w)
+    yield ctx, settings, screen, strip
+    close_ctx(ctx)
+
+
+def _enroll_through_settings(qtbot, ctx, settings: SettingsScreen, url: str, code: str) -> None:
+    settings.server_edit.setText(url)
+    settings.code_edit.setText(code)
+    with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):  # enrolling starts the first sync
+        qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
+    assert "Enrolled" in settings.enroll_message.text()
+
+
+def _buildings(store, grid: str, n: int) -> None:
+    repo.insert_many(store, "building", ({"grid_id": grid, "address": f"东莞市长安镇乌沙社区兴业路{i}号"}
+                                         for i in range(n)))
+
+
+def test_sync_now_empties_the_outbox_and_the_strip_follows(qtbot, server, app_ui) -> None:
+    ctx, settings, screen, strip = app_ui
+    scope = server.new_scope()
+    _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
+    assert strip.last_sync_label.text().startswith("Last sync ")
+    qtbot.waitUntil(lambda: "Grids: " + scope.grid in settings.about.text(), timeout=10_000)
+
+    # An edit made elsewhere in the app (another connection, as the DB worker is) is counted.
+    store = open_store(ctx.data_dir / "gridpad.sqlite")
+    _buildings(store, scope.grid, 1200)  # three push batches of 500
+    store.close()
+    ctx.sync.refresh()
+    qtbot.waitUntil(lambda: strip.outbox_label.text() == "Waiting to sync: 1200", timeout=10_000)
+    assert "Buildings 1200" in screen.outbox_kinds.text()
+
+    seen: list[str] = []
+    ctx.sync.snapshot.connect(lambda _s: seen.append(strip.outbox_label.text()))
+    started = time.monotonic()
+    with qtbot.waitSignal(ctx.sync.sync_finished, timeout=60_000) as done:
+        qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+        assert not screen.sync_button.isEnabled()  # no double start
+    assert done.args[0].pushed == 1200
+    qtbot.waitUntil(lambda: strip.outbox_label.text() == "Waiting to sync: 0", timeout=10_000)
+    # The strip moved while the sync ran: a count between 1200 and 0 was on screen.
+    assert any(t not in ("Waiting to sync: 1200", "Waiting to sync: 0") for t in seen), seen
+    assert strip.last_sync_label.text().startswith("Last sync ")
+    assert screen.last_success.text().startswith("Last successful sync: ")
+    assert "never" not in screen.last_success.text()
+    assert screen.sync_button.isEnabled()
+    assert "Sent 1200" in screen.result_label.text()
+    assert not screen.error_card.isVisible()
+    assert time.monotonic() - started < 60
+
+
+def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot, app_ui, tmp_path) -> None:
+    ctx, settings, screen, strip = app_ui
+    dead = ServerProc(tmp_path / "dead-server").start()  # enroll, then the network goes away
+    scope = dead.new_scope()
+    _enroll_through_settings(qtbot, ctx, settings, dead.url, scope.codes[0])
+    dead.stop()
+    store = open_store(ctx.data_dir / "gridpad.sqlite")
+    _buildings(store, scope.grid, 2)
+    store.close()
+    with qtbot.waitSignal(ctx.sync.sync_failed, timeout=60_000):
+        ctx.sync.sync_now()
+    qtbot.waitUntil(lambda: strip.state_label.text() == "● Offline", timeout=10_000)
+    assert strip.outbox_label.text() == "Waiting to sync: 2"
+    assert strip.error_label.text() == ""  # offline is normal: no alarm in the strip
+    # The sync screen explains in plain words and says what to do.
+    assert screen.error_card.isVisibleTo(screen)
+    assert "could not be reached" in screen.error_what.text()
+    assert "Nothing is lost" in screen.error_todo.text()
+
+
+def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, app_ui, tmp_path) -> None:
+    ctx, settings, screen, strip = app_ui
+    scope = server.new_scope(users=2)
+    _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
+
+    # A second tablet creates a building; both have it; then both change its name while apart.
+    other = open_store(tmp_path / "other" / "gridpad.sqlite")
+    enroll_mod.enroll(other, server.url, scope.codes[1], retry=FAST_RETRY)
+    bid = repo.insert(other, "building", {"grid_id": scope.grid, "address": "兴业路18号", "name": "锦厦花园3栋"})
+    sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
+    with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):
+        ctx.sync.sync_now()
+    mine = open_store(ctx.data_dir / "gridpad.sqlite")
+    repo.update(mine, "building", bid, {"name": "锦厦花园三栋"})
+    mine.close()
+    repo.update(other, "building", bid, {"name": "锦厦花园3号楼"})
+    sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
+    with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):
+        ctx.sync.sync_now()  # my push is concurrent with theirs: the server records a conflict
+
+    qtbot.waitUntil(lambda: len(screen._cards) == 1, timeout=10_000)
+    card = next(iter(screen._cards.values()))
+    shown = {card.mine_value.text(), card.theirs_value.text()}
+    assert shown == {"锦厦花园三栋", "锦厦花园3号楼"}
+    assert card.mine_value.text() == "锦厦花园三栋"
+    assert "name" in card.title.text()
+    assert card.mine_meta.text().startswith("this tablet")
+    assert card.theirs_meta.text().startswith("device ")
+    assert strip.conflict_label.text() == "Conflicts: 1"
+
+    with qtbot.waitSignal(ctx.sync.conflict_resolved, timeout=30_000):
+        qtbot.mouseClick(card.use_mine, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen._cards, timeout=10_000)
+    qtbot.waitUntil(lambda: not strip.conflict_label.isVisibleTo(strip), timeout=10_000)
+    # Using mine is an ordinary edit on the server: the other tablet gets my value.
+    sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
+    assert repo.get(other, "building", bid)["name"] == "锦厦花园三栋"
+    other.close()
