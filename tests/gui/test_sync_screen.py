@@ -114,7 +114,8 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, 
     # A second tablet creates a building; both have it; then both change its name while apart.
     other = open_store(tmp_path / "other" / "gridpad.sqlite")
     enroll_mod.enroll(other, server.url, scope.codes[1], retry=FAST_RETRY)
-    bid = repo.insert(other, "building", {"grid_id": scope.grid, "address": "兴业路18号", "name": "锦厦花园3栋"})
+    bid = repo.insert(other, "building",
+                      {"grid_id": scope.grid, "address": "兴业路18号", "name": "锦厦花园3栋"})
     sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
     with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):
         ctx.sync.sync_now()
