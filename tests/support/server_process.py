@@ -1,0 +1,144 @@
+"""A real ``gridpad-server serve`` child process on a free loopback port, for any test's fixtures.
+
+    with running_server(tmp_path) as server:            # SQLite file in tmp_path
+        server.url, server.engine, server.admin_cli("devices")
+
+    with running_server(tmp_path, pg_database()) as server:   # a fresh PostgreSQL database
+
+``pg_url()`` reads ``GRIDPAD_TEST_PG_URL``; when it is missing the test FAILS under CI (``CI`` set)
+and is skipped only on a developer machine.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from sync.server import db
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pg_url() -> str:
+    url = os.environ.get("GRIDPAD_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("GRIDPAD_TEST_PG_URL is not set but CI is: the PostgreSQL backend must be tested")
+        pytest.skip("GRIDPAD_TEST_PG_URL is not set (see .ci/run); allowed only outside CI")
+    return url
+
+
+@contextmanager
+def pg_database() -> Iterator[str]:
+    """A fresh, empty database next to ``GRIDPAD_TEST_PG_URL`` (dropped afterwards)."""
+    base = sa.make_url(db.normalise_url(pg_url()))
+    name = f"gridpad_t_{uuid.uuid4().hex[:12]}"
+    admin_engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin_engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_engine.dispose()
+
+
+class ServerProcess:
+    def __init__(self, data_dir: Path, db_url: str | None = None, token_ttl_s: int | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db_url = db_url or f"sqlite:///{self.data_dir / 'server.sqlite3'}"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.token_ttl_s = token_ttl_s
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._engine: sa.engine.Engine | None = None
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.db_url.startswith("postgres") else "sqlite"
+
+    @property
+    def engine(self) -> sa.engine.Engine:
+        """The server's database, for admin set-up through :mod:`sync.server.admin` in-process."""
+        if self._engine is None:
+            self._engine = db.make_engine(self.db_url)
+            db.migrate(self._engine)
+        return self._engine
+
+    def _cmd(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "sync.server.cli", *args]
+
+    def start(self, timeout: float = 30) -> ServerProcess:
+        args = ["serve", "--data-dir", str(self.data_dir), "--db", self.db_url, "--port", str(self.port)]
+        if self.token_ttl_s is not None:
+            args += ["--token-ttl", str(self.token_ttl_s)]
+        log = (self.data_dir / "server.log").open("ab")
+        self.proc = subprocess.Popen(self._cmd(*args), stdout=log, stderr=log, cwd=REPO,
+                                     env={**os.environ, "PYTHONPATH": str(REPO)})
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("gridpad-server exited: " + self.log_tail())
+            try:
+                if httpx.get(self.url + "/openapi.json", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("gridpad-server did not answer in time: " + self.log_tail())
+
+    def log_tail(self) -> str:
+        path = self.data_dir / "server.log"
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+    def admin_cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """``gridpad-server admin --db … --data-dir … ARGS`` as a child process."""
+        done = subprocess.run(
+            self._cmd("admin", "--db", self.db_url, "--data-dir", str(self.data_dir), *args),
+            capture_output=True, text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+            timeout=60)
+        if check and done.returncode != 0:
+            raise AssertionError(f"admin {' '.join(args)} failed: {done.stderr}")
+        return done
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+@contextmanager
+def running_server(data_dir: Path, db_url: str | None = None,
+                   token_ttl_s: int | None = None) -> Iterator[ServerProcess]:
+    server = ServerProcess(data_dir, db_url, token_ttl_s).start()
+    try:
+        yield server
+    finally:
+        server.stop()
