@@ -42,6 +42,18 @@ def table_title(name: str) -> str:
     return titles.get(name, name)
 
 
+def field_title(name: str) -> str:
+    titles = {
+        "name": tr("Name"), "address": tr("Address"), "phone": tr("Phone"), "id_number": tr("ID number"),
+        "room_no": tr("Room number"), "unit_id": tr("Room"), "move_in_at": tr("Move-in date"),
+        "move_out_at": tr("Move-out date"), "employer": tr("Employer"), "status": tr("Status"),
+        "max_occupants": tr("Occupant limit"), "floors_above": tr("Floors"),
+        "rental_rooms": tr("Rental rooms"), "hukou_address": tr("Household register address"),
+        "_deleted": tr("Deleted"),
+    }
+    return titles.get(name, name)
+
+
 @dataclass(frozen=True)
 class ConflictView:
     """What one card shows."""
@@ -186,7 +198,7 @@ class ConflictCard(QFrame):
     def retranslate(self) -> None:
         v = self.view
         where = table_title(v.table) + (f" · {v.label}" if v.label else "")
-        self.title.setText(tr("{0} — field “{1}”").format(where, v.field))
+        self.title.setText(tr("{0} — field “{1}”").format(where, field_title(v.field)))
         self.mine_caption.setText(tr("Mine"))
         self.theirs_caption.setText(tr("Theirs"))
         self.mine_meta.setText(self._meta(v.mine_by, v.mine_at))
