@@ -1,0 +1,212 @@
+"""``gridpad demo``: a local central server on loopback with the demo town, this tablet enrolled
+on the demo grids, the grid seeded and pushed, then the app.
+
+Everything lives under the data dir (the server in ``<data>/demo-server``), so running the demo
+again reuses it: the server keeps its database, the tablet keeps its data and only re-enrolls when
+its credential is gone. The server stops when the app exits (or at once with ``--no-gui``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from gridpad import config
+from gridpad.cli import CommandError
+
+DEMO_USER = "demo"
+SERVER_DIR = "demo-server"
+#: The demo grid manager holds the first two grids of 乌沙社区 (domain.md §8), more when --persons asks.
+DEMO_USER_GRIDS = 2
+
+
+def _say(text: str) -> None:
+    print(f"gridpad demo: {text}", flush=True)
+
+
+def _free_port(preferred: int | None) -> int:
+    for port in ([preferred] if preferred else []) + [0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise CommandError("no free TCP port on 127.0.0.1")
+
+
+def _admin(server_dir: Path, *args: str) -> str:
+    """``gridpad-server admin …`` on the demo server's data; returns stdout."""
+    cmd = [sys.executable, "-m", "sync.server.cli", "admin", "--data-dir", str(server_dir), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise CommandError(f"server admin {' '.join(args[:2])} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def _set_up_server(server_dir: Path, user_grids: Sequence[str]) -> None:
+    """Town, villages, the twelve demo grids and the demo user (once per server data dir)."""
+    from gridpad.core import demo_data
+    from gridpad.core.demo import demo_grids
+
+    marker = server_dir / "demo-setup-done"
+    if marker.exists():
+        return
+    _say("creating the demo town, grids and user on the local server")
+    _admin(server_dir, "town", "add", demo_data.TOWN_CODE, "--name", demo_data.TOWN_NAME)
+    for code, name, _short in demo_data.VILLAGES:
+        _admin(server_dir, "village", "add", code, "--name", name, "--town", demo_data.TOWN_CODE)
+    for grid in demo_grids():
+        _admin(server_dir, "grid", "add", str(grid["code"]), "--name", str(grid["name"]),
+               "--village", str(grid["village_code"]))
+    _admin(server_dir, "user", "add", DEMO_USER, "--role", "manager", "--grids", ",".join(user_grids))
+    marker.write_text("ok\n")
+
+
+class DemoServer:
+    """``gridpad-server serve`` on 127.0.0.1 as a child process."""
+
+    def __init__(self, server_dir: Path) -> None:
+        self.dir = server_dir
+        port_file = server_dir / "port"
+        preferred = int(port_file.read_text()) if port_file.exists() else None
+        self.port = _free_port(preferred)
+        port_file.write_text(str(self.port))
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> DemoServer:
+        import requests
+
+        log = (self.dir / "server.log").open("ab")
+        cmd = [sys.executable, "-m", "sync.server.cli", "serve", "--data-dir", str(self.dir),
+               "--port", str(self.port)]
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise CommandError(f"the local server exited; see {self.dir / 'server.log'}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.stop()
+        raise CommandError(f"the local server did not start in 30 s; see {self.dir / 'server.log'}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+def _ensure_keyring() -> None:
+    """Without an OS keyring (a bare Linux box), keep the demo's credential in this process only:
+    it lives as long as the demo does and never touches a file; the next run enrolls again."""
+    import keyring
+    from keyring.backends import fail
+
+    if isinstance(keyring.get_keyring(), fail.Keyring):
+        from keyring.backend import KeyringBackend
+
+        class SessionKeyring(KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.items: dict[tuple[str, str], str] = {}
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return self.items.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                self.items[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                self.items.pop((service, username), None)
+
+        keyring.set_keyring(SessionKeyring())
+        _say("no OS keyring here: the device credential is kept in memory for this session only")
+
+
+def _enroll(store: object, server: DemoServer) -> None:
+    from gridpad.store.db import Store
+    from gridpad.sync_client import credentials
+    from gridpad.sync_client import enroll as enroll_mod
+
+    assert isinstance(store, Store)
+    device_id = store.get_meta(enroll_mod.DEVICE_ID)
+    if device_id and credentials.load_secret(device_id):
+        if store.get_meta(enroll_mod.SERVER_URL) != server.url:
+            store.set_meta(enroll_mod.SERVER_URL, server.url)  # same server, new loopback port
+        return
+    code = _admin(server.dir, "enroll-code", DEMO_USER).strip().splitlines()[-1].strip()
+    enrollment = enroll_mod.enroll(store, server.url, code, device_name="gridpad demo")
+    _say(f"enrolled as {enrollment.user} on grids {', '.join(enrollment.grids)}")
+
+
+def prepare(data_dir: Path, persons: int, seed: int = 1) -> DemoServer:
+    """Everything but the window; returns the running server (the caller stops it)."""
+    from gridpad.core.demo import demo_grids, grids_for
+    from gridpad.store.db import open_store
+    from gridpad.sync_client.engine import sync_once
+    from gridpad.sync_client.errors import SyncError
+
+    server_dir = data_dir / SERVER_DIR
+    server_dir.mkdir(parents=True, exist_ok=True)
+    codes = [str(g["code"]) for g in demo_grids()]
+    wanted = grids_for(persons)
+    user_grids = codes[:max(DEMO_USER_GRIDS, len(wanted))]
+    _set_up_server(server_dir, user_grids)
+    server = DemoServer(server_dir).start()
+    _say(f"local server on {server.url} (data in {server_dir})")
+    try:
+        _ensure_keyring()
+        store = open_store(config.db_path(data_dir))
+        try:
+            _enroll(store, server)
+            if store.get_meta("demo_seeded") is None:
+                from gridpad.transfer.seed import seed_demo
+
+                _say(f"seeding the demo grid with {persons} fictional persons")
+                seed_demo(store, persons, seed)
+                store.set_meta("demo_seeded", str(persons))
+            _say("syncing (the first sync sends the demo data to the server)")
+            result = sync_once(store, data_dir=data_dir)
+            _say(result.summary())
+        except SyncError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            store.close()
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = config.data_dir(args.data_dir)
+    if args.persons < 0:
+        raise CommandError("--persons: must be 0 or more")
+    server = prepare(data_dir, args.persons)
+    try:
+        if args.no_gui:
+            _say(f"ready in {data_dir}; not opening the window (--no-gui)")
+            return 0
+        from gridpad.ui.app import run_app
+
+        return run_app(data_dir, getattr(args, "lang", None))
+    finally:
+        server.stop()
