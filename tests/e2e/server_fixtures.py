@@ -13,21 +13,21 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-
 from support.server_process import ServerProcess, pg_database, running_server
+
 from sync import hlc
 from sync.server import admin
 
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("pg", id="pg", marks=pytest.mark.pg)]
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+@pytest.fixture(name="server", scope="session", params=BACKENDS)
+def server_fixture(request: pytest.FixtureRequest,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The same suite runs against both backends; the pg one fails under CI without a database."""
     with ExitStack() as stack:
         url = stack.enter_context(pg_database()) if request.param == "pg" else None
@@ -131,8 +131,8 @@ class Api:
                 return rows, since
 
 
-@pytest.fixture
-def api_factory(server: ServerProcess) -> Iterator[Any]:
+@pytest.fixture(name="api_factory")
+def api_factory_fixture(server: ServerProcess) -> Iterator[Any]:
     made: list[Api] = []
 
     def make(scope: Scope | None = None, **kw: Any) -> Api:
@@ -161,4 +161,5 @@ def wait_until(pred: Any, timeout: float = 5.0) -> bool:
     return False
 
 
-__all__ = ["Api", "Path", "Scope", "api_factory", "building", "new_scope", "server", "tag", "uid"]
+#: Import these into a test module to use the ``server`` and ``api_factory`` fixtures.
+FIXTURES = (server_fixture, api_factory_fixture)

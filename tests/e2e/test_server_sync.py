@@ -6,23 +6,15 @@ import json
 import time
 
 import pytest
-from server_fixtures import (  # noqa: F401
-    Api,
-    api_factory,
-    building,
-    new_scope,
-    new_scope_same_user,
-    server,
-    uid,
-)
-
+from server_fixtures import Api, api_factory, building, new_scope, new_scope_same_user, server, uid  # noqa: F401 - fixtures
 from support.server_process import running_server
+
 from sync import hlc
 from sync.protocol import table_checksum
 from sync.server import admin
 
 
-def test_enrollment_gives_credential_once(server, api_factory) -> None:
+def test_enrollment_gives_credential_once(server, api_factory) -> None:  # noqa: F811
     scope = new_scope(server, n_grids=2)
     api = api_factory()
     r = api.enroll(scope.code)
@@ -42,14 +34,14 @@ def test_enrollment_gives_credential_once(server, api_factory) -> None:
     assert api_factory().enroll("AAAA-BBBB-CCCC-DDDD").json()["error"] == "bad_code"
 
 
-def test_expired_code_refused(server, api_factory) -> None:
+def test_expired_code_refused(server, api_factory) -> None:  # noqa: F811
     scope = new_scope(server)
     code = admin.issue_code(server.engine, scope.user, hlc.now_ms() - 10_000, ttl_ms=5_000)
     r = api_factory().enroll(code)
     assert r.status_code == 403 and r.json()["error"] == "code_expired"
 
 
-def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:
+def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:  # noqa: F811
     api = api_factory(new_scope(server))
     r = api.http.post("/v1/token", json={"device_id": api.device_id, "device_secret": "nope"})
     assert r.status_code == 401 and r.json()["error"] == "bad_credentials"
@@ -75,7 +67,7 @@ def test_token_expires(tmp_path) -> None:
             api.close()
 
 
-def test_push_then_pull_roundtrip(server, api_factory) -> None:
+def test_push_then_pull_roundtrip(server, api_factory) -> None:  # noqa: F811
     scope = new_scope(server)
     a, b = api_factory(scope), api_factory(new_scope_same_user(server, scope))
     bid = uid()
@@ -104,7 +96,7 @@ def test_push_then_pull_roundtrip(server, api_factory) -> None:
     assert [x["deleted"] for x in rows if x["id"] == bid][-1] is True
 
 
-def test_replayed_batch_is_a_noop_with_the_same_receipt(server, api_factory) -> None:
+def test_replayed_batch_is_a_noop_with_the_same_receipt(server, api_factory) -> None:  # noqa: F811
     scope = new_scope(server)
     a = api_factory(scope)
     ids = [uid() for _ in range(3)]
@@ -126,7 +118,7 @@ def test_replayed_batch_is_a_noop_with_the_same_receipt(server, api_factory) -> 
     assert [(x["id"], x["fields"]["floors_above"]) for x in rows] == [(ids[0], 3)]
 
 
-def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:
+def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:  # noqa: F811
     """Batches arriving out of order (a retry after a later batch) still converge by HLC."""
     scope = new_scope(server)
     a = api_factory(scope)
@@ -156,7 +148,7 @@ def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:
     assert a.post(f"/v1/conflicts/{mine[0]['id']}/resolve", {"choice": "kept"}).status_code == 409
 
 
-def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:
+def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:  # noqa: F811
     scope = new_scope(server)
     a = api_factory(scope)
     good = a.change("building", uid(), "insert", building(scope.grids[0]))
@@ -173,7 +165,7 @@ def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:
     assert a.push([ok]).status_code == 200
 
 
-def test_invalid_values_named_and_nothing_written(server, api_factory) -> None:
+def test_invalid_values_named_and_nothing_written(server, api_factory) -> None:  # noqa: F811
     scope = new_scope(server)
     a = api_factory(scope)
     pid = uid()
@@ -188,7 +180,7 @@ def test_invalid_values_named_and_nothing_written(server, api_factory) -> None:
     assert a.pull_all()[0] == [x for x in a.pull_all()[0] if x["table"] == "grid"]
 
 
-def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -> None:
+def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -> None:  # noqa: F811
     s1 = new_scope(server, n_grids=2)
     a = api_factory(s1)
     r = a.push([a.change("grid", s1.grids[0], "update", {"name": "hijacked"}, base_seq=0)])
@@ -199,7 +191,7 @@ def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -
     assert r.status_code == 422 and r.json()["error"] == "grid_change"
 
 
-def test_revoked_device_is_refused_and_told_to_wipe(server, api_factory) -> None:
+def test_revoked_device_is_refused_and_told_to_wipe(server, api_factory) -> None:  # noqa: F811
     a = api_factory(new_scope(server))
     admin.revoke(server.engine, a.device_id)
     for r in (a.get("/v1/pull"), a.refresh(), a.push([])):
@@ -207,7 +199,7 @@ def test_revoked_device_is_refused_and_told_to_wipe(server, api_factory) -> None
         assert r.json()["error"] == "revoked" and r.json()["wipe"] is True
 
 
-def test_checksums_match_what_the_device_computes(server, api_factory) -> None:
+def test_checksums_match_what_the_device_computes(server, api_factory) -> None:  # noqa: F811
     scope = new_scope(server)
     a = api_factory(scope)
     changes = [a.change("building", uid(), "insert", building(scope.grids[0], regulated=True))
@@ -222,7 +214,7 @@ def test_checksums_match_what_the_device_computes(server, api_factory) -> None:
     assert sums["building"]["count"] == 5
 
 
-def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:
+def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:  # noqa: F811
     scope = new_scope(server)
     a = api_factory(scope)
     h = {**a.auth, "Content-Type": "application/json"}
@@ -255,7 +247,7 @@ def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:
     assert [x for x in a.pull_all()[0] if x["table"] != "grid"] == []
 
 
-def test_concurrent_pushes_get_distinct_sequence_numbers(server, api_factory) -> None:
+def test_concurrent_pushes_get_distinct_sequence_numbers(server, api_factory) -> None:  # noqa: F811
     """Pushes from several devices at once: every row lands, each with its own server_seq."""
     import concurrent.futures
 
@@ -271,7 +263,7 @@ def test_concurrent_pushes_get_distinct_sequence_numbers(server, api_factory) ->
     assert len(seqs) == 200 and len(set(seqs)) == 200
 
 
-def test_photo_resumable_upload_verified(server, api_factory) -> None:
+def test_photo_resumable_upload_verified(server, api_factory) -> None:  # noqa: F811
     import hashlib
     import os
 
@@ -299,7 +291,7 @@ def test_photo_resumable_upload_verified(server, api_factory) -> None:
                                                    "complete": False}
 
 
-def test_plates_signed_for_own_buildings_only(server, api_factory) -> None:
+def test_plates_signed_for_own_buildings_only(server, api_factory) -> None:  # noqa: F811
     from sync import doorplate
 
     s1, s2 = new_scope(server), new_scope(server)
