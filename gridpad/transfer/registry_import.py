@@ -94,7 +94,7 @@ class _Plan:
     def conflict(self, p: Record, row: ParsedRow) -> str | None:
         """A second row with the same ID number but another name is a mistake, not an update."""
         ent = self.entities.get(("person", person_key(p)))
-        if ent and p.get("id_number") and ent.fields.get("name") != p.get("name"):
+        if ent and p.get("id_number") and p.get("name") and ent.fields.get("name") != p["name"]:
             return (f"id_number: the same ID number is on row {ent.first_row} with another name; "
                     f"one of them is mistyped")
         return None

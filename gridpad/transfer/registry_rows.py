@@ -51,6 +51,7 @@ _RELATION_WORDS = {
     "朋友": "99", "同事": "99", "工友": "99", "室友": "99", "租客": "99", "老乡": "99", "亲戚": "97",
     "承租人": "01", "主租": "01", "户主本人": "01",
 }
+_BIRTH_IN_NUMBER = idnumber.RESIDENT_TYPES | {"HMT_RESIDENCE_PERMIT"}
 _GENDER_WORDS = {"男性": "1", "女性": "2", "M": "1", "F": "2"}
 _ID_TYPE_WORDS = {"身份证": "RESIDENT_ID", "居民身份证号": "RESIDENT_ID", "二代身份证": "RESIDENT_ID",
                   "护照": "FOREIGN_PASSPORT",
@@ -76,6 +77,7 @@ class RowParser:
         self.grid_id = grid_id
         self.index = {key: i for i, key in sheet.columns.items()}
         self.headers = {key: (sheet.headers[i].strip() or LABELS[key]) for key, i in self.index.items()}
+        self._memo: dict[tuple[Any, ...], tuple[Record, list[str]]] = {}
 
     def header(self, key: str) -> str:
         return self.headers.get(key) or LABELS.get(key, key)
@@ -133,17 +135,14 @@ class RowParser:
         eth = fields.get("ethnicity")
         if isinstance(eth, str) and not eth.isdigit() and not eth.endswith("族") and eth != "其他":
             fields["ethnicity"] = eth + "族"
+        before = len(row.errors)
         record = self._check("person", {"grid_id": self.grid_id, **fields}, keys, row)
-        if record.get("id_number"):
-            try:
-                id_type = record.get("id_type") or "RESIDENT_ID"
-                info = idnumber.validate_id_number(record["id_number"], id_type)
-            except RuleError:
-                return record
-            if info.birth_date and not record.get("birth_date"):
-                record["birth_date"] = info.birth_date.isoformat()
-            if info.gender and not record.get("gender"):
-                record["gender"] = info.gender
+        number = record.get("id_number")
+        if len(row.errors) == before and isinstance(number, str) and len(number) == 18 \
+                and record.get("id_type") in _BIRTH_IN_NUMBER:
+            # A valid number carries the birth date and the gender: fill them when not written.
+            record.setdefault("birth_date", f"{number[6:10]}-{number[10:12]}-{number[12:14]}")
+            record.setdefault("gender", "1" if int(number[16]) % 2 else "2")
         return record
 
     def _tenancy_codes(self, fields: Record, row: ParsedRow) -> Record:
@@ -159,12 +158,21 @@ class RowParser:
         return fields
 
     def _check(self, table: str, fields: Record, keys: dict[str, str], row: ParsedRow) -> Record:
-        record, errors = validation.check(table, fields, partial=False)
-        for err in errors:
-            key = keys.get(err.field)
-            header = self.header(key) if key else table
-            row.errors.append(f"{header} {err.message}")
-        return {k: v for k, v in record.items() if v is not None}
+        # Buildings and landlords repeat on many rows: validate each distinct value set once.
+        memo_key = (table, tuple(sorted(fields.items())))
+        hit = self._memo.get(memo_key)
+        if hit is None:
+            record, errors = validation.check(table, dict(fields), partial=False)
+            messages = []
+            for err in errors:
+                key = keys.get(err.field)
+                header = self.header(key) if key else table
+                messages.append(f"{header} {err.message}")
+            hit = ({k: v for k, v in record.items() if v is not None}, messages)
+            if len(self._memo) < 100_000:
+                self._memo[memo_key] = hit
+        row.errors.extend(hit[1])
+        return dict(hit[0])
 
 
 def _pick(raw: Record, keys: dict[str, str]) -> Record:
