@@ -25,8 +25,8 @@ from sync.server import admin
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("pg", id="pg", marks=pytest.mark.pg)]
 
 
-@pytest.fixture(name="server", scope="session", params=BACKENDS)
-def server_fixture(request: pytest.FixtureRequest,
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request: pytest.FixtureRequest,
                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The same suite runs against both backends; the pg one fails under CI without a database."""
     with ExitStack() as stack:
@@ -131,8 +131,8 @@ class Api:
                 return rows, since
 
 
-@pytest.fixture(name="api_factory")
-def api_factory_fixture(server: ServerProcess) -> Iterator[Any]:
+@pytest.fixture
+def api_factory(server: ServerProcess) -> Iterator[Any]:
     made: list[Api] = []
 
     def make(scope: Scope | None = None, **kw: Any) -> Api:
@@ -159,7 +159,3 @@ def wait_until(pred: Any, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.05)
     return False
-
-
-#: Import these into a test module to use the ``server`` and ``api_factory`` fixtures.
-FIXTURES = (server_fixture, api_factory_fixture)
