@@ -141,6 +141,10 @@ class RegistryScreen(QWidget):
         super().showEvent(event)
         self.activated()
 
+    def hideEvent(self, event: Any) -> None:  # leaving for another screen: write the draft now
+        self.flush_drafts()
+        super().hideEvent(event)
+
     def open(self, building_id: str | None = None, person_id: str | None = None) -> None:
         """From other screens (Today, Scan): open a building card or a resident."""
         self.activated()

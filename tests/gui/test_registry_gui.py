@@ -1,0 +1,238 @@
+"""The registry as a grid manager uses it: search, building card, register, move out, drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from gridpad.config import db_path
+from gridpad.store import repo
+from gridpad.store.db import open_store
+from registry_support import TODAY, close_window, grid_dir, make_window, type_text, window  # noqa: F401
+from sync.rules.idnumber import make_resident_id
+
+
+def _rows(data_dir: Path, table: str) -> list[dict[str, Any]]:
+    store = open_store(db_path(data_dir))
+    try:
+        return list(repo.rows(store, table))
+    finally:
+        store.close()
+
+
+def _idle(qtbot: Any, window: Any) -> None:
+    qtbot.waitUntil(lambda: window.ctx.db.pending == 0, timeout=5000)
+
+
+def _registry(qtbot: Any, window: Any) -> Any:
+    window.navigate("registry")
+    reg = window.screens["registry"]
+    qtbot.waitUntil(lambda: reg.buildings.model_.rowCount() == 2, timeout=5000)
+    return reg
+
+
+def test_search_by_pinyin_initials_opens_the_building(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    _, ids = grid_dir
+    reg = _registry(qtbot, window)
+    type_text(reg.search, "xyl")  # 兴业路 by its pinyin initials
+    qtbot.waitUntil(lambda: reg.search_model.rowCount() == 2, timeout=5000)
+    assert reg.results.isVisible() and not reg.buildings.isVisible()
+    titles = [(h.kind, h.title) for h in reg.search_model.rows]
+    assert sorted(titles) == [("building", "兴业路18号"), ("building", "兴业路21号")]
+    index = reg.search_model.index(titles.index(("building", "兴业路18号")), 1)
+    qtbot.mouseClick(reg.results.viewport(), Qt.MouseButton.LeftButton,
+                     pos=reg.results.visualRect(index).center())
+    assert reg.pages.currentWidget() is reg.building_page
+    qtbot.waitUntil(lambda: reg.building_page.detail is not None, timeout=5000)
+    page = reg.building_page
+    assert page.building_id == ids["b1"]
+    assert page.address.text() == "兴业路18号"
+    # Landlord masked until the eye button, which reveals through the audited store function.
+    assert page.landlord.value.text() == "陈*强"
+    assert page.landlord_phone.value.text() == "139****3333"
+    qtbot.mouseClick(page.landlord_phone.eye, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.landlord_phone.value.text() == "13922223333", timeout=5000)
+    _idle(qtbot, window)
+    audit = open_store(db_path(grid_dir[0]))
+    try:
+        logged = audit.conn.execute("SELECT tbl, row_id, field FROM audit WHERE action = 'reveal'").fetchall()
+    finally:
+        audit.close()
+    assert logged == [("person", ids["landlord"], "phone")]
+    # Room 201 holds 2 people against a limit of 1: the bar says so in words and turns red.
+    bar = page.units_view.indexWidget(page.units_model.index(0, 3))
+    assert bar.property("over") is True and "over limit" in bar.format()
+
+
+def test_search_finds_a_resident_by_pinyin_and_shows_masked(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    reg = _registry(qtbot, window)
+    type_text(reg.search, "zw")
+    qtbot.waitUntil(lambda: reg.search_model.rowCount() == 1, timeout=5000)
+    shown = [reg.search_model.data(reg.search_model.index(0, c)) for c in range(3)]
+    assert shown[1] == "张*" and "********" in shown[2]
+    reg.results.clicked.emit(reg.search_model.index(0, 1))
+    qtbot.waitUntil(lambda: reg.person_page.detail is not None, timeout=5000)
+    assert reg.person_page.id_number.value.text().startswith("430524********")
+
+
+def _open_new_tenant(qtbot: Any, window: Any, building_id: str) -> Any:
+    reg = _registry(qtbot, window)
+    reg.go("building", building_id)
+    qtbot.waitUntil(lambda: reg.building_page.detail is not None, timeout=5000)
+    qtbot.mouseClick(reg.building_page.register_button, Qt.MouseButton.LeftButton)
+    form = reg.tenant_form
+    assert reg.pages.currentWidget() is form
+    qtbot.waitUntil(lambda: form.unit.count() > 1, timeout=5000)
+    _idle(qtbot, window)
+    return form
+
+
+def test_register_a_tenant_typing_chinese(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    form = _open_new_tenant(qtbot, window, ids["b1"])
+    number = make_resident_id("441900", dt.date(1988, 8, 8), 15)  # odd sequence: male
+    type_text(form.id_number, number)
+    # The ID number fills gender and birth date as it is typed.
+    assert form.gender.value() == "1"
+    assert form.birth_date.text() == "1988-08-08"
+    assert form.rows["id_number"].error.text() == ""
+    assert "东莞" in form.rows["id_number"].hint.text()
+    type_text(form.name, "赵晓明")
+    type_text(form.hukou, "湖南省邵阳市隆回县")
+    type_text(form.phone, "13700001111")
+    form.unit.setCurrentIndex(form.unit.findText("201"))
+    form.relation.setCurrentIndex(form.relation.findData("01"))
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    reg = window.screens["registry"]
+    qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
+    qtbot.waitUntil(lambda: reg.person_page.detail is not None, timeout=5000)
+    assert reg.person_page.name.value.text() == "赵*明"
+    person = next(p for p in _rows(data_dir, "person") if p["name"] == "赵晓明")
+    assert (person["id_number"], person["gender"], person["birth_date"]) == (number, "1", "1988-08-08")
+    assert person["hukou_address"] == "湖南省邵阳市隆回县" and person["phone"] == "13700001111"
+    tenancy = next(t for t in _rows(data_dir, "tenancy") if t["person_id"] == person["id"])
+    assert (tenancy["unit_id"], tenancy["building_id"]) == (ids["u1"], ids["b1"])
+    assert window.ctx.drafts.list_keys() == []  # saved: no draft left behind
+
+
+def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    form = _open_new_tenant(qtbot, window, ids["b1"])
+    good = make_resident_id("441900", dt.date(1990, 3, 7), 123)
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    type_text(form.name, "钱多多")
+    type_text(form.id_number, wrong)
+    error = form.rows["id_number"].error
+    assert error.isVisible() or error.text()
+    assert error.text() == f"Check digit is wrong: should be {good[17]}"
+    assert form.id_number.property("invalid") is True
+    before = len(_rows(data_dir, "person"))
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    _idle(qtbot, window)
+    assert len(_rows(data_dir, "person")) == before  # nothing written
+    reg = window.screens["registry"]
+    assert reg.pages.currentWidget() is form
+    assert form.name.text() == "钱多多" and form.id_number.text() == wrong  # nothing lost
+    assert form.rows["id_number"].error.text() == f"Check digit is wrong: should be {good[17]}"
+
+
+def test_duplicate_registration_warns_with_a_link(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    _, ids = grid_dir
+    form = _open_new_tenant(qtbot, window, ids["b1"])
+    type_text(form.id_number, ids["zw_id"])
+    qtbot.waitUntil(lambda: form.duplicate_card.isVisible(), timeout=5000)
+    texts = [w.text() for w in form.duplicate_card.findChildren(type(form.title))]
+    assert any("兴业路21号 302" in t for t in texts)
+    link = next(b for b in form.duplicate_card.findChildren(type(form.primary)) if b.objectName() == "link")
+    qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
+    reg = window.screens["registry"]
+    assert reg.pages.currentWidget() is reg.person_page
+    assert reg.person_page.person_id == ids["zw"]
+
+
+def test_move_out(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    reg = _registry(qtbot, window)
+    reg.go("person", ids["zw"])
+    qtbot.waitUntil(lambda: reg.person_page.detail is not None, timeout=5000)
+    button = next(b for b in reg.person_page.findChildren(type(reg.new_building)) if b.objectName() == "danger")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    form = reg.move_out_form
+    assert reg.pages.currentWidget() is form
+    assert form.values()["move_out_at"] == TODAY.isoformat()
+    # A date before the move-in is refused, naming the rule; the form stays.
+    date_edit = form.rows["move_out_at"].editor
+    date_edit.setText("2020-01-01")
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(form.rows["move_out_at"].error.text()), timeout=5000)
+    assert "before the move-in date 2025-05-01" in form.rows["move_out_at"].error.text()
+    date_edit.setText("2026-11-20")
+    form.rows["move_out_reason"].editor.setCurrentIndex(
+        form.rows["move_out_reason"].editor.findData("LEFT_DONGGUAN"))
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
+    tenancy = next(t for t in _rows(data_dir, "tenancy") if t["id"] == ids["zw_tenancy"])
+    assert (tenancy["move_out_at"], tenancy["move_out_reason"]) == ("2026-11-20", "LEFT_DONGGUAN")
+    # The building no longer counts them as a resident.
+    reg.go("building", ids["b2"])
+    qtbot.waitUntil(lambda: reg.building_page.detail is not None
+                    and reg.building_page.detail.row["id"] == ids["b2"], timeout=5000)
+    assert reg.building_page.detail.resident_count == 0
+
+
+def test_draft_restored_after_the_window_is_closed_and_reopened(qtbot: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    first = make_window(qtbot, data_dir)
+    form = _open_new_tenant(qtbot, first, ids["b2"])
+    type_text(form.name, "孙悟空")
+    type_text(form.id_number, "4419001990")
+    close_window(first)  # closing flushes the draft even before the debounce fires
+
+    second = make_window(qtbot, data_dir)
+    try:
+        reg = _registry(qtbot, second)
+        assert reg.drafts_card.isVisible()
+        resume = next(b for b in reg.drafts_card.findChildren(type(reg.new_building)))
+        qtbot.mouseClick(resume, Qt.MouseButton.LeftButton)
+        form2 = reg.tenant_form
+        qtbot.waitUntil(lambda: form2.name.text() == "孙悟空", timeout=5000)
+        assert form2.id_number.text() == "4419001990"
+        assert form2.building_id == ids["b2"]
+    finally:
+        close_window(second)
+
+
+def test_switching_screens_keeps_what_was_typed(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    _, ids = grid_dir
+    form = _open_new_tenant(qtbot, window, ids["b1"])
+    type_text(form.employer, "东莞某电子厂")
+    window.navigate("sync")
+    window.navigate("registry")
+    assert window.screens["registry"].pages.currentWidget() is form
+    assert form.employer.text() == "东莞某电子厂"
+    assert window.ctx.drafts.load(form.draft_key)["employer"] == "东莞某电子厂"
+
+
+def test_add_a_building_with_landlord(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, _ = grid_dir
+    reg = _registry(qtbot, window)
+    qtbot.mouseClick(reg.new_building, Qt.MouseButton.LeftButton)
+    form = reg.building_form
+    _idle(qtbot, window)
+    type_text(form.rows["address"].editor, "兴业路25号")
+    type_text(form.rows["floors_above"].editor, "x")
+    type_text(form.rows["landlord_name"].editor, "周大福")
+    type_text(form.rows["landlord_phone"].editor, "13612345678")
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    assert form.rows["floors_above"].error.text() == "Must be a whole number"
+    form.rows["floors_above"].editor.setText("4")
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.building_page, timeout=5000)
+    building = next(b for b in _rows(data_dir, "building") if b["address"] == "兴业路25号")
+    assert building["floors_above"] == 4 and building["grid_id"]
+    landlord = next(p for p in _rows(data_dir, "person") if p["id"] == building["landlord_id"])
+    assert (landlord["name"], landlord["phone"]) == ("周大福", "13612345678")
+    qtbot.waitUntil(lambda: reg.buildings.model_.rowCount() == 3, timeout=5000)
