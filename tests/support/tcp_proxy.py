@@ -1,7 +1,10 @@
 """A tiny TCP proxy on 127.0.0.1 for fault injection and byte counting (tests and benchmarks).
 
 ``cut_after``: once the server has sent that many bytes on a connection, both sides are closed
-(a connection dropped mid-response). Bytes in each direction are counted.
+(a connection dropped mid-response). With ``cut_on`` set (a request prefix such as
+``b"POST /v1/push"``), only a connection carrying such a request is cut, ``cuts_left`` times.
+``on_request(data)`` is called after a client->server chunk has been forwarded (e.g. to SIGKILL
+the server while it handles that request). Bytes in each direction are counted.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 
 
 class TcpProxy:
@@ -20,6 +24,9 @@ class TcpProxy:
         self.sock.listen(64)
         self.port: int = self.sock.getsockname()[1]
         self.cut_after: int | None = None  # server->client bytes per connection before cutting
+        self.cut_on: bytes | None = None
+        self.cuts_left = 0
+        self.on_request: Callable[[bytes], None] | None = None
         self.cuts = 0
         self.bytes_up = 0    # client -> server
         self.bytes_down = 0  # server -> client
@@ -52,7 +59,7 @@ class TcpProxy:
                 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._conns += [client, upstream]
-            budget = [self.cut_after]
+            budget: list[int | None] = [None if self.cut_on else self.cut_after]
             threading.Thread(target=self._pipe, args=(client, upstream, True, budget), daemon=True).start()
             threading.Thread(target=self._pipe, args=(upstream, client, False, budget), daemon=True).start()
 
@@ -62,6 +69,11 @@ class TcpProxy:
                 data = src.recv(65536)
                 if not data:
                     break
+                if up and self.cut_on is not None and data.startswith(self.cut_on):
+                    with self._lock:
+                        if self.cuts_left > 0:
+                            self.cuts_left -= 1
+                            budget[0] = self.cut_after
                 if not up and budget[0] is not None:
                     if len(data) >= budget[0]:
                         dst.sendall(data[: budget[0]])
@@ -71,6 +83,8 @@ class TcpProxy:
                         break
                     budget[0] -= len(data)
                 dst.sendall(data)
+                if up and self.on_request is not None:
+                    self.on_request(data)
                 with self._lock:
                     if up:
                         self.bytes_up += len(data)
