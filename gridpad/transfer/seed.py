@@ -17,7 +17,7 @@ from gridpad.store.capture import applying_remote
 from gridpad.store.db import Store
 
 
-class DemoAlreadySeeded(RuntimeError):
+class DemoAlreadySeededError(RuntimeError):
     """The store already holds demo people; seeding twice would double the grid."""
 
 
@@ -31,7 +31,7 @@ def write_demo(store: Store, demo: DemoGrid) -> dict[str, int]:
     counts: dict[str, int] = {}
     with store.transaction():
         if has_demo_data(store):
-            raise DemoAlreadySeeded(f"{store.path} already holds demo data; use an empty data dir")
+            raise DemoAlreadySeededError(f"{store.path} already holds demo data; use an empty data dir")
         wanted = [str(g["id"]) for g in demo.grid]
         marks = ", ".join("?" * len(wanted))
         present = {r[0] for r in store.conn.execute(f"SELECT id FROM grid WHERE id IN ({marks})", wanted)}
