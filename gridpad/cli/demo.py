@@ -9,10 +9,13 @@ its credential is gone. The server stops when the app exits (or at once with ``-
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,12 +44,16 @@ def _free_port(preferred: int | None) -> int:
 
 
 def _admin(server_dir: Path, *args: str) -> str:
-    """``gridpad-server admin …`` on the demo server's data; returns stdout."""
-    cmd = [sys.executable, "-m", "sync.server.cli", "admin", "--data-dir", str(server_dir), *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise CommandError(f"server admin {' '.join(args[:2])} failed: {done.stderr.strip()}")
-    return done.stdout
+    """``gridpad-server admin …`` on the demo server's data (the same command, run in-process to
+    spare a Python start per call); returns what it printed."""
+    from sync.server import cli as server_cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = server_cli.main(["admin", "--data-dir", str(server_dir), *args])
+    if code != 0:
+        raise CommandError(f"server admin {' '.join(args[:2])} failed: {err.getvalue().strip()}")
+    return out.getvalue()
 
 
 def _set_up_server(server_dir: Path, user_grids: Sequence[str]) -> None:
@@ -152,6 +159,10 @@ def _enroll(store: object, server: DemoServer) -> None:
         if store.get_meta(enroll_mod.SERVER_URL) != server.url:
             store.set_meta(enroll_mod.SERVER_URL, server.url)  # same server, new loopback port
         return
+    if device_id:
+        # Enrolled in an earlier session whose credential lived only in memory: the server knows
+        # that device id, so this session enrolls as a new device (outbox and data stay).
+        store.set_meta("device_id", str(uuid.uuid4()))
     code = _admin(server.dir, "enroll-code", DEMO_USER).strip().splitlines()[-1].strip()
     enrollment = enroll_mod.enroll(store, server.url, code, device_name="gridpad demo")
     _say(f"enrolled as {enrollment.user} on grids {', '.join(enrollment.grids)}")
@@ -177,12 +188,11 @@ def prepare(data_dir: Path, persons: int, seed: int = 1) -> DemoServer:
         store = open_store(config.db_path(data_dir))
         try:
             _enroll(store, server)
-            if store.get_meta("demo_seeded") is None:
-                from gridpad.transfer.seed import seed_demo
+            from gridpad.transfer.seed import has_demo_data, seed_demo
 
+            if not has_demo_data(store):
                 _say(f"seeding the demo grid with {persons} fictional persons")
                 seed_demo(store, persons, seed)
-                store.set_meta("demo_seeded", str(persons))
             _say("syncing (the first sync sends the demo data to the server)")
             result = sync_once(store, data_dir=data_dir)
             _say(result.summary())
