@@ -1,0 +1,75 @@
+"""Device-level auth: a revoked tablet is refused, told so, then wiped; an enrollment code works once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+from support.sync_env import REPO, ServerProc, make_device, sync_server  # noqa: F401
+
+from gridpad.store import repo
+from gridpad.sync_client.errors import DeviceRevokedError, RejectedError
+
+
+def test_a_revoked_device_is_told_then_wiped(sync_server: ServerProc, make_device) -> None:  # noqa: F811
+    scope = sync_server.new_scope(users=2)
+    a, b = make_device("a"), make_device("b")
+    a.enroll(sync_server.url, scope.codes[0])
+    b.enroll(sync_server.url, scope.codes[1])
+    repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "刘洋"})
+    a.sync()
+    sha = hashlib.sha256(b"photo").hexdigest()
+    (a.data_dir / "photos").mkdir()
+    (a.data_dir / "photos" / sha).write_bytes(b"photo")
+    device_id = a.device_id
+    db_file = a.data_dir / "gridpad.sqlite"
+    sync_server.revoke(device_id)
+    told: list[tuple[str, bool]] = []
+    with pytest.raises(DeviceRevokedError, match=r"^enrollment revoked"):
+        a.sync(before_wipe=lambda why: told.append((why, db_file.exists())))
+    assert told and told[0][0].startswith("enrollment revoked") and told[0][1]  # told before the wipe
+    assert not db_file.exists() and not Path(f"{db_file}-wal").exists()
+    assert not (a.data_dir / "photos").exists()
+    assert keyring.get_password("gridpad", device_id) is None
+    b.sync()  # the other tablet is not affected
+
+
+def test_an_enrollment_code_cannot_be_used_twice(sync_server: ServerProc, make_device) -> None:  # noqa: F811
+    scope = sync_server.new_scope(users=1)
+    a, b = make_device("a"), make_device("b")
+    a.enroll(sync_server.url, scope.codes[0])
+    with pytest.raises(RejectedError, match=r"^rejected by server: .*already used"):
+        b.enroll(sync_server.url, scope.codes[0])
+    with pytest.raises(RejectedError, match=r"^rejected by server: .*unknown enrollment code"):
+        b.enroll(sync_server.url, "AAAA-BBBB-CCCC-DDDD")
+    assert b.store.get_meta("server_url") is None  # nothing half-enrolled
+
+
+@pytest.mark.slow
+def test_gridpad_sync_on_a_revoked_device_says_so_and_exits_non_zero(sync_server: ServerProc,  # noqa: F811
+                                                                      tmp_path: Path) -> None:
+    scope = sync_server.new_scope(users=1)
+    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}",
+           "PYTHON_KEYRING_BACKEND": "support.file_keyring.FileKeyring",
+           "GRIDPAD_TEST_KEYRING_DIR": str(tmp_path / "ring")}
+    data = tmp_path / "tablet"
+
+    def gridpad(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(data), *args],
+                              capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
+
+    done = gridpad("enroll", "--server", sync_server.url, "--code", scope.codes[0])
+    assert done.returncode == 0, done.stderr
+    device_id = done.stdout.split()[2]  # "enrolled device <id> for …"
+    assert device_id in (tmp_path / "ring" / "keyring.json").read_text()
+    sync_server.revoke(device_id)
+    r = gridpad("sync")
+    assert r.returncode != 0
+    assert r.stderr.strip().splitlines() == [f"gridpad sync: {DeviceRevokedError()}"]
+    assert not (data / "gridpad.sqlite").exists()
+    assert device_id not in (tmp_path / "ring" / "keyring.json").read_text()
