@@ -175,12 +175,18 @@ class GridFiller(HouseholdsMixin):
         road = self.rng.choice(self.lanes)
         return road, f"东莞市{d.TOWN_NAME}{self.village}{road}{self._door(road)}号"
 
-    def _landlord(self) -> str:
-        if self.landlords and self.rng.random() < 0.3:
+    def _landlord(self) -> str | None:
+        if self.landlords and (self.left <= 0 or self.rng.random() < 0.3):
             return self.rng.choice(self.landlords)
+        if self.left <= 0:
+            return None
         pid = self._local_person(45, 75)
         self.landlords.append(pid)
         return pid
+
+    def _manager(self) -> str | None:
+        """A local 二手房东/楼长, if the person budget allows one more."""
+        return self._local_person(25, 60) if self.left > 0 else None
 
     def _local_person(self, min_age: int, max_age: int) -> str:
         people, rng = self.people, self.rng
@@ -218,7 +224,7 @@ class GridFiller(HouseholdsMixin):
             return
         b["lessor_type"] = rng.choices(("INDIVIDUAL", "SUBLESSOR", "AGENT"), (75, 15, 10))[0]
         if b["lessor_type"] != "INDIVIDUAL":
-            b["manager_id"] = self._local_person(30, 60)
+            b["manager_id"] = self._manager()
         b["rent_use"] = rng.choices(("RESIDENTIAL", "RESIDENTIAL_BUSINESS", "THREE_IN_ONE"), (85, 10, 5))[0]
         rooms = rng.randint(20, 40) if rng.random() < 0.05 else rng.randint(8, 19)
         per_floor = -(-rooms // (floors - 1))
@@ -293,7 +299,7 @@ class GridFiller(HouseholdsMixin):
         b = self._base("APARTMENT", road, address + name, name, floors)
         b.update(structure="RC", lessor_type=rng.choice(("ORGANISATION", "AGENT")),
                  landlord_id=self._landlord(),
-                 manager_id=self._local_person(25, 50), gas_supply="NONE")
+                 manager_id=self._manager(), gas_supply="NONE")
         rooms = rng.randint(30, 80)
         per_floor = -(-rooms // (floors - 1))
         for i in range(rooms):

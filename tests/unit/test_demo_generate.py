@@ -128,6 +128,12 @@ def test_realistic_mix(grid: DemoGrid) -> None:
     assert {"01", "99", "20", "30"} <= set(relations)
 
 
+@pytest.mark.parametrize("persons", [1, 2, 3, 17, 300, 301, 3001])
+def test_person_count_is_exact(persons: int) -> None:
+    for seed in range(4):
+        assert len(generate(persons, seed=seed, today=TODAY).person) == persons
+
+
 def test_same_seed_same_data_other_seed_other_data() -> None:
     a = generate(700, seed=3, today=TODAY)
     assert a == generate(700, seed=3, today=TODAY)
