@@ -65,7 +65,7 @@ def test_tokens_expire_and_cannot_be_forged() -> None:
         auth.read_token(key, token, 1500)
     with pytest.raises(auth.TokenError):
         auth.read_token(b"x" * 32, token, 1000)
-    body, _, sig = token.partition(".")
+    _body, _, sig = token.partition(".")
     other, _ = auth.make_token(key, "dev-2", now_ms=1000)
     with pytest.raises(auth.TokenError):
         auth.read_token(key, other.partition(".")[0] + "." + sig, 1000)
