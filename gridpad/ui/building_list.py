@@ -14,19 +14,19 @@ from gridpad.ui.labels import enum_label
 from gridpad.ui.models import Column, LazyIdTableModel
 
 
-def _t(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("BuildingList", text, None, n)
+def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    return QCoreApplication.translate("BuildingList", text, disambiguation, n)
 
 
 def due_text(next_due: str | None, today: dt.date) -> str:
     if not next_due:
-        return _t("Not scheduled")
+        return tr("Not scheduled")
     days = (dt.date.fromisoformat(next_due) - today).days
     if days < 0:
-        return _t("Overdue %n day(s)", -days)
+        return tr("Overdue %n day(s)", None, -days)
     if days == 0:
-        return _t("Due today")
-    return _t("Due in %n day(s)", days)
+        return tr("Due today")
+    return tr("Due in %n day(s)", None, days)
 
 
 def due_tone(next_due: str | None, today: dt.date, cycle_days: int = 30) -> str | None:
@@ -44,20 +44,20 @@ def due_tone(next_due: str | None, today: dt.date, cycle_days: int = 30) -> str 
 def building_columns(today: Callable[[], dt.date]) -> tuple[Column, ...]:
     def occupancy(r: views.BuildingRow) -> str:
         if r.max_occupants:
-            over = _t(" over limit") if r.residents > r.max_occupants else ""
+            over = tr(" over limit") if r.residents > r.max_occupants else ""
             return f"{r.residents} / {r.max_occupants}{over}"
         return str(r.residents)
 
     return (
-        Column(lambda: _t("Address"), lambda r: r.address + (f"  {r.name}" if r.name else "")),
-        Column(lambda: _t("Type"), lambda r: enum_label("building_type", r.building_type)),
-        Column(lambda: _t("Floors"), lambda r: "" if r.floors_above is None else str(r.floors_above),
+        Column(lambda: tr("Address"), lambda r: r.address + (f"  {r.name}" if r.name else "")),
+        Column(lambda: tr("Type"), lambda r: enum_label("building_type", r.building_type)),
+        Column(lambda: tr("Floors"), lambda r: "" if r.floors_above is None else str(r.floors_above),
                align_right=True),
-        Column(lambda: _t("Rooms"), lambda r: "" if r.rental_rooms is None else str(r.rental_rooms),
+        Column(lambda: tr("Rooms"), lambda r: "" if r.rental_rooms is None else str(r.rental_rooms),
                align_right=True),
-        Column(lambda: _t("Residents"), occupancy,
+        Column(lambda: tr("Residents"), occupancy,
                tone=lambda r: "danger" if r.max_occupants and r.residents > r.max_occupants else None),
-        Column(lambda: _t("Next inspection"), lambda r: due_text(r.next_due, today()),
+        Column(lambda: tr("Next inspection"), lambda r: due_text(r.next_due, today()),
                tone=lambda r: due_tone(r.next_due, today())),
     )
 

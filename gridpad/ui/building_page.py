@@ -3,7 +3,7 @@ function), tabs for rooms with occupancy bars, residents, inspections and hazard
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -221,15 +221,10 @@ class BuildingPage(QWidget):
 
 
 def resident_columns() -> tuple[Column, ...]:
-    from PySide6.QtCore import QCoreApplication
-
-    def t(text: str) -> str:
-        return QCoreApplication.translate("Residents", text)
-
     return (
-        Column(lambda: t("Name"), lambda r: r.name),
-        Column(lambda: t("ID number"), lambda r: r.id_number or ""),
-        Column(lambda: t("Gender"), lambda r: enum_label("gender", r.gender)),
-        Column(lambda: t("Room"), lambda r: r.room_no or ""),
-        Column(lambda: t("Moved in"), lambda r: r.move_in_at or ""),
+        Column(lambda: QCoreApplication.translate("Residents", "Name"), lambda r: r.name),
+        Column(lambda: QCoreApplication.translate("Residents", "ID number"), lambda r: r.id_number or ""),
+        Column(lambda: QCoreApplication.translate("Residents", "Gender"), lambda r: enum_label("gender", r.gender)),
+        Column(lambda: QCoreApplication.translate("Residents", "Room"), lambda r: r.room_no or ""),
+        Column(lambda: QCoreApplication.translate("Residents", "Moved in"), lambda r: r.move_in_at or ""),
     )

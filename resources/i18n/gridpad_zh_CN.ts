@@ -1,0 +1,1766 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name />
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
+      <source>Buildings</source>
+      <translation type="unfinished">楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
+      <source>Persons</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
+      <source>Tenancies</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
+      <source>Organisations</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
+      <source>Photos</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="40" />
+      <source>Grids</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/rule_text.py" line="20" />
+      <location filename="../../gridpad/ui/rule_text.py" line="31" />
+      <source>Name</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <source>Phone</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/rule_text.py" line="20" />
+      <source>ID number</source>
+      <translation type="unfinished">证件号码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/rule_text.py" line="28" />
+      <source>Room number</source>
+      <translation type="unfinished">房号</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/rule_text.py" line="23" />
+      <source>Room</source>
+      <translation type="unfinished">房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/rule_text.py" line="23" />
+      <source>Move-in date</source>
+      <translation type="unfinished">入住日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/rule_text.py" line="24" />
+      <source>Move-out date</source>
+      <translation type="unfinished">搬离日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/rule_text.py" line="23" />
+      <source>Employer</source>
+      <translation type="unfinished">工作单位</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <source>Status</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
+      <location filename="../../gridpad/ui/rule_text.py" line="27" />
+      <source>Occupant limit</source>
+      <translation type="unfinished">核定人数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="51" />
+      <source>Rental rooms</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="51" />
+      <source>Household register address</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="52" />
+      <source>Deleted</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="89" />
+      <source>this tablet</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="89" />
+      <source>device {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="115" />
+      <source>(empty)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="201" />
+      <source>{0} — field “{1}”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="202" />
+      <source>Mine</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="203" />
+      <source>Theirs</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="206" />
+      <source>Use mine</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="207" />
+      <source>Use theirs</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="208" />
+      <source>Edit</source>
+      <translation type="unfinished">编辑</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="209" />
+      <source>Save</source>
+      <translation type="unfinished">保存</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="210" />
+      <source>Type the correct value</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="244" />
+      <source>{0}: type a value, or choose mine or theirs.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="54" />
+      <source>PIN: use at least {0} digits.</source>
+      <extracomment>Store meta key for the PIN hash (the value is ``scrypt$n$r$p$salt$hash``, hex). Store meta key for the idle minutes before locking.</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="56" />
+      <source>PIN: the two entries differ.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="95" />
+      <source>GridPad is locked</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="96" />
+      <source>Enter PIN</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="97" />
+      <source>Unlock</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="125" />
+      <source>Wrong PIN. Try again.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="53" />
+      <source>Door plate read: opening {0}.</source>
+      <extracomment>Frames decoded per second at most (DESIGN: "a few frames a second").</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="55" />
+      <source>This plate belongs to grid {0} ({1}), not one of your grids.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="58" />
+      <source>Valid door plate, but this building is not registered on this tablet. Register it with the plate's ID, or sync first.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="61" />
+      <source>Warning: this plate's signature is wrong; it may be forged. Do not trust it, report it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="63" />
+      <source>This plate was signed with a key this tablet does not know yet. Sync, then scan again.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="65" />
+      <source>The door plate code is damaged or incomplete. Scan again closer, or search by address.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="67" />
+      <source>This QR code is not a GridPad door plate.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="68" />
+      <source>No QR code found. Hold the camera closer and steady, or light the plate.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="99" />
+      <source>Cannot read that image: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="229" />
+      <source>Photo of a door plate</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="230" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="248" />
+      <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="236" />
+      <source>Reading the image…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="254" />
+      <source>Could not check the plate: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="296" />
+      <source>Scan a door plate</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="297" />
+      <source>No camera found on this device.
+Open a photo of the door plate instead.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="298" />
+      <source>Torch</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="299" />
+      <source>Register this building</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="300" />
+      <source>Read from image</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="237" />
+      <source>Server address: start with https:// (or http:// on a test network).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="240" />
+      <source>Enrollment code: type the code from IT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="243" />
+      <source>Enrolling…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="247" />
+      <source>Enrollment QR image</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="262" />
+      <source>No QR code found in that image. Try a sharper photo, or type the code.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="268" />
+      <source>Code read from the image. Check the server address, then press Enroll.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="281" />
+      <source>Enrolled. The first sync starts now.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="329" />
+      <source>App version: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
+      <source>Device ID: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <source>Enrolled: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <source>yes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <source>no</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <source>Server: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="336" />
+      <source>User: {0} ({1})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="338" />
+      <source>Grids: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
+      <source>System: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="343" />
+      <source>A PIN is set: the screen locks when the tablet is left idle.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="344" />
+      <source>No PIN set: the screen does not lock. Set one to protect personal data.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="347" />
+      <source>Enroll again</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="347" />
+      <source>Enroll</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="350" />
+      <source>Settings</source>
+      <translation type="unfinished">设置</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="351" />
+      <source>Enroll this tablet</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="352" />
+      <source>Server address</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="353" />
+      <source>Enrollment code</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="355" />
+      <source>Code from IT</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="356" />
+      <source>Read code from image</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="357" />
+      <source>Language</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="358" />
+      <source>Privacy lock</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="359" />
+      <source>New PIN</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="360" />
+      <source>Repeat PIN</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="361" />
+      <source>Lock after</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="363" />
+      <source>{0} min idle</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="364" />
+      <source>Save PIN</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="365" />
+      <source>Remove PIN</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="366" />
+      <source>Lock now</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="367" />
+      <source>About this device</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="53" />
+      <source>This tablet has been revoked by IT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="54" />
+      <source>Ask IT before using it again; local data must be wiped.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="56" />
+      <source>The server did not accept this tablet's sign-in.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="57" />
+      <source>Check that the tablet is still enrolled; if it persists, ask IT for a new code.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="60" />
+      <source>The server could not be reached.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="61" />
+      <source>Nothing is lost: edits wait on the tablet and sync when the network returns.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="63" />
+      <source>The server's certificate could not be verified.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="64" />
+      <source>Check the date and time on the tablet, or ask IT for the CA bundle.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="66" />
+      <source>The tablet's clock is wrong.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="67" />
+      <source>Set the correct date and time, then sync again.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <source>The server had a problem.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <source>Try again in a few minutes; edits stay on the tablet.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="71" />
+      <source>This tablet is not enrolled.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="71" />
+      <source>Enroll it in Settings with the code from IT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="72" />
+      <source>Try Sync now again; if the problem stays, tell IT this message.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="132" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="214" />
+      <source>Not enrolled</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="134" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="216" />
+      <source>Syncing…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="136" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="218" />
+      <source>Offline</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="138" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="222" />
+      <source>Online</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="140" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="224" />
+      <source>Checking connection…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="144" />
+      <source>Waiting to sync: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="145" />
+      <source>Photos: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="147" />
+      <source>Conflicts: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="150" />
+      <source>Last sync {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="150" />
+      <source>Never synced</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="156" />
+      <source>Details</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <source>Sending edits</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <source>Receiving updates</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <source>Uploading photos</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="32" />
+      <source>Checking</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="170" />
+      <source>Sent {0}, received {1}, photos {2}, new conflicts {3}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="220" />
+      <source>Up to date</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="227" />
+      <source>Last successful sync: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="228" />
+      <source>Last successful sync: never</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="230" />
+      <source>Waiting to sync: {0} edits</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="234" />
+      <source>Photos waiting to upload: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="237" />
+      <source>This tablet is not enrolled yet.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="238" />
+      <source>Open Settings and enroll with the server address and the code from IT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="245" />
+      <source>Conflicts to review: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="246" />
+      <source>No conflicts. Edits from this tablet and the centre agree.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="251" />
+      <source>Sync</source>
+      <translation type="unfinished">同步</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="252" />
+      <source>Sync now</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="52" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/rule_text.py" line="25" />
+      <source>Address</source>
+      <translation type="unfinished">地址</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="54" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
+      <source>Floors</source>
+      <translation type="unfinished">层数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="56" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
+      <source>Rooms</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="59" />
+      <location filename="../../gridpad/ui/rule_text.py" line="70" />
+      <source>Choose one of the listed values</source>
+      <translation type="unfinished">请从列表中选择</translation>
+    </message>
+  </context>
+  <context>
+    <name>BuildingForm</name>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="61" />
+      <source>Edit building</source>
+      <translation>编辑楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="61" />
+      <source>New building</source>
+      <translation>新增楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="64" />
+      <source>Building name (optional)</source>
+      <translation>楼栋名称（选填）</translation>
+    </message>
+  </context>
+  <context>
+    <name>BuildingPage</name>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="124" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="125" />
+      <source>Floor</source>
+      <translation>楼层</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="126" />
+      <source>Layout</source>
+      <translation>户型</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="127" />
+      <source>Residents / limit</source>
+      <translation>实住 / 核定人数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="144" />
+      <source>This building no longer exists.</source>
+      <translation>此楼栋已不存在。</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_page.py" line="157" />
+      <source>%n floor(s)</source>
+      <translation>
+        <numerusform>%n层</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_page.py" line="159" />
+      <source>%n room(s) for rent</source>
+      <translation>
+        <numerusform>出租%n间</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_page.py" line="160" />
+      <source>%n resident(s)</source>
+      <translation>
+        <numerusform>实住%n人</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="162" />
+      <source>Scale rental</source>
+      <translation>规模出租屋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="164" />
+      <source>Show</source>
+      <translation>查看</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="165" />
+      <source>Not recorded</source>
+      <translation>未登记</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="175" />
+      <source>Never</source>
+      <translation>从未巡查</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_page.py" line="176" />
+      <source>%n open</source>
+      <translation>
+        <numerusform>未处理 %n 条</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="177" />
+      <source>Last inspection: %1. Inspection checklists come in a later release.</source>
+      <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="178" />
+      <source>never</source>
+      <translation>从未</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="179" />
+      <source>No open hazards. Hazard reports come in a later release.</source>
+      <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <source>over limit</source>
+      <translation>超员</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="202" />
+      <source>‹ Back</source>
+      <translation>‹ 返回</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="203" />
+      <source>Landlord</source>
+      <translation>房东</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="204" />
+      <source>Landlord phone</source>
+      <translation>房东电话</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="205" />
+      <source>Manager</source>
+      <translation>管理人</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="206" />
+      <source>Manager phone</source>
+      <translation>管理人电话</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="207" />
+      <source>Last inspection</source>
+      <translation>上次巡查</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="208" />
+      <location filename="../../gridpad/ui/building_page.py" line="210" />
+      <source>Hazards</source>
+      <translation>隐患</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="209" />
+      <source>Rooms</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="209" />
+      <source>Residents</source>
+      <translation>人员</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="209" />
+      <source>Inspections</source>
+      <translation>巡查</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="212" />
+      <source>Edit building</source>
+      <translation>编辑楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="213" />
+      <source>Add room</source>
+      <translation>新增房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="214" />
+      <source>Register tenant</source>
+      <translation>登记住户</translation>
+    </message>
+  </context>
+  <context>
+    <name>FormPage</name>
+    <message>
+      <location filename="../../gridpad/ui/form_base.py" line="107" />
+      <source>Save</source>
+      <extracomment>Saved with the draft so the registry can reopen this form after a restart.</extracomment>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/form_base.py" line="206" />
+      <source>Not saved: %1. What you typed is kept.</source>
+      <translation>未保存：%1。已填写的内容都保留着。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/form_base.py" line="226" />
+      <source>Draft saved</source>
+      <translation>草稿已保存</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/form_base.py" line="233" />
+      <source>Draft restored</source>
+      <translation>已恢复草稿</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/form_base.py" line="251" />
+      <source>‹ Back</source>
+      <translation>‹ 返回</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../gridpad/ui/main_window.py" line="140" />
+      <source>GridPad</source>
+      <translation>智网通 GridPad</translation>
+    </message>
+  </context>
+  <context>
+    <name>MoveOutForm</name>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="192" />
+      <source>Move out</source>
+      <translation>登记搬离</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="195" />
+      <source>Confirm move-out</source>
+      <translation>确认搬离</translation>
+    </message>
+  </context>
+  <context>
+    <name>NavRail</name>
+    <message>
+      <location filename="../../gridpad/ui/nav_rail.py" line="72" />
+      <source>Today</source>
+      <translation>今日任务</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/nav_rail.py" line="72" />
+      <source>Registry</source>
+      <translation>登记</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/nav_rail.py" line="72" />
+      <source>Scan</source>
+      <translation>扫码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/nav_rail.py" line="73" />
+      <source>Inspections</source>
+      <translation>巡查</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/nav_rail.py" line="73" />
+      <source>Hazards</source>
+      <translation>隐患</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/nav_rail.py" line="74" />
+      <source>Sync</source>
+      <translation>同步</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/nav_rail.py" line="74" />
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+  </context>
+  <context>
+    <name>PersonPage</name>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="99" />
+      <source>Show</source>
+      <translation>查看</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="116" />
+      <source>%1 to %2</source>
+      <translation>%1 至 %2</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="120" />
+      <source>Since %1</source>
+      <translation>%1 入住</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="121" />
+      <source>Move out</source>
+      <translation>搬离</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="125" />
+      <source>Building</source>
+      <translation>楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="137" />
+      <source>‹ Back</source>
+      <translation>‹ 返回</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="138" />
+      <source>ID type</source>
+      <translation>证件类型</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="138" />
+      <source>ID number</source>
+      <translation>证件号码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="138" />
+      <source>Gender</source>
+      <translation>性别</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="139" />
+      <source>Date of birth</source>
+      <translation>出生日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="139" />
+      <source>Ethnicity</source>
+      <translation>民族</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="140" />
+      <source>Mobile phone</source>
+      <translation>手机</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="140" />
+      <source>Employer</source>
+      <translation>工作单位</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="141" />
+      <source>Household registration address</source>
+      <translation>户籍地址</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="144" />
+      <source>Homes</source>
+      <translation>居住记录</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/person_page.py" line="145" />
+      <source>Edit</source>
+      <translation>编辑</translation>
+    </message>
+  </context>
+  <context>
+    <name>PlaceholderScreen</name>
+    <message>
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="33" />
+      <source>Inspections</source>
+      <translation>巡查</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="35" />
+      <source>Inspection checklists come in a later release of GridPad.
+Buildings due for inspection are listed under Today.</source>
+      <translation>巡查清单将在 GridPad 后续版本提供。
+到期需巡查的楼栋列在“今日任务”中。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="38" />
+      <source>Hazards</source>
+      <translation>隐患</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="40" />
+      <source>Hazard reports come in a later release of GridPad.
+Until then every building shows 0 open hazards.</source>
+      <translation>隐患上报将在 GridPad 后续版本提供。
+在此之前，各楼栋的未处理隐患数显示为 0。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="44" />
+      <source>This screen is not available in this build.</source>
+      <translation>此版本暂不提供该页面。</translation>
+    </message>
+  </context>
+  <context>
+    <name>RegistryScreen</name>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="240" />
+      <source>Nothing found for “%1”.</source>
+      <translation>没有找到“%1”。</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/registry_screen.py" line="241" />
+      <source>%n result(s)</source>
+      <translation>
+        <numerusform>%n 条结果</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="262" />
+      <source>Unfinished registration</source>
+      <translation>未完成的住户登记</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="262" />
+      <source>Unfinished edit of a resident</source>
+      <translation>未完成的住户修改</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="263" />
+      <source>Unfinished building form</source>
+      <translation>未完成的楼栋表单</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="263" />
+      <source>Unfinished room form</source>
+      <translation>未完成的房间表单</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="264" />
+      <source>Unfinished move-out</source>
+      <translation>未完成的搬离登记</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="264" />
+      <source>Unfinished form</source>
+      <translation>未完成的表单</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="266" />
+      <source>Continue</source>
+      <translation>继续填写</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/registry_screen.py" line="296" />
+      <source>%n building(s)</source>
+      <translation>
+        <numerusform>共 %n 栋</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="299" />
+      <source>Search: name / pinyin initials / last 4 of ID / room</source>
+      <translation>搜索：姓名 / 拼音首字母 / 证件号后4位 / 门牌</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="300" />
+      <source>+ New building</source>
+      <translation>+ 新增楼栋</translation>
+    </message>
+  </context>
+  <context>
+    <name>Residents</name>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="225" />
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="226" />
+      <source>ID number</source>
+      <translation>证件号码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="227" />
+      <source>Gender</source>
+      <translation>性别</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="228" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="229" />
+      <source>Moved in</source>
+      <translation>入住日期</translation>
+    </message>
+  </context>
+  <context>
+    <name>Search</name>
+    <message>
+      <location filename="../../gridpad/ui/search_model.py" line="22" />
+      <source>Building</source>
+      <translation>楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/search_model.py" line="23" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/search_model.py" line="24" />
+      <source>Resident</source>
+      <translation>住户</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/search_model.py" line="36" />
+      <source>Kind</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/search_model.py" line="37" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/search_model.py" line="38" />
+      <source>Where</source>
+      <translation>位置</translation>
+    </message>
+  </context>
+  <context>
+    <name>TenantForm</name>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="72" />
+      <source>Edit resident</source>
+      <translation>修改住户信息</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="73" />
+      <source>Register a tenant</source>
+      <translation>登记住户</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="76" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/tenant_form.py" line="165" />
+      <source>%n more character(s)</source>
+      <translation>
+        <numerusform>还差 %n 位</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="198" />
+      <source>⚠ This ID number is already registered at %1</source>
+      <translation>⚠ 此证件号已登记在 %1</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="201" />
+      <source>View</source>
+      <translation>查看</translation>
+    </message>
+  </context>
+  <context>
+    <name>TodayScreen</name>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="78" />
+      <source>No inspections due in the next 7 days.</source>
+      <translation>未来7天没有到期的巡查。</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/today_screen.py" line="84" />
+      <source>Overdue %n day(s)</source>
+      <translation>
+        <numerusform>超期 %n 天</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="86" />
+      <source>Due today</source>
+      <translation>今天到期</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/today_screen.py" line="88" />
+      <source>Due in %n day(s)</source>
+      <translation>
+        <numerusform>%n 天后到期</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="90" />
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/today_screen.py" line="97" />
+      <source>%n building(s) have no inspection on record yet.</source>
+      <translation>
+        <numerusform>另有 %n 栋楼尚无巡查记录。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="103" />
+      <source>Today</source>
+      <translation>今日任务</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="104" />
+      <source>Buildings</source>
+      <translation>楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="105" />
+      <source>Rooms</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="106" />
+      <source>Current residents</source>
+      <translation>在住人员</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="107" />
+      <source>Rooms over their occupant limit</source>
+      <translation>超员房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="108" />
+      <source>Inspections due or overdue</source>
+      <translation>到期或超期的巡查</translation>
+    </message>
+  </context>
+  <context>
+    <name>UnitForm</name>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="138" />
+      <source>Edit room</source>
+      <translation>编辑房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="138" />
+      <source>New room</source>
+      <translation>新增房间</translation>
+    </message>
+  </context>
+  <context>
+    <name>UnitPage</name>
+    <message>
+      <location filename="../../gridpad/ui/unit_page.py" line="88" />
+      <source>Floor %1</source>
+      <translation>%1楼</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/unit_page.py" line="94" />
+      <source>Rent ¥%1 a month</source>
+      <translation>月租 ¥%1</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/unit_page.py" line="96" />
+      <source>over limit</source>
+      <translation>超员</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/unit_page.py" line="107" />
+      <source>‹ Back</source>
+      <translation>‹ 返回</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/unit_page.py" line="108" />
+      <source>Residents</source>
+      <translation>住户</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/unit_page.py" line="109" />
+      <source>Edit room</source>
+      <translation>编辑房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/unit_page.py" line="110" />
+      <source>Register tenant</source>
+      <translation>登记住户</translation>
+    </message>
+  </context>
+  <context>
+    <name>Rules</name>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/rule_text.py" line="20" />
+      <location filename="../../gridpad/ui/rule_text.py" line="31" />
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/rule_text.py" line="20" />
+      <source>ID number</source>
+      <translation>证件号码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/rule_text.py" line="28" />
+      <source>Room number</source>
+      <translation>房号</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/rule_text.py" line="23" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/rule_text.py" line="23" />
+      <source>Move-in date</source>
+      <translation>入住日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/rule_text.py" line="24" />
+      <source>Move-out date</source>
+      <translation>搬离日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/rule_text.py" line="23" />
+      <source>Employer</source>
+      <translation>工作单位</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
+      <location filename="../../gridpad/ui/rule_text.py" line="27" />
+      <source>Occupant limit</source>
+      <translation>核定人数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="52" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/rule_text.py" line="25" />
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="20" />
+      <source>ID type</source>
+      <translation>证件类型</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="21" />
+      <source>Gender</source>
+      <translation>性别</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="21" />
+      <source>Date of birth</source>
+      <translation>出生日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="21" />
+      <source>Ethnicity</source>
+      <translation>民族</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="22" />
+      <source>Household registration address</source>
+      <translation>户籍地址</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="22" />
+      <source>Mobile phone</source>
+      <translation>手机</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="24" />
+      <source>Relation to the tenant</source>
+      <translation>与承租人关系</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="25" />
+      <source>Reason for moving out</source>
+      <translation>搬离原因</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="26" />
+      <source>Building type</source>
+      <translation>房屋类型</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="26" />
+      <source>Floors above ground</source>
+      <translation>地上层数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="27" />
+      <source>Rooms for rent</source>
+      <translation>出租间数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="28" />
+      <source>Inspection cycle (days)</source>
+      <translation>巡查周期（天）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="29" />
+      <source>Floor</source>
+      <translation>楼层</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="29" />
+      <source>Area (m²)</source>
+      <translation>面积（m²）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="29" />
+      <source>Layout</source>
+      <translation>户型</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="30" />
+      <source>Monthly rent</source>
+      <translation>月租金</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="30" />
+      <source>Landlord name</source>
+      <translation>房东姓名</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="31" />
+      <source>Landlord phone</source>
+      <translation>房东电话</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="31" />
+      <source>Role</source>
+      <translation>身份</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="32" />
+      <source>Building</source>
+      <translation>楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="32" />
+      <source>Grid</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="41" />
+      <source>Enter the ID number</source>
+      <translation>请填写证件号码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="42" />
+      <source>Wrong length: an ID number has 18 characters, this has {length}</source>
+      <translation>位数不对：身份证号为18位，现为{length}位</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="43" />
+      <source>Wrong format: 17 digits followed by a digit or X</source>
+      <translation>格式不正确：应为17位数字加1位数字或X</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="44" />
+      <source>Birth date {date} in the number is not a real date</source>
+      <translation>号码中的出生日期 {date} 不存在</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="45" />
+      <source>Birth date {date} in the number is before 1900</source>
+      <translation>号码中的出生日期 {date} 早于1900年</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="46" />
+      <source>Birth date {date} in the number is in the future</source>
+      <translation>号码中的出生日期 {date} 晚于今天</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="47" />
+      <source>Check digit is wrong: should be {expected}</source>
+      <translation>校验位不正确：应为 {expected}</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="48" />
+      <source>Area code {area_code} does not exist</source>
+      <translation>地区码 {area_code} 不存在</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="49" />
+      <source>A residence permit number starts with 810000, 820000 or 830000</source>
+      <translation>港澳台居民居住证号码以 810000、820000 或 830000 开头</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="50" />
+      <source>A 2023 permanent residence card number starts with 9</source>
+      <translation>2023版外国人永久居留身份证号码以9开头</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="51" />
+      <source>Unknown ID type</source>
+      <translation>未知的证件类型</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="52" />
+      <source>Enter the phone number</source>
+      <translation>请填写电话号码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="53" />
+      <source>Digits only (an optional +86 is fine)</source>
+      <translation>只能填数字（可带 +86）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="54" />
+      <source>A mobile number has 11 digits, this has {length}</source>
+      <translation>手机号为11位，现为{length}位</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="55" />
+      <source>A mobile number starts with 13 to 19</source>
+      <translation>手机号以13至19开头</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="56" />
+      <source>A landline needs its area code, e.g. 0769-22345678</source>
+      <translation>固定电话需带区号，如 0769-22345678</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="57" />
+      <source>Not a valid landline number</source>
+      <translation>不是有效的固定电话号码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="58" />
+      <source>Required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="59" />
+      <location filename="../../gridpad/ui/rule_text.py" line="70" />
+      <source>Choose one of the listed values</source>
+      <translation>请从列表中选择</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="60" />
+      <source>Must be 0 or more</source>
+      <translation>不能小于0</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="61" />
+      <source>Must be more than 0</source>
+      <translation>必须大于0</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="62" />
+      <source>Not a valid year</source>
+      <translation>年份不正确</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="63" />
+      <source>Not a valid date (YYYY-MM-DD)</source>
+      <translation>日期不正确（格式：年-月-日，如 2026-11-26）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="64" />
+      <source>Wrong kind of value</source>
+      <translation>填写内容的类型不对</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="65" />
+      <source>Must be a whole number</source>
+      <translation>应为整数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="66" />
+      <source>Must be a number</source>
+      <translation>应为数字</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="67" />
+      <source>Move-out date is before the move-in date {move_in_at}</source>
+      <translation>搬离日期早于入住日期 {move_in_at}</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="68" />
+      <source>Does not match the ID number</source>
+      <translation>与证件号码不符</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="69" />
+      <source>Does not match the ID number's birth date {expected}</source>
+      <translation>与证件号码中的出生日期 {expected} 不符</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="71" />
+      <source>Not found; choose again</source>
+      <translation>找不到，请重新选择</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="91" />
+      <source>{field}: {rule}</source>
+      <translation>{field}：{rule}</translation>
+    </message>
+  </context>
+  <context>
+    <name>BuildingList</name>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="23" />
+      <source>Not scheduled</source>
+      <translation>未排期</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_list.py" line="26" />
+      <source>Overdue %n day(s)</source>
+      <translation>
+        <numerusform>超期 %n 天</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="28" />
+      <source>Due today</source>
+      <translation>今天到期</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_list.py" line="29" />
+      <source>Due in %n day(s)</source>
+      <translation>
+        <numerusform>%n 天后到期</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="47" />
+      <source> over limit</source>
+      <translation> 超员</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="52" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/rule_text.py" line="25" />
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="53" />
+      <source>Type</source>
+      <translation>房屋类型</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="54" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
+      <source>Floors</source>
+      <translation>层数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="56" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
+      <source>Rooms</source>
+      <translation>间数</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="58" />
+      <source>Residents</source>
+      <translation>实住/核定</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_list.py" line="60" />
+      <source>Next inspection</source>
+      <translation>下次巡查</translation>
+    </message>
+  </context>
+</TS>
