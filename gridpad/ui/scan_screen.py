@@ -18,10 +18,12 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QStackedLayout,
     QVBoxLayout,
@@ -66,6 +68,22 @@ def result_text(result: ScanResult) -> str:
     if o is ScanOutcome.FOREIGN:
         return tr("This QR code is not a GridPad door plate.")
     return tr("No QR code found. Hold the camera closer and steady, or light the plate.")
+
+
+def _my_grids(store: Any) -> list[tuple[str, str]]:
+    """Runs on the DB worker: (grid id, name) of the grids this tablet holds."""
+    from gridpad.qr.scan import store_grids
+    from gridpad.store import repo
+
+    names = {str(r["id"]): str(r.get("name") or r["id"]) for r in repo.rows(store, "grid")}
+    return sorted((g, names.get(g, g)) for g in store_grids(store))
+
+
+def _register_building(store: Any, building_id: str, grid_id: str, address: str) -> str:
+    """Runs on the DB worker: a new building carrying the plate's id (an ordinary captured edit)."""
+    from gridpad.store import repo
+
+    return repo.insert(store, "building", {"grid_id": grid_id, "address": address}, id=building_id)
 
 
 def _check_texts(store: Any, texts: list[str]) -> ScanResult:
@@ -149,13 +167,34 @@ class ScanScreen(QWidget):
         self.message.setWordWrap(True)
         outer.addWidget(self.message)
 
+        # Registering an unknown building with the plate's id: the address now, the rest on its card.
+        self.register_box = QFrame(self)
+        self.register_box.setObjectName("card")
+        box = QVBoxLayout(self.register_box)
+        box.setContentsMargins(20, 16, 20, 16)
+        self.register_title = QLabel(self.register_box)
+        self.register_title.setWordWrap(True)
+        self.address_edit = QLineEdit(self.register_box)
+        self.grid_combo = QComboBox(self.register_box)
+        self.register_error = QLabel(self.register_box)
+        self.register_error.setObjectName("fieldError")
+        self.register_error.setWordWrap(True)
+        self.register_save = QPushButton(self.register_box)
+        self.register_save.setObjectName("primary")
+        self.register_save.clicked.connect(self.save_new_building)
+        for w in (self.register_title, self.address_edit, self.grid_combo, self.register_error):
+            box.addWidget(w)
+        box.addWidget(self.register_save, 0, Qt.AlignmentFlag.AlignRight)
+        self.register_box.hide()
+        outer.addWidget(self.register_box)
+
         row = QHBoxLayout()
         self.torch_button = QPushButton(self)
         self.torch_button.setCheckable(True)
         self.torch_button.toggled.connect(self._set_torch)
         self.torch_button.hide()
         self.register_button = QPushButton(self)
-        self.register_button.clicked.connect(self._register_building)
+        self.register_button.clicked.connect(self.start_register)
         self.register_button.hide()
         self.image_button = QPushButton(self)
         self.image_button.setObjectName("primary")
@@ -177,6 +216,7 @@ class ScanScreen(QWidget):
         """Shown: start the camera if there is one, else offer the image fallback."""
         self.last_result = None
         self.register_button.hide()
+        self.register_box.hide()
         if self._camera is None and self.camera_available():
             self._start_camera()
         elif self._camera is not None:
@@ -259,15 +299,52 @@ class ScanScreen(QWidget):
         self.last_result = result
         self.message.setText(result_text(result))
         self.register_button.setVisible(result.outcome is ScanOutcome.NOT_REGISTERED)
+        self.register_box.hide()
         self.result.emit(result)
         if result.opens is not None:
             if self._camera is not None:
                 self._camera.stop()
             self._ctx.navigate("registry", building_id=result.opens)
 
-    def _register_building(self) -> None:
-        if self.last_result is not None and self.last_result.building_id:
-            self._ctx.navigate("registry", new_building_id=self.last_result.building_id)
+    def start_register(self) -> None:
+        """Offer to register the unknown building under the id printed on its plate."""
+        if self.last_result is None or not self.last_result.building_id:
+            return
+        self.register_button.hide()
+        self.register_error.clear()
+        self.register_box.show()
+        self.address_edit.setFocus()
+        self._ctx.db.call(_my_grids, on_done=self._fill_grids, owner=self)
+
+    def _fill_grids(self, grids: list[tuple[str, str]]) -> None:
+        self.grid_combo.clear()
+        for gid, name in grids:
+            self.grid_combo.addItem(f"{name} ({gid})", gid)
+
+    def save_new_building(self) -> None:
+        address = self.address_edit.text().strip()
+        grid = self.grid_combo.currentData()
+        if not address:
+            self.register_error.setText(tr("Address: required; type the address shown on the plate."))
+            return
+        if not grid:
+            self.register_error.setText(tr("Grid: this tablet holds no grid yet; enroll and sync first."))
+            return
+        assert self.last_result is not None and self.last_result.building_id
+        self.register_save.setEnabled(False)
+        self._ctx.db.call(_register_building, self.last_result.building_id, grid, address,
+                          on_done=self._registered, on_error=self._register_failed, owner=self)
+
+    def _registered(self, building_id: str) -> None:
+        self.register_save.setEnabled(True)
+        self.register_box.hide()
+        self.address_edit.clear()
+        self._ctx.navigate("registry", building_id=building_id)
+
+    def _register_failed(self, exc: BaseException) -> None:
+        self.register_save.setEnabled(True)
+        errors = getattr(exc, "errors", None)
+        self.register_error.setText("; ".join(e.message for e in errors) if errors else str(exc))
 
     # -- life cycle and text --------------------------------------------------------------------
     def _ensure_thread(self) -> None:
@@ -297,6 +374,10 @@ class ScanScreen(QWidget):
         self.no_camera.setText(tr("No camera found on this device.\nOpen a photo of the door plate instead."))
         self.torch_button.setText(tr("Torch"))
         self.register_button.setText(tr("Register this building"))
+        self.register_title.setText(tr("New building with this plate's ID. Type its address; "
+                                       "the rest can be filled in on its card."))
+        self.address_edit.setPlaceholderText(tr("Address, e.g. 兴业路18号"))
+        self.register_save.setText(tr("Register and open"))
         self.image_button.setText(tr("Read from image"))
         if self.last_result is not None:
             self.message.setText(result_text(self.last_result))

@@ -76,7 +76,18 @@ def test_unregistered_building_offers_registration_with_the_plate_id(qtbot, setu
     assert visits == []
     assert screen.register_button.isVisibleTo(screen)
     screen.register_button.click()
-    assert visits == [("registry", {"new_building_id": unknown})]
+    qtbot.waitUntil(lambda: screen.grid_combo.count() == 1, timeout=5000)
+    screen.register_save.click()
+    assert "Address" in screen.register_error.text()  # nothing typed: says which field and why
+    screen.address_edit.setText("兴业路20号")
+    screen.register_save.click()
+    qtbot.waitUntil(lambda: visits == [("registry", {"building_id": unknown})], timeout=5000)
+    store = open_store(db_path(tmp))
+    row = repo.get(store, "building", unknown)
+    outbox = store.conn.execute("SELECT count(*) FROM outbox WHERE row_id = ?", (unknown,)).fetchone()[0]
+    store.close()
+    assert (row["address"], row["grid_id"]) == ("兴业路20号", GRID)
+    assert outbox == 1  # an ordinary edit: it will sync
 
 
 def test_forged_foreign_and_empty_images_each_say_why_and_open_nothing(qtbot, setup) -> None:
