@@ -21,7 +21,7 @@ from functools import partial
 
 from sync.rules import enums
 from sync.rules.errors import FieldError, RuleError, fail
-from sync.rules.idnumber import validate_id_number
+from sync.rules.idnumber import ID_TYPES, validate_id_number
 from sync.rules.phone import validate_phone
 from sync.rules.uscc import validate_uscc
 from sync.schema import DELETED, Column
@@ -62,12 +62,12 @@ def _enum_rule(name: str, field: str, value: object, record: Mapping[str, object
 
 
 def _id_number(field: str, value: object, record: Mapping[str, object]) -> object:
-    id_type = record.get("id_type") or "RESIDENT_ID"
+    id_type = str(record.get("id_type") or "RESIDENT_ID")
+    if id_type not in ID_TYPES:
+        return value  # the id_type column reports its own bad code; the number cannot be judged
     try:
-        return validate_id_number(str(value), str(id_type)).normalized
+        return validate_id_number(str(value), id_type).normalized
     except RuleError as exc:
-        if exc.error.field == "id_type":
-            raise  # reported on id_type by its own enum rule
         raise RuleError(exc.error.for_field(field)) from None
 
 

@@ -69,3 +69,9 @@ def test_holidays_and_make_up_days() -> None:
 def test_unknown_years_fall_back_to_weekdays() -> None:
     assert not calendar_covers(date(2099, 1, 1))
     assert report_deadline(date(2099, 1, 2)) == date(2099, 1, 7)  # Friday → Wednesday
+
+
+def test_id_type_enum_matches_the_validators() -> None:
+    from sync.rules.idnumber import ID_TYPES
+
+    assert set(ID_TYPES) == set(enums.ID_TYPE)

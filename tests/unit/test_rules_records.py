@@ -75,6 +75,11 @@ def test_bad_id_number_reported_on_its_column_without_the_number() -> None:
     assert validate_record("person", person(id_type="CN_PASSPORT", id_number="E12345678", gender="2")) == []
 
 
+def test_unknown_id_type_reported_once_on_id_type() -> None:
+    errs = validate_record("person", person(id_type="SOMETHING"))
+    assert rules(errs) == {("id_type", "enum.unknown")}
+
+
 def test_phone_and_uscc_columns() -> None:
     errs = validate_record("organisation", {"grid_id": "g", "name": "某公司", "uscc": "123", "phone": "999"})
     assert rules(errs) == {("uscc", "uscc.length"), ("phone", "phone.area_code_missing")}
