@@ -60,7 +60,7 @@ def parse_lines(lines: Iterable[str], result: ApplyResult) -> Iterator[Edit]:
             continue
         try:
             obj = json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             result.rejected.append(f"line {number}: not JSON ({exc.msg} at column {exc.colno})")
             continue
         problem = _shape_problem(obj)

@@ -77,11 +77,11 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
         raise SheetError(f"{path.name}: cannot open as an Excel workbook ({type(exc).__name__})") from None
     ws = wb.active if wb.active is not None else wb.worksheets[0]
     # read_only sheets report a bad dimension for files written by some tools; reset it.
-    ws.reset_dimensions()  # type: ignore[union-attr]
+    ws.reset_dimensions()
 
     def rows() -> Iterator[list[object]]:
         try:
-            for values in ws.iter_rows(values_only=True):  # type: ignore[union-attr]
+            for values in ws.iter_rows(values_only=True):
                 yield list(values)
         finally:
             wb.close()

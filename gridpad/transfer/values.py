@@ -47,7 +47,7 @@ def same(column: Column, stored: Any, new: Any) -> bool:
     if stored is None or new is None:
         return stored is None and new is None
     if column.type == "json":
-        return to_file(column, stored) == to_file(column, new)
+        return bool(to_file(column, stored) == to_file(column, new))
     if column.type == "bool":
         return bool(stored) == bool(new)
     if column.type in ("int", "real") and not isinstance(new, str) and not isinstance(stored, str):
