@@ -5,704 +5,730 @@
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Buildings</source>
-      <translation type="unfinished">楼栋</translation>
+      <translation>楼栋</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Persons</source>
-      <translation type="unfinished" />
+      <translation>人员</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
       <source>Tenancies</source>
-      <translation type="unfinished" />
+      <translation>居住关系</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
       <source>Organisations</source>
-      <translation type="unfinished" />
+      <translation>单位</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
       <source>Photos</source>
-      <translation type="unfinished" />
+      <translation>照片</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="40" />
       <source>Grids</source>
-      <translation type="unfinished" />
+      <translation>网格</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <location filename="../../gridpad/ui/rule_text.py" line="31" />
       <source>Name</source>
-      <translation type="unfinished" />
+      <translation>名称</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <source>Phone</source>
-      <translation type="unfinished" />
+      <translation>手机</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <source>ID number</source>
-      <translation type="unfinished">证件号码</translation>
+      <translation>证件号码</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="28" />
       <source>Room number</source>
-      <translation type="unfinished">房号</translation>
+      <translation>房号</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Room</source>
-      <translation type="unfinished">房间</translation>
+      <translation>房间</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Move-in date</source>
-      <translation type="unfinished">入住日期</translation>
+      <translation>入住日期</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <location filename="../../gridpad/ui/rule_text.py" line="24" />
       <source>Move-out date</source>
-      <translation type="unfinished">搬离日期</translation>
+      <translation>搬离日期</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Employer</source>
-      <translation type="unfinished">工作单位</translation>
+      <translation>工作单位</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <source>Status</source>
-      <translation type="unfinished" />
+      <translation>状态</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <location filename="../../gridpad/ui/rule_text.py" line="27" />
       <source>Occupant limit</source>
-      <translation type="unfinished">核定人数</translation>
+      <translation>限住人数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="51" />
       <source>Rental rooms</source>
-      <translation type="unfinished" />
+      <translation>出租间数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="51" />
       <source>Household register address</source>
-      <translation type="unfinished" />
+      <translation>户籍地址</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="52" />
       <source>Deleted</source>
-      <translation type="unfinished" />
+      <translation>已删除</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="89" />
       <source>this tablet</source>
-      <translation type="unfinished" />
+      <translation>本平板</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="89" />
       <source>device {0}</source>
-      <translation type="unfinished" />
+      <translation>设备 {0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="115" />
       <source>(empty)</source>
-      <translation type="unfinished" />
+      <translation>（空）</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="201" />
       <source>{0} — field “{1}”</source>
-      <translation type="unfinished" />
+      <translation>{0} — 字段“{1}”</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="202" />
       <source>Mine</source>
-      <translation type="unfinished" />
+      <translation>我的</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="203" />
       <source>Theirs</source>
-      <translation type="unfinished" />
+      <translation>对方的</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="206" />
       <source>Use mine</source>
-      <translation type="unfinished" />
+      <translation>用我的</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="207" />
       <source>Use theirs</source>
-      <translation type="unfinished" />
+      <translation>用对方的</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="208" />
       <source>Edit</source>
-      <translation type="unfinished">编辑</translation>
+      <translation>编辑</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="209" />
       <source>Save</source>
-      <translation type="unfinished">保存</translation>
+      <translation>保存</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="210" />
       <source>Type the correct value</source>
-      <translation type="unfinished" />
+      <translation>输入正确的值</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/conflicts_view.py" line="244" />
       <source>{0}: type a value, or choose mine or theirs.</source>
-      <translation type="unfinished" />
+      <translation>{0}：请输入一个值，或选择“用我的”/“用对方的”。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock.py" line="54" />
       <source>PIN: use at least {0} digits.</source>
       <extracomment>Store meta key for the PIN hash (the value is ``scrypt$n$r$p$salt$hash``, hex). Store meta key for the idle minutes before locking.</extracomment>
-      <translation type="unfinished" />
+      <translation>PIN：至少 {0} 位数字。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock.py" line="56" />
       <source>PIN: the two entries differ.</source>
-      <translation type="unfinished" />
+      <translation>PIN：两次输入不一致。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock.py" line="95" />
       <source>GridPad is locked</source>
-      <translation type="unfinished" />
+      <translation>网格通已锁定</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock.py" line="96" />
       <source>Enter PIN</source>
-      <translation type="unfinished" />
+      <translation>输入 PIN</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock.py" line="97" />
       <source>Unlock</source>
-      <translation type="unfinished" />
+      <translation>解锁</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock.py" line="125" />
       <source>Wrong PIN. Try again.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="53" />
-      <source>Door plate read: opening {0}.</source>
-      <extracomment>Frames decoded per second at most (DESIGN: "a few frames a second").</extracomment>
-      <translation type="unfinished" />
+      <translation>PIN 不正确，请重试。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/scan_screen.py" line="55" />
+      <source>Door plate read: opening {0}.</source>
+      <extracomment>Frames decoded per second at most (DESIGN: "a few frames a second").</extracomment>
+      <translation>已识别门牌：正在打开 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="57" />
       <source>This plate belongs to grid {0} ({1}), not one of your grids.</source>
-      <translation type="unfinished" />
+      <translation>此门牌属于网格 {0}（{1}），不是您负责的网格。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="58" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="60" />
       <source>Valid door plate, but this building is not registered on this tablet. Register it with the plate's ID, or sync first.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="61" />
-      <source>Warning: this plate's signature is wrong; it may be forged. Do not trust it, report it.</source>
-      <translation type="unfinished" />
+      <translation>门牌有效，但本平板上没有登记此楼栋。可用门牌上的编号登记，或先同步。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/scan_screen.py" line="63" />
-      <source>This plate was signed with a key this tablet does not know yet. Sync, then scan again.</source>
-      <translation type="unfinished" />
+      <source>Warning: this plate's signature is wrong; it may be forged. Do not trust it, report it.</source>
+      <translation>警告：此门牌签名不正确，可能是伪造的。请勿采信，并上报。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/scan_screen.py" line="65" />
-      <source>The door plate code is damaged or incomplete. Scan again closer, or search by address.</source>
-      <translation type="unfinished" />
+      <source>This plate was signed with a key this tablet does not know yet. Sync, then scan again.</source>
+      <translation>此门牌的签名密钥本平板尚未获得。请先同步，再重新扫码。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/scan_screen.py" line="67" />
+      <source>The door plate code is damaged or incomplete. Scan again closer, or search by address.</source>
+      <translation>门牌二维码损坏或不完整。请靠近重新扫码，或按地址搜索。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="69" />
       <source>This QR code is not a GridPad door plate.</source>
-      <translation type="unfinished" />
+      <translation>这不是网格通门牌二维码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="68" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="70" />
       <source>No QR code found. Hold the camera closer and steady, or light the plate.</source>
-      <translation type="unfinished" />
+      <translation>未找到二维码。请将摄像头靠近并保持稳定，或给门牌补光。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="99" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="117" />
       <source>Cannot read that image: {0}</source>
-      <translation type="unfinished" />
+      <translation>无法读取该图片：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="229" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="269" />
       <source>Photo of a door plate</source>
-      <translation type="unfinished" />
+      <translation>门牌照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="230" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="270" />
       <location filename="../../gridpad/ui/settings_screen.py" line="248" />
       <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
-      <translation type="unfinished" />
+      <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="236" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="276" />
       <source>Reading the image…</source>
-      <translation type="unfinished" />
+      <translation>正在识别图片…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="254" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="294" />
       <source>Could not check the plate: {0}</source>
-      <translation type="unfinished" />
+      <translation>无法核验门牌：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="296" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="328" />
+      <source>Address: required; type the address shown on the plate.</source>
+      <translation>地址：必填，请输入门牌上的地址。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="331" />
+      <source>Grid: this tablet holds no grid yet; enroll and sync first.</source>
+      <translation>网格：本平板尚无网格，请先注册并同步。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="373" />
       <source>Scan a door plate</source>
-      <translation type="unfinished" />
+      <translation>扫描门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="297" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="374" />
       <source>No camera found on this device.
 Open a photo of the door plate instead.</source>
-      <translation type="unfinished" />
+      <translation>本设备没有摄像头。
+请改为打开门牌照片识别。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="298" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="375" />
       <source>Torch</source>
-      <translation type="unfinished" />
+      <translation>手电筒</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="299" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="376" />
       <source>Register this building</source>
-      <translation type="unfinished" />
+      <translation>登记此楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="300" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="377" />
+      <source>New building with this plate's ID. Type its address; the rest can be filled in on its card.</source>
+      <translation>用此门牌编号新建楼栋。请输入地址，其余信息可在楼栋卡片中补充。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="379" />
+      <source>Address, e.g. 兴业路18号</source>
+      <translation>地址，如 兴业路18号</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="380" />
+      <source>Register and open</source>
+      <translation>登记并打开</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="381" />
       <source>Read from image</source>
-      <translation type="unfinished" />
+      <translation>从图片识别</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="237" />
       <source>Server address: start with https:// (or http:// on a test network).</source>
-      <translation type="unfinished" />
+      <translation>服务器地址：应以 https:// 开头（测试网络可用 http://）。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="240" />
       <source>Enrollment code: type the code from IT.</source>
-      <translation type="unfinished" />
+      <translation>注册码：请输入信息科提供的注册码。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="243" />
       <source>Enrolling…</source>
-      <translation type="unfinished" />
+      <translation>正在注册…</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="247" />
       <source>Enrollment QR image</source>
-      <translation type="unfinished" />
+      <translation>注册二维码图片</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="262" />
       <source>No QR code found in that image. Try a sharper photo, or type the code.</source>
-      <translation type="unfinished" />
+      <translation>图片中没有找到二维码。请换一张更清晰的照片，或手动输入注册码。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="268" />
       <source>Code read from the image. Check the server address, then press Enroll.</source>
-      <translation type="unfinished" />
+      <translation>已从图片读取注册码。请核对服务器地址，然后点击“注册”。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="281" />
       <source>Enrolled. The first sync starts now.</source>
-      <translation type="unfinished" />
+      <translation>注册成功，现在开始首次同步。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="329" />
       <source>App version: {0}</source>
-      <translation type="unfinished" />
+      <translation>应用版本：{0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="330" />
       <source>Device ID: {0}</source>
-      <translation type="unfinished" />
+      <translation>设备编号：{0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="331" />
       <source>Enrolled: {0}</source>
-      <translation type="unfinished" />
+      <translation>已注册：{0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="331" />
       <source>yes</source>
-      <translation type="unfinished" />
+      <translation>是</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="331" />
       <source>no</source>
-      <translation type="unfinished" />
+      <translation>否</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="334" />
       <source>Server: {0}</source>
-      <translation type="unfinished" />
+      <translation>服务器：{0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="336" />
       <source>User: {0} ({1})</source>
-      <translation type="unfinished" />
+      <translation>用户：{0}（{1}）</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="338" />
       <source>Grids: {0}</source>
-      <translation type="unfinished" />
+      <translation>网格：{0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="339" />
       <source>System: {0}</source>
-      <translation type="unfinished" />
+      <translation>系统：{0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="343" />
       <source>A PIN is set: the screen locks when the tablet is left idle.</source>
-      <translation type="unfinished" />
+      <translation>已设置 PIN：平板闲置时会自动锁屏。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="344" />
       <source>No PIN set: the screen does not lock. Set one to protect personal data.</source>
-      <translation type="unfinished" />
+      <translation>未设置 PIN：屏幕不会锁定。请设置 PIN 以保护个人信息。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="347" />
       <source>Enroll again</source>
-      <translation type="unfinished" />
+      <translation>重新注册</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="347" />
       <source>Enroll</source>
-      <translation type="unfinished" />
+      <translation>注册</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="350" />
       <source>Settings</source>
-      <translation type="unfinished">设置</translation>
+      <translation>设置</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="351" />
       <source>Enroll this tablet</source>
-      <translation type="unfinished" />
+      <translation>注册本平板</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="352" />
       <source>Server address</source>
-      <translation type="unfinished" />
+      <translation>服务器地址</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="353" />
       <source>Enrollment code</source>
-      <translation type="unfinished" />
+      <translation>注册码</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="355" />
       <source>Code from IT</source>
-      <translation type="unfinished" />
+      <translation>信息科提供的注册码</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="356" />
       <source>Read code from image</source>
-      <translation type="unfinished" />
+      <translation>从图片读取注册码</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="357" />
       <source>Language</source>
-      <translation type="unfinished" />
+      <translation>语言</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="358" />
       <source>Privacy lock</source>
-      <translation type="unfinished" />
+      <translation>隐私锁</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="359" />
       <source>New PIN</source>
-      <translation type="unfinished" />
+      <translation>新 PIN</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="360" />
       <source>Repeat PIN</source>
-      <translation type="unfinished" />
+      <translation>再次输入 PIN</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="361" />
       <source>Lock after</source>
-      <translation type="unfinished" />
+      <translation>闲置锁屏</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="363" />
       <source>{0} min idle</source>
-      <translation type="unfinished" />
+      <translation>闲置 {0} 分钟后</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="364" />
       <source>Save PIN</source>
-      <translation type="unfinished" />
+      <translation>保存 PIN</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="365" />
       <source>Remove PIN</source>
-      <translation type="unfinished" />
+      <translation>取消 PIN</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="366" />
       <source>Lock now</source>
-      <translation type="unfinished" />
+      <translation>立即锁屏</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/settings_screen.py" line="367" />
       <source>About this device</source>
-      <translation type="unfinished" />
+      <translation>关于本设备</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="53" />
       <source>This tablet has been revoked by IT.</source>
-      <translation type="unfinished" />
+      <translation>本平板已被信息科注销。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="54" />
       <source>Ask IT before using it again; local data must be wiped.</source>
-      <translation type="unfinished" />
+      <translation>再次使用前请联系信息科；本地数据须清除。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="56" />
       <source>The server did not accept this tablet's sign-in.</source>
-      <translation type="unfinished" />
+      <translation>服务器拒绝了本平板的登录。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="57" />
       <source>Check that the tablet is still enrolled; if it persists, ask IT for a new code.</source>
-      <translation type="unfinished" />
+      <translation>请确认本平板仍处于注册状态；如问题持续，请向信息科申请新的注册码。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="60" />
       <source>The server could not be reached.</source>
-      <translation type="unfinished" />
+      <translation>无法连接服务器。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="61" />
       <source>Nothing is lost: edits wait on the tablet and sync when the network returns.</source>
-      <translation type="unfinished" />
+      <translation>数据不会丢失：修改保存在平板上，网络恢复后自动同步。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="63" />
       <source>The server's certificate could not be verified.</source>
-      <translation type="unfinished" />
+      <translation>无法验证服务器证书。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="64" />
       <source>Check the date and time on the tablet, or ask IT for the CA bundle.</source>
-      <translation type="unfinished" />
+      <translation>请检查平板的日期和时间，或向信息科索取 CA 证书包。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="66" />
       <source>The tablet's clock is wrong.</source>
-      <translation type="unfinished" />
+      <translation>平板时钟不正确。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="67" />
       <source>Set the correct date and time, then sync again.</source>
-      <translation type="unfinished" />
+      <translation>请设置正确的日期和时间，然后重新同步。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="69" />
       <source>The server had a problem.</source>
-      <translation type="unfinished" />
+      <translation>服务器出现故障。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="69" />
       <source>Try again in a few minutes; edits stay on the tablet.</source>
-      <translation type="unfinished" />
+      <translation>请几分钟后再试；修改仍保存在平板上。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="71" />
       <source>This tablet is not enrolled.</source>
-      <translation type="unfinished" />
+      <translation>本平板未注册。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="71" />
       <source>Enroll it in Settings with the code from IT.</source>
-      <translation type="unfinished" />
+      <translation>请在“设置”中用信息科提供的注册码注册。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="72" />
       <source>Try Sync now again; if the problem stays, tell IT this message.</source>
-      <translation type="unfinished" />
+      <translation>请再次点击“立即同步”；如问题仍在，请把这条信息告知信息科。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="132" />
       <location filename="../../gridpad/ui/sync_screen.py" line="214" />
       <source>Not enrolled</source>
-      <translation type="unfinished" />
+      <translation>未注册</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="134" />
       <location filename="../../gridpad/ui/sync_screen.py" line="216" />
       <source>Syncing…</source>
-      <translation type="unfinished" />
+      <translation>正在同步…</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="136" />
       <location filename="../../gridpad/ui/sync_screen.py" line="218" />
       <source>Offline</source>
-      <translation type="unfinished" />
+      <translation>离线</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="138" />
       <location filename="../../gridpad/ui/sync_screen.py" line="222" />
       <source>Online</source>
-      <translation type="unfinished" />
+      <translation>在线</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="140" />
       <location filename="../../gridpad/ui/sync_screen.py" line="224" />
       <source>Checking connection…</source>
-      <translation type="unfinished" />
+      <translation>正在检查网络…</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="144" />
       <source>Waiting to sync: {0}</source>
-      <translation type="unfinished" />
+      <translation>待同步 {0} 条</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="145" />
       <source>Photos: {0}</source>
-      <translation type="unfinished" />
+      <translation>照片 {0} 张</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="147" />
       <source>Conflicts: {0}</source>
-      <translation type="unfinished" />
+      <translation>冲突 {0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="150" />
       <source>Last sync {0}</source>
-      <translation type="unfinished" />
+      <translation>上次同步 {0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="150" />
       <source>Never synced</source>
-      <translation type="unfinished" />
+      <translation>从未同步</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="156" />
       <source>Details</source>
-      <translation type="unfinished" />
+      <translation>详情</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="31" />
       <source>Sending edits</source>
-      <translation type="unfinished" />
+      <translation>正在发送修改</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="31" />
       <source>Receiving updates</source>
-      <translation type="unfinished" />
+      <translation>正在接收更新</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="31" />
       <source>Uploading photos</source>
-      <translation type="unfinished" />
+      <translation>正在上传照片</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="32" />
       <source>Checking</source>
-      <translation type="unfinished" />
+      <translation>正在核对</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="170" />
       <source>Sent {0}, received {1}, photos {2}, new conflicts {3}.</source>
-      <translation type="unfinished" />
+      <translation>已发送 {0} 条，已接收 {1} 条，照片 {2} 张，新冲突 {3} 条。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="220" />
       <source>Up to date</source>
-      <translation type="unfinished" />
+      <translation>已是最新</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="227" />
       <source>Last successful sync: {0}</source>
-      <translation type="unfinished" />
+      <translation>上次成功同步：{0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="228" />
       <source>Last successful sync: never</source>
-      <translation type="unfinished" />
+      <translation>上次成功同步：从未</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="230" />
       <source>Waiting to sync: {0} edits</source>
-      <translation type="unfinished" />
+      <translation>待同步：{0} 条修改</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="234" />
       <source>Photos waiting to upload: {0}</source>
-      <translation type="unfinished" />
+      <translation>待上传照片：{0} 张</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="237" />
       <source>This tablet is not enrolled yet.</source>
-      <translation type="unfinished" />
+      <translation>本平板尚未注册。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="238" />
       <source>Open Settings and enroll with the server address and the code from IT.</source>
-      <translation type="unfinished" />
+      <translation>请打开“设置”，填写服务器地址和信息科提供的注册码进行注册。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="245" />
       <source>Conflicts to review: {0}</source>
-      <translation type="unfinished" />
+      <translation>待处理冲突：{0} 条</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="246" />
       <source>No conflicts. Edits from this tablet and the centre agree.</source>
-      <translation type="unfinished" />
+      <translation>没有冲突，本平板与中心的数据一致。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="251" />
       <source>Sync</source>
-      <translation type="unfinished">同步</translation>
+      <translation>同步</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="252" />
       <source>Sync now</source>
-      <translation type="unfinished" />
+      <translation>立即同步</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="52" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
-      <translation type="unfinished">地址</translation>
+      <translation>地址</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="54" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <source>Floors</source>
-      <translation type="unfinished">层数</translation>
+      <translation>层数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="56" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Rooms</source>
-      <translation type="unfinished" />
+      <translation>房间</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="59" />
