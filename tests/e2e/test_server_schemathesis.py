@@ -1,0 +1,37 @@
+"""Schemathesis against the running server's /openapi.json: no generated request gets a 5xx.
+
+Authenticated with a real token of an enrolled device, so the generator reaches past the auth
+check into push, pull, photos, conflicts and plates. Bounded: a few dozen examples an operation.
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from server_fixtures import Api, new_scope, server  # noqa: F401 - fixture
+from support.server_process import ServerProcess
+
+
+def test_no_generated_request_gets_a_server_error(server: ServerProcess) -> None:  # noqa: F811
+    api = Api(server.url)
+    assert api.enroll(new_scope(server).code).status_code == 200
+    headers = {"Authorization": f"Bearer {api.token}"}
+    api.close()
+    schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json")
+    operations = [r.ok() for r in schema.get_all_operations()]
+    assert len(operations) >= 12
+    failures: list[str] = []
+    for op in operations:
+
+        @given(case=op.as_strategy())
+        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def run(case: schemathesis.Case) -> None:
+            response = case.call(headers=headers, timeout=30)
+            if response.status_code >= 500:
+                failures.append(f"{case.method} {case.formatted_path}: {response.status_code} "
+                                f"{response.text[:300]}")
+            elif response.status_code >= 400 and "json" in response.headers.get("content-type", ""):
+                assert "reason" in response.json(), (case.method, case.path, response.text[:300])
+
+        run()
+    assert failures == [], "\n".join(failures[:10])
