@@ -8,6 +8,7 @@ then sends every widget a LanguageChange event, on which screens call their ``re
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
@@ -24,7 +25,8 @@ def _compiled(lang: str) -> Path | None:
     qm = ts.with_suffix(".qm")
     if ts.exists() and (not qm.exists() or ts.stat().st_mtime > qm.stat().st_mtime):
         lrelease = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.BinariesPath)) / "lrelease"
-        for tool in (str(lrelease), "pyside6-lrelease"):
+        beside_python = Path(sys.executable).parent / "pyside6-lrelease"  # the venv's, if not on PATH
+        for tool in (str(lrelease), str(beside_python), "pyside6-lrelease"):
             try:
                 subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], check=True, capture_output=True)
                 break
