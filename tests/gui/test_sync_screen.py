@@ -145,3 +145,36 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, 
     sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
     assert repo.get(other, "building", bid)["name"] == "锦厦花园三栋"
     other.close()
+
+
+def test_sync_starts_by_itself_when_the_network_returns(qtbot, tmp_path) -> None:
+    from gridpad.config import db_path
+    from gridpad.ui.sync_worker import SyncController
+
+    ctx = make_ctx(tmp_path / "tablet")
+    # A fast reachability probe instead of the app's 30 s; the rest is the app's controller.
+    ctx.sync = SyncController(db_path(ctx.data_dir), ctx.data_dir, probe_ms=300)
+    ctx.sync.start()
+    strip, settings = StatusStrip(ctx), SettingsScreen(ctx)
+    qtbot.addWidget(strip)
+    qtbot.addWidget(settings)
+    server = ServerProc(tmp_path / "server").start()
+    try:
+        scope = server.new_scope()
+        _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
+        server.stop()  # the tablet walks out of coverage
+        qtbot.waitUntil(lambda: strip.state_label.text() == "● Offline", timeout=15_000)
+        store = open_store(ctx.data_dir / "gridpad.sqlite")
+        _buildings(store, scope.grid, 3)
+        store.close()
+        ctx.sync.refresh()
+        qtbot.waitUntil(lambda: strip.outbox_label.text() == "Waiting to sync: 3", timeout=10_000)
+
+        with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000) as done:
+            server.start()  # same address: coverage is back; nobody presses anything
+        assert done.args[0].pushed == 3
+        qtbot.waitUntil(lambda: strip.outbox_label.text() == "Waiting to sync: 0", timeout=10_000)
+        assert strip.state_label.text() == "● Online"
+    finally:
+        server.stop()
+        close_ctx(ctx)
