@@ -85,13 +85,15 @@ class SearchModel(ListTableModel):
     def _loaded(self, generation: int, hits: list[Any]) -> None:
         if generation != self._generation:
             return
-        self._loading = False
+        # Still "loading" while rows go in: views (and the model tester) call fetchMore from inside
+        # beginInsertRows, which must not ask for the same offset again.
         self._exhausted = len(hits) < self.PAGE
         if hits:
             first = len(self.rows)
             self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
             self.rows.extend(hits)
             self.endInsertRows()
+        self._loading = False
         self.results_changed.emit(self.query, len(self.rows))
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
