@@ -239,7 +239,7 @@ class ScanScreen(QWidget):
         self._view_stack.setCurrentWidget(self._video)
         self._session.setCamera(self._camera)
         self._session.setVideoOutput(self._video)
-        self._video.videoSink().videoFrameChanged.connect(self._on_frame)
+        self._video.videoSink().videoFrameChanged.connect(self.on_frame)
         self.torch_button.setVisible(self._camera.isTorchModeSupported(QCamera.TorchMode.TorchOn))
         self._camera.start()
 
@@ -249,7 +249,8 @@ class ScanScreen(QWidget):
 
             self._camera.setTorchMode(QCamera.TorchMode.TorchOn if on else QCamera.TorchMode.TorchOff)
 
-    def _on_frame(self, frame: Any) -> None:
+    def on_frame(self, frame: Any) -> None:
+        """A frame from the camera's QVideoSink: decoded a few times a second, off the GUI thread."""
         now = time.monotonic()
         if self._busy or now - self._last_frame_at < 1 / DECODE_FPS or self._opened():
             return

@@ -105,3 +105,26 @@ def test_forged_foreign_and_empty_images_each_say_why_and_open_nothing(qtbot, se
     assert set(messages) == {ScanOutcome.FORGED, ScanOutcome.FOREIGN, ScanOutcome.NO_CODE}
     assert len(set(messages.values())) == 3  # three different explanations
     assert visits == []
+
+
+@pytest.mark.qt_log_ignore("RHI")
+def test_camera_frames_decode_off_the_gui_thread_and_the_first_valid_code_wins(qtbot, setup) -> None:
+    from PySide6.QtGui import QImage
+    from PySide6.QtMultimedia import QVideoFrame, QVideoSink
+
+    screen, key, kid, building, visits, tmp = setup
+    plate = QImage(str(_plate_png(make_payload(building, key, kid), tmp / "frame.png")))
+    blank = QImage(640, 480, QImage.Format.Format_RGB32)
+    blank.fill(0xFFFFFFFF)
+    sink = QVideoSink()  # what QMediaCaptureSession feeds on a tablet with a camera
+    sink.videoFrameChanged.connect(screen.on_frame)
+    for _ in range(3):
+        sink.setVideoFrame(QVideoFrame(blank))
+        qtbot.wait(300)
+    assert screen.last_result is None and visits == []  # empty frames say nothing
+    for _ in range(6):
+        sink.setVideoFrame(QVideoFrame(plate))
+        qtbot.wait(300)
+    qtbot.waitUntil(lambda: len(visits) >= 1, timeout=5000)
+    qtbot.wait(500)
+    assert visits == [("registry", {"building_id": building})]  # opened once, by the first good frame
