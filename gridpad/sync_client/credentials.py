@@ -5,9 +5,19 @@ from __future__ import annotations
 import contextlib
 
 import keyring
+import keyring.backends.fail
 import keyring.errors
 
 SERVICE = "gridpad"
+
+
+def keyring_problem() -> str | None:
+    """Why no secret could be kept here (no usable OS keyring), or None when one is available."""
+    backend = keyring.get_keyring()
+    if isinstance(backend, keyring.backends.fail.Keyring):
+        return ("no OS keyring is available to hold the device credential "
+                "(install and unlock one, e.g. GNOME Keyring or KWallet; it is never kept in a file)")
+    return None
 
 
 def save_secret(device_id: str, secret: str) -> None:

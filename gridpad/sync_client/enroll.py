@@ -11,7 +11,7 @@ from typing import Any
 
 from gridpad.store.db import Store
 from gridpad.sync_client import credentials
-from gridpad.sync_client.errors import NotEnrolledError, RejectedError
+from gridpad.sync_client.errors import KeyringUnavailableError, NotEnrolledError, RejectedError
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
 
 # Keys in the store's meta table (other packages read these; see docs/internals.md).
@@ -49,6 +49,9 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     code = code.strip()
     if not code:
         raise RejectedError("enrollment code: empty")
+    problem = credentials.keyring_problem()
+    if problem:  # checked before the code is spent on the server
+        raise KeyringUnavailableError(problem)
     client = ServerClient(server_url, verify=_verify(ca_bundle), retry=retry)
     try:
         body: dict[str, Any] = client.call("POST", "/v1/enroll", auth=False, json_body={

@@ -36,3 +36,7 @@ class DeviceRevokedError(SyncError):
         super().__init__(
             "enrollment revoked: IT revoked this device; its local records, photos and credential are wiped"
         )
+
+
+class KeyringUnavailableError(SyncError):
+    """Enrollment refused locally: the credential would have nowhere safe to live."""
