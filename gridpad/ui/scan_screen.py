@@ -229,19 +229,51 @@ class ScanScreen(QWidget):
         super().hideEvent(event)
 
     def _start_camera(self) -> None:
+        """Camera → QGraphicsVideoItem (so the square guide can be drawn over the picture) → its
+        QVideoSink → ``on_frame``."""
+        from PySide6.QtGui import QPen
         from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices
-        from PySide6.QtMultimediaWidgets import QVideoWidget
+        from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
+        from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsView
 
         self._camera = QCamera(QMediaDevices.defaultVideoInput(), self)
         self._session = QMediaCaptureSession(self)
-        self._video = QVideoWidget(self.view_frame)
-        self._view_stack.addWidget(self._video)
-        self._view_stack.setCurrentWidget(self._video)
+        scene = QGraphicsScene(self)
+        self._video = QGraphicsVideoItem()
+        scene.addItem(self._video)
+        self._guide = QGraphicsRectItem()
+        theme = getattr(self._ctx, "theme", None)
+        colour = theme.color("primary") if theme is not None else self.palette().highlight().color()
+        pen = QPen(colour)
+        pen.setWidth(4)
+        self._guide.setPen(pen)
+        scene.addItem(self._guide)
+        self._view = QGraphicsView(scene, self.view_frame)
+        self._view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._view_stack.addWidget(self._view)
+        self._view_stack.setCurrentWidget(self._view)
         self._session.setCamera(self._camera)
         self._session.setVideoOutput(self._video)
         self._video.videoSink().videoFrameChanged.connect(self.on_frame)
+        self._video.nativeSizeChanged.connect(lambda _size: self._fit_view())
         self.torch_button.setVisible(self._camera.isTorchModeSupported(QCamera.TorchMode.TorchOn))
         self._camera.start()
+
+    def _fit_view(self) -> None:
+        """Fill the view with the picture and centre a square guide on 60 % of its short side."""
+        if self._video is None:
+            return
+        view = self._view.viewport().size()
+        self._video.setSize(view.toSizeF())
+        side = 0.6 * min(view.width(), view.height())
+        self._guide.setRect((view.width() - side) / 2, (view.height() - side) / 2, side, side)
+        self._view.setSceneRect(0, 0, view.width(), view.height())
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._video is not None:
+            self._fit_view()
 
     def _set_torch(self, on: bool) -> None:
         if self._camera is not None:
