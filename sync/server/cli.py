@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     asub.add_parser("devices", help="fleet list: last sync and backlog")
     r = asub.add_parser("revoke", help="revoke a device; it is told to wipe its data")
     r.add_argument("device_id")
+    pl = asub.add_parser("plates", help="door-plate labels for a grid's buildings (A4 PDF or PNG)")
+    pl.add_argument("--grid", required=True)
+    pl.add_argument("--out", required=True, help="FILE.pdf (A4 sheets) or FILE.png")
     asub.add_parser("rotate-plate-key", help="new door-plate signing key (old plates stay valid)")
     return p
 
@@ -128,6 +131,17 @@ def _admin(args: argparse.Namespace) -> None:
     elif w == "revoke":
         admin.revoke(engine_of(args), args.device_id)
         print(f"revoked {args.device_id}: it will be refused and told to wipe its data")
+        return
+    elif w == "plates":
+        from sync.server import plates
+        from sync.server.refusal import Refused
+        try:
+            written = plates.grid_sheet(engine_of(args), data_dir_of(args), args.grid, Path(args.out))
+        except Refused as e:
+            raise admin.AdminError(e.body.reason) from None
+        except ValueError as e:
+            raise admin.AdminError(str(e)) from None
+        print(f"{len(written)} file(s): {', '.join(str(p) for p in written)}")
         return
     elif w == "rotate-plate-key":
         from sync.server import keys

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from PIL import Image
 from server_fixtures import Api, building, server, tag, uid  # noqa: F401 - fixture
 from support.server_process import ServerProcess
+
+from gridpad.qr.decode import decode
+from sync import doorplate
 
 
 def test_it_sets_up_a_town_enrolls_and_revokes_a_tablet(server: ServerProcess, tmp_path) -> None:  # noqa: F811
@@ -24,7 +28,16 @@ def test_it_sets_up_a_town_enrolls_and_revokes_a_tablet(server: ServerProcess, t
         rows, _ = api.pull_all()
         grid = next(r for r in rows if r["table"] == "grid")
         assert grid["fields"]["village_name"] == "赤岗社区" and grid["fields"]["town_code"] == f"T{t}"
-        assert api.push([api.change("building", uid(), "insert", building(f"G{t}"))]).status_code == 200
+        bid = uid()
+        assert api.push([api.change("building", bid, "insert", building(f"G{t}"))]).status_code == 200
+        pdf = tmp_path / "plates.pdf"
+        cli("plates", "--grid", f"G{t}", "--out", str(pdf))
+        assert pdf.read_bytes().startswith(b"%PDF")
+        png = tmp_path / "plate.png"
+        cli("plates", "--grid", f"G{t}", "--out", str(png))
+        [text] = decode(Image.open(png))
+        check = doorplate.verify(text, api.enrollment["plate_public_keys"])
+        assert check.ok and check.building_id == bid  # the printed plate scans as this building
 
         fleet = cli("devices").stdout.splitlines()
         [line] = [x for x in fleet if x.startswith(api.device_id)]
