@@ -94,10 +94,17 @@ class StatusStrip(QWidget):
         self.last_sync_label = QLabel(self)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("syncError")
-        for w in (self.state_label, self.outbox_label, self.photo_label, self.conflict_label,
-                  self.last_sync_label):
-            lay.addWidget(w)
-        lay.addWidget(self.error_label, 1)
+        lay.addWidget(self.state_label)
+        # "●  离线 · 待同步 12 条 · 照片 3 张 · 冲突 1 · 上次同步 09:42": a dot before each item
+        # that is shown (photos and conflicts only when there are some).
+        self._separators: dict[QLabel, QLabel] = {}
+        for w in (self.outbox_label, self.photo_label, self.conflict_label, self.last_sync_label,
+                  self.error_label):
+            dot = QLabel("·", self)
+            dot.setObjectName("muted")
+            self._separators[w] = dot
+            lay.addWidget(dot)
+            lay.addWidget(w, 1 if w is self.error_label else 0)
         self.details_button = QPushButton(self)
         self.details_button.setObjectName("flatButton")
         self.details_button.clicked.connect(lambda: self._ctx.navigate("sync"))
@@ -153,4 +160,6 @@ class StatusStrip(QWidget):
             what = ""  # offline is normal: the state already says so, calmly
         self.error_label.setText(what)
         self.error_label.setToolTip(what)
+        for label, dot in self._separators.items():
+            dot.setVisible(label.isVisibleTo(self) and bool(label.text()))
         self.details_button.setText(tr("Details"))
