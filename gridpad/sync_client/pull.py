@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from gridpad.store import remote
@@ -14,7 +16,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def pull_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
-               table: str | None = None) -> Any:
+               table: str | None = None) -> Iterator[tuple[list[Any], int]]:
     """Yield ``(rows, next_cursor)`` pages from ``since`` until the server says there is no more."""
     while True:
         params: dict[str, Any] = {"since": since, "limit": limit}
@@ -29,12 +31,50 @@ def pull_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
         since = nxt
 
 
+def _prefetched(pages: Iterator[tuple[list[Any], int]]) -> Iterator[tuple[list[Any], int]]:
+    """Fetch the next page on a helper thread while the caller applies the current one.
+
+    Only the helper thread touches the HTTP client; the caller keeps the SQLite connection."""
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            for page in pages:
+                while not stop.is_set():
+                    try:
+                        box.put(("page", page), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(("end", None))
+        except BaseException as exc:  # handed to the caller, raised there
+            box.put(("error", exc))
+
+    worker = threading.Thread(target=fetch, name="gridpad-pull-fetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = None,
              limit: int = MAX_PULL_LIMIT) -> int:
-    """Apply every page since the cursor; returns the number of rows applied."""
+    """Apply every page since the cursor (the next page downloads while one is applied);
+    returns the number of rows applied."""
     pulled = 0
     since = remote.cursor(store)
-    for rows, nxt in pull_pages(client, since, limit=limit):
+    for rows, nxt in _prefetched(pull_pages(client, since, limit=limit)):
         if rows or nxt != since:  # an empty answer changes nothing: no write transaction
             pulled += remote.apply_rows(store, rows, nxt)
             since = nxt

@@ -14,7 +14,7 @@ import keyring
 import pytest
 from support.sync_env import REPO, ServerProc, export_store, make_device, sync_server  # noqa: F401
 
-from gridpad.store import outbox, remote, repo
+from gridpad.store import capture, outbox, remote, repo
 from gridpad.sync_client import conflicts, status
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
@@ -170,3 +170,21 @@ def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(sync_server, tm
     r = _cli(d1, "sync", keyring_dir=ring)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("pushed 0, pulled 1, conflicts 0")
+
+
+def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(sync_server, make_device):  # noqa: F811
+    scope, a, b = _pair(sync_server, make_device)
+    ids = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"赵{i}"} for i in range(30)])
+    a.sync()
+    b.sync()
+    # Damage b's copy behind the sync's back (no outbox entry): a changed value, a lost row, a stray row.
+    with b.store.transaction(), capture.applying_remote(b.store):
+        b.store.conn.execute("UPDATE person SET name = '被改' WHERE id = ?", (ids[0],))
+        b.store.conn.execute("DELETE FROM person WHERE id = ?", (ids[1],))
+        b.store.conn.execute("INSERT INTO person (id, grid_id, name) VALUES ('stray', ?, '幽灵')",
+                             (scope.grid,))
+    assert b.sync().redownloaded == []  # an idle sync does not pay for checksums …
+    result = b.sync(verify=True)        # … a checked one finds the damage and repairs it
+    assert result.redownloaded == ["person"]
+    assert export_store(b.store) == export_store(a.store)
+    assert b.sync(verify=True).redownloaded == []
