@@ -48,14 +48,17 @@ class SeededUuid7:
         self._bits = rng.getrandbits
         self._base = base_ms
         self._n = 0
+        self._prefix = ""
 
     def __call__(self) -> str:
-        ms = self._base + (self._n >> 4)
-        self._n += 1
-        r = self._bits(74)
-        value = (ms << 80) | (0x7 << 76) | ((r >> 62) << 64) | (0b10 << 62) | (r & ((1 << 62) - 1))
-        h = f"{value:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        n = self._n
+        self._n = n + 1
+        if not n & 15:  # a new millisecond: its 12 hex digits as "xxxxxxxx-xxxx-"
+            h = f"{self._base + (n >> 4):012x}"
+            self._prefix = f"{h[:8]}-{h[8:]}-"
+        r = self._bits(74)  # 12 bits rand_a, 62 bits rand_b
+        b = r & 0x3FFFFFFFFFFFFFFF
+        return f"{self._prefix}7{r >> 62:03x}-{0x8000 | (b >> 48):04x}-{b & 0xFFFFFFFFFFFF:012x}"
 
 
 def grid_code(village_code: str, seq: int) -> str:
