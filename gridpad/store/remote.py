@@ -91,15 +91,15 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
             # search triggers' own INSERT OR IGNORE and fail on a row already marked dirty.
             have = existing_by_table.get(tname, set())
             fresh = [p for p in params if p[0] not in have]
-            known = [(*p[1:], p[0]) for p in params if p[0] in have]
+            changed = [(*p[1:], p[0]) for p in params if p[0] in have]
             all_cols = (*cols, "_server_seq")
             if fresh:
                 names = ", ".join(f'"{c}"' for c in all_cols)
                 marks = ", ".join("?" for _ in range(len(all_cols) + 1))
                 store.conn.executemany(f'INSERT INTO "{tname}" (id, {names}) VALUES ({marks})', fresh)
-            if known:
+            if changed:
                 sets = ", ".join(f'"{c}" = ?' for c in all_cols)
-                store.conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', known)
+                store.conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', changed)
         if cursor is not None:
             store.set_meta(CURSOR_KEY, str(cursor))
         hlcs = [int(r["hlc"]) for r in latest.values() if r.get("hlc")]

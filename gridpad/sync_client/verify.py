@@ -12,6 +12,7 @@ from gridpad.sync_client import enroll as meta_keys
 from gridpad.sync_client.pull import pull_pages
 from gridpad.sync_client.transport import ServerClient
 from sync.protocol import TableChecksum, table_checksum
+from sync.schema import TABLES
 
 
 def local_checksum(store: Store, table: str, grids: set[str]) -> TableChecksum:
@@ -29,7 +30,7 @@ def mismatching_tables(store: Store, client: ServerClient, tables: Iterable[str]
         answer = pool.submit(client.call, "GET", "/v1/checksums")
         grids = set(json.loads(store.get_meta(meta_keys.GRIDS) or "[]"))
         busy = {t for (t, _row) in remote.pending_fields_by_row(store)}
-        names = [n for n in (tables if tables is not None else remote.TABLES) if n in remote.TABLES]
+        names = [n for n in (tables if tables is not None else TABLES) if n in TABLES]
         mine = {n: local_checksum(store, n, grids) for n in names if n not in busy}
         server = answer.result().get("tables", {})
     bad = []
