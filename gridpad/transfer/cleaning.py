@@ -28,13 +28,15 @@ def text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    s = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", s).strip()
+    s = str(value)
+    if not s.isascii():  # NFKC only matters for full-width forms; skip it for plain ASCII
+        s = unicodedata.normalize("NFKC", s)
+    return " ".join(s.split())
 
 
 def compact(value: object) -> str:
     """Text with every space removed (ID numbers, phones, codes)."""
-    return re.sub(r"\s+", "", text(value))
+    return "".join(text(value).split())
 
 
 def id_number(value: object) -> str:
