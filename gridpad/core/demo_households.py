@@ -19,7 +19,7 @@ from sync.rules.tenancy import add_working_days
 
 _AREA = {"SINGLE_ROOM": (12.0, 25.0), "ONE_BEDROOM": (28.0, 45.0), "TWO_BEDROOM": (50.0, 75.0),
          "THREE_BEDROOM": (80.0, 120.0), "OTHER": (20.0, 40.0)}
-_SIZES = {"SINGLE_ROOM": (1, 1, 1, 1, 2, 2, 2, 2, 3, 3), "ONE_BEDROOM": (2, 2, 3, 3, 4),
+_SIZES = {"SINGLE_ROOM": (1, 1, 1, 1, 2, 2, 2, 2, 3, 3), "ONE_BEDROOM": (2, 3, 3, 4, 4),
           "TWO_BEDROOM": (3, 3, 4, 4, 5), "THREE_BEDROOM": (3, 4, 4, 5, 5)}
 _LEFT_REASONS = (("LEASE_ENDED", 50), ("LEFT_DONGGUAN", 30), ("LOST_CONTACT", 15), ("OTHER", 5))
 Member = tuple[Record, date, str]  # person, birth date, relation to head
@@ -73,7 +73,7 @@ class HouseholdsMixin:
             members: list[Member] = [(rec, born, "01")]
         else:
             if family is None:
-                family = size >= 2 and rng.random() < (0.65 if unit["layout"] == "SINGLE_ROOM" else 0.85)
+                family = size >= 2 and rng.random() < (0.75 if unit["layout"] == "SINGLE_ROOM" else 0.9)
             members = self._family(size) if family else self._coworkers(size, employer)
         lease, move_in, reported, channel = self._lease_dates()
         for i, (rec, born, relation) in enumerate(members):
