@@ -4,8 +4,12 @@ One line per image. A plate of a building in this tablet's grids goes to stdout 
 ``IMAGE<TAB>BUILDING_ID<TAB>ADDRESS``; anything else (no code, foreign, damaged, forged, unknown
 key, another grid, not registered) goes to stderr as ``gridpad scan: IMAGE: reason``, and the
 exit status is 1. ``--raw`` prints every decoded text as it is, one per line (exit 1 if an image
-held no code). Plates signed with ``$GRIDPAD_PLATE_KEY`` (see ``gridpad.qr.local_key``) are
-trusted as well as the keys received at enrollment.
+held no code).
+
+With the default backend, an image where zxing-cpp finds nothing is also tried light-on-dark and
+with zbar (``decode(..., thorough=True)``); ``--backend zbar`` uses zbar alone. Plates signed with
+``$GRIDPAD_PLATE_KEY`` (see ``gridpad.qr.local_key``) are trusted as well as the keys received at
+enrollment.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ def _decode(image: str, backend: str) -> list[str]:
     if not Path(image).is_file():
         raise OSError("no such file")
     try:
-        return decode(image, backend)  # type: ignore[arg-type]
+        # A file is a one-off, so zxing gets its thorough fallbacks (see gridpad.qr.decode).
+        return decode(image, backend, thorough=backend == "zxing")  # type: ignore[arg-type]
     except UnidentifiedImageError:
         raise OSError("not an image file") from None
 

@@ -89,3 +89,19 @@ def test_bad_arguments() -> None:
         decode(np.zeros((10, 10), np.uint8), channels="grb")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="path, a PIL image or a numpy array"):
         decode(b"GP1")  # type: ignore[arg-type]
+
+
+def test_light_on_dark_codes_only_when_asked() -> None:
+    from PIL import ImageOps
+
+    frame = ImageOps.invert(_in_frame(_qr("东莞")))
+    assert decode(frame) == []
+    assert decode(frame, inverted=True) == ["东莞"]
+
+
+def test_thorough_falls_back_to_the_inverted_pass() -> None:
+    from PIL import ImageOps
+
+    frame = ImageOps.invert(_in_frame(_qr("南城街道")))
+    assert decode(frame, thorough=True) == ["南城街道"]
+    assert decode(_in_frame(_qr("东莞")), thorough=True) == ["东莞"]
