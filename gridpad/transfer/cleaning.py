@@ -41,7 +41,14 @@ def compact(value: object) -> str:
 
 def id_number(value: object) -> str:
     """ID number as typed minus spaces, full-width forms and a lower-case x; a stray leading
-    apostrophe (Excel's text marker) is dropped too."""
+    apostrophe (Excel's text marker) is dropped too.
+
+    A number cell of 16+ digits has already lost its last digits to Excel (15 significant
+    digits), so it is refused with a hint rather than read as a wrong number."""
+    if isinstance(value, float) and abs(value) >= 1e15:
+        raise CellError("id_number.numeric_cell",
+                        "the cell is a number, so Excel has dropped the last digits; "
+                        "format the column as text and type the number again")
     return compact(value).lstrip("'").upper()
 
 

@@ -47,6 +47,10 @@ def test_id_number_cells_lose_spaces_full_width_and_lower_case_x() -> None:
     assert cleaning.id_number(" 1101 0519 4912 3100 2x ") == "11010519491231002X"
     assert cleaning.id_number("４４１９００１９９００３０７１２３８") == "441900199003071238"
     assert cleaning.id_number("'441900199003071238") == "441900199003071238"
+    assert cleaning.id_number(441900900307123) == "441900900307123"  # 15 digits fit in a number cell
+    with pytest.raises(cleaning.CellError) as exc:
+        cleaning.id_number(4.41900199003071e17)  # what Excel keeps of an 18-digit number
+    assert exc.value.rule == "id_number.numeric_cell"
 
 
 @pytest.mark.parametrize(

@@ -329,3 +329,35 @@ def test_unreadable_files_fail_with_one_line(tmp_path: Path, capsys: pytest.Capt
     assert code == 2 and "姓名" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(capsys, "--data-dir", str(data), "import", str(tmp_path / "none.xlsx"), "--grid", GRID)
     assert code == 2 and "no such file" in err
+
+
+def test_error_file_as_xlsx_can_be_fixed_and_reimported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, source, errors = tmp_path / "data", tmp_path / "in.xlsx", tmp_path / "错误行.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "身份证号", "地址", "房号"])
+    ws.append(["张伟", float(ZHANG), "东莞市万江街道金龙路1号", "302"])  # Excel kept 15 digits of it
+    ws.append(["李娜", LI, "东莞市万江街道金龙路1号", "303"])
+    wb.save(source)
+
+    code, out, _ = run(
+        capsys, "--data-dir", str(data), "import", str(source), "--grid", GRID, "--errors", str(errors)
+    )
+    assert code == 1 and "row 2: 身份证号 id_number: the cell is a number" in out
+    assert "imported 1, updated 0, unchanged 0, rejected 1 rows" in out
+
+    book = openpyxl.load_workbook(errors)
+    sheet = book.worksheets[0]
+    got = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert got[0] == ["姓名", "身份证号", "地址", "房号", "错误原因"]
+    assert got[1][0] == "张伟" and "第2行" in got[1][4]
+    sheet.cell(row=2, column=2).value = ZHANG  # retyped as text
+    book.save(errors)
+
+    code, out, _ = run(capsys, "--data-dir", str(data), "import", str(errors))
+    assert code == 0 and "imported 1, updated 0, unchanged 0, rejected 0 rows" in out
+    people = {r["name"]: r["id_number"] for r in rows(data, "SELECT name, id_number FROM person")}
+    assert people == {"张伟": ZHANG, "李娜": LI}
