@@ -27,7 +27,7 @@ from gridpad.store import repo
 from gridpad.store.db import Store
 from gridpad.store.lookup import live_rows_in_grid
 from gridpad.transfer.cleaning import address_key, room_key
-from gridpad.transfer.registry_rows import ParsedRow, Record, RowParser
+from gridpad.transfer.registry_rows import Record, RowParser
 from gridpad.transfer.sheets import read_sheet
 from gridpad.transfer.values import changed_fields
 from sync.schema import TABLES
@@ -91,7 +91,7 @@ class _Plan:
             ent.fields.update(fields)
         return ref
 
-    def conflict(self, p: Record, row: ParsedRow) -> str | None:
+    def conflict(self, p: Record) -> str | None:
         """A second row with the same ID number but another name is a mistake, not an update."""
         ent = self.entities.get(("person", person_key(p)))
         if ent and p.get("id_number") and p.get("name") and ent.fields.get("name") != p["name"]:
@@ -102,7 +102,6 @@ class _Plan:
 
 @dataclass
 class _RowRefs:
-    parsed: ParsedRow
     person: tuple[str, Key]
     building: tuple[str, Key]
     landlord: tuple[str, Key] | None
@@ -117,7 +116,7 @@ def plan_rows(parser: RowParser, sheet_rows: list[tuple[int, list[object]]],
     for number, cells in sheet_rows:
         row = parser.parse(number, cells)
         for p, key in ((row.person, "id_number"), (row.landlord, "landlord_id_number")):
-            clash = plan.conflict(p, row) if p else None
+            clash = plan.conflict(p) if p else None
             if clash:
                 row.errors.append(f"{parser.header(key)} {clash}")
         if row.errors:
@@ -136,7 +135,7 @@ def plan_rows(parser: RowParser, sheet_rows: list[tuple[int, list[object]]],
         person = plan.add("person", person_key(row.person), row.person, number)
         tkey = (person[1], bkey, unit[1] if unit else None)
         tenancy = plan.add("tenancy", tkey, row.tenancy, number)
-        accepted.append(_RowRefs(row, person, building, landlord, unit, tenancy))
+        accepted.append(_RowRefs(person, building, landlord, unit, tenancy))
     return plan, accepted
 
 

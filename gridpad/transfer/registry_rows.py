@@ -99,7 +99,7 @@ class RowParser:
         elif unit:  # floor/area without a room: nowhere to put them
             row.errors.append(f"{self.header('room_no')} room_no: is required when 楼层/面积 are given")
         tenancy = _pick(raw, TENANCY_KEYS)
-        tenancy = self._tenancy_codes(tenancy, row)
+        tenancy = self._tenancy_codes(tenancy)
         tenancy = self._check("tenancy", {"grid_id": self.grid_id, "person_id": _PENDING,
                                           "building_id": _PENDING, **tenancy}, TENANCY_KEYS, row)
         for k in ("person_id", "building_id"):
@@ -145,7 +145,7 @@ class RowParser:
             record.setdefault("gender", "1" if int(number[16]) % 2 else "2")
         return record
 
-    def _tenancy_codes(self, fields: Record, row: ParsedRow) -> Record:
+    def _tenancy_codes(self, fields: Record) -> Record:
         rel = fields.get("relation_to_head")
         if isinstance(rel, str):
             rel = _RELATION_WORDS.get(rel, rel)
