@@ -54,6 +54,7 @@ class DeviceCtx:
     user: str
     role: Literal["manager", "supervisor"]
     grids: set[str]
+    last_sync_ms: int
 
 
 def current_device(request: Request,
@@ -67,7 +68,8 @@ def current_device(request: Request,
     except auth.TokenError as e:
         raise Refused(401, "bad_token", e.reason) from None
     with db.read_tx(engine) as conn:
-        row = conn.execute(sa.select(db.device.c.revoked, db.app_user.c.name, db.app_user.c.role)
+        row = conn.execute(sa.select(db.device.c.revoked, db.app_user.c.name, db.app_user.c.role,
+                                     db.device.c.last_sync_ms)
                            .join(db.app_user, db.app_user.c.name == db.device.c.user_name)
                            .where(db.device.c.id == device_id)).first()
         if row is None:
@@ -75,7 +77,7 @@ def current_device(request: Request,
         if row[0]:
             raise Refused(403, "revoked", "this device was revoked: wipe its local data", wipe=True)
         grids = push.device_grids(conn, device_id)
-    return DeviceCtx(device_id, row[1], row[2], grids)
+    return DeviceCtx(device_id, row[1], row[2], grids, row[3] or 0)
 
 
 Device = Annotated[DeviceCtx, Depends(current_device)]
@@ -148,10 +150,11 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
             raise Refused(422, "unknown_table", f"unknown table {table!r}")
         with db.read_tx(engine) as conn:
             page = reads.pull(conn, dev.grids, since, limit, table)
-        if not page.more and table is None:
+        now = hlc.now_ms()
+        if not page.more and table is None and now - dev.last_sync_ms > 60_000:
+            # Fleet health needs minutes, not milliseconds: skip the write on frequent empty syncs.
             with db.write_tx(engine) as conn:
-                conn.execute(db.device.update().where(db.device.c.id == dev.id)
-                             .values(last_sync_ms=hlc.now_ms()))
+                conn.execute(db.device.update().where(db.device.c.id == dev.id).values(last_sync_ms=now))
         return _json(page)
 
     @app.get("/v1/checksums", response_model=Checksums, responses=_ERRORS)

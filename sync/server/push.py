@@ -73,12 +73,6 @@ def check_batch(req: PushRequest, device_id: str, now_ms: int) -> list[Checked]:
     return out
 
 
-def _load(conn: Connection, table: str, row_id: str) -> Mapping[str, Any] | None:
-    t = db.synced[table]
-    row = conn.execute(sa.select(t).where(t.c.id == row_id)).mappings().first()
-    return dict(row) if row is not None else None
-
-
 def _stored(row: Mapping[str, Any], table: str) -> merge.StoredRow:
     meta = {k: merge.FieldVersion.from_json(v) for k, v in json.loads(row["field_meta"]).items()}
     fields = {c: row[c] for c in TABLES[table].column_names}
@@ -94,45 +88,82 @@ def _scope(change: Change, grid_id: str | None, grids: set[str]) -> None:
                                message="grid not held by this device")])
 
 
-def _apply_one(conn: Connection, item: Checked, device_id: str, grids: set[str],
-               seqs: db.SeqAllocator) -> tuple[int, int, int]:
-    """Merge one change; returns ``(server_seq, applied 0/1, conflicts)``."""
-    change, fields = item.change, item.fields
-    t = db.synced[change.table]
-    row = _load(conn, change.table, change.row_id)
-    if row is None:
-        _scope(change, fields.get("grid_id"), grids)
-    else:
-        _scope(change, row["grid_id"], grids)
-        if "grid_id" in fields and fields["grid_id"] != row["grid_id"]:
-            raise Refused(422, "grid_change", f"change {change.change_id}: moving a row to another grid "
-                          "needs a transfer by the central system",
-                          [Problem(change_id=change.change_id, field="grid_id", rule="grid_change",
-                                   message="grid_id cannot change through sync")])
-    author = merge.Author(change.hlc, device_id)
-    stored = _stored(row, change.table) if row is not None else None
-    result = merge.merge_change(stored, merge.Incoming(fields, change.base_seq, author))
-    seq = seqs.next()
-    meta = merge.stamp(stored.meta if stored else {}, result.apply, seq, author)
-    values: dict[str, Any] = {k: v for k, v in result.apply.items() if k != DELETED}
-    if DELETED in result.apply:
-        values["deleted"] = result.apply[DELETED]
-    values["server_seq"] = seq
-    values["field_meta"] = json.dumps({k: v.to_json() for k, v in meta.items()}, sort_keys=True)
-    if row is None:
-        conn.execute(t.insert().values(id=change.row_id, **values))
-    else:
-        conn.execute(t.update().where(t.c.id == change.row_id).values(**values))
-    grid_id = row["grid_id"] if row is not None else fields["grid_id"]
-    for c in result.conflicts:
-        conn.execute(db.conflict.insert().values(
-            tbl=change.table, row_id=change.row_id, grid_id=grid_id, kind=c.kind, field=c.field,
-            kept_value=json.dumps(c.kept_value, ensure_ascii=False),
-            lost_value=json.dumps(c.lost_value, ensure_ascii=False),
-            kept_device=c.kept.device_id, kept_hlc=c.kept.hlc,
-            lost_device=c.lost.device_id, lost_hlc=c.lost.hlc, server_seq=seq))
-    applied = 1 if result.apply else 0
-    return seq, applied, len(result.conflicts)
+class _Batch:
+    """The rows a batch touches, loaded in one query per table, merged in memory, written in bulk."""
+
+    def __init__(self, conn: Connection, checked: Sequence[Checked]) -> None:
+        self.conn = conn
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self.new: set[tuple[str, str]] = set()
+        self.dirty: dict[tuple[str, str], None] = {}
+        self.conflicts: list[dict[str, Any]] = []
+        wanted: dict[str, set[str]] = {}
+        for item in checked:
+            wanted.setdefault(item.change.table, set()).add(item.change.row_id)
+        for table, ids in wanted.items():
+            t = db.synced[table]
+            id_list = sorted(ids)
+            for i in range(0, len(id_list), 500):
+                for r in conn.execute(sa.select(t).where(t.c.id.in_(id_list[i:i + 500]))).mappings():
+                    self.rows[(table, r["id"])] = dict(r)
+
+    def apply(self, item: Checked, device_id: str, grids: set[str], seq: int) -> tuple[int, int]:
+        """Merge one change at ``seq``; returns ``(applied 0/1, conflicts)``."""
+        change, fields = item.change, item.fields
+        key = (change.table, change.row_id)
+        row = self.rows.get(key)
+        if row is None:
+            _scope(change, fields.get("grid_id"), grids)
+        else:
+            _scope(change, row["grid_id"], grids)
+            if "grid_id" in fields and fields["grid_id"] != row["grid_id"]:
+                raise Refused(422, "grid_change", f"change {change.change_id}: moving a row to another "
+                              "grid needs a transfer by the central system",
+                              [Problem(change_id=change.change_id, field="grid_id", rule="grid_change",
+                                       message="grid_id cannot change through sync")])
+        author = merge.Author(change.hlc, device_id)
+        stored = _stored(row, change.table) if row is not None else None
+        result = merge.merge_change(stored, merge.Incoming(fields, change.base_seq, author))
+        meta = merge.stamp(stored.meta if stored else {}, result.apply, seq, author)
+        if row is None:
+            row = {c: None for c in TABLES[change.table].column_names}
+            row.update(id=change.row_id, deleted=0)
+            self.rows[key] = row
+            self.new.add(key)
+        for k, v in result.apply.items():
+            row["deleted" if k == DELETED else k] = v
+        row["server_seq"] = seq
+        row["field_meta"] = json.dumps({k: v.to_json() for k, v in meta.items()}, sort_keys=True)
+        self.dirty[key] = None
+        for c in result.conflicts:
+            self.conflicts.append(dict(
+                tbl=change.table, row_id=change.row_id, grid_id=row["grid_id"], kind=c.kind, field=c.field,
+                kept_value=json.dumps(c.kept_value, ensure_ascii=False),
+                lost_value=json.dumps(c.lost_value, ensure_ascii=False),
+                kept_device=c.kept.device_id, kept_hlc=c.kept.hlc,
+                lost_device=c.lost.device_id, lost_hlc=c.lost.hlc, server_seq=seq))
+        return (1 if result.apply else 0), len(result.conflicts)
+
+    def write(self) -> None:
+        by_table: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        for key in self.dirty:
+            inserts, updates = by_table.setdefault(key[0], ([], []))
+            row = self.rows[key]
+            if key in self.new:
+                inserts.append(row)
+            else:
+                updates.append({f"b_{k}": v for k, v in row.items()})
+        for table, (inserts, updates) in by_table.items():
+            t = db.synced[table]
+            if inserts:
+                self.conn.execute(t.insert(), inserts)
+            if updates:
+                cols = [c.name for c in t.columns if c.name != "id"]
+                stmt = (t.update().where(t.c.id == sa.bindparam("b_id"))
+                        .values({c: sa.bindparam(f"b_{c}") for c in cols}))
+                self.conn.execute(stmt, updates)
+        if self.conflicts:
+            self.conn.execute(db.conflict.insert(), self.conflicts)
 
 
 def device_grids(conn: Connection, device_id: str) -> set[str]:
@@ -154,14 +185,21 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
         q = sa.select(db.ledger.c.change_id, db.ledger.c.applied, db.ledger.c.conflicts).where(
             db.ledger.c.device_id == device_id, db.ledger.c.change_id.in_(ids[i:i + 400]))
         done.update({int(r[0]): (int(r[1]), int(r[2])) for r in conn.execute(q)})
-    for item in checked:
+    fresh = [item for item in checked if item.change.change_id not in done]  # replays: no-op
+    batch = _Batch(conn, fresh)
+    ledger_rows = []
+    for item in fresh:
         cid = item.change.change_id
         if cid in done:
-            continue  # replayed: already merged, same receipt
-        seq, applied, conflicts = _apply_one(conn, item, device_id, grids, seqs)
-        conn.execute(db.ledger.insert().values(device_id=device_id, change_id=cid, server_seq=seq,
-                                               applied=applied, conflicts=conflicts))
+            continue  # the same change twice in one batch
+        seq = seqs.next()
+        applied, conflicts = batch.apply(item, device_id, grids, seq)
+        ledger_rows.append({"device_id": device_id, "change_id": cid, "server_seq": seq,
+                            "applied": applied, "conflicts": conflicts})
         done[cid] = (applied, conflicts)
+    batch.write()
+    if ledger_rows:
+        conn.execute(db.ledger.insert(), ledger_rows)
     seqs.save()
     upd: dict[str, Any] = {"last_sync_ms": now_ms}
     if req.backlog is not None:

@@ -22,28 +22,42 @@ from sync.server import db
 
 
 def row_image(table: str, row: RowMapping | Mapping[str, Any]) -> RowImage:
-    return RowImage(table=table, id=row["id"], server_seq=int(row["server_seq"]),
-                    deleted=bool(row["deleted"]),
-                    fields={c: row[c] for c in TABLES[table].column_names})
+    # model_construct: the values come from our own columns; validating 20k rows again costs ~40 %.
+    return RowImage.model_construct(table=table, id=row["id"], server_seq=int(row["server_seq"]),
+                                    deleted=bool(row["deleted"]),
+                                    fields={c: row[c] for c in TABLES[table].column_names})
 
 
 def pull(conn: Connection, grids: Iterable[str], since: int, limit: int,
          table: str | None = None) -> PullResponse:
     """Row images with ``server_seq > since`` in ``grids``, oldest first, at most ``limit``
-    (of ``table`` only, when given: for re-downloading a table whose checksum differs)."""
+    (of ``table`` only, when given: for re-downloading a table whose checksum differs).
+
+    One query finds the page's (table, id) across all tables; an empty pull costs just that."""
     grid_list = sorted(grids)
+    names = [n for n in db.synced if table is None or n == table]
+    if not grid_list or not names:
+        return PullResponse(rows=[], next_cursor=since, more=False)
+    # Each table's part is limited on its own (index order), so the union sorts few rows.
+    subs = [sa.select(sa.literal(n).label("tbl"), db.synced[n].c.id, db.synced[n].c.server_seq)
+            .where(db.synced[n].c.server_seq > since, db.synced[n].c.grid_id.in_(grid_list))
+            .order_by(db.synced[n].c.server_seq).limit(limit + 1).subquery() for n in names]
+    page = sa.union_all(*(sa.select(*sub.c) for sub in subs)).subquery()
+    keys = conn.execute(sa.select(page).order_by(page.c.server_seq).limit(limit + 1)).all()
+    more = len(keys) > limit
+    keys = keys[:limit]
+    wanted: dict[str, list[str]] = {}
+    for name, row_id, _seq in keys:
+        wanted.setdefault(name, []).append(row_id)
     found: list[RowImage] = []
-    if grid_list:
-        for name, t in db.synced.items():
-            if table is not None and name != table:
-                continue
-            q = (sa.select(t).where(t.c.server_seq > since, t.c.grid_id.in_(grid_list))
-                 .order_by(t.c.server_seq).limit(limit + 1))
-            found += [row_image(name, r) for r in conn.execute(q).mappings()]
+    for name, ids in wanted.items():
+        t = db.synced[name]
+        for i in range(0, len(ids), 500):
+            found += [row_image(name, r) for r in
+                      conn.execute(sa.select(t).where(t.c.id.in_(ids[i:i + 500]))).mappings()]
     found.sort(key=lambda r: r.server_seq)
-    rows = found[:limit]
-    return PullResponse(rows=rows, next_cursor=rows[-1].server_seq if rows else since,
-                        more=len(found) > limit)
+    return PullResponse.model_construct(rows=found, next_cursor=found[-1].server_seq if found else since,
+                                        more=more)
 
 
 def checksums(conn: Connection, grids: Iterable[str]) -> Checksums:
