@@ -9,6 +9,7 @@ which can be off by a holiday: :func:`calendar_covers` tells callers when that h
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -24,6 +25,7 @@ def calendar_covers(day: date) -> bool:
     return True
 
 
+@lru_cache(maxsize=65536)  # the library scans its whole holiday table on every call
 def is_working_day(day: date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
