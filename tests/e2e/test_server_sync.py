@@ -131,10 +131,11 @@ def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:
     late = b.change("building", bid, "update", {"name": "late"}, base_seq=seq,
                     hlc_value=early["hlc"] + 1000)
     assert b.push([late]).status_code == 200
+    _, cursor = a.pull_all()
     r = a.push([early])
-    assert r.json()["conflicts"] == 1
-    rows, _ = a.pull_all()
-    assert next(x for x in rows if x["id"] == bid)["fields"]["name"] == "late"
+    assert r.json()["conflicts"] == 1 and r.json()["applied"] == 0
+    rows, _ = a.pull_all(cursor)  # the row still got a new server_seq although its field lost
+    assert [(x["id"], x["fields"]["name"]) for x in rows] == [(bid, "late")]
     conflicts = a.get("/v1/conflicts").json()["conflicts"]
     mine = [c for c in conflicts if c["row_id"] == bid]
     assert len(mine) == 1
@@ -146,6 +147,29 @@ def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:
     rows, _ = b.pull_all()
     assert next(x for x in rows if x["id"] == bid)["fields"]["name"] == "early"
     assert a.post(f"/v1/conflicts/{mine[0]['id']}/resolve", {"choice": "kept"}).status_code == 409
+
+
+def test_edit_racing_a_delete_is_kept_for_review_and_can_be_restored(server, api_factory) -> None:  # noqa: F811
+    scope = new_scope(server)
+    a = api_factory(scope)
+    b = api_factory(new_scope_same_user(server, scope))
+    bid = uid()
+    assert a.push([a.change("building", bid, "insert", building(scope.grids[0]))]).status_code == 200
+    rows, _ = b.pull_all()
+    seq = next(x["server_seq"] for x in rows if x["id"] == bid)
+    assert a.push([a.change("building", bid, "delete", {"_deleted": 1}, base_seq=seq)]).status_code == 200
+    r = b.push([b.change("building", bid, "update", {"name": "锦厦花园3栋"}, base_seq=seq)])
+    assert r.status_code == 200 and r.json()["conflicts"] == 1
+    rows, _ = b.pull_all()
+    row = next(x for x in rows if x["id"] == bid)
+    assert row["deleted"] is True and row["fields"]["name"] is None  # the tombstone stays
+    [c] = [c for c in b.get("/v1/conflicts").json()["conflicts"] if c["row_id"] == bid]
+    assert c["kind"] == "delete" and c["lost_value"] == {"name": "锦厦花园3栋"}
+    assert c["lost"]["device_id"] == b.device_id and c["kept"]["device_id"] == a.device_id
+    assert b.post(f"/v1/conflicts/{c['id']}/resolve", {"choice": "lost"}).status_code == 200
+    rows, _ = a.pull_all()
+    row = next(x for x in rows if x["id"] == bid)
+    assert row["deleted"] is False and row["fields"]["name"] == "锦厦花园3栋"
 
 
 def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:  # noqa: F811
