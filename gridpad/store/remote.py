@@ -9,27 +9,41 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from gridpad.store import capture
 from gridpad.store.db import Store
-from sync.schema import DELETED, TABLES, Table
+from sync.schema import DELETED, TABLES
 
 CURSOR_KEY = "sync_cursor"
 _PHOTO_RECEIPTS = "photo_receipt"
 
 
-def _local_value(table: Table, name: str, value: Any) -> Any:
-    """Wire value to the value stored on the device (bool 0/1, json as text)."""
-    if value is None:
-        return None
-    kind = table.column(name).type
-    if kind == "bool":
-        return 1 if value else 0
-    if kind == "json" and not isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value
+def _to_bool(value: Any) -> Any:
+    return None if value is None else (1 if value else 0)
+
+
+def _to_json_text(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+#: Per table, converters for the columns whose wire value may differ from the stored one (the
+#: protocol sends storage form; these make a stray ``true`` or JSON object harmless). Other
+#: columns are stored as they come: a page holds thousands of rows, so this stays cheap.
+_CONVERT: dict[str, dict[str, Callable[[Any], Any]]] = {
+    t.name: {c.name: (_to_bool if c.type == "bool" else _to_json_text)
+             for c in t.columns if c.type in ("bool", "json")} | {DELETED: _to_bool}
+    for t in TABLES.values()
+}
+_KNOWN: dict[str, frozenset[str]] = {t.name: frozenset((*t.column_names, DELETED)) for t in TABLES.values()}
+
+
+def _columns(tname: str, keys: tuple[str, ...], skip: frozenset[str]) -> tuple[str, ...]:
+    known = _KNOWN[tname]
+    return tuple(sorted(c for c in keys if c in known and c not in skip))
 
 
 def pending_fields_by_row(store: Store, keys: Iterable[tuple[str, str]] | None = None
@@ -72,17 +86,18 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
         pending = pending_fields_by_row(store, latest) if latest else {}
         groups: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
         existing_by_table: dict[str, set[str]] = {}
+        shapes: dict[tuple[str, tuple[str, ...], frozenset[str]], tuple[str, ...]] = {}
         for (tname, row_id), row in latest.items():
-            table = TABLES[tname]
             fields = dict(row.get("fields") or {})
             if row.get("deleted") is not None and DELETED not in fields:
                 fields[DELETED] = row["deleted"]
-            skip = pending.get((tname, row_id), set())
-            known = set(table.column_names)
-            cols = tuple(sorted(c for c in fields if (c in known or c == DELETED) and c not in skip))
-            values = tuple(
-                (1 if fields[c] else 0) if c == DELETED else _local_value(table, c, fields[c]) for c in cols
-            )
+            skip = frozenset(pending.get((tname, row_id), ()))
+            shape = (tname, tuple(fields), skip)
+            cols = shapes.get(shape)
+            if cols is None:
+                cols = shapes[shape] = _columns(*shape)
+            convert = _CONVERT[tname]
+            values = [convert[c](fields[c]) if c in convert else fields[c] for c in cols]
             groups[(tname, cols)].append((row_id, *values, int(row["server_seq"])))
         for tname, ids in _existing(store, list(latest)).items():
             existing_by_table[tname] = ids
