@@ -50,7 +50,8 @@ def _translations(ts: Path) -> dict[Key, ET.Element]:
         name = ctx.findtext("name") or ""
         for message in ctx.iter("message"):
             translation = message.find("translation")
-            if translation is not None and translation.get("type") not in ("unfinished", "vanished", "obsolete"):
+            unfinished = ("unfinished", "vanished", "obsolete")
+            if translation is not None and translation.get("type") not in unfinished:
                 kept[_key(name, message)] = translation
     return kept
 
@@ -80,7 +81,8 @@ def update(ts: Path) -> tuple[int, int]:
                     target = ET.SubElement(root, "context")
                     ET.SubElement(target, "name").text = target_name
                     contexts[target_name] = target
-                if not any(_key(target_name, m) == _key(target_name, message) for m in target.findall("message")):
+                key = _key(target_name, message)
+                if not any(_key(target_name, m) == key for m in target.findall("message")):
                     target.append(copy.deepcopy(message))
     if orphans is not None and not orphans.findall("message"):
         root.remove(orphans)

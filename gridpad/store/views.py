@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gridpad.core.masking import mask_id_number, mask_name, mask_phone
-from gridpad.store.db import Store
+
+if TYPE_CHECKING:  # the UI imports this module at start-up; sqlite-utils loads on the DB thread
+    from gridpad.store.db import Store
 
 _LIVE = "_deleted = 0"
 _CURRENT = "_deleted = 0 AND move_out_at IS NULL"
@@ -156,7 +158,8 @@ def building_detail(store: Store, building_id: str) -> BuildingDetail | None:
     row = found[0]
     units = units_of_building(store, building_id)
     count = _residents_by_building(store, [building_id]).get(building_id, 0)
-    return BuildingDetail(row, _contact(store, row.get("landlord_id")), _contact(store, row.get("manager_id")),
+    return BuildingDetail(row, _contact(store, row.get("landlord_id")),
+                          _contact(store, row.get("manager_id")),
                           units, count, open_hazards=0)
 
 
@@ -231,7 +234,8 @@ def person_detail(store: Store, person_id: str) -> PersonDetail | None:
     sql = ("SELECT t.*, b.address, u.room_no FROM tenancy t LEFT JOIN building b ON b.id = t.building_id"
            " LEFT JOIN unit u ON u.id = t.unit_id WHERE t.person_id = ? AND t._deleted = 0"
            " ORDER BY t.move_out_at IS NOT NULL, t.move_in_at DESC")
-    tenancies = [TenancyRow(t["id"], t["building_id"], t["address"] or "", t["unit_id"], t["room_no"], t["role"],
+    tenancies = [TenancyRow(t["id"], t["building_id"], t["address"] or "", t["unit_id"], t["room_no"],
+                            t["role"],
                             t["move_in_at"], t["move_out_at"], t["move_out_reason"])
                  for t in _rows(store, sql, [person_id])]
     return PersonDetail(p["id"], mask_name(p["name"] or ""), p.get("id_type"),
@@ -302,7 +306,8 @@ def grid_title(store: Store) -> str:
     if not found:
         return ""
     g = found[0]
-    return " · ".join(x for x in (g.get("village_name"), g["name"]) if x)
+    village, name = g.get("village_name"), g["name"]
+    return name if not village or village in name else f"{village} · {name}"
 
 
 def default_grid_id(store: Store) -> str | None:

@@ -49,7 +49,8 @@ def building_columns(today: Callable[[], dt.date]) -> tuple[Column, ...]:
         return str(r.residents)
 
     return (
-        Column(lambda: tr("Address"), lambda r: r.address + (f"  {r.name}" if r.name else "")),
+        Column(lambda: tr("Address"),
+               lambda r: r.address + (f"  {r.name}" if r.name and r.name not in r.address else "")),
         Column(lambda: tr("Type"), lambda r: enum_label("building_type", r.building_type)),
         Column(lambda: tr("Floors"), lambda r: "" if r.floors_above is None else str(r.floors_above),
                align_right=True),

@@ -78,9 +78,11 @@ class BuildingPage(QWidget):
         info.body.addLayout(grid)
         outer.addWidget(info)
         self.landlord.reveal_requested.connect(lambda: self._reveal("landlord", "name", self.landlord))
-        self.landlord_phone.reveal_requested.connect(lambda: self._reveal("landlord", "phone", self.landlord_phone))
+        self.landlord_phone.reveal_requested.connect(
+            lambda: self._reveal("landlord", "phone", self.landlord_phone))
         self.manager.reveal_requested.connect(lambda: self._reveal("manager", "name", self.manager))
-        self.manager_phone.reveal_requested.connect(lambda: self._reveal("manager", "phone", self.manager_phone))
+        self.manager_phone.reveal_requested.connect(
+            lambda: self._reveal("manager", "phone", self.manager_phone))
 
         self.tabs = QTabWidget(self)
         self.units_view = QTableView()
@@ -151,7 +153,8 @@ class BuildingPage(QWidget):
         if d is None:
             return
         r = d.row
-        self.address.setText(r["address"] + (f"  {r['name']}" if r.get("name") else ""))
+        name = r.get("name")
+        self.address.setText(r["address"] + (f"  {name}" if name and name not in r["address"] else ""))
         facts = [enum_label("building_type", r.get("building_type"))]
         if r.get("floors_above") is not None:
             facts.append(self.tr("%n floor(s)", "", int(r["floors_above"])))
@@ -224,7 +227,8 @@ def resident_columns() -> tuple[Column, ...]:
     return (
         Column(lambda: QCoreApplication.translate("Residents", "Name"), lambda r: r.name),
         Column(lambda: QCoreApplication.translate("Residents", "ID number"), lambda r: r.id_number or ""),
-        Column(lambda: QCoreApplication.translate("Residents", "Gender"), lambda r: enum_label("gender", r.gender)),
+        Column(lambda: QCoreApplication.translate("Residents", "Gender"),
+               lambda r: enum_label("gender", r.gender)),
         Column(lambda: QCoreApplication.translate("Residents", "Room"), lambda r: r.room_no or ""),
         Column(lambda: QCoreApplication.translate("Residents", "Moved in"), lambda r: r.move_in_at or ""),
     )

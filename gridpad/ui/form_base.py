@@ -114,7 +114,8 @@ class FormPage(QWidget):
         return {}
 
     # -- fields ---------------------------------------------------------------------------------
-    def _add(self, name: str, editor: QWidget, get: Callable[[], Any], put: Callable[[Any], None]) -> FieldRow:
+    def _add(self, name: str, editor: QWidget, get: Callable[[], Any],
+             put: Callable[[Any], None]) -> FieldRow:
         row = FieldRow(name, editor, self)
         self.rows[name] = row
         self._getters[name] = get
@@ -127,7 +128,8 @@ class FormPage(QWidget):
         edit.setObjectName(f"field_{name}")
         edit.setPlaceholderText(placeholder)
         edit.textChanged.connect(self.changed)
-        self._add(name, edit, lambda: edit.text().strip(), lambda v: edit.setText("" if v is None else str(v)))
+        self._add(name, edit, lambda: edit.text().strip(),
+                  lambda v: edit.setText("" if v is None else str(v)))
         return edit
 
     def add_enum(self, name: str, enum: str, blank: bool = True) -> QComboBox:

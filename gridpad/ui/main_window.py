@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.screens: dict[str, QWidget] = {}
+        self._built: set[str] = set()
         for key, _ in ITEMS:
             screen = self._make_screen(key)
             self.screens[key] = screen
@@ -93,14 +94,30 @@ class MainWindow(QMainWindow):
         if key == "registry":
             return RegistryScreen(self.ctx)
         if key in _EXTERNAL:
-            widget = _external(self.ctx, *_EXTERNAL[key])
-            if widget is not None:
-                return widget
+            # Built on first visit: scan and sync pull in the camera, numpy and the sync client,
+            # which a cold start does not need.
+            empty = QWidget()
+            empty.setObjectName("screen")
+            return empty
         return PlaceholderScreen(key)
+
+    def screen(self, key: str) -> QWidget:
+        """The screen for ``key``, building a deferred one now."""
+        current = self.screens[key]
+        if key in _EXTERNAL and key not in self._built:
+            self._built.add(key)
+            widget = _external(self.ctx, *_EXTERNAL[key]) or PlaceholderScreen(key)
+            index = self.stack.indexOf(current)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(current)
+            current.deleteLater()
+            self.screens[key] = widget
+            return widget
+        return current
 
     def navigate(self, key: str, **kwargs: Any) -> None:
         """Show screen ``key``; keyword arguments go to its ``open(**kwargs)`` (e.g. building_id)."""
-        screen = self.screens[key]
+        screen = self.screen(key)
         self.stack.setCurrentWidget(screen)
         self.rail.set_current(key)
         opener = getattr(screen, "open", None)

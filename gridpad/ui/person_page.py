@@ -131,11 +131,13 @@ class PersonPage(QWidget):
 
     def _reveal(self, field: str, target: MaskedValue) -> None:
         if self.person_id:
-            self.ctx.db.call(ops.reveal, "person", self.person_id, field, owner=self, on_done=target.show_clear)
+            self.ctx.db.call(ops.reveal, "person", self.person_id, field, owner=self,
+                             on_done=target.show_clear)
 
     def retranslate(self) -> None:
         self.back_button.setText(self.tr("‹ Back"))
-        texts = {"id_type": self.tr("ID type"), "id_number": self.tr("ID number"), "gender": self.tr("Gender"),
+        texts = {"id_type": self.tr("ID type"), "id_number": self.tr("ID number"),
+                 "gender": self.tr("Gender"),
                  "birth_date": self.tr("Date of birth"), "ethnicity": self.tr("Ethnicity"),
                  "phone": self.tr("Mobile phone"), "employer": self.tr("Employer"),
                  "hukou_address": self.tr("Household registration address")}

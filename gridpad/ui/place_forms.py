@@ -21,7 +21,8 @@ class _NumberMixin(FormPage):
 
     def numbers_ok(self, values: dict[str, Any]) -> bool:
         ok = True
-        for name, kind, rule in [(n, int, "int") for n in self.INTS] + [(n, float, "real") for n in self.REALS]:
+        wanted = [(n, int, "int") for n in self.INTS] + [(n, float, "real") for n in self.REALS]
+        for name, kind, rule in wanted:
             value, good = parse_number(values.get(name) or "", kind)
             if not good:
                 self.local_error(name, rule)
@@ -105,7 +106,8 @@ class BuildingForm(_NumberMixin):
             try:
                 phone = validate_phone(phone)
             except RuleError as exc:
-                self.rows["landlord_phone"].set_error(rule_text(exc.error.rule, exc.error.params, exc.error.message))
+                e = exc.error
+                self.rows["landlord_phone"].set_error(rule_text(e.rule, e.params, e.message))
                 return
         fields = {k: val for k, val in v.items() if val not in (None, "") or self.building_id}
         if self.building_id is None:

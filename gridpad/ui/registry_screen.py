@@ -88,36 +88,8 @@ class RegistryScreen(QWidget):
         lay.addLayout(bottom)
         self.pages.addWidget(self.list_page)
 
-        self.building_page = BuildingPage(ctx)
-        self.unit_page = UnitPage(ctx)
-        self.person_page = PersonPage(ctx)
-        self.tenant_form = TenantForm(ctx)
-        self.building_form = BuildingForm(ctx)
-        self.unit_form = UnitForm(ctx)
-        self.move_out_form = MoveOutForm(ctx)
-        for page in (self.building_page, self.unit_page, self.person_page, self.tenant_form,
-                     self.building_form, self.unit_form, self.move_out_form):
-            self.pages.addWidget(page)
-            page.back.connect(self.go_back)
-        bp = self.building_page
-        bp.open_unit.connect(lambda u: self.go("unit", u))
-        bp.open_person.connect(lambda p: self.go("person", p))
-        bp.register.connect(lambda b, u: self.go("tenant_new", b, u or None))
-        bp.edit_building.connect(lambda b: self.go("building_form", b))
-        bp.add_unit.connect(lambda b: self.go("unit_form_new", b))
-        up = self.unit_page
-        up.open_person.connect(lambda p: self.go("person", p))
-        up.register.connect(lambda b, u: self.go("tenant_new", b, u))
-        up.edit_unit.connect(lambda u: self.go("unit_form", u))
-        pp = self.person_page
-        pp.edit_person.connect(lambda p: self.go("tenant_edit", p))
-        pp.move_out.connect(lambda t: self.go("move_out", t, pp.person_id))
-        pp.open_building.connect(lambda b: self.go("building", b))
-        self.tenant_form.open_person.connect(lambda p: self.go("person", p))
-        self.tenant_form.saved.connect(lambda p: self._after_save("person", p))
-        self.building_form.saved.connect(lambda b: self._after_save("building", b))
-        self.unit_form.saved.connect(lambda u: self._after_save("unit", u))
-        self.move_out_form.saved.connect(lambda p: self._after_save("person", p))
+        # Sub-pages are built on first use: a cold start shows only the list.
+        self._built: dict[str, QWidget] = {}
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -128,6 +100,92 @@ class RegistryScreen(QWidget):
         ctx.db.data_changed.connect(self._data_changed)
         self.buildings.model_.modelReset.connect(self._update_count)
         self.retranslate()
+
+    # -- sub-pages, built on first use -----------------------------------------------------------
+    def _page(self, name: str) -> Any:
+        page = self._built.get(name)
+        if page is None:
+            page = self._build_page(name)
+            self._built[name] = page
+            self.pages.addWidget(page)
+            page.back.connect(self.go_back)
+        return page
+
+    def _build_page(self, name: str) -> Any:
+        ctx = self.ctx
+        if name == "building":
+            bp = BuildingPage(ctx)
+            bp.open_unit.connect(lambda u: self.go("unit", u))
+            bp.open_person.connect(lambda p: self.go("person", p))
+            bp.register.connect(lambda b, u: self.go("tenant_new", b, u or None))
+            bp.edit_building.connect(lambda b: self.go("building_form", b))
+            bp.add_unit.connect(lambda b: self.go("unit_form_new", b))
+            return bp
+        if name == "unit":
+            up = UnitPage(ctx)
+            up.open_person.connect(lambda p: self.go("person", p))
+            up.register.connect(lambda b, u: self.go("tenant_new", b, u))
+            up.edit_unit.connect(lambda u: self.go("unit_form", u))
+            return up
+        if name == "person":
+            pp = PersonPage(ctx)
+            pp.edit_person.connect(lambda p: self.go("tenant_edit", p))
+            pp.move_out.connect(lambda t: self.go("move_out", t, pp.person_id))
+            pp.open_building.connect(lambda b: self.go("building", b))
+            return pp
+        if name == "tenant_form":
+            tf = TenantForm(ctx)
+            tf.open_person.connect(lambda p: self.go("person", p))
+            tf.saved.connect(lambda p: self._after_save("person", p))
+            return tf
+        if name == "building_form":
+            bf = BuildingForm(ctx)
+            bf.saved.connect(lambda b: self._after_save("building", b))
+            return bf
+        if name == "unit_form":
+            uf = UnitForm(ctx)
+            uf.saved.connect(lambda u: self._after_save("unit", u))
+            return uf
+        if name == "move_out_form":
+            mf = MoveOutForm(ctx)
+            mf.saved.connect(lambda p: self._after_save("person", p))
+            return mf
+        raise KeyError(name)
+
+    @property
+    def building_page(self) -> BuildingPage:
+        page: BuildingPage = self._page("building")
+        return page
+
+    @property
+    def unit_page(self) -> UnitPage:
+        page: UnitPage = self._page("unit")
+        return page
+
+    @property
+    def person_page(self) -> PersonPage:
+        page: PersonPage = self._page("person")
+        return page
+
+    @property
+    def tenant_form(self) -> TenantForm:
+        page: TenantForm = self._page("tenant_form")
+        return page
+
+    @property
+    def building_form(self) -> BuildingForm:
+        page: BuildingForm = self._page("building_form")
+        return page
+
+    @property
+    def unit_form(self) -> UnitForm:
+        page: UnitForm = self._page("unit_form")
+        return page
+
+    @property
+    def move_out_form(self) -> MoveOutForm:
+        page: MoveOutForm = self._page("move_out_form")
+        return page
 
     # -- entry points ---------------------------------------------------------------------------
     def activated(self) -> None:
@@ -259,10 +317,13 @@ class RegistryScreen(QWidget):
         for _key, draft in pending[:3]:
             meta = draft["_meta"]
             row = QHBoxLayout()
-            what = {"tenant": self.tr("Unfinished registration"), "person": self.tr("Unfinished edit of a resident"),
+            what = {"tenant": self.tr("Unfinished registration"),
+                    "person": self.tr("Unfinished edit of a resident"),
                     "building": self.tr("Unfinished building form"), "unit": self.tr("Unfinished room form"),
-                    "moveout": self.tr("Unfinished move-out")}.get(meta.get("form", ""), self.tr("Unfinished form"))
-            row.addWidget(label(what + (f": {draft['name']}" if draft.get("name") else ""), None, wrap=True), 1)
+                    "moveout": self.tr("Unfinished move-out")}.get(meta.get("form", ""),
+                                                                   self.tr("Unfinished form"))
+            who = f": {draft['name']}" if draft.get("name") else ""
+            row.addWidget(label(what + who, None, wrap=True), 1)
             resume = QPushButton(self.tr("Continue"))
             resume.clicked.connect(lambda _=False, m=meta: self.resume(m))
             row.addWidget(resume)

@@ -75,7 +75,8 @@ class TodayScreen(QWidget):
         if summary is None:
             return
         if not summary.due:
-            self.due_list.addWidget(label(self.tr("No inspections due in the next 7 days."), "muted", wrap=True))
+            none = self.tr("No inspections due in the next 7 days.")
+            self.due_list.addWidget(label(none, "muted", wrap=True))
         for item in summary.due:
             row = Card()
             line = QHBoxLayout()
@@ -88,7 +89,8 @@ class TodayScreen(QWidget):
                 badge = label(self.tr("Due in %n day(s)", "", item.days_left), "badgeWarn")
             line.addWidget(badge)
             open_button = QPushButton(self.tr("Open"))
-            open_button.clicked.connect(lambda _=False, b=item.id: self.ctx.navigate("registry", building_id=b))
+            open_button.clicked.connect(
+                lambda _=False, b=item.id: self.ctx.navigate("registry", building_id=b))
             line.addWidget(open_button)
             row.body.addLayout(line)
             self.due_list.addWidget(row)

@@ -26,7 +26,8 @@ def repolish(widget: QWidget) -> None:
     widget.style().polish(widget)
 
 
-def label(text: str = "", name: str | None = None, parent: QWidget | None = None, wrap: bool = False) -> QLabel:
+def label(text: str = "", name: str | None = None, parent: QWidget | None = None,
+          wrap: bool = False) -> QLabel:
     lab = QLabel(text, parent)
     if name:
         lab.setObjectName(name)
@@ -128,23 +129,38 @@ class Segmented(QWidget):
             self._group.setExclusive(True)
 
 
-class OccupancyBar(QProgressBar):
-    """Residents / limit; the 'over' property turns it red and the text says so in words too."""
+class OccupancyBar(QWidget):
+    """Residents / limit: a slim bar and the figures beside it (readable on any fill). Over the
+    limit the bar turns red (the 'over' property) and the words say so too."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTextVisible(True)
-        self.setMinimumWidth(160)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 0, 8, 0)
+        lay.setSpacing(8)
+        self.bar = QProgressBar(self)
+        self.bar.setObjectName("occupancy")
+        self.bar.setTextVisible(False)
+        self.bar.setMinimumWidth(80)
+        self.text = QLabel(self)
+        lay.addWidget(self.bar, 1)
+        lay.addWidget(self.text)
 
     def set_occupancy(self, residents: int, limit: int | None, over_text: str) -> None:
         cap = limit if limit and limit > 0 else max(residents, 1)
-        self.setRange(0, max(cap, residents, 1))
-        self.setValue(residents)
+        self.bar.setRange(0, max(cap, residents, 1))
+        self.bar.setValue(residents)
         over = bool(limit) and residents > (limit or 0)
         shown = f"{residents} / {limit}" if limit else f"{residents}"
-        self.setFormat(f"{shown}  {over_text}" if over else shown)
-        self.setProperty("over", over)
-        repolish(self)
+        self.text.setText(f"{shown} {over_text}" if over else shown)
+        self.text.setObjectName("fieldError" if over else "")
+        for w in (self.bar, self.text):
+            w.setProperty("over", over)
+            repolish(w)
+
+    @property
+    def over(self) -> bool:
+        return bool(self.bar.property("over"))
 
 
 class MaskedValue(QWidget):

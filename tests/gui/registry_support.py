@@ -25,11 +25,12 @@ def seed_small(data_dir: Path) -> dict[str, Any]:
     """Two buildings, a few rooms, three residents (张伟 registered at 兴业路21号 302)."""
     store = open_store(db_path(data_dir))
     try:
-        repo.insert(store, "grid", {"grid_id": GRID, "code": GRID, "name": "第3网格", "village_name": "乌沙社区"},
-                    id=GRID)
+        repo.insert(store, "grid", {"grid_id": GRID, "code": GRID, "name": "第3网格",
+                                    "village_name": "乌沙社区"}, id=GRID)
         b1 = repo.insert(store, "building", {
             "grid_id": GRID, "address": "兴业路18号", "building_type": "VILLAGE_HOUSE", "floors_above": 6,
-            "rental_rooms": 24, "max_occupants": 40, "inspection_cycle_days": 30, "last_inspected_at": "2026-10-20"})
+            "rental_rooms": 24, "max_occupants": 40, "inspection_cycle_days": 30,
+            "last_inspected_at": "2026-10-20"})
         b2 = repo.insert(store, "building", {
             "grid_id": GRID, "address": "兴业路21号", "building_type": "VILLAGE_HOUSE", "floors_above": 5,
             "rental_rooms": 10, "inspection_cycle_days": 30, "last_inspected_at": "2026-11-20"})
@@ -41,12 +42,14 @@ def seed_small(data_dir: Path) -> dict[str, Any]:
         zw, zw_t = people.register_tenant(store, {
             "grid_id": GRID, "name": "张伟", "id_type": "RESIDENT_ID", "id_number": zw_id, "gender": "1",
             "birth_date": "1990-03-07", "phone": "13812345678"}, {"unit_id": u2, "move_in_at": "2025-05-01"})
-        a, _ = people.register_tenant(store, {
+        people.register_tenant(store, {
             "grid_id": GRID, "name": "李娜", "id_type": "RESIDENT_ID",
-            "id_number": make_resident_id("441900", dt.date(1995, 6, 1), 22)}, {"unit_id": u1, "move_in_at": "2025-01-01"})
-        b, _ = people.register_tenant(store, {
+            "id_number": make_resident_id("441900", dt.date(1995, 6, 1), 22)},
+            {"unit_id": u1, "move_in_at": "2025-01-01"})
+        people.register_tenant(store, {
             "grid_id": GRID, "name": "王芳", "id_type": "RESIDENT_ID",
-            "id_number": make_resident_id("441900", dt.date(1996, 2, 2), 44)}, {"unit_id": u1, "move_in_at": "2025-02-01"})
+            "id_number": make_resident_id("441900", dt.date(1996, 2, 2), 44)},
+            {"unit_id": u1, "move_in_at": "2025-02-01"})
         landlord = repo.insert(store, "person", {"grid_id": GRID, "name": "陈国强", "phone": "13922223333"})
         repo.update(store, "building", b1, {"landlord_id": landlord})
     finally:

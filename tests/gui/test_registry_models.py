@@ -8,7 +8,6 @@ from typing import Any
 from gridpad.store import views
 from gridpad.ui.building_page import resident_columns
 from gridpad.ui.models import Column, LazyIdTableModel, ListTableModel
-from registry_support import grid_dir, window  # noqa: F401
 
 
 def test_building_model_passes_the_model_tester(qtbot: Any, qtmodeltester: Any, window: Any) -> None:
@@ -84,6 +83,7 @@ def test_lazy_model_fetches_only_the_pages_asked_for(qtbot: Any, qtmodeltester: 
 
 def test_list_model_with_rows(qtmodeltester: Any) -> None:
     model = ListTableModel(resident_columns(), key=lambda r: r.person_id)
-    model.set_rows([views.ResidentRow("t1", "p1", "张*明", "430524********1234", "1", "u1", "302", None, None)])
+    model.set_rows([views.ResidentRow("t1", "p1", "张*明", "430524********1234", "1", "u1", "302",
+                                      None, None)])
     qtmodeltester.check(model)
     assert model.row_id(0) == "p1"

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout
 
 from gridpad.ui.nav_rail import ITEMS
-from registry_support import grid_dir, window  # noqa: F401
 
 # Opening the Scan screen probes QtMultimedia, which warns about missing codec libraries here.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "pipewire", "symbols", r"\bva\b")

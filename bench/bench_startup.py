@@ -1,0 +1,99 @@
+"""Cold start of the app with 200k persons: launch to an interactive window, and its memory.
+
+    .venv/bin/python bench/bench_startup.py [--persons 200000] [--runs 3]
+
+Seeds a demo grid once (into a temp dir), then launches ``gridpad gui`` in a fresh process
+(offscreen) with GRIDPAD_STARTUP_PROBE set: the app prints ``ready <time> <peak RSS KiB>`` once the main
+window is shown and its first data requests have answered, then quits. Reported: wall time from
+launch to ready and peak RSS (the child's own ru_maxrss), each with its ratio to a baseline measured
+in the same run — a bare ``QApplication`` + ``QWidget`` started the same way.
+Targets (DESIGN.md): ≤ 1.5 s and ≤ 300 MB, with no full-table load into a view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BASELINE = """
+import resource, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv[:1])
+w = QWidget(); w.resize(1280, 800); w.show()
+def done():
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"ready {time.time():.6f} {peak}", flush=True); app.quit()
+QTimer.singleShot(0, done)
+app.exec()
+"""
+
+
+def _launch(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds to 'ready', peak RSS MiB) of one child process (it reports its own ru_maxrss)."""
+    start = time.time()
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
+    ready = [line for line in proc.stdout.splitlines() if line.startswith("ready ")]
+    if proc.returncode != 0 or not ready:
+        raise SystemExit(f"launch failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    _, when, peak_kib = ready[-1].split()
+    return float(when) - start, int(peak_kib) / 1024
+
+
+def _seed(data_dir: Path, persons: int) -> None:
+    from gridpad.config import db_path
+    from gridpad.store.db import open_store
+    from gridpad.transfer.seed import seed_demo
+
+    store = open_store(db_path(data_dir))
+    try:
+        seed_demo(store, persons, 1)
+    finally:
+        store.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="GridPad cold-start benchmark")
+    parser.add_argument("--persons", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GRIDPAD_STARTUP_PROBE": "1",
+           "QT_LOGGING_RULES": "qt.multimedia*=false"}
+    with tempfile.TemporaryDirectory(prefix="gridpad-bench-") as tmp:
+        data_dir = Path(tmp)
+        t0 = time.perf_counter()
+        _seed(data_dir, args.persons)
+        print(f"seeded {args.persons} persons in {time.perf_counter() - t0:.1f} s")
+        app_argv = [sys.executable, "-m", "gridpad", "--data-dir", str(data_dir), "gui", "--lang", "zh_CN"]
+        base_argv = [sys.executable, "-c", BASELINE]
+        _launch(app_argv, env)  # warm the page cache once, as a second launch of the day would
+        base_times, app_times = [], []
+        base_rss = app_rss = 0.0
+        for _ in range(args.runs):
+            t, base_rss = _launch(base_argv, env)
+            base_times.append(t)
+        for _ in range(args.runs):
+            t, app_rss = _launch(app_argv, env)
+            app_times.append(t)
+    base_t, app_t = statistics.median(base_times), statistics.median(app_times)
+    print(f"baseline (bare QApplication+QWidget): {base_t * 1000:.0f} ms, peak RSS {base_rss:.0f} MiB")
+    print(f"gridpad cold start, {args.persons} persons: {app_t * 1000:.0f} ms "
+          f"(ratio {app_t / base_t:.2f}x baseline; target <= 1500 ms) "
+          f"{'OK' if app_t <= 1.5 else 'OVER TARGET'}")
+    print(f"gridpad peak RSS: {app_rss:.0f} MiB "
+          f"(ratio {app_rss / base_rss:.2f}x baseline; target <= 300 MiB) "
+          f"{'OK' if app_rss <= 300 else 'OVER TARGET'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
