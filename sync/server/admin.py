@@ -6,6 +6,7 @@ Functions take an engine and raise :class:`AdminError` with a one-line reason fo
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -23,7 +24,22 @@ class AdminError(Exception):
     pass
 
 
+_CODE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")  # grid codes become row ids: same alphabet as ids
+
+
+def _check_code(kind: str, code: str) -> None:
+    if not _CODE.match(code):
+        raise AdminError(f"{kind} code {code[:70]!r}: 1-64 characters A-Z a-z 0-9 _ . : -")
+
+
+def _check_name(kind: str, name: str) -> None:
+    if not name.strip() or len(name) > 100 or "\x00" in name:
+        raise AdminError(f"{kind} name: 1-100 characters")
+
+
 def add_town(engine: Engine, code: str, name: str) -> None:
+    _check_code("town", code)
+    _check_name("town", name)
     with db.write_tx(engine) as conn:
         if conn.execute(sa.select(db.town.c.code).where(db.town.c.code == code)).first():
             raise AdminError(f"town {code} already exists")
@@ -31,6 +47,8 @@ def add_town(engine: Engine, code: str, name: str) -> None:
 
 
 def add_village(engine: Engine, code: str, name: str, town: str) -> None:
+    _check_code("village", code)
+    _check_name("village", name)
     with db.write_tx(engine) as conn:
         if not conn.execute(sa.select(db.town.c.code).where(db.town.c.code == town)).first():
             raise AdminError(f"no town {town}; add it first with: admin town add {town} --name NAME")
@@ -41,6 +59,8 @@ def add_village(engine: Engine, code: str, name: str, town: str) -> None:
 
 def add_grid(engine: Engine, code: str, name: str, village: str | None = None) -> None:
     """A grid is a synced, server-owned row (``grid.id`` = ``grid_id`` = code) that devices pull."""
+    _check_code("grid", code)
+    _check_name("grid", name)
     fields: dict[str, object] = {"grid_id": code, "code": code, "name": name, "is_demo": 0}
     g = db.synced["grid"]
     with db.write_tx(engine) as conn:
@@ -63,6 +83,7 @@ def add_user(engine: Engine, name: str, role: str, grids: list[str]) -> None:
         raise AdminError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if not grids:
         raise AdminError("a user needs at least one grid (--grids CODE,…)")
+    _check_name("user", name)
     g = db.synced["grid"]
     with db.write_tx(engine) as conn:
         known = {r[0] for r in conn.execute(sa.select(g.c.id).where(g.c.id.in_(grids)))}

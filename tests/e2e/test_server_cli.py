@@ -60,6 +60,8 @@ def test_bad_admin_input_is_one_line_and_nonzero(server: ServerProcess) -> None:
         (("user", "add", f"u{t}", "--role", "manager", "--grids", f"G{t},NOPE{t}"), f"no grid NOPE{t}"),
         (("enroll-code", f"ghost{t}"), f"no user ghost{t}"),
         (("revoke", "no-such-device"), "no device"),
+        (("grid", "add", "X" * 65, "--name", "long"), "1-64 characters"),
+        (("grid", "add", "有空格 的", "--name", "x"), "1-64 characters"),
         (("village", "add", f"V{t}", "--name", "v", "--town", f"none{t}"), "no town"),
     ]:
         done = server.admin_cli(*args, check=False)
