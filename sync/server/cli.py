@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _serve(args)
         else:
             _admin(args)
-    except admin.AdminError as e:
+    except (admin.AdminError, db.NewerDatabaseError) as e:
         print(f"gridpad-server: {e}", file=sys.stderr)
         return 1
     except sqlalchemy.exc.OperationalError as e:

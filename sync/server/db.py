@@ -46,6 +46,13 @@ counter = sa.Table("counter", metadata,
                    sa.Column("name", sa.String(32), primary_key=True),
                    sa.Column("value", sa.BigInteger, nullable=False))
 
+#: Bumped when a change needs more than new tables/columns; an older server refuses a newer database.
+SCHEMA_VERSION = 1
+
+server_meta = sa.Table("server_meta", metadata,
+                       sa.Column("name", sa.String(32), primary_key=True),
+                       sa.Column("value", sa.Text, nullable=False))
+
 server_secret = sa.Table("server_secret", metadata,
                          sa.Column("name", sa.String(32), primary_key=True),
                          sa.Column("value", sa.Text, nullable=False))
@@ -154,11 +161,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+class NewerDatabaseError(RuntimeError):
+    pass
+
+
 def migrate(engine: Engine) -> None:
-    """Create missing tables, and add columns that sync.schema gained since the database was made."""
+    """Create missing tables, and add columns that sync.schema gained since the database was made.
+
+    Refuses (``NewerDatabaseError``) a database a newer server made, instead of damaging it."""
     metadata.create_all(engine)
     inspector = sa.inspect(engine)
     with engine.begin() as conn:
+        version = conn.execute(sa.select(server_meta.c.value)
+                               .where(server_meta.c.name == "schema_version")).scalar()
+        if version is None:
+            conn.execute(server_meta.insert().values(name="schema_version", value=str(SCHEMA_VERSION)))
+        elif int(version) > SCHEMA_VERSION:
+            raise NewerDatabaseError(f"the database has schema version {version}; this gridpad-server "
+                                     f"knows up to {SCHEMA_VERSION}: upgrade the server")
         for name, table in synced.items():
             have = {c["name"] for c in inspector.get_columns(name)}
             for col in table.columns:

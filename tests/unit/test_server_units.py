@@ -108,3 +108,21 @@ def test_plate_keys_rotate_and_old_plates_stay_valid(tmp_path) -> None:
     assert doorplate.verify(old_plate, published).ok
     assert (tmp_path / "plate_keys" / f"{key_id}.pem").stat().st_mode & 0o077 == 0
     assert json.dumps(published)  # plain text, ready for EnrollResponse
+
+
+def test_migrate_adds_new_columns_and_refuses_a_newer_database(tmp_path) -> None:
+    import sqlalchemy as sa
+
+    from sync.server import db
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    db.migrate(engine)
+    with engine.begin() as conn:  # as if the database predates a column sync.schema gained since
+        conn.exec_driver_sql('ALTER TABLE building DROP COLUMN "lat"')
+    db.migrate(engine)
+    assert "lat" in {c["name"] for c in sa.inspect(engine).get_columns("building")}
+    with engine.begin() as conn:
+        conn.execute(db.server_meta.update().values(value=str(db.SCHEMA_VERSION + 1)))
+    with pytest.raises(db.NewerDatabaseError, match="upgrade the server"):
+        db.migrate(engine)
+    engine.dispose()
