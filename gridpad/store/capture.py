@@ -9,10 +9,12 @@ command line, another process — is recorded in the same transaction as the edi
 * DELETE: ``{"_deleted": 1}``.
 
 Every captured change takes the next hybrid logical clock value from ``hlc_state``:
-``max(previous + 1, now_ms << 16)`` — the ``physical_ms << 16 | counter`` layout of ``sync.hlc``.
+``max(previous + 1, now_ms << 16)`` — the ``physical_ms << 16 | counter`` layout of ``sync.hlc`` —
+and the next ``change_id`` from ``hlc_state.change_seq`` (increasing, never reused, like
+AUTOINCREMENT but without rewriting ``sqlite_sequence`` on every change).
 
-Capture is off while ``capture_state.suppressed = 1`` (pulled data being applied). The search
-index's dirty marks are written by separate triggers that always fire.
+Capture is off while ``capture_state.suppressed = 1`` (pulled data being applied). The same
+triggers mark the search index's documents dirty, also while capture is suppressed.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ if TYPE_CHECKING:
     from gridpad.store.db import Store
 
 #: Bump when the generated trigger SQL changes, so existing files get the new triggers.
-TRIGGER_VERSION = "capture-3"
+TRIGGER_VERSION = "capture-5"
 
 _NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"
-_BUMP_HLC = f"UPDATE hlc_state SET value = max(value + 1, {_NOW_MS} * 65536);"
+_BUMP_HLC = (f"UPDATE hlc_state SET value = max(value + 1, {_NOW_MS} * 65536), "
+             "change_seq = change_seq + 1;")
 _SUPPRESSED = "(SELECT suppressed FROM capture_state) = 0"
 #: SQLite's default limit is 127 arguments per function call; stay well under it.
 _CHUNK = 30
@@ -69,70 +72,72 @@ def _changed_only(cols: Sequence[str]) -> str:
     return expr
 
 
+def _search_marks(table: str, ref: str, only_if_changed: bool) -> str:
+    """Statements marking the search documents that depend on this row as dirty (always, even
+    while capture is suppressed: pulled rows must be findable too)."""
+    out = []
+    for dep_table, cols, kind, id_col in _SEARCH_DEPS:
+        if dep_table != table:
+            continue
+        cond = ""
+        if only_if_changed:
+            cond = " WHERE " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in (*cols, DELETED))
+        for r in (["NEW", "OLD"] if ref == "both" else [ref]):
+            out.append(f"INSERT OR IGNORE INTO search_dirty(tbl, row_id) "
+                       f"SELECT '{kind}', {r}.{id_col}{cond};")
+    return "\n  ".join(out)
+
+
 def trigger_sql(table: str) -> list[str]:
+    """One trigger per operation (each trigger call costs about as much as a small insert): the
+    outbox row while capture is on, then the search marks."""
     cols = [*TABLES[table].column_names, DELETED]
-    insert_outbox = "INSERT INTO outbox(tbl, row_id, op, fields, base_seq, hlc) VALUES "
-    hlc = "(SELECT value FROM hlc_state)"
+    on = f" WHERE {_SUPPRESSED}"
+    bump = _BUMP_HLC.rstrip(";") + on + ";"
+    insert_outbox = ("INSERT INTO outbox(change_id, tbl, row_id, op, fields, base_seq, hlc) "
+                     "SELECT h.change_seq, ")
+    hlc = "h.value"
+    on = f" FROM hlc_state h{on}"
     any_change = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
     return [
         f"""CREATE TRIGGER _capture_{table}_ins AFTER INSERT ON {table}
-WHEN {_SUPPRESSED}
 BEGIN
-  {_BUMP_HLC}
-  {insert_outbox}('{table}', NEW.id, 'insert', {_json_of(cols, "NEW")}, 0, {hlc});
+  {bump}
+  {insert_outbox}'{table}', NEW.id, 'insert', {_json_of(cols, "NEW")}, 0, {hlc}{on};
+  {_search_marks(table, "NEW", False)}
 END""",
         f"""CREATE TRIGGER _capture_{table}_upd AFTER UPDATE ON {table}
-WHEN {_SUPPRESSED} AND ({any_change})
+WHEN {any_change}
 BEGIN
-  {_BUMP_HLC}
-  {insert_outbox}('{table}', NEW.id,
+  {bump}
+  {insert_outbox}'{table}', NEW.id,
     CASE WHEN NEW._deleted = 1 AND OLD._deleted IS NOT 1 THEN 'delete' ELSE 'update' END,
-    {_changed_only(cols)}, OLD._server_seq, {hlc});
+    {_changed_only(cols)}, OLD._server_seq, {hlc}{on};
+  {_search_marks(table, "both", True)}
 END""",
         f"""CREATE TRIGGER _capture_{table}_del AFTER DELETE ON {table}
-WHEN {_SUPPRESSED}
 BEGIN
-  {_BUMP_HLC}
-  {insert_outbox}('{table}', OLD.id, 'delete', json_object('_deleted', 1), OLD._server_seq, {hlc});
+  {bump}
+  {insert_outbox}'{table}', OLD.id, 'delete', json_object('_deleted', 1), OLD._server_seq, {hlc}{on};
+  {_search_marks(table, "OLD", False)}
 END""",
     ]
 
 
-def search_trigger_sql() -> list[str]:
-    out: list[str] = []
-    mark = "INSERT OR IGNORE INTO search_dirty(tbl, row_id) VALUES"
-    for table, cols, kind, id_col in _SEARCH_DEPS:
-        if table not in TABLES:
-            continue
-        watched = ", ".join([*cols, DELETED])
-        out += [
-            f"""CREATE TRIGGER _search_{table}_ins AFTER INSERT ON {table}
-WHEN NEW.{id_col} IS NOT NULL
-BEGIN {mark} ('{kind}', NEW.{id_col}); END""",
-            f"""CREATE TRIGGER _search_{table}_upd AFTER UPDATE OF {watched} ON {table}
-BEGIN
-  {mark} ('{kind}', NEW.{id_col});
-  {mark} ('{kind}', OLD.{id_col});
-END""",
-            f"""CREATE TRIGGER _search_{table}_del AFTER DELETE ON {table}
-WHEN OLD.{id_col} IS NOT NULL
-BEGIN {mark} ('{kind}', OLD.{id_col}); END""",
-        ]
-    return out
-
-
 def install_triggers(db: sqlite_utils.Database) -> None:
     """(Re)create every capture and search trigger from the current schema."""
+    drop_triggers(db)
+    for table in TABLES:
+        for sql in trigger_sql(table):
+            db.execute(sql)
+
+
+def drop_triggers(db: sqlite_utils.Database) -> None:
     for (name,) in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '\\_capture\\_%' ESCAPE '\\' "
         "OR name LIKE '\\_search\\_%' ESCAPE '\\')"
     ).fetchall():
         db.execute(f"DROP TRIGGER {name}")
-    for table in TABLES:
-        for sql in trigger_sql(table):
-            db.execute(sql)
-    for sql in search_trigger_sql():
-        db.execute(sql)
 
 
 @contextmanager

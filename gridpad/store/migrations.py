@@ -93,6 +93,41 @@ def _synced_tables(db: sqlite_utils.Database) -> None:
     sync_synced_tables(db)
 
 
+@migrations(name="0003_outbox_without_row_index")
+def _outbox_without_row_index(db: sqlite_utils.Database) -> None:
+    # The (tbl, row_id) index cost more than the row insert itself on every captured change;
+    # the outbox is scanned instead (it is small once pushed).
+    db.execute("DROP INDEX IF EXISTS outbox_row")
+
+
+@migrations(name="0004_change_ids_from_hlc_state")
+def _change_ids_from_hlc_state(db: sqlite_utils.Database) -> None:
+    # AUTOINCREMENT rewrote sqlite_sequence on every captured change; the counter now lives in the
+    # hlc_state row each change updates anyway. Ids still only grow and are never reused.
+    capture.drop_triggers(db)
+    db.executescript(
+        """
+        ALTER TABLE hlc_state ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE hlc_state SET change_seq = max(
+            coalesce((SELECT max(change_id) FROM outbox), 0),
+            coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0));
+        CREATE TABLE outbox_new (
+            change_id INTEGER PRIMARY KEY,
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            op TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            base_seq INTEGER NOT NULL DEFAULT 0,
+            hlc INTEGER NOT NULL
+        );
+        INSERT INTO outbox_new SELECT change_id, tbl, row_id, op, fields, base_seq, hlc FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_new RENAME TO outbox;
+        """
+    )
+    capture.install_triggers(db)
+
+
 def schema_fingerprint() -> str:
     shape: dict[str, list[tuple[str, str]]] = {
         name: [(c.name, c.type) for c in t.columns] for name, t in TABLES.items()

@@ -118,3 +118,17 @@ def test_edit_is_judged_on_the_whole_row_but_old_faults_are_not_blamed_on_it(sto
     with pytest.raises(ValidationFailed) as info:
         repo.update(store, "person", pid, {"id_number": ID_NUMBER})  # a male number
     assert [e.rule for e in info.value.errors] == ["person.gender_mismatch"]
+
+
+def test_change_ids_are_never_reused_even_after_the_outbox_empties(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    store = open_store(path)
+    repo.insert_many(store, "person", [{"grid_id": "g1", "name": f"人{i}"} for i in range(3)])
+    last = outbox.pending(store)[-1].change_id
+    outbox.ack(store, [c.change_id for c in outbox.pending(store)])
+    assert outbox.count(store) == 0
+    store.close()
+    store = open_store(path)
+    repo.insert(store, "person", {"grid_id": "g1", "name": "新人"})
+    assert outbox.pending(store)[0].change_id == last + 1
+    store.close()
