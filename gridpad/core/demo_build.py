@@ -186,15 +186,15 @@ class GridFiller(HouseholdsMixin):
 
     def _manager(self) -> str | None:
         """A local 二手房东/楼长, if the person budget allows one more."""
-        return self._local_person(25, 60) if self.left > 0 else None
+        return self._local_person(25, 60, "出租屋管理人") if self.left > 0 else None
 
-    def _local_person(self, min_age: int, max_age: int) -> str:
+    def _local_person(self, min_age: int, max_age: int, occupation: str = "出租屋业主") -> str:
         people, rng = self.people, self.rng
         pid = self.new_id()
         _road, address = self._lane_address()
         rec = people.person(pid, self.grid_id, origin=LOCAL, gender=rng.choice("112"),
                             born=people.born(min_age, max_age), local_address=address)
-        rec["occupation"] = "出租屋业主"
+        rec["occupation"] = occupation
         self.out.person.append(rec)
         self.left -= 1
         return pid
