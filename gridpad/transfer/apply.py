@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,49 +103,73 @@ def _apply_chunk(store: Store, chunk: list[Edit], result: ApplyResult) -> None:
         rows = rows_by_ids(store.db, table, [e.id for e in chunk if e.table == table])
         existing.update({(table, i): r for i, r in rows.items()})
     with store.transaction():
+        writer = _ChunkWriter(store, existing, result)
         for edit in chunk:
-            row = existing.get((edit.table, edit.id))
-            reason = _apply_one(store, edit, row, result)
+            reason = writer.apply(edit)
             if reason:
                 result.rejected.append(f"line {edit.line}: {reason}")
-            else:
-                fresh = repo.get(store, edit.table, edit.id)
-                if fresh is not None:
-                    existing[(edit.table, edit.id)] = fresh
+        writer.flush()
 
 
-def _apply_one(store: Store, edit: Edit, row: dict[str, Any] | None, result: ApplyResult) -> str | None:
-    table = TABLES[edit.table]
-    remote = table.server_owned
-    if edit.op == "delete":
-        if row is None or row[DELETED]:
-            result.unchanged += 1
+class _ChunkWriter:
+    """Applies one chunk's edits; new rows wait for one bulk insert at the chunk's end."""
+
+    def __init__(self, store: Store, existing: dict[tuple[str, str], dict[str, Any]],
+                 result: ApplyResult) -> None:
+        self.store, self.existing, self.result = store, existing, result
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+        self.pending_keys: set[tuple[str, str]] = set()
+
+    def flush(self) -> None:
+        for table, records in self.pending.items():
+            repo.insert_many(self.store, table, records, validate=False)
+        self.pending.clear()
+        self.pending_keys.clear()
+
+    def _write(self, key: tuple[str, str], remote: bool, write: Callable[[], object]) -> None:
+        if key in self.pending_keys:
+            self.flush()  # the row must exist before it is changed again
+        with self.store.transaction(), _maybe_remote(self.store, remote):
+            write()
+
+    def apply(self, edit: Edit) -> str | None:
+        table = TABLES[edit.table]
+        key = (edit.table, edit.id)
+        row = self.existing.get(key)
+        remote = table.server_owned
+        if edit.op == "delete":
+            if row is None or row[DELETED]:
+                self.result.unchanged += 1
+                return None
+            self._write(key, remote, lambda: repo.mark_deleted(self.store, edit.table, edit.id))
+            row[DELETED] = 1
+            self.result.deleted[edit.table] += 1
             return None
-        with store.transaction(), _maybe_remote(store, remote):
-            repo.mark_deleted(store, edit.table, edit.id)
-        result.deleted[edit.table] += 1
+        fields = {k: to_store(table.column(k), v) if k in table.column_names else v
+                  for k, v in edit.fields.items() if k != "id"}
+        record, errors = check(edit.table, fields, partial=row is not None)
+        if errors:
+            return "; ".join(e.message for e in errors)
+        if row is None:
+            if remote:
+                self._write(key, remote, lambda: repo.insert(self.store, edit.table, record, id=edit.id,
+                                                             validate=False))
+            else:
+                self.pending.setdefault(edit.table, []).append({"id": edit.id, **record})
+                self.pending_keys.add(key)
+            self.existing[key] = {"id": edit.id, **record, DELETED: 0}
+            self.result.inserted[edit.table] += 1
+            return None
+        diff = changed_fields(table, row, {k: v for k, v in record.items() if k in table.column_names})
+        if row[DELETED]:
+            diff[DELETED] = 0  # an upsert of a tombstoned row brings it back
+        if not diff:
+            self.result.unchanged += 1
+            return None
+        self._write(key, remote, lambda: repo.update(self.store, edit.table, edit.id, diff, validate=False))
+        row.update(diff)
+        self.result.updated[edit.table] += 1
         return None
-    fields = {k: to_store(table.column(k), v) if k in table.column_names else v
-              for k, v in edit.fields.items() if k != "id"}
-    live = row is not None and not row[DELETED]
-    record, errors = check(edit.table, fields, partial=row is not None)
-    if errors:
-        return "; ".join(e.message for e in errors)
-    if row is None:
-        with store.transaction(), _maybe_remote(store, remote):
-            repo.insert(store, edit.table, record, id=edit.id, validate=False)
-        result.inserted[edit.table] += 1
-        return None
-    diff = changed_fields(table, row, {k: v for k, v in record.items() if k in table.column_names})
-    if not live:
-        diff[DELETED] = 0  # an upsert of a tombstoned row brings it back
-    if not diff:
-        result.unchanged += 1
-        return None
-    with store.transaction(), _maybe_remote(store, remote):
-        repo.update(store, edit.table, edit.id, diff, validate=False)
-    result.updated[edit.table] += 1
-    return None
 
 
 def _maybe_remote(store: Store, remote: bool) -> AbstractContextManager[None]:

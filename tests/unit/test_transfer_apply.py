@@ -117,13 +117,13 @@ def test_apply_reports_bad_lines_applies_good_ones_and_is_idempotent(
     assert ZHANG[:17] not in out
 
     changes = outbox(data)
-    assert [(t, i, op) for t, i, op, _ in changes] == [
-        ("person", "p1", "update"),
-        ("person", "p5", "insert"),
-        ("tenancy", "t1", "delete"),
-    ]
-    assert changes[0][3] == {"phone": "13900139000"}  # only the changed field travels
-    assert changes[1][3]["gender"] == "2"  # the label became its code
+    by_row = {(t, i): (op, fields) for t, i, op, fields in changes}
+    assert len(changes) == 3 and set(by_row) == {("person", "p1"), ("person", "p5"), ("tenancy", "t1")}
+    assert by_row["person", "p1"] == ("update", {"phone": "13900139000"})  # only the changed field travels
+    assert (
+        by_row["person", "p5"][0] == "insert" and by_row["person", "p5"][1]["gender"] == "2"
+    )  # label → code
+    assert by_row["tenancy", "t1"] == ("delete", {"_deleted": 1})
 
     code, out, _ = run(capsys, "--data-dir", str(data), "apply", str(path))
     assert code == 1 and "unchanged 4" in out
@@ -176,3 +176,27 @@ def test_export_csv_folder_zip_and_xlsx(
 
     code, _, err = run(capsys, "--data-dir", str(data), "export", "--format", "xlsx")
     assert code == 2 and "--out" in err
+
+
+def test_one_row_edited_several_times_in_one_file(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edits = [
+        {"table": "person", "id": "p9", "fields": {"grid_id": "G1", "name": "赵六"}},
+        {"table": "person", "id": "p9", "fields": {"phone": "13700137000"}},
+        {"table": "person", "id": "p9", "op": "delete"},
+        {"table": "person", "id": "p9", "fields": {"name": "赵六"}},  # an upsert brings a tombstone back
+    ]
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in edits), encoding="utf-8")
+    code, out, _ = run(capsys, "--data-dir", str(data), "apply", str(path))
+    assert code == 0, out
+    assert [(op, f) for _, _, op, f in outbox(data)][1:] == [
+        ("update", {"phone": "13700137000"}),
+        ("delete", {"_deleted": 1}),
+        ("update", {"_deleted": 0}),
+    ]
+    assert outbox(data)[0][2] == "insert"
+    code, out, _ = run(capsys, "--data-dir", str(data), "export")
+    person = next(json.loads(x) for x in out.splitlines() if '"p9"' in x)
+    assert person["fields"]["phone"] == "13700137000" and person["fields"]["name"] == "赵六"
