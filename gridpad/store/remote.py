@@ -84,8 +84,9 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
             latest[key] = row
     with store.transaction(), capture.applying_remote(store):
         pending = pending_fields_by_row(store, latest) if latest else {}
-        groups: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
-        existing_by_table: dict[str, set[str]] = {}
+        held = _held(store, list(latest))
+        inserts: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
+        updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
         shapes: dict[tuple[str, tuple[str, ...], frozenset[str]], tuple[str, ...]] = {}
         for (tname, row_id), row in latest.items():
             fields = dict(row.get("fields") or {})
@@ -98,23 +99,24 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
                 cols = shapes[shape] = _columns(*shape)
             convert = _CONVERT[tname]
             values = [convert[c](fields[c]) if c in convert else fields[c] for c in cols]
-            groups[(tname, cols)].append((row_id, *values, int(row["server_seq"])))
-        for tname, ids in _existing(store, list(latest)).items():
-            existing_by_table[tname] = ids
-        for (tname, cols), params in groups.items():
-            # Plain INSERT and UPDATE, not an UPSERT: an outer ON CONFLICT clause would override the
-            # search triggers' own INSERT OR IGNORE and fail on a row already marked dirty.
-            have = existing_by_table.get(tname, set())
-            fresh = [p for p in params if p[0] not in have]
-            changed = [(*p[1:], p[0]) for p in params if p[0] in have]
-            all_cols = (*cols, "_server_seq")
-            if fresh:
-                names = ", ".join(f'"{c}"' for c in all_cols)
-                marks = ", ".join("?" for _ in range(len(all_cols) + 1))
-                store.conn.executemany(f'INSERT INTO "{tname}" (id, {names}) VALUES ({marks})', fresh)
-            if changed:
-                sets = ", ".join(f'"{c}" = ?' for c in all_cols)
-                store.conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', changed)
+            seq = int(row["server_seq"])
+            current = held.get((tname, row_id))
+            if current is None:
+                inserts[(tname, cols)].append((row_id, *values, seq))
+            else:
+                # Write only what differs: unchanged columns then fire no search trigger, and a
+                # row that merely comes back with its new server_seq costs one small UPDATE.
+                diff = [(c, v) for c, v in zip(cols, values, strict=True) if current.get(c) != v]
+                updates[(tname, tuple(c for c, _v in diff))].append((*(v for _c, v in diff), seq, row_id))
+        # Plain INSERT and UPDATE, not an UPSERT: an outer ON CONFLICT clause would override the
+        # search triggers' own INSERT OR IGNORE and fail on a row already marked dirty.
+        for (tname, cols), params in inserts.items():
+            names = ", ".join(f'"{c}"' for c in (*cols, "_server_seq"))
+            marks = ", ".join("?" for _ in range(len(cols) + 2))
+            store.conn.executemany(f'INSERT INTO "{tname}" (id, {names}) VALUES ({marks})', params)
+        for (tname, cols), params in updates.items():
+            sets = ", ".join(f'"{c}" = ?' for c in (*cols, "_server_seq"))
+            store.conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', params)
         if cursor is not None:
             store.set_meta(CURSOR_KEY, str(cursor))
         hlcs = [int(r["hlc"]) for r in latest.values() if r.get("hlc")]
@@ -125,20 +127,20 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
     return len(latest)
 
 
-def _existing(store: Store, keys: list[tuple[str, str]]) -> dict[str, set[str]]:
-    """Which of these ``(table, id)`` rows the device already holds, by table."""
+def _held(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The current values of those ``(table, id)`` rows the device already holds."""
     by_table: dict[str, list[str]] = defaultdict(list)
     for tname, row_id in keys:
         by_table[tname].append(row_id)
-    out: dict[str, set[str]] = {}
+    out: dict[tuple[str, str], dict[str, Any]] = {}
     for tname, ids in by_table.items():
-        found: set[str] = set()
+        names = (*TABLES[tname].column_names, DELETED)
+        sel = ", ".join(f'"{c}"' for c in names)
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in store.conn.execute(
-                f'SELECT id FROM "{tname}" WHERE id IN ({marks})', chunk))
-        out[tname] = found
+            for rec in store.conn.execute(f'SELECT id, {sel} FROM "{tname}" WHERE id IN ({marks})', chunk):
+                out[(tname, rec[0])] = dict(zip(names, rec[1:], strict=True))
     return out
 
 

@@ -107,7 +107,7 @@ def sync_once(store: Store, *, data_dir: Path, progress: Progress | None = None,
     a client is made from the enrollment in meta and the secret in the keyring, and closed after.
     On :class:`DeviceRevokedError` the local data is wiped and ``store`` is closed.
     """
-    status.mark_attempt(store)
+    attempt = status.now_iso()
     own = client is None
     try:
         if client is None:
@@ -125,13 +125,13 @@ def sync_once(store: Store, *, data_dir: Path, progress: Progress | None = None,
         wipe_device(store, Path(data_dir))
         raise
     except SyncError as exc:
-        status.mark_failure(store, str(exc))
+        status.mark_failure(store, str(exc), attempt)
         raise
     except Exception as exc:  # a bug or a damaged file: still say so in the status, never silently
         log.exception("sync failed")
-        status.mark_failure(store, f"sync failed: {type(exc).__name__}: {exc}")
+        status.mark_failure(store, f"sync failed: {type(exc).__name__}: {exc}", attempt)
         raise
-    status.mark_success(store)
+    status.mark_success(store, attempt)
     if progress:
         progress("done", outbox.count(store), 0)
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -16,8 +17,8 @@ Progress = Callable[[str, int, int], None]
 
 
 def pull_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
-               table: str | None = None) -> Iterator[tuple[list[Any], int]]:
-    """Yield ``(rows, next_cursor)`` pages from ``since`` until the server says there is no more."""
+               table: str | None = None) -> Iterator[tuple[list[Any], int, bool]]:
+    """Yield ``(rows, next_cursor, more)`` pages from ``since`` until the server says there is no more."""
     while True:
         params: dict[str, Any] = {"since": since, "limit": limit}
         if table is not None:
@@ -25,13 +26,17 @@ def pull_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
         page = client.call("GET", "/v1/pull", params=params)
         rows = page.get("rows", [])
         nxt = int(page.get("next_cursor", since))
-        yield rows, nxt
-        if not page.get("more") or nxt <= since:
+        more = bool(page.get("more")) and nxt > since
+        yield rows, nxt, more
+        if not more:
             return
         since = nxt
 
 
-def _prefetched(pages: Iterator[tuple[list[Any], int]]) -> Iterator[tuple[list[Any], int]]:
+Page = tuple[list[Any], int, bool]
+
+
+def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
     """Fetch the next page on a helper thread while the caller applies the current one.
 
     Only the helper thread touches the HTTP client; the caller keeps the SQLite connection."""
@@ -74,7 +79,13 @@ def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = 
     returns the number of rows applied."""
     pulled = 0
     since = remote.cursor(store)
-    for rows, nxt in _prefetched(pull_pages(client, since, limit=limit)):
+    pages = pull_pages(client, since, limit=limit)
+    first = next(pages, None)
+    if first is None:
+        return 0
+    # Most syncs need one page: no helper thread for them (starting one costs milliseconds).
+    rest: Iterator[Page] = _prefetched(pages) if first[2] else iter(())
+    for rows, nxt, _more in itertools.chain([first], rest):
         if rows or nxt != since:  # an empty answer changes nothing: no write transaction
             pulled += remote.apply_rows(store, rows, nxt)
             since = nxt

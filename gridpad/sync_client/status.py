@@ -60,15 +60,14 @@ def read_status(store: Store) -> SyncStatus:
     )
 
 
-def mark_attempt(store: Store) -> None:
-    store.set_meta(LAST_ATTEMPT, now_iso())
-
-
-def mark_success(store: Store) -> None:
+def mark_success(store: Store, attempt: str) -> None:
     with store.transaction():
+        store.set_meta(LAST_ATTEMPT, attempt)
         store.set_meta(LAST_SUCCESS, now_iso())
         store.set_meta(LAST_ERROR, None)
 
 
-def mark_failure(store: Store, message: str) -> None:
-    store.set_meta(LAST_ERROR, message)
+def mark_failure(store: Store, message: str, attempt: str) -> None:
+    with store.transaction():
+        store.set_meta(LAST_ATTEMPT, attempt)
+        store.set_meta(LAST_ERROR, message)

@@ -44,7 +44,7 @@ def redownload(store: Store, client: ServerClient, table: str) -> int:
     """Fetch every current image of ``table`` from scratch; drop local rows the server does not hold."""
     seen: set[str] = set()
     applied = 0
-    for rows, _nxt in pull_pages(client, 0, table=table):
+    for rows, _nxt, _more in pull_pages(client, 0, table=table):
         mine = [r for r in rows if r.get("table") == table]
         seen.update(str(r["id"]) for r in mine)
         applied += remote.apply_rows(store, mine, None)

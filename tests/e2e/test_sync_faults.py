@@ -12,12 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from support.sync_env import (
-    PG_URL,
-    Device,
-    ServerProc,
-    export_store,
-)
+from support.sync_env import Device, ServerProc, backend_url, export_store
 from support.tcp_proxy import TcpProxy
 
 from gridpad.store import capture, outbox, repo
@@ -32,11 +27,10 @@ pytestmark = pytest.mark.slow
                         pytest.param("postgresql", id="pg", marks=pytest.mark.pg)])
 def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerProc]:
     """A server of this test's own: these tests kill it."""
-    if request.param == "postgresql" and not PG_URL:
-        pytest.skip("GRIDPAD_TEST_PG_URL is not set (see .ci/run)")
-    server = ServerProc(tmp_path / "server", PG_URL if request.param == "postgresql" else None).start()
-    yield server
-    server.stop()
+    with backend_url(request.param) as url:
+        server = ServerProc(tmp_path / "server", url).start()
+        yield server
+        server.stop()
 
 
 @pytest.fixture

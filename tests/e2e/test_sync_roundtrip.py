@@ -97,7 +97,7 @@ def test_a_pending_local_edit_survives_a_pull_and_then_merges(sync_server, make_
     # b pulls a's edit while its own is still waiting: its pending field stays, the other lands.
     a.sync()
     with closing(client_for(b.store)) as client:
-        for rows, nxt in pull_pages(client, remote.cursor(b.store)):
+        for rows, nxt, _more in pull_pages(client, remote.cursor(b.store)):
             remote.apply_rows(b.store, rows, nxt)
     row = repo.get(b.store, "person", pid)
     assert row is not None and row["occupation"] == "厨师" and row["employer"] == "长安运输"

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from gridpad.store.db import Store, open_store
 from gridpad.sync_client import enroll as enroll_mod
 from gridpad.sync_client.engine import SyncResult, sync_once
 from gridpad.sync_client.transport import RetryPolicy
+from support.server_process import pg_database
 from sync.schema import DELETED, TABLES
 from sync.server import admin, db
 
@@ -172,20 +175,28 @@ def export_store(store: Store, tables: tuple[str, ...] = tuple(TABLES)) -> list[
 
 # -- pytest fixtures (import them into a test module) -------------------------------------------
 
-PG_URL = os.environ.get("GRIDPAD_TEST_PG_URL")
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="pg", marks=pytest.mark.pg)]
+
+
+@contextmanager
+def backend_url(backend: str) -> Iterator[str | None]:
+    """None for SQLite (the server's default file); a fresh PostgreSQL database otherwise
+    (skipped without GRIDPAD_TEST_PG_URL on a developer machine, a failure under CI)."""
+    if backend == "sqlite":
+        yield None
+        return
+    with pg_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def sync_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """One real server process per backend for the whole session; tests use fresh scopes on it."""
-    if request.param == "postgresql" and not PG_URL:
-        pytest.skip("GRIDPAD_TEST_PG_URL is not set (see .ci/run)")
-    url = PG_URL if request.param == "postgresql" else None
-    server = ServerProc(tmp_path_factory.mktemp(f"server-{request.param}"), url).start()
-    yield server
-    server.stop()
+    with backend_url(request.param) as url:
+        server = ServerProc(tmp_path_factory.mktemp(f"server-{request.param}"), url).start()
+        yield server
+        server.stop()
 
 
 @pytest.fixture
