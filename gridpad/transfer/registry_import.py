@@ -63,10 +63,14 @@ class ImportResult:
                 f"changed records: {per_table(self.changed)})")
 
 
-def person_key(p: Record) -> Key:
+def person_key(p: Record, building: Key = ()) -> Key:
+    """Who a person is: the ID number; else name and phone; else name within one building
+    (two 王伯 with neither number are two people if they live in different buildings)."""
     if p.get("id_number"):
         return ("id", p["id_number"])
-    return ("np", p.get("name"), p.get("phone") or "")
+    if p.get("phone"):
+        return ("np", p.get("name"), p["phone"])
+    return ("nb", p.get("name"), building)
 
 
 @dataclass
@@ -125,14 +129,14 @@ def plan_rows(parser: RowParser, sheet_rows: list[tuple[int, list[object]]],
         bkey = (address_key(row.building["address"]),)
         landlord = None
         if row.landlord:
-            landlord = plan.add("person", person_key(row.landlord), row.landlord, number)
+            landlord = plan.add("person", person_key(row.landlord, bkey), row.landlord, number)
         building = plan.add("building", bkey, row.building, number)
         if landlord:
             plan.entities[building].fields["landlord_id"] = landlord
         unit = None
         if row.unit:
             unit = plan.add("unit", (*bkey, room_key(row.unit["room_no"])), row.unit, number)
-        person = plan.add("person", person_key(row.person), row.person, number)
+        person = plan.add("person", person_key(row.person, bkey), row.person, number)
         tkey = (person[1], bkey, unit[1] if unit else None)
         tenancy = plan.add("tenancy", tkey, row.tenancy, number)
         accepted.append(_RowRefs(person, building, landlord, unit, tenancy))
@@ -151,11 +155,29 @@ class _Matcher:
         for r in live_rows_in_grid(db, "unit", grid_id):
             self.units.setdefault((r["building_id"], room_key(r["room_no"] or "")), r)
         self.persons: dict[Key, Record] = {}
+        by_id: dict[str, Record] = {}
         for r in live_rows_in_grid(db, "person", grid_id):
-            self.persons.setdefault(person_key(r), r)
+            by_id[r["id"]] = r
+            if r["id_number"] or r["phone"]:
+                self.persons.setdefault(person_key(r), r)
         self.tenancies: dict[tuple[str, str, str], list[Record]] = {}
+        # (building id, name) → person linked to it: landlord or resident (for people with no numbers)
+        self.in_building: dict[tuple[str, str], Record] = {}
         for r in live_rows_in_grid(db, "tenancy", grid_id):
             self.tenancies.setdefault((r["person_id"], r["building_id"], r["unit_id"] or ""), []).append(r)
+            resident = by_id.get(r["person_id"])
+            if resident:
+                self.in_building.setdefault((r["building_id"], resident["name"]), resident)
+        for b in self.buildings.values():
+            owner = by_id.get(b["landlord_id"] or "")
+            if owner:
+                self.in_building.setdefault((b["id"], owner["name"]), owner)
+
+    def person(self, key: Key) -> Record | None:
+        if key[0] != "nb":
+            return self.persons.get(key)
+        building = self.buildings.get(tuple(key[2]))  # type: ignore[arg-type]
+        return self.in_building.get((building["id"], str(key[1]))) if building else None
 
     def tenancy(self, person_id: str, building_id: str, unit_id: str | None, want: Record) -> Record | None:
         rows = self.tenancies.get((person_id, building_id, unit_id or ""), [])
@@ -185,7 +207,7 @@ class _Writer:
         target = dict(ent.fields)
         landlord = target.get("landlord_id")
         if isinstance(landlord, tuple):  # the building's landlord may first appear on a later row
-            target["landlord_id"] = self.resolve(landlord, self._find_person)[0]
+            target["landlord_id"] = self.resolve(landlord, self._find_person(landlord))[0]
         existing = find(target)
         if existing is None:
             row_id = repo.new_id()
@@ -202,8 +224,8 @@ class _Writer:
         self.ids[ref] = row_id
         return row_id, outcome
 
-    def _find_person(self, target: Record) -> Record | None:
-        return self.matcher.persons.get(person_key(target))
+    def _find_person(self, ref: tuple[str, Key]) -> Callable[[Record], Record | None]:
+        return lambda _target: self.matcher.person(ref[1])
 
     def flush(self) -> None:
         for table in ("person", "building", "unit", "tenancy"):
@@ -215,7 +237,7 @@ class _Writer:
         m = self.matcher
         outcomes: list[str] = []
         if refs.landlord:
-            outcomes.append(self.resolve(refs.landlord, self._find_person)[1])
+            outcomes.append(self.resolve(refs.landlord, self._find_person(refs.landlord))[1])
         building_id, o = self.resolve(refs.building, lambda t: m.buildings.get(refs.building[1]))
         outcomes.append(o)
         unit_id = None
@@ -224,7 +246,7 @@ class _Writer:
             self.plan.entities[refs.unit].fields["building_id"] = building_id
             unit_id, o = self.resolve(refs.unit, lambda t: m.units.get((building_id, str(room))))
             outcomes.append(o)
-        person_id, o = self.resolve(refs.person, self._find_person)
+        person_id, o = self.resolve(refs.person, self._find_person(refs.person))
         outcomes.append(o)
         ent = self.plan.entities[refs.tenancy]
         ent.fields.update({"person_id": person_id, "building_id": building_id})

@@ -361,3 +361,31 @@ def test_error_file_as_xlsx_can_be_fixed_and_reimported(
     assert code == 0 and "imported 1, updated 0, unchanged 0, rejected 0 rows" in out
     people = {r["name"]: r["id_number"] for r in rows(data, "SELECT name, id_number FROM person")}
     assert people == {"张伟": ZHANG, "李娜": LI}
+
+
+def test_people_without_numbers_are_told_apart_by_building(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, path = tmp_path / "data", tmp_path / "r.csv"
+    path.write_text(
+        "姓名,地址,房号,房东\n"
+        "阿明,东莞市万江街道金龙路1号,101,王伯\n"
+        "阿明,东莞市万江街道金龙路1号,101,王伯\n"  # the same line twice: one person, one tenancy
+        "阿明,东莞市万江街道新村路8号,201,王伯\n"  # another 阿明 and another 王伯
+        "阿芳,东莞市万江街道新村路8号,202,王伯\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--data-dir", str(data), "import", str(path), "--grid", GRID)
+    assert code == 0, out
+    first = counts(data)
+    assert {k: first[k] for k in ("person", "building", "unit", "tenancy")} == {
+        "person": 5,
+        "building": 2,
+        "unit": 3,
+        "tenancy": 3,
+    }
+    landlords = rows(data, "SELECT b.address, p.name FROM building b JOIN person p ON p.id = b.landlord_id")
+    assert len(landlords) == 2 and {r["name"] for r in landlords} == {"王伯"}
+    code, out, _ = run(capsys, "--data-dir", str(data), "import", str(path))
+    assert code == 0 and "imported 0, updated 0, unchanged 4" in out
+    assert counts(data) == first
