@@ -188,3 +188,27 @@ def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(sync_server, 
     assert result.redownloaded == ["person"]
     assert export_store(b.store) == export_store(a.store)
     assert b.sync(verify=True).redownloaded == []
+
+
+def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(sync_server, make_device):  # noqa: F811
+    scope, a, b = _pair(sync_server, make_device)
+    p1, p2 = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": n} for n in ("甲", "乙")])
+    a.sync()
+    b.sync()
+    for pid in (p1, p2):
+        repo.update(a.store, "person", pid, {"occupation": "A写的"})
+        repo.update(b.store, "person", pid, {"occupation": "B写的"})
+    a.sync()
+    b.sync()
+    a.sync()
+    by_row = {c.row_id: c for c in conflicts.list_open(b.store)}
+    assert set(by_row) == {p1, p2}
+    conflicts.resolve(b.store, by_row[p1], "edit", "双方商定")  # an ordinary new edit …
+    assert outbox.count(b.store) == 1
+    conflicts.resolve(b.store, by_row[p2].id, "mine")           # … or this device's own value
+    b.sync()
+    a.sync()
+    assert repo.get(a.store, "person", p1)["occupation"] == "双方商定"  # type: ignore[index]
+    assert repo.get(a.store, "person", p2)["occupation"] == "B写的"  # type: ignore[index]
+    assert conflicts.list_open(a.store) == [] and conflicts.list_open(b.store) == []
+    assert export_store(a.store) == export_store(b.store)
