@@ -91,8 +91,13 @@ def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable
         type_text(reg.search, "zw")
         reg._run_search()
 
+    def fresh_form() -> None:
+        for key in window.ctx.drafts.list_keys():  # each picture starts from an empty form
+            window.ctx.drafts.discard(key)
+
     def register() -> None:
         registry()
+        fresh_form()
         reg.go("tenant_new", ids["building"], ids["unit"])
         settle(window.ctx)
         form = reg.tenant_form
@@ -111,13 +116,16 @@ def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable
 
     def duplicate() -> None:
         registry()
+        fresh_form()
         reg.go("tenant_new", ids["building"], None)
         settle(window.ctx)
         type_text(reg.tenant_form.id_number, ids["id_number"])
+        time.sleep(0.4)  # the duplicate check runs after a short typing pause
+        settle(window.ctx)
 
     return [
         ("today", lambda: window.navigate("today")),
-        ("registry", registry),
+        ("registry", lambda: (fresh_form(), registry())),
         ("search", search),
         ("building", lambda: (registry(), reg.go("building", ids["building"]))),
         ("unit", lambda: (registry(), reg.go("unit", ids["unit"]))),
@@ -185,4 +193,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    sys.stdout.flush()
+    # Skip interpreter teardown: zxing-cpp's nanobind bindings (loaded by the Scan screen) can
+    # crash Python's final garbage collection ("bool_dealloc") after all work is done.
+    os._exit(code)

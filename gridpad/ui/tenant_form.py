@@ -147,6 +147,7 @@ class TenantForm(FormPage):
         row = self.rows["id_number"]
         value = text.strip()
         id_type = self.id_type.currentData() or "RESIDENT_ID"
+        self.id_number.setMaxLength(18 if id_type in RESIDENT_TYPES else 64)
         self._duplicates = []
         self.duplicate_card.hide()
         if not value:
