@@ -30,7 +30,7 @@ from gridpad.transfer.cleaning import address_key, room_key
 from gridpad.transfer.registry_rows import Record, RowParser
 from gridpad.transfer.sheets import read_sheet
 from gridpad.transfer.values import changed_fields
-from sync.schema import TABLES
+from sync.schema import DELETED, TABLES
 
 Key = tuple[Hashable, ...]
 
@@ -293,5 +293,8 @@ def ensure_grid(store: Store, code: str | None, existing: list[str]) -> str:
     if code not in existing:
         # Grids are the central system's reference data: made here without an outbox entry.
         with store.transaction(), applying_remote(store):
-            repo.insert(store, "grid", {"grid_id": code, "code": code, "name": code}, id=code)
+            if repo.get(store, "grid", code) is None:
+                repo.insert(store, "grid", {"grid_id": code, "code": code, "name": code}, id=code)
+            else:  # a tombstoned grid of that code
+                repo.update(store, "grid", code, {DELETED: 0}, validate=False)
     return code
