@@ -142,3 +142,13 @@ def test_arbitrary_text_never_verifies(text: str) -> None:
 def test_any_building_and_key_id_round_trip(bid: uuid.UUID, key_id: str) -> None:
     check = dp.verify(dp.make_payload(str(bid), KEY, key_id), {key_id: KEY.public_key()})
     assert check.status is PlateStatus.VALID and check.building_id == str(bid)
+
+
+@given(st.uuids(), st.binary(min_size=32, max_size=32))
+@settings(max_examples=50, deadline=None)
+def test_any_other_key_claiming_our_key_id_is_forged(bid: uuid.UUID, seed: bytes) -> None:
+    other = dp.Ed25519PrivateKey.from_private_bytes(seed)
+    if dp.public_key_text(other) == KEYS["K1"]:
+        return  # the one seed that is our key
+    check = dp.verify(dp.make_payload(str(bid), other, "K1"), KEYS)
+    assert check.status is PlateStatus.FORGED and not check.ok
