@@ -280,7 +280,9 @@ class TodaySummary:
 
 def today_summary(store: Store, today: dt.date, horizon_days: int = 7, limit: int = 50) -> TodaySummary:
     """Counts and the buildings whose inspection is due within ``horizon_days`` or overdue."""
-    one = lambda sql: int(store.db.execute(sql).fetchone()[0])  # noqa: E731
+    def one(sql: str) -> int:
+        return int(store.conn.execute(sql).fetchone()[0])
+
     due_sql = (f"SELECT id, address, date(last_inspected_at, '+' || inspection_cycle_days || ' days') AS due"
                f" FROM building WHERE {_LIVE} AND last_inspected_at IS NOT NULL"
                f" AND inspection_cycle_days > 0 AND due <= ? ORDER BY due, address LIMIT ?")

@@ -66,9 +66,9 @@ class FormPage(QWidget):
         self.title = label("", "bigTitle", self, wrap=True)
         top.addWidget(self.title, 1)
         outer.addLayout(top)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
         holder = QWidget()
         column = QHBoxLayout(holder)
         column.setContentsMargins(0, 0, 16, 0)
@@ -80,8 +80,8 @@ class FormPage(QWidget):
         self.fields.setSpacing(12)
         column.addWidget(inner, 1)
         column.addStretch(0)
-        self.scroll.setWidget(holder)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(holder)
+        outer.addWidget(self.scroll_area, 1)
         self.form_error = label("", "fieldError", self, wrap=True)
         self.form_error.hide()
         outer.addWidget(self.form_error)
@@ -198,7 +198,7 @@ class FormPage(QWidget):
             self.form_error.setText("\n".join(loose))
             self.form_error.show()
         if first is not None:
-            self.scroll.ensureWidgetVisible(first)
+            self.scroll_area.ensureWidgetVisible(first)
 
     def show_failure(self, exc: BaseException) -> None:
         errors = getattr(exc, "errors", None)

@@ -54,6 +54,7 @@ class Translations(QObject):
         if lang not in LANGUAGES:
             raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
         app = QCoreApplication.instance()
+        assert app is not None, "create the QApplication first"
         for t in self._translators:
             app.removeTranslator(t)
         self._translators = []

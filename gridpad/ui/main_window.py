@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
             return empty
         return PlaceholderScreen(key)
 
-    def screen(self, key: str) -> QWidget:
+    def screen_for(self, key: str) -> QWidget:
         """The screen for ``key``, building a deferred one now."""
         current = self.screens[key]
         if key in _EXTERNAL and key not in self._built:
@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
 
     def navigate(self, key: str, **kwargs: Any) -> None:
         """Show screen ``key``; keyword arguments go to its ``open(**kwargs)`` (e.g. building_id)."""
-        screen = self.screen(key)
+        screen = self.screen_for(key)
         self.stack.setCurrentWidget(screen)
         self.rail.set_current(key)
         opener = getattr(screen, "open", None)

@@ -39,7 +39,7 @@ def load_theme(path: Path = STYLESHEET) -> Theme:
         name = match.group(1)
         if name not in tokens:
             raise KeyError(f"{path.name}: unknown style token @{name}")
-        return tokens[name]
+        return str(tokens[name])
 
     return Theme(tokens, _TOKEN_USE.sub(fill, body))
 

@@ -198,7 +198,7 @@ class MaskedValue(QWidget):
 def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
-        w = item.widget()
+        w = item.widget() if item is not None else None
         if w is not None:
             w.deleteLater()
 
