@@ -34,8 +34,12 @@ def run(args: argparse.Namespace) -> int:
             print(line)
     if result.rejected:
         errors = Path(args.errors) if args.errors else default_path(source)
-        write_errors(errors, result.headers, result.rejected)
-        print(f"rejected rows written to {errors} (fix them there and import that file again)")
+        try:
+            write_errors(errors, result.headers, result.rejected)
+        except OSError as exc:  # the accepted rows are in; say what could not be saved
+            print(f"gridpad import: could not write the error file {errors}: {exc.strerror}", file=sys.stderr)
+        else:
+            print(f"rejected rows written to {errors} (fix them there and import that file again)")
     print(f"grid {grid}: {result.summary()}")
     if result.rejected:
         print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)
