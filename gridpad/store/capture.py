@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from gridpad.store.db import Store
 
 #: Bump when the generated trigger SQL changes, so existing files get the new triggers.
-TRIGGER_VERSION = "capture-5"
+TRIGGER_VERSION = "capture-6"
 
 _NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"
 _BUMP_HLC = (f"UPDATE hlc_state SET value = max(value + 1, {_NOW_MS} * 65536), "
@@ -82,7 +82,9 @@ def _search_marks(table: str, ref: str, only_if_changed: bool) -> str:
         cond = ""
         if only_if_changed:
             cond = " WHERE " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in (*cols, DELETED))
-        for r in (["NEW", "OLD"] if ref == "both" else [ref]):
+        # A row's own id never changes (it is the key); a parent reference (tenancy.person_id) may.
+        refs = ["NEW", "OLD"] if ref == "both" and id_col != "id" else ["NEW" if ref == "both" else ref]
+        for r in refs:
             out.append(f"INSERT OR IGNORE INTO search_dirty(tbl, row_id) "
                        f"SELECT '{kind}', {r}.{id_col}{cond};")
     return "\n  ".join(out)
@@ -138,6 +140,41 @@ def drop_triggers(db: sqlite_utils.Database) -> None:
         "OR name LIKE '\\_search\\_%' ESCAPE '\\')"
     ).fetchall():
         db.execute(f"DROP TRIGGER {name}")
+
+
+@contextmanager
+def bulk_inserts(store: Store, table: str) -> Iterator[None]:
+    """Capture the rows inserted into ``table`` in this block set-based, after the block: one outbox
+    row each, in insertion order, in the same transaction — the same rows the insert trigger would
+    write, at about half the cost for large batches. Only INSERTs into ``table`` belong in the block
+    (anything else would go uncaptured). Search marks still come from the triggers."""
+    with store.transaction():
+        conn = store.conn
+        if conn.execute("SELECT suppressed FROM capture_state").fetchone()[0]:
+            yield  # applying pulled rows: nothing to capture
+            return
+        before = int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0])
+        conn.execute("UPDATE capture_state SET suppressed = 1")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("UPDATE capture_state SET suppressed = 0")
+        # New rows got rowids before+1, before+2, … (we hold the write lock; rowid = max + 1).
+        count = int(conn.execute(f"SELECT count(*) FROM {table} WHERE rowid > ?", (before,)).fetchone()[0])
+        if count == 0:
+            return
+        hlc0, change0 = conn.execute(
+            f"SELECT max(value + 1, {_NOW_MS} * 65536), change_seq + 1 FROM hlc_state").fetchone()
+        cols = [*TABLES[table].column_names, DELETED]
+        conn.execute(
+            f"""INSERT INTO outbox(change_id, tbl, row_id, op, fields, base_seq, hlc)
+                SELECT :c0 + r.rowid - :before - 1, '{table}', r.id, 'insert', {_json_of(cols, "r")}, 0,
+                       :h0 + r.rowid - :before - 1
+                FROM {table} r WHERE r.rowid > :before ORDER BY r.rowid""",
+            {"c0": change0, "h0": hlc0, "before": before})
+        conn.execute("UPDATE hlc_state SET value = ?, change_seq = ?",
+                     (hlc0 + count - 1, change0 + count - 1))
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from typing import Any
 
 from uuid6 import uuid7
 
-from gridpad.store import validation
+from gridpad.store import capture, validation
 from gridpad.store.db import Store
 from gridpad.store.errors import NotFoundError, ValidationFailed
 from sync.schema import DELETED
@@ -102,22 +102,28 @@ def rows(store: Store, table: str, *, include_deleted: bool = False) -> Iterator
 
 def insert_many(store: Store, table: str, records: Iterable[Mapping[str, Any]], *, validate: bool = False,
                 batch_size: int = 5000) -> list[str]:
-    """Bulk insert (imports, demo data) in one transaction; the triggers capture every row.
+    """Bulk insert (imports, demo data) in one transaction; every row captured (set-based, see
+    :func:`gridpad.store.capture.bulk_inserts`).
 
     Returns the ids in input order. With ``validate=True`` the first bad record raises
-    :class:`ValidationFailed` and nothing is written.
+    :class:`ValidationFailed` and nothing is written; unknown columns are refused either way.
     """
     columns = schema_table(table).column_names
+    known = {"id", DELETED, "_server_seq", *columns}
     ids: list[str] = []
-    with store.transaction():
-        batch: list[Record] = []
+    with store.transaction(), capture.bulk_inserts(store, table):
+        batch: list[tuple[str, Mapping[str, Any]]] = []
         for rec in records:
-            fields = {k: v for k, v in rec.items() if k != "id"}
-            row = _checked(table, fields, partial=False, validate=validate)
+            if validate:
+                row: Mapping[str, Any] = _checked(table, {k: v for k, v in rec.items() if k != "id"},
+                                                  partial=False, validate=True)
+            elif rec.keys() - known:
+                raise ValidationFailed(validation.unknown_fields(table, rec))
+            else:
+                row = rec
             row_id = str(rec.get("id") or new_id())
-            row["id"] = row_id
             ids.append(row_id)
-            batch.append(row)
+            batch.append((row_id, row))
             if len(batch) >= batch_size:
                 _write_batch(store, table, columns, batch)
                 batch = []
@@ -126,8 +132,9 @@ def insert_many(store: Store, table: str, records: Iterable[Mapping[str, Any]], 
     return ids
 
 
-def _write_batch(store: Store, table: str, columns: tuple[str, ...], batch: list[Record]) -> None:
-    present = {k for r in batch for k in r}
-    cols = ["id", *(c for c in (*columns, DELETED, "_server_seq") if c in present)]
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    store.conn.executemany(sql, [[r.get(c) for c in cols] for r in batch])
+def _write_batch(store: Store, table: str, columns: tuple[str, ...],
+                 batch: list[tuple[str, Mapping[str, Any]]]) -> None:
+    present = set().union(*(r.keys() for _, r in batch))
+    cols = [c for c in (*columns, DELETED, "_server_seq") if c in present]
+    sql = f"INSERT INTO {table} (id, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
+    store.conn.executemany(sql, [[row_id, *(r.get(c) for c in cols)] for row_id, r in batch])

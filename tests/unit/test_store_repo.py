@@ -74,9 +74,24 @@ def test_insert_many_is_captured_row_by_row(store: Store) -> None:
     records[5]["id"] = "fixed-id"
     ids = repo.insert_many(store, "person", records, batch_size=500)
     assert len(ids) == 1200 and ids[5] == "fixed-id"
+    single = repo.insert(store, "person", {"grid_id": "g1", "name": "人5", "phone": None})
     changes = outbox.pending(store, limit=5000)
-    assert [c.row_id for c in changes] == ids
-    assert all(c.op == "insert" and c.fields["grid_id"] == "g1" for c in changes)
+    assert [c.row_id for c in changes] == [*ids, single]
+    assert all(c.op == "insert" and c.base_seq == 0 for c in changes)
+    # the bulk path writes exactly what the insert trigger writes
+    assert changes[5].fields == changes[-1].fields == {**changes[-1].fields, "name": "人5", "grid_id": "g1"}
+    assert [c.change_id for c in changes] == list(range(changes[0].change_id, changes[0].change_id + 1201))
+    hlcs = [c.hlc for c in changes]
+    assert hlcs == sorted(set(hlcs))
+
+
+def test_insert_many_while_applying_remote_is_not_captured(store: Store) -> None:
+    from gridpad.store import capture
+
+    with store.transaction(), capture.applying_remote(store):
+        repo.insert_many(store, "person", [{"grid_id": "g1", "name": "甲", "_server_seq": 4}])
+    assert outbox.count(store) == 0
+    assert store.conn.execute("SELECT suppressed FROM capture_state").fetchone()[0] == 0
 
 
 def test_insert_many_with_validation_is_all_or_nothing(store: Store) -> None:
