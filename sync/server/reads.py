@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -28,6 +29,22 @@ def row_image(table: str, row: RowMapping | Mapping[str, Any]) -> RowImage:
                                     fields={c: row[c] for c in TABLES[table].column_names})
 
 
+@functools.cache
+def _page_query(table: str | None) -> sa.Select[Any]:
+    """(tbl, id, server_seq) of the next page across tables; built once, parameters bound per call.
+
+    Each table's part is limited on its own (index order), so the union sorts few rows."""
+    since = sa.bindparam("since", type_=sa.BigInteger)
+    grids = sa.bindparam("grids", expanding=True, type_=sa.Text)
+    n = sa.bindparam("n", type_=sa.Integer)
+    subs = [sa.select(sa.literal(name).label("tbl"), t.c.id, t.c.server_seq)
+            .where(t.c.server_seq > since, t.c.grid_id.in_(grids))
+            .order_by(t.c.server_seq).limit(n).subquery()
+            for name, t in db.synced.items() if table is None or name == table]
+    page = sa.union_all(*(sa.select(*sub.c) for sub in subs)).subquery()
+    return sa.select(page).order_by(page.c.server_seq).limit(n)
+
+
 def pull(conn: Connection, grids: Iterable[str], since: int, limit: int,
          table: str | None = None) -> PullResponse:
     """Row images with ``server_seq > since`` in ``grids``, oldest first, at most ``limit``
@@ -38,12 +55,7 @@ def pull(conn: Connection, grids: Iterable[str], since: int, limit: int,
     names = [n for n in db.synced if table is None or n == table]
     if not grid_list or not names:
         return PullResponse(rows=[], next_cursor=since, more=False)
-    # Each table's part is limited on its own (index order), so the union sorts few rows.
-    subs = [sa.select(sa.literal(n).label("tbl"), db.synced[n].c.id, db.synced[n].c.server_seq)
-            .where(db.synced[n].c.server_seq > since, db.synced[n].c.grid_id.in_(grid_list))
-            .order_by(db.synced[n].c.server_seq).limit(limit + 1).subquery() for n in names]
-    page = sa.union_all(*(sa.select(*sub.c) for sub in subs)).subquery()
-    keys = conn.execute(sa.select(page).order_by(page.c.server_seq).limit(limit + 1)).all()
+    keys = conn.execute(_page_query(table), {"since": since, "grids": grid_list, "n": limit + 1}).all()
     more = len(keys) > limit
     keys = keys[:limit]
     wanted: dict[str, list[str]] = {}
