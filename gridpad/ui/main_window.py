@@ -90,7 +90,9 @@ class MainWindow(QMainWindow):
 
     def _make_screen(self, key: str) -> QWidget:
         if key == "today":
-            return TodayScreen(self.ctx)
+            today = TodayScreen(self.ctx)
+            today.due_count.connect(lambda n: self.rail.set_badge("today", n))
+            return today
         if key == "registry":
             return RegistryScreen(self.ctx)
         if key in _EXTERNAL:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from gridpad.store import views
@@ -11,6 +11,12 @@ from gridpad.ui.widgets import Card, clear_layout, label
 
 
 class TodayScreen(QWidget):
+    """Signals:
+        due_count(int): inspections due or overdue (the rail shows it as a badge).
+    """
+
+    due_count = Signal(int)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -68,6 +74,7 @@ class TodayScreen(QWidget):
         self.stat_numbers["residents"].setText(str(summary.residents))
         self.stat_numbers["over"].setText(str(summary.over_limit_units))
         self._fill_due()
+        self.due_count.emit(sum(1 for d in summary.due if d.days_left <= 0))
 
     def _fill_due(self) -> None:
         clear_layout(self.due_list)

@@ -47,7 +47,7 @@ def test_language_switch_retranslates_the_open_window(qtbot: Any, window: Any) -
     assert reg.search.placeholderText().startswith("搜索：")
     assert reg.buildings.model_.headerData(0, Qt.Orientation.Horizontal) == "地址"
     window.ctx.i18n.set_language("en")
-    qtbot.waitUntil(lambda: window.rail.buttons["today"].text() == "Today", timeout=3000)
+    qtbot.waitUntil(lambda: window.rail.buttons["registry"].text() == "Registry", timeout=3000)
     assert reg.new_building.text() == "+ New building"
 
 
@@ -59,3 +59,4 @@ def test_today_counts_and_due_inspections(qtbot: Any, window: Any) -> None:
     # 兴业路18号 was inspected 2026-10-20 on a 30-day cycle: overdue since 2026-11-19.
     assert [(d.address, d.days_left) for d in s.due] == [("兴业路18号", -7)]
     assert today.stat_numbers["residents"].text() == "3"
+    assert window.rail.buttons["today"].text() == "Today\n(1)"  # the overdue inspection, as a badge
