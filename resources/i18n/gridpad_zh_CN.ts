@@ -244,75 +244,75 @@
       <translation>无法读取该图片：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="269" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="302" />
       <source>Photo of a door plate</source>
       <translation>门牌照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="270" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="303" />
       <location filename="../../gridpad/ui/settings_screen.py" line="248" />
       <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
       <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="276" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="309" />
       <source>Reading the image…</source>
       <translation>正在识别图片…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="294" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="327" />
       <source>Could not check the plate: {0}</source>
       <translation>无法核验门牌：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="328" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="361" />
       <source>Address: required; type the address shown on the plate.</source>
       <translation>地址：必填，请输入门牌上的地址。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="331" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="364" />
       <source>Grid: this tablet holds no grid yet; enroll and sync first.</source>
       <translation>网格：本平板尚无网格，请先注册并同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="373" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="406" />
       <source>Scan a door plate</source>
       <translation>扫描门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="374" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="407" />
       <source>No camera found on this device.
 Open a photo of the door plate instead.</source>
       <translation>本设备没有摄像头。
 请改为打开门牌照片识别。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="375" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="408" />
       <source>Torch</source>
       <translation>手电筒</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="376" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="409" />
       <source>Register this building</source>
       <translation>登记此楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="377" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="410" />
       <source>New building with this plate's ID. Type its address; the rest can be filled in on its card.</source>
       <translation>用此门牌编号新建楼栋。请输入地址，其余信息可在楼栋卡片中补充。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="379" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="412" />
       <source>Address, e.g. 兴业路18号</source>
       <translation>地址，如 兴业路18号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="380" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="413" />
       <source>Register and open</source>
       <translation>登记并打开</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="381" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="414" />
       <source>Read from image</source>
       <translation>从图片识别</translation>
     </message>
@@ -572,62 +572,62 @@ Open a photo of the door plate instead.</source>
       <translation>请再次点击“立即同步”；如问题仍在，请把这条信息告知信息科。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="132" />
+      <location filename="../../gridpad/ui/status_strip.py" line="139" />
       <location filename="../../gridpad/ui/sync_screen.py" line="214" />
       <source>Not enrolled</source>
       <translation>未注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="134" />
+      <location filename="../../gridpad/ui/status_strip.py" line="141" />
       <location filename="../../gridpad/ui/sync_screen.py" line="216" />
       <source>Syncing…</source>
       <translation>正在同步…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="136" />
+      <location filename="../../gridpad/ui/status_strip.py" line="143" />
       <location filename="../../gridpad/ui/sync_screen.py" line="218" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="138" />
+      <location filename="../../gridpad/ui/status_strip.py" line="145" />
       <location filename="../../gridpad/ui/sync_screen.py" line="222" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="140" />
+      <location filename="../../gridpad/ui/status_strip.py" line="147" />
       <location filename="../../gridpad/ui/sync_screen.py" line="224" />
       <source>Checking connection…</source>
       <translation>正在检查网络…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="144" />
+      <location filename="../../gridpad/ui/status_strip.py" line="151" />
       <source>Waiting to sync: {0}</source>
       <translation>待同步 {0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="145" />
+      <location filename="../../gridpad/ui/status_strip.py" line="152" />
       <source>Photos: {0}</source>
       <translation>照片 {0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="147" />
+      <location filename="../../gridpad/ui/status_strip.py" line="154" />
       <source>Conflicts: {0}</source>
       <translation>冲突 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="150" />
+      <location filename="../../gridpad/ui/status_strip.py" line="157" />
       <source>Last sync {0}</source>
       <translation>上次同步 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="150" />
+      <location filename="../../gridpad/ui/status_strip.py" line="157" />
       <source>Never synced</source>
       <translation>从未同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="156" />
+      <location filename="../../gridpad/ui/status_strip.py" line="165" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -719,13 +719,13 @@ Open a photo of the door plate instead.</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="54" />
+      <location filename="../../gridpad/ui/building_list.py" line="55" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <source>Floors</source>
       <translation>层数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="56" />
+      <location filename="../../gridpad/ui/building_list.py" line="57" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Rooms</source>
       <translation>房间</translation>
@@ -734,23 +734,23 @@ Open a photo of the door plate instead.</source>
       <location filename="../../gridpad/ui/rule_text.py" line="59" />
       <location filename="../../gridpad/ui/rule_text.py" line="70" />
       <source>Choose one of the listed values</source>
-      <translation type="unfinished">请从列表中选择</translation>
+      <translation>请从列表中选择</translation>
     </message>
   </context>
   <context>
     <name>BuildingForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="61" />
+      <location filename="../../gridpad/ui/place_forms.py" line="62" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="61" />
+      <location filename="../../gridpad/ui/place_forms.py" line="62" />
       <source>New building</source>
       <translation>新增楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="64" />
+      <location filename="../../gridpad/ui/place_forms.py" line="65" />
       <source>Building name (optional)</source>
       <translation>楼栋名称（选填）</translation>
     </message>
@@ -758,161 +758,161 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="124" />
+      <location filename="../../gridpad/ui/building_page.py" line="126" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="125" />
+      <location filename="../../gridpad/ui/building_page.py" line="127" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="126" />
+      <location filename="../../gridpad/ui/building_page.py" line="128" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="127" />
+      <location filename="../../gridpad/ui/building_page.py" line="129" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="144" />
+      <location filename="../../gridpad/ui/building_page.py" line="146" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="157" />
+      <location filename="../../gridpad/ui/building_page.py" line="160" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="159" />
+      <location filename="../../gridpad/ui/building_page.py" line="162" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="160" />
+      <location filename="../../gridpad/ui/building_page.py" line="163" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="162" />
+      <location filename="../../gridpad/ui/building_page.py" line="165" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="164" />
+      <location filename="../../gridpad/ui/building_page.py" line="167" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="165" />
+      <location filename="../../gridpad/ui/building_page.py" line="168" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="175" />
+      <location filename="../../gridpad/ui/building_page.py" line="178" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="176" />
+      <location filename="../../gridpad/ui/building_page.py" line="179" />
       <source>%n open</source>
       <translation>
         <numerusform>未处理 %n 条</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="177" />
+      <location filename="../../gridpad/ui/building_page.py" line="180" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="178" />
+      <location filename="../../gridpad/ui/building_page.py" line="181" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="179" />
+      <location filename="../../gridpad/ui/building_page.py" line="182" />
       <source>No open hazards. Hazard reports come in a later release.</source>
       <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <location filename="../../gridpad/ui/building_page.py" line="185" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="202" />
+      <location filename="../../gridpad/ui/building_page.py" line="205" />
       <source>‹ Back</source>
       <translation>‹ 返回</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="203" />
+      <location filename="../../gridpad/ui/building_page.py" line="206" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="204" />
+      <location filename="../../gridpad/ui/building_page.py" line="207" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="205" />
+      <location filename="../../gridpad/ui/building_page.py" line="208" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="206" />
+      <location filename="../../gridpad/ui/building_page.py" line="209" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="207" />
+      <location filename="../../gridpad/ui/building_page.py" line="210" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="208" />
-      <location filename="../../gridpad/ui/building_page.py" line="210" />
+      <location filename="../../gridpad/ui/building_page.py" line="211" />
+      <location filename="../../gridpad/ui/building_page.py" line="213" />
       <source>Hazards</source>
       <translation>隐患</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="209" />
+      <location filename="../../gridpad/ui/building_page.py" line="212" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="209" />
+      <location filename="../../gridpad/ui/building_page.py" line="212" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="209" />
+      <location filename="../../gridpad/ui/building_page.py" line="212" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="212" />
+      <location filename="../../gridpad/ui/building_page.py" line="215" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="213" />
+      <location filename="../../gridpad/ui/building_page.py" line="216" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="214" />
+      <location filename="../../gridpad/ui/building_page.py" line="217" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -926,22 +926,22 @@ Open a photo of the door plate instead.</source>
       <translation>保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="206" />
+      <location filename="../../gridpad/ui/form_base.py" line="208" />
       <source>Not saved: %1. What you typed is kept.</source>
       <translation>未保存：%1。已填写的内容都保留着。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="226" />
+      <location filename="../../gridpad/ui/form_base.py" line="228" />
       <source>Draft saved</source>
       <translation>草稿已保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="233" />
+      <location filename="../../gridpad/ui/form_base.py" line="235" />
       <source>Draft restored</source>
       <translation>已恢复草稿</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="251" />
+      <location filename="../../gridpad/ui/form_base.py" line="253" />
       <source>‹ Back</source>
       <translation>‹ 返回</translation>
     </message>
@@ -949,7 +949,7 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../gridpad/ui/main_window.py" line="140" />
+      <location filename="../../gridpad/ui/main_window.py" line="159" />
       <source>GridPad</source>
       <translation>智网通 GridPad</translation>
     </message>
@@ -957,12 +957,12 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MoveOutForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="192" />
+      <location filename="../../gridpad/ui/place_forms.py" line="194" />
       <source>Move out</source>
       <translation>登记搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="195" />
+      <location filename="../../gridpad/ui/place_forms.py" line="197" />
       <source>Confirm move-out</source>
       <translation>确认搬离</translation>
     </message>
@@ -1033,57 +1033,57 @@ Open a photo of the door plate instead.</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="137" />
+      <location filename="../../gridpad/ui/person_page.py" line="138" />
       <source>‹ Back</source>
       <translation>‹ 返回</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="138" />
+      <location filename="../../gridpad/ui/person_page.py" line="139" />
       <source>ID type</source>
       <translation>证件类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="138" />
+      <location filename="../../gridpad/ui/person_page.py" line="139" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="138" />
+      <location filename="../../gridpad/ui/person_page.py" line="140" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="139" />
+      <location filename="../../gridpad/ui/person_page.py" line="141" />
       <source>Date of birth</source>
       <translation>出生日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="139" />
+      <location filename="../../gridpad/ui/person_page.py" line="141" />
       <source>Ethnicity</source>
       <translation>民族</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="140" />
+      <location filename="../../gridpad/ui/person_page.py" line="142" />
       <source>Mobile phone</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="140" />
+      <location filename="../../gridpad/ui/person_page.py" line="142" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="141" />
+      <location filename="../../gridpad/ui/person_page.py" line="143" />
       <source>Household registration address</source>
       <translation>户籍地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="144" />
+      <location filename="../../gridpad/ui/person_page.py" line="146" />
       <source>Homes</source>
       <translation>居住记录</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="145" />
+      <location filename="../../gridpad/ui/person_page.py" line="147" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
@@ -1123,66 +1123,66 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>RegistryScreen</name>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="240" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="298" />
       <source>Nothing found for “%1”.</source>
       <translation>没有找到“%1”。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/registry_screen.py" line="241" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="299" />
       <source>%n result(s)</source>
       <translation>
         <numerusform>%n 条结果</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="262" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="320" />
       <source>Unfinished registration</source>
       <translation>未完成的住户登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="262" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="321" />
       <source>Unfinished edit of a resident</source>
       <translation>未完成的住户修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="263" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="322" />
       <source>Unfinished building form</source>
       <translation>未完成的楼栋表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="263" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="322" />
       <source>Unfinished room form</source>
       <translation>未完成的房间表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="264" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="323" />
       <source>Unfinished move-out</source>
       <translation>未完成的搬离登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="264" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="324" />
       <source>Unfinished form</source>
       <translation>未完成的表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="266" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="327" />
       <source>Continue</source>
       <translation>继续填写</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/registry_screen.py" line="296" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="357" />
       <source>%n building(s)</source>
       <translation>
         <numerusform>共 %n 栋</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="299" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="360" />
       <source>Search: name / pinyin initials / last 4 of ID / room</source>
       <translation>搜索：姓名 / 拼音首字母 / 证件号后4位 / 门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="300" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="361" />
       <source>+ New building</source>
       <translation>+ 新增楼栋</translation>
     </message>
@@ -1190,27 +1190,27 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="225" />
+      <location filename="../../gridpad/ui/building_page.py" line="228" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="226" />
+      <location filename="../../gridpad/ui/building_page.py" line="229" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="227" />
+      <location filename="../../gridpad/ui/building_page.py" line="230" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="228" />
+      <location filename="../../gridpad/ui/building_page.py" line="232" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="229" />
+      <location filename="../../gridpad/ui/building_page.py" line="233" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
@@ -1266,19 +1266,19 @@ Until then every building shows 0 open hazards.</source>
       <translation>房间</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/tenant_form.py" line="165" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="166" />
       <source>%n more character(s)</source>
       <translation>
         <numerusform>还差 %n 位</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="198" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="199" />
       <source>⚠ This ID number is already registered at %1</source>
       <translation>⚠ 此证件号已登记在 %1</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="201" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="202" />
       <source>View</source>
       <translation>查看</translation>
     </message>
@@ -1286,68 +1286,68 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>TodayScreen</name>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="78" />
+      <location filename="../../gridpad/ui/today_screen.py" line="85" />
       <source>No inspections due in the next 7 days.</source>
       <translation>未来7天没有到期的巡查。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="84" />
+      <location filename="../../gridpad/ui/today_screen.py" line="92" />
       <source>Overdue %n day(s)</source>
       <translation>
         <numerusform>超期 %n 天</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="86" />
+      <location filename="../../gridpad/ui/today_screen.py" line="94" />
       <source>Due today</source>
       <translation>今天到期</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="88" />
+      <location filename="../../gridpad/ui/today_screen.py" line="96" />
       <source>Due in %n day(s)</source>
       <translation>
         <numerusform>%n 天后到期</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="90" />
+      <location filename="../../gridpad/ui/today_screen.py" line="98" />
       <source>Open</source>
       <translation>打开</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="97" />
+      <location filename="../../gridpad/ui/today_screen.py" line="106" />
       <source>%n building(s) have no inspection on record yet.</source>
       <translation>
         <numerusform>另有 %n 栋楼尚无巡查记录。</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="103" />
+      <location filename="../../gridpad/ui/today_screen.py" line="112" />
       <source>Today</source>
       <translation>今日任务</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="104" />
+      <location filename="../../gridpad/ui/today_screen.py" line="113" />
       <source>Buildings</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="105" />
+      <location filename="../../gridpad/ui/today_screen.py" line="114" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="106" />
+      <location filename="../../gridpad/ui/today_screen.py" line="115" />
       <source>Current residents</source>
       <translation>在住人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="107" />
+      <location filename="../../gridpad/ui/today_screen.py" line="116" />
       <source>Rooms over their occupant limit</source>
       <translation>超员房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="108" />
+      <location filename="../../gridpad/ui/today_screen.py" line="117" />
       <source>Inspections due or overdue</source>
       <translation>到期或超期的巡查</translation>
     </message>
@@ -1355,12 +1355,12 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>UnitForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="138" />
+      <location filename="../../gridpad/ui/place_forms.py" line="140" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="138" />
+      <location filename="../../gridpad/ui/place_forms.py" line="140" />
       <source>New room</source>
       <translation>新增房间</translation>
     </message>
@@ -1762,29 +1762,29 @@ Until then every building shows 0 open hazards.</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="53" />
+      <location filename="../../gridpad/ui/building_list.py" line="54" />
       <source>Type</source>
       <translation>房屋类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="54" />
+      <location filename="../../gridpad/ui/building_list.py" line="55" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <source>Floors</source>
       <translation>层数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="56" />
+      <location filename="../../gridpad/ui/building_list.py" line="57" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Rooms</source>
       <translation>间数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="58" />
+      <location filename="../../gridpad/ui/building_list.py" line="59" />
       <source>Residents</source>
       <translation>实住/核定</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="60" />
+      <location filename="../../gridpad/ui/building_list.py" line="61" />
       <source>Next inspection</source>
       <translation>下次巡查</translation>
     </message>
