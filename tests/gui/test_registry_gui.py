@@ -237,3 +237,22 @@ def test_add_a_building_with_landlord(qtbot: Any, window: Any, grid_dir: Any) ->
     landlord = next(p for p in _rows(data_dir, "person") if p["id"] == building["landlord_id"])
     assert (landlord["name"], landlord["phone"]) == ("周大福", "13612345678")
     qtbot.waitUntil(lambda: reg.buildings.model_.rowCount() == 3, timeout=5000)
+
+
+def test_edit_a_resident_keeps_their_home(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    reg = _registry(qtbot, window)
+    reg.go("person", ids["zw"])
+    qtbot.waitUntil(lambda: reg.person_page.detail is not None, timeout=5000)
+    qtbot.mouseClick(reg.person_page.edit_button, Qt.MouseButton.LeftButton)
+    form = reg.tenant_form
+    qtbot.waitUntil(lambda: form.id_number.text() == ids["zw_id"], timeout=5000)
+    assert form.title.text() == "Edit resident"
+    assert not form.rows["unit_id"].isVisibleTo(form)  # the home is changed by moving out/in
+    form.employer.clear()
+    type_text(form.employer, "长安镇某五金厂")
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
+    person = next(p for p in _rows(data_dir, "person") if p["id"] == ids["zw"])
+    assert person["employer"] == "长安镇某五金厂" and person["id_number"] == ids["zw_id"]
+    assert len([t for t in _rows(data_dir, "tenancy") if t["person_id"] == ids["zw"]]) == 1
