@@ -42,6 +42,8 @@ class Change(_Msg):
     #: The row's server_seq the device had when it edited (0 for an insert).
     base_seq: Seq = 0
     hlc: Seq
+    #: Ignored: only the server assigns server_seq (accepted so a device sending it is not refused).
+    server_seq: Seq | None = Field(default=None, exclude=True)
 
 
 class PushRequest(_Msg):
@@ -193,6 +195,10 @@ class ErrorBody(_Msg):
     wipe: bool = False
 
 
+#: Device bookkeeping a change may carry in ``fields``; the server drops it (it owns server_seq).
+IGNORED_FIELDS = frozenset({"_server_seq", "server_seq"})
+
+
 # --- values ------------------------------------------------------------------------------------
 
 class BadValueError(ValueError):
@@ -253,6 +259,8 @@ def normalise_fields(table: str, fields: Mapping[str, Any]) -> tuple[dict[str, A
     out: dict[str, Any] = {}
     problems: list[Problem] = []
     for name, value in fields.items():
+        if name in IGNORED_FIELDS:
+            continue
         try:
             if name == DELETED:
                 out[name] = normalise_value("bool", value)

@@ -72,13 +72,15 @@ def test_push_then_pull_roundtrip(server, api_factory) -> None:  # noqa: F811
     a, b = api_factory(scope), api_factory(new_scope_same_user(server, scope))
     bid = uid()
     fields = building(scope.grids[0], floors_above=6, fire_facilities=json.dumps(["灭火器"]))
-    r = a.push([a.change("building", bid, "insert", fields)])
+    change = a.change("building", bid, "insert", {**fields, "_server_seq": 10**12})
+    r = a.push([{**change, "server_seq": 10**12}])  # a client's server_seq is ignored
     assert r.status_code == 200, r.text
     assert r.json()["receipt"] == [1] and r.json()["applied"] == 1 and r.json()["conflicts"] == 0
     rows, cursor = b.pull_all()
     mine = [x for x in rows if x["id"] == bid]
     assert len(mine) == 1 and mine[0]["table"] == "building" and mine[0]["deleted"] is False
     assert mine[0]["fields"]["address"] == fields["address"] and mine[0]["fields"]["floors_above"] == 6
+    assert mine[0]["server_seq"] < 10**12
     assert json.loads(mine[0]["fields"]["fire_facilities"]) == ["灭火器"]
     assert any(x["table"] == "grid" and x["id"] == scope.grids[0] for x in rows)
     # Nothing new: an empty page, small on the wire.
