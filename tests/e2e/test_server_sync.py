@@ -52,13 +52,13 @@ def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:  #
 
 
 def test_token_expires(tmp_path) -> None:
-    with running_server(tmp_path / "short", token_ttl_s=1) as short:
+    with running_server(tmp_path / "short", token_ttl_s=3) as short:
         scope = new_scope(short)
         api = Api(short.url)
         try:
             assert api.enroll(scope.code).status_code == 200
             assert api.get("/v1/pull").status_code == 200
-            time.sleep(1.2)
+            time.sleep(3.2)
             r = api.get("/v1/pull")
             assert r.status_code == 401 and r.json()["reason"] == "token expired"
             assert api.refresh().status_code == 200
