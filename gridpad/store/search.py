@@ -28,7 +28,7 @@ from gridpad.store.db import Store
 #: Above this many dirty rows, rebuilding everything is faster than row by row.
 BULK_REBUILD_AT = 5_000
 #: Candidates taken from each reading; a 1-letter-ish reading beyond this is refined by typing on.
-CANDIDATE_CAP = 5_000
+CANDIDATE_CAP = 2_000
 
 _ACTIVE = ("EXISTS (SELECT 1 FROM tenancy t WHERE t.person_id = p.id AND t._deleted = 0 "
            "AND (t.move_out_at IS NULL OR t.move_out_at > date('now')))")
