@@ -55,8 +55,9 @@ def resolve(conn: Connection, conflict_id: int, choice: str, device_id: str, gri
     if choice == "lost":
         lost = json.loads(row["lost_value"])
         fields: dict[str, Any] = {**lost, DELETED: 0} if row["kind"] == "delete" else {row["field"]: lost}
-        write_row(conn, seqs, row["tbl"], row["row_id"], fields,
-                  merge.Author(hlc.send(0, now_ms), device_id))
+        # The resolution comes after both writes it settles, even if their clocks ran ahead.
+        clock = hlc.receive(row["kept_hlc"], row["lost_hlc"], now_ms)
+        write_row(conn, seqs, row["tbl"], row["row_id"], fields, merge.Author(clock, device_id))
     conn.execute(c.update().where(c.c.id == conflict_id).values(
         resolved_at_ms=now_ms, resolved_by=device_id, resolution=choice))
     seqs.save()
