@@ -309,6 +309,8 @@ def test_photo_resumable_upload_verified(server, api_factory) -> None:  # noqa: 
         **h, "Content-Range": f"bytes 100000-{len(data) - 1}/{len(data)}"})
     assert r.status_code == 200 and r.json()["complete"] is True
     assert a.get(f"/v1/photos/{sha}/content").content == data
+    again = a.http.put(f"/v1/photos/{sha}", content=data, headers=h)  # a retry after a lost answer
+    assert again.status_code == 200 and again.json()["complete"] is True
     # A file whose bytes do not hash to its name is discarded.
     wrong = hashlib.sha256(b"other").hexdigest()
     r = a.http.put(f"/v1/photos/{wrong}", content=data[:1000], headers=h)
