@@ -17,6 +17,7 @@ from typing import Any
 from gridpad.store import remote
 from gridpad.store.db import Store
 from gridpad.sync_client import status
+from gridpad.sync_client.errors import RejectedError
 from gridpad.sync_client.transport import ServerClient
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ def _server_offset(client: ServerClient, sha: str) -> tuple[int, bool]:
 def upload_one(client: ServerClient, path: Path, sha: str) -> bool:
     """Send what the server lacks of one file; True once the server confirms the hash."""
     size = path.stat().st_size
+    if size == 0:
+        raise RejectedError("a photo cannot be empty")
     offset, complete = _server_offset(client, sha)
     if complete:
         return True
@@ -56,16 +59,14 @@ def upload_one(client: ServerClient, path: Path, sha: str) -> bool:
     with path.open("rb") as f:
         f.seek(offset)
         answer: Any = {}
-        while offset < size or size == 0:
+        while offset < size:
             chunk = f.read(CHUNK)
             end = offset + len(chunk) - 1
             answer = client.call("PUT", f"/v1/photos/{sha}", data=chunk, headers={
                 "Content-Type": "application/octet-stream",
-                "Content-Range": f"bytes {offset}-{max(end, offset)}/{size}",
+                "Content-Range": f"bytes {offset}-{end}/{size}",
             })
             offset += len(chunk)
-            if size == 0:
-                break
     return bool(answer.get("complete")) and answer.get("sha256", sha) == sha
 
 
@@ -80,7 +81,12 @@ def upload_backlog(store: Store, client: ServerClient, data_dir: Path, *,
         if _sha256_file(path) != sha:  # never send a damaged file as if it were the photo
             log.warning("photo %s: file content does not match its hash; not uploaded", sha[:12])
             continue
-        if upload_one(client, path, sha):
+        try:
+            confirmed = upload_one(client, path, sha)
+        except RejectedError as exc:  # one refused photo must not hold back the others or the data
+            log.warning("photo %s not uploaded: %s", sha[:12], exc)
+            continue
+        if confirmed:
             remote.confirm_photo(store, sha, status.now_iso())
             done += 1
         if progress:
