@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from gridpad.store.db import Store
 
 #: Bump when the generated trigger SQL changes, so existing files get the new triggers.
-TRIGGER_VERSION = "capture-6"
+TRIGGER_VERSION = "capture-7"
 
 _NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"
 _BUMP_HLC = (f"UPDATE hlc_state SET value = max(value + 1, {_NOW_MS} * 65536), "
@@ -74,19 +74,24 @@ def _changed_only(cols: Sequence[str]) -> str:
 
 def _search_marks(table: str, ref: str, only_if_changed: bool) -> str:
     """Statements marking the search documents that depend on this row as dirty (always, even
-    while capture is suppressed: pulled rows must be findable too)."""
+    while capture is suppressed: pulled rows must be findable too).
+
+    NOT EXISTS rather than INSERT OR IGNORE: an outer statement's conflict clause (an UPSERT, or
+    INSERT OR ABORT) overrides the trigger's own, so OR IGNORE would fail on an already-dirty row."""
     out = []
     for dep_table, cols, kind, id_col in _SEARCH_DEPS:
         if dep_table != table:
             continue
-        cond = ""
+        changed = ""
         if only_if_changed:
-            cond = " WHERE " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in (*cols, DELETED))
+            changed = " AND (" + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in (*cols, DELETED)) + ")"
         # A row's own id never changes (it is the key); a parent reference (tenancy.person_id) may.
         refs = ["NEW", "OLD"] if ref == "both" and id_col != "id" else ["NEW" if ref == "both" else ref]
         for r in refs:
-            out.append(f"INSERT OR IGNORE INTO search_dirty(tbl, row_id) "
-                       f"SELECT '{kind}', {r}.{id_col}{cond};")
+            out.append(
+                f"INSERT INTO search_dirty(tbl, row_id) SELECT '{kind}', {r}.{id_col} "
+                f"WHERE {r}.{id_col} IS NOT NULL{changed} AND NOT EXISTS "
+                f"(SELECT 1 FROM search_dirty WHERE tbl = '{kind}' AND row_id = {r}.{id_col});")
     return "\n  ".join(out)
 
 

@@ -128,3 +128,20 @@ def test_observed_remote_clock_moves_local_clock_past_it(store: Store) -> None:
     repo.update(store, "person", pid, {"name": "王方"})
     assert outbox.pending(store)[-1].hlc == future + 7
     assert capture.current_hlc(store) == future + 7
+
+
+def test_raw_upsert_and_replace_are_captured_and_do_not_trip_the_search_marks(store: Store) -> None:
+    raw = _raw(store)
+    upsert = ("INSERT INTO person(id, grid_id, name) VALUES ('p1', 'g1', ?) "
+              "ON CONFLICT(id) DO UPDATE SET name = excluded.name")
+    with raw:
+        raw.execute(upsert, ("刘洋",))
+    with raw:  # the row is still marked dirty: the mark must not conflict
+        raw.execute(upsert, ("刘阳",))
+    with raw:
+        raw.execute("INSERT OR REPLACE INTO person(id, grid_id, name) VALUES ('p1', 'g1', '刘扬')")
+    raw.close()
+    ops = [(c.op, c.fields.get("name")) for c in outbox.pending(store)]
+    assert ops[:2] == [("insert", "刘洋"), ("update", "刘阳")]
+    assert ops[-1] == ("insert", "刘扬")
+    assert store.conn.execute("SELECT count(*) FROM search_dirty").fetchone()[0] == 1
