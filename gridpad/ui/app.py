@@ -48,6 +48,17 @@ def shutdown_context(ctx: AppContext) -> None:
     ctx.db.shutdown()
 
 
+def peak_rss_kib() -> int:
+    """This process's peak resident set (VmHWM; ru_maxrss survives exec on Linux, VmHWM does not)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
 def _warm_up(_store: object) -> None:
     """Nothing: the worker opens its store before running any request."""
 
@@ -57,8 +68,7 @@ def _probe_when_idle(app: QApplication, ctx: AppContext) -> None:
         if ctx.db.pending:
             QTimer.singleShot(5, report)
             return
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-        print(f"ready {time.time():.6f} {peak_kib}", flush=True)
+        print(f"ready {time.time():.6f} {peak_rss_kib()}", flush=True)
         app.quit()
 
     QTimer.singleShot(0, report)
