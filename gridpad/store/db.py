@@ -52,12 +52,10 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error). Nested blocks are savepoints,
-        so an inner failure undoes only the inner block (and still propagates)."""
-        if self._depth == 0:
-            if self.conn.in_transaction:
-                # Someone used the connection outside transaction(); refuse rather than commit it.
-                raise RuntimeError("a transaction was opened outside Store.transaction()")
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error). Nested blocks — also inside a
+        transaction opened another way, e.g. sqlite-utils' ``db.atomic()`` — are savepoints, so an
+        inner failure undoes only the inner block (and still propagates)."""
+        if self._depth == 0 and not self.conn.in_transaction:
             self.conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:

@@ -113,3 +113,15 @@ def test_meta_round_trip(tmp_path: Path) -> None:
     assert store.get_meta("cursor") == "43"
     store.set_meta("cursor", None)
     assert store.get_meta("cursor") is None
+
+
+def test_store_writes_join_a_sqlite_utils_transaction(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g.sqlite")
+    with pytest.raises(RuntimeError), store.db.atomic():
+        repo.insert(store, "person", {"grid_id": "g1", "name": "李娜"})
+        raise RuntimeError("undo all of it")
+    assert store.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+    with store.db.atomic():
+        repo.insert(store, "person", {"grid_id": "g1", "name": "李娜"})
+    assert store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 1
+    store.close()
