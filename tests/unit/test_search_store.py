@@ -145,3 +145,15 @@ def test_cli_without_database_fails_in_one_line(tmp_path: Path) -> None:
     assert out.returncode != 0
     assert out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1 and "no database" in out.stderr
+
+
+def test_search_does_not_wait_for_another_writer(store: Store) -> None:
+    repo.insert(store, "person", {"grid_id": "g1", "name": "孙悦"})
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. the sync worker applying a pulled page
+    try:
+        assert _names(store, "孙悦") == []  # not indexed yet, but no stall and no error
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert _names(store, "孙悦") == [("person", "孙*")]
