@@ -65,12 +65,12 @@ def test_lock_appears_after_idle_and_unlocks_with_right_pin_only(qtbot) -> None:
 
 def test_activity_postpones_the_lock_and_no_pin_means_no_lock(qtbot) -> None:
     win, field = _window(qtbot)
-    lock = IdleLock(win, idle_ms=400, check_ms=50)
-    qtbot.wait(600)
+    lock = IdleLock(win, idle_ms=1500, check_ms=50)
+    qtbot.wait(1700)
     assert not lock.locked  # no PIN set: nothing to lock with
     lock.set_pin_hash(hash_pin("2468"))
-    for _ in range(6):  # keep typing for longer than the idle time
-        qtbot.wait(150)
+    for _ in range(10):  # keep typing for longer than the idle time (2.5 s > 1.5 s)
+        qtbot.wait(250)
         qtbot.keyClick(field, Qt.Key.Key_End)
         assert not lock.locked
     qtbot.waitUntil(lambda: lock.locked, timeout=3000)
