@@ -13,6 +13,9 @@ Every captured change takes the next hybrid logical clock value from ``hlc_state
 and the next ``change_id`` from ``hlc_state.change_seq`` (increasing, never reused, like
 AUTOINCREMENT but without rewriting ``sqlite_sequence`` on every change).
 
+Server-owned tables (``grid``) get no triggers: a device never edits them, and the server refuses
+a pushed change to one (a grid row made locally, e.g. by an import before enrolment, stays local).
+
 Capture is off while ``capture_state.suppressed = 1`` (pulled data being applied). The same
 triggers mark the search index's documents dirty, also while capture is suppressed.
 """
@@ -25,13 +28,13 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from sync.schema import DELETED, TABLES
+from sync.schema import DELETED, EDITABLE_TABLES, TABLES
 
 if TYPE_CHECKING:
     from gridpad.store.db import Store
 
 #: Bump when the generated trigger SQL changes, so existing files get the new triggers.
-TRIGGER_VERSION = "capture-7"
+TRIGGER_VERSION = "capture-8"
 
 _NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"
 _BUMP_HLC = (f"UPDATE hlc_state SET value = max(value + 1, {_NOW_MS} * 65536), "
@@ -134,7 +137,7 @@ END""",
 def install_triggers(db: sqlite_utils.Database) -> None:
     """(Re)create every capture and search trigger from the current schema."""
     drop_triggers(db)
-    for table in TABLES:
+    for table in EDITABLE_TABLES:
         for sql in trigger_sql(table):
             db.execute(sql)
 
@@ -155,8 +158,8 @@ def bulk_inserts(store: Store, table: str) -> Iterator[None]:
     (anything else would go uncaptured). Search marks still come from the triggers."""
     with store.transaction():
         conn = store.conn
-        if conn.execute("SELECT suppressed FROM capture_state").fetchone()[0]:
-            yield  # applying pulled rows: nothing to capture
+        if table not in EDITABLE_TABLES or conn.execute("SELECT suppressed FROM capture_state").fetchone()[0]:
+            yield  # server-owned table, or applying pulled rows: nothing to capture
             return
         before = int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0])
         conn.execute("UPDATE capture_state SET suppressed = 1")
