@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/bench_startup.py [--persons 200000] [--runs 3]
 
-Seeds a demo grid once (``gridpad seed-demo`` into a temp dir, or ``--data-dir`` kept for reruns), then launches ``gridpad gui`` in a fresh process
-(offscreen) with GRIDPAD_STARTUP_PROBE set: the app prints ``ready <time> <peak RSS KiB>`` once the main
-window is shown and its first data requests have answered, then quits. Reported: wall time from
-launch to ready and peak RSS (the child's own VmHWM), each with its ratio to a baseline measured
-in the same run — a bare ``QApplication`` + ``QWidget`` started the same way.
+Seeds a demo grid once (``gridpad seed-demo`` into a temp dir, or ``--data-dir`` kept for
+reruns), then launches ``gridpad gui`` in a fresh process (offscreen) with GRIDPAD_STARTUP_PROBE
+set: the app prints ``ready <time> <peak RSS KiB>`` once the main window is shown and its first
+data requests have answered, then quits. Reported: wall time from launch to ready and peak RSS
+(the child's own VmHWM), each with its ratio to a baseline measured in the same run — a bare
+``QApplication`` + ``QWidget`` started the same way.
 Targets (DESIGN.md): ≤ 1.5 s and ≤ 300 MB, with no full-table load into a view.
 """
 

@@ -36,7 +36,7 @@ def _marks(n: int) -> str:
 @dataclass(frozen=True)
 class BuildingRow:
     id: str
-    address: str
+    address: str  # without the "东莞市…镇…社区" part every building of the grid shares
     name: str | None
     building_type: str | None
     floors_above: int | None
@@ -71,14 +71,31 @@ def _residents_by_building(store: Store, ids: Sequence[str]) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in store.db.execute(sql, list(ids)).fetchall()}
 
 
+def short_address(address: str, village: str | None) -> str:
+    """The part of the address after the village/community name, which every building of a grid
+    shares (the screen header shows it once); the whole address when that leaves nothing."""
+    if village and village in address:
+        rest = address.split(village, 1)[1].strip(" ·,，")
+        if rest:
+            return rest
+    return address
+
+
+def _villages(store: Store) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in store.conn.execute(
+        f"SELECT id, village_name FROM grid WHERE {_LIVE} AND village_name IS NOT NULL").fetchall()}
+
+
 def building_rows(store: Store, ids: Sequence[str]) -> dict[str, BuildingRow]:
     """Rows for one page of the building list."""
     if not ids:
         return {}
     counts = _residents_by_building(store, ids)
+    villages = _villages(store)
     rows = _rows(store, f"SELECT * FROM building WHERE id IN ({_marks(len(ids))})", ids)
     return {r["id"]: BuildingRow(
-        id=r["id"], address=r["address"], name=r.get("name"), building_type=r.get("building_type"),
+        id=r["id"], address=short_address(r["address"], villages.get(r["grid_id"])), name=r.get("name"),
+        building_type=r.get("building_type"),
         floors_above=r.get("floors_above"), rental_rooms=r.get("rental_rooms"),
         max_occupants=r.get("max_occupants"), residents=counts.get(r["id"], 0),
         next_due=next_due(r.get("last_inspected_at"), r.get("inspection_cycle_days")),
@@ -283,11 +300,14 @@ def today_summary(store: Store, today: dt.date, horizon_days: int = 7, limit: in
     def one(sql: str) -> int:
         return int(store.conn.execute(sql).fetchone()[0])
 
-    due_sql = (f"SELECT id, address, date(last_inspected_at, '+' || inspection_cycle_days || ' days') AS due"
+    due_sql = (f"SELECT id, grid_id, address,"
+               f" date(last_inspected_at, '+' || inspection_cycle_days || ' days') AS due"
                f" FROM building WHERE {_LIVE} AND last_inspected_at IS NOT NULL"
                f" AND inspection_cycle_days > 0 AND due <= ? ORDER BY due, address LIMIT ?")
     horizon = (today + dt.timedelta(days=horizon_days)).isoformat()
-    due = [DueBuilding(r["id"], r["address"], r["due"], (dt.date.fromisoformat(r["due"]) - today).days)
+    villages = _villages(store)
+    due = [DueBuilding(r["id"], short_address(r["address"], villages.get(r["grid_id"])), r["due"],
+                       (dt.date.fromisoformat(r["due"]) - today).days)
            for r in _rows(store, due_sql, [horizon, limit])]
     over_sql = (f"SELECT count(*) FROM (SELECT u.id FROM unit u JOIN tenancy t ON t.unit_id = u.id"
                 f" AND t.{_CURRENT} WHERE u.{_LIVE} AND u.max_occupants > 0"

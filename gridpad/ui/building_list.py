@@ -91,6 +91,7 @@ class BuildingTable(QTableView):
                                        tone_color=ctx.theme.color, parent=self)
         self.setModel(self.model_)
         setup_table(self)
+        self.setWordWrap(True)  # two lines fit a 56 px row: long addresses wrap instead of eliding
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, self.model_.columnCount()):

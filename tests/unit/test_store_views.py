@@ -84,6 +84,13 @@ def test_grid_title_and_default_grid(store: Store) -> None:
     assert views.grid_title(store) == "乌沙社区第3网格"
 
 
+def test_short_address_drops_what_the_grid_shares() -> None:
+    assert views.short_address("东莞市长安镇乌沙社区兴业路18号", "乌沙社区") == "兴业路18号"
+    assert views.short_address("兴业路18号", "乌沙社区") == "兴业路18号"
+    assert views.short_address("乌沙社区", "乌沙社区") == "乌沙社区"
+    assert views.short_address("兴业路18号", None) == "兴业路18号"
+
+
 def test_row_for_edit_refuses_tables_with_personal_data(store: Store) -> None:
     ids = _grid(store)
     assert views.row_for_edit(store, "unit", ids["u"])["room_no"] == "201"
