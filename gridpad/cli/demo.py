@@ -129,11 +129,8 @@ def _ensure_keyring() -> None:
         from keyring.backend import KeyringBackend
 
         class SessionKeyring(KeyringBackend):
-            priority = 1  # type: ignore[assignment]
-
-            def __init__(self) -> None:
-                super().__init__()
-                self.items: dict[tuple[str, str], str] = {}
+            priority = 1
+            items: dict[tuple[str, str], str]
 
             def get_password(self, service: str, username: str) -> str | None:
                 return self.items.get((service, username))
@@ -144,7 +141,9 @@ def _ensure_keyring() -> None:
             def delete_password(self, service: str, username: str) -> None:
                 self.items.pop((service, username), None)
 
-        keyring.set_keyring(SessionKeyring())
+        session = SessionKeyring()  # type: ignore[no-untyped-call]
+        session.items = {}
+        keyring.set_keyring(session)
         _say("no OS keyring here: the device credential is kept in memory for this session only")
 
 

@@ -92,6 +92,13 @@ def _check_texts(store: Any, texts: list[str]) -> ScanResult:
     return best(context.check(t) for t in texts)
 
 
+def _stop_thread(ref: weakref.ref[QThread]) -> None:
+    thread = ref()
+    if thread is not None and thread.isRunning():
+        thread.quit()
+        thread.wait()
+
+
 class DecodeWorker(QObject):
     """Lives on the decode thread."""
 
@@ -388,8 +395,7 @@ class ScanScreen(QWidget):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
-        thread = weakref.ref(self._thread)
-        atexit.register(lambda: (t := thread()) is not None and (t.quit(), t.wait()))
+        atexit.register(_stop_thread, weakref.ref(self._thread))
 
     def shutdown(self) -> None:
         if self._camera is not None:

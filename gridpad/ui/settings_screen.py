@@ -215,7 +215,7 @@ class SettingsScreen(QWidget):
         if self.lock is not None:
             self.lock.set_pin_hash(info.get("pin_hash"))
             self.lock.set_idle_ms(int(info.get("idle_minutes", DEFAULT_IDLE_MINUTES)) * 60_000)
-        self.render()
+        self.refresh_view()
 
     def _attach_lock(self) -> None:
         if self.lock is None and self.window() is not self:
@@ -226,7 +226,7 @@ class SettingsScreen(QWidget):
         minutes = int(self._info.get("idle_minutes", DEFAULT_IDLE_MINUTES))
         self.lock = IdleLock(window, idle_ms=idle_ms or minutes * 60_000)
         self.lock.set_pin_hash(self._info.get("pin_hash"))
-        self.render()
+        self.refresh_view()
         return self.lock
 
     # -- enrollment -----------------------------------------------------------------------------
@@ -288,7 +288,7 @@ class SettingsScreen(QWidget):
         self._enroll_feedback(f"{what} {todo}".strip(), False)
 
     def _on_snapshot(self, _snap: SyncSnapshot) -> None:
-        self.render()
+        self.refresh_view()
 
     # -- language -------------------------------------------------------------------------------
     def _select_language(self, lang: str) -> None:
@@ -321,7 +321,7 @@ class SettingsScreen(QWidget):
         self._ctx.db.call(_save_lock, pin_hash, minutes, on_done=lambda _r: self.reload(), owner=self)
 
     # -- text -----------------------------------------------------------------------------------
-    def render(self) -> None:
+    def refresh_view(self) -> None:
         info = self._info
         status = self.controller.last_snapshot.status if self.controller.last_snapshot else None
         enrolled = bool(status and status.enrolled)
@@ -366,7 +366,7 @@ class SettingsScreen(QWidget):
         self.lock_now_button.setText(tr("Lock now"))
         self.about_title.setText(tr("About this device"))
         self._select_language(getattr(self._ctx.i18n, "language", "zh_CN"))
-        self.render()
+        self.refresh_view()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

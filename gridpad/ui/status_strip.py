@@ -110,19 +110,19 @@ class StatusStrip(QWidget):
         self.details_button.clicked.connect(lambda: self._ctx.navigate("sync"))
         lay.addWidget(self.details_button)
         controller.snapshot.connect(self._on_snapshot)
-        controller.online_changed.connect(lambda _online: self.render())
-        controller.sync_started.connect(self.render)
-        controller.sync_finished.connect(lambda _r: self.render())
-        controller.sync_failed.connect(lambda _m: self.render())
-        self.render()
+        controller.online_changed.connect(lambda _online: self.refresh_view())
+        controller.sync_started.connect(self.refresh_view)
+        controller.sync_finished.connect(lambda _r: self.refresh_view())
+        controller.sync_failed.connect(lambda _m: self.refresh_view())
+        self.refresh_view()
 
     def _on_snapshot(self, snap: SyncSnapshot) -> None:
         self._snapshot = snap
-        self.render()
+        self.refresh_view()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self.render()
+            self.refresh_view()
         super().changeEvent(event)
 
     def _set_state(self, text: str, state: str) -> None:
@@ -132,7 +132,7 @@ class StatusStrip(QWidget):
             self.state_label.style().unpolish(self.state_label)
             self.state_label.style().polish(self.state_label)
 
-    def render(self) -> None:
+    def refresh_view(self) -> None:
         status = self._snapshot.status if self._snapshot else None
         c = self._controller
         if status is not None and not status.enrolled:

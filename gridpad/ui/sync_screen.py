@@ -126,7 +126,7 @@ class SyncScreen(QWidget):
         c.sync_started.connect(self._on_started)
         c.sync_finished.connect(self._on_finished)
         c.sync_failed.connect(self._on_failed)
-        c.online_changed.connect(lambda _o: self.render())
+        c.online_changed.connect(lambda _o: self.refresh_view())
         c.conflict_resolved.connect(self._on_resolved)
         c.conflict_failed.connect(self._on_conflict_failed)
         if c.last_snapshot is not None:
@@ -146,13 +146,13 @@ class SyncScreen(QWidget):
     def _on_snapshot(self, snap: SyncSnapshot) -> None:
         self._snapshot = snap
         self._render_conflicts(snap.conflicts)
-        self.render()
+        self.refresh_view()
 
     def _on_started(self) -> None:
         self.sync_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.render()
+        self.refresh_view()
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         self.stage_label.setText(stage_text(stage))
@@ -179,7 +179,7 @@ class SyncScreen(QWidget):
         self.progress.hide()
         self.stage_label.clear()
         self.sync_button.setEnabled(True)
-        self.render()
+        self.refresh_view()
 
     def _on_resolved(self, conflict_id: str) -> None:
         card = self._cards.pop(conflict_id, None)
@@ -206,7 +206,7 @@ class SyncScreen(QWidget):
                 self._cards[cid] = card
                 self._conflict_box.addWidget(card)
 
-    def render(self) -> None:
+    def refresh_view(self) -> None:
         snap = self._snapshot
         status = snap.status if snap else None
         c = self.controller
@@ -250,7 +250,7 @@ class SyncScreen(QWidget):
     def retranslate(self) -> None:
         self.heading.setText(tr("Sync"))
         self.sync_button.setText(tr("Sync now"))
-        self.render()
+        self.refresh_view()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

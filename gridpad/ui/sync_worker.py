@@ -326,6 +326,12 @@ class SyncController(QObject):
             self.sync_now()
 
 
+def _stop_controller(ref: weakref.ref[SyncController]) -> None:
+    controller = ref()
+    if controller is not None:
+        controller.stop()
+
+
 def shared_controller(ctx: Any) -> SyncController:
     """The one sync controller of an app context (status strip, sync and settings screens share it).
 
@@ -341,7 +347,6 @@ def shared_controller(ctx: Any) -> SyncController:
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(controller.stop)
-        ref = weakref.ref(controller)
-        atexit.register(lambda: (c := ref()) is not None and c.stop())
+        atexit.register(_stop_controller, weakref.ref(controller))
     controller.start()
     return controller
