@@ -111,7 +111,7 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, 
     scope = server.new_scope(users=2)
     _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
 
-    # A second tablet creates a building; both have it; then both change its name while apart.
+    # A second tablet creates a building; both have it; then both change two fields while apart.
     other = open_store(tmp_path / "other" / "gridpad.sqlite")
     enroll_mod.enroll(other, server.url, scope.codes[1], retry=FAST_RETRY)
     bid = repo.insert(other, "building",
@@ -120,30 +120,39 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, 
     with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):
         ctx.sync.sync_now()
     mine = open_store(ctx.data_dir / "gridpad.sqlite")
-    repo.update(mine, "building", bid, {"name": "锦厦花园三栋"})
+    repo.update(mine, "building", bid, {"name": "锦厦花园三栋", "door_no": "18"})
     mine.close()
-    repo.update(other, "building", bid, {"name": "锦厦花园3号楼"})
+    repo.update(other, "building", bid, {"name": "锦厦花园3号楼", "door_no": "18号"})
     sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
     with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):
-        ctx.sync.sync_now()  # my push is concurrent with theirs: the server records a conflict
+        ctx.sync.sync_now()  # my push is concurrent with theirs: the server records two conflicts
 
-    qtbot.waitUntil(lambda: len(screen._cards) == 1, timeout=10_000)
-    card = next(iter(screen._cards.values()))
-    shown = {card.mine_value.text(), card.theirs_value.text()}
-    assert shown == {"锦厦花园三栋", "锦厦花园3号楼"}
-    assert card.mine_value.text() == "锦厦花园三栋"
-    assert "Buildings" in card.title.text() and "Name" in card.title.text()
-    assert card.mine_meta.text().startswith("this tablet")
-    assert card.theirs_meta.text().startswith("device ")
-    assert strip.conflict_label.text() == "Conflicts: 1"
+    qtbot.waitUntil(lambda: len(screen._cards) == 2, timeout=10_000)
+    cards = {c.view.field: c for c in screen._cards.values()}
+    name_card, door_card = cards["name"], cards["door_no"]
+    assert {name_card.mine_value.text(), name_card.theirs_value.text()} == {"锦厦花园三栋", "锦厦花园3号楼"}
+    assert name_card.mine_value.text() == "锦厦花园三栋"
+    assert "Buildings" in name_card.title.text() and "Name" in name_card.title.text()
+    assert name_card.mine_meta.text().startswith("this tablet")
+    assert name_card.theirs_meta.text().startswith("device ")
+    assert strip.conflict_label.text() == "Conflicts: 2"
 
     with qtbot.waitSignal(ctx.sync.conflict_resolved, timeout=30_000):
-        qtbot.mouseClick(card.use_mine, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(name_card.use_mine, Qt.MouseButton.LeftButton)
+    # 编辑: type a third value; it becomes an ordinary edit that the next sync pushes.
+    qtbot.mouseClick(door_card.edit_button, Qt.MouseButton.LeftButton)
+    door_card.edit_field.setText("18-1")
+    with qtbot.waitSignal(ctx.sync.conflict_resolved, timeout=30_000):
+        qtbot.mouseClick(door_card.save_edit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not screen._cards, timeout=10_000)
     qtbot.waitUntil(lambda: not strip.conflict_label.isVisibleTo(strip), timeout=10_000)
-    # Using mine is an ordinary edit on the server: the other tablet gets my value.
+    qtbot.waitUntil(lambda: strip.outbox_label.text() == "Waiting to sync: 1", timeout=10_000)
+    with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):
+        qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    # The other tablet gets my name (use mine) and the typed door number (edit).
     sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
-    assert repo.get(other, "building", bid)["name"] == "锦厦花园三栋"
+    row = repo.get(other, "building", bid)
+    assert (row["name"], row["door_no"]) == ("锦厦花园三栋", "18-1")
     other.close()
 
 
