@@ -193,7 +193,7 @@
       <translation>解锁</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="125" />
+      <location filename="../../gridpad/ui/lock.py" line="128" />
       <source>Wrong PIN. Try again.</source>
       <translation>PIN 不正确，请重试。</translation>
     </message>
@@ -239,80 +239,80 @@
       <translation>未找到二维码。请将摄像头靠近并保持稳定，或给门牌补光。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="117" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="124" />
       <source>Cannot read that image: {0}</source>
       <translation>无法读取该图片：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="302" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="309" />
       <source>Photo of a door plate</source>
       <translation>门牌照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="303" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="310" />
       <location filename="../../gridpad/ui/settings_screen.py" line="248" />
       <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
       <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="309" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="316" />
       <source>Reading the image…</source>
       <translation>正在识别图片…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="327" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="334" />
       <source>Could not check the plate: {0}</source>
       <translation>无法核验门牌：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="361" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="368" />
       <source>Address: required; type the address shown on the plate.</source>
       <translation>地址：必填，请输入门牌上的地址。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="364" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="371" />
       <source>Grid: this tablet holds no grid yet; enroll and sync first.</source>
       <translation>网格：本平板尚无网格，请先注册并同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="406" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="412" />
       <source>Scan a door plate</source>
       <translation>扫描门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="407" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="413" />
       <source>No camera found on this device.
 Open a photo of the door plate instead.</source>
       <translation>本设备没有摄像头。
 请改为打开门牌照片识别。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="408" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="414" />
       <source>Torch</source>
       <translation>手电筒</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="409" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="415" />
       <source>Register this building</source>
       <translation>登记此楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="410" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="416" />
       <source>New building with this plate's ID. Type its address; the rest can be filled in on its card.</source>
       <translation>用此门牌编号新建楼栋。请输入地址，其余信息可在楼栋卡片中补充。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="412" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="418" />
       <source>Address, e.g. 兴业路18号</source>
       <translation>地址，如 兴业路18号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="413" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="419" />
       <source>Register and open</source>
       <translation>登记并打开</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="414" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="420" />
       <source>Read from image</source>
       <translation>从图片识别</translation>
     </message>
@@ -1286,68 +1286,68 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>TodayScreen</name>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="85" />
+      <location filename="../../gridpad/ui/today_screen.py" line="91" />
       <source>No inspections due in the next 7 days.</source>
       <translation>未来7天没有到期的巡查。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="92" />
+      <location filename="../../gridpad/ui/today_screen.py" line="98" />
       <source>Overdue %n day(s)</source>
       <translation>
         <numerusform>超期 %n 天</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="94" />
+      <location filename="../../gridpad/ui/today_screen.py" line="100" />
       <source>Due today</source>
       <translation>今天到期</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="96" />
+      <location filename="../../gridpad/ui/today_screen.py" line="102" />
       <source>Due in %n day(s)</source>
       <translation>
         <numerusform>%n 天后到期</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="98" />
+      <location filename="../../gridpad/ui/today_screen.py" line="104" />
       <source>Open</source>
       <translation>打开</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="106" />
+      <location filename="../../gridpad/ui/today_screen.py" line="112" />
       <source>%n building(s) have no inspection on record yet.</source>
       <translation>
         <numerusform>另有 %n 栋楼尚无巡查记录。</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="112" />
+      <location filename="../../gridpad/ui/today_screen.py" line="118" />
       <source>Today</source>
       <translation>今日任务</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="113" />
+      <location filename="../../gridpad/ui/today_screen.py" line="119" />
       <source>Buildings</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="114" />
+      <location filename="../../gridpad/ui/today_screen.py" line="120" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="115" />
+      <location filename="../../gridpad/ui/today_screen.py" line="121" />
       <source>Current residents</source>
       <translation>在住人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="116" />
+      <location filename="../../gridpad/ui/today_screen.py" line="122" />
       <source>Rooms over their occupant limit</source>
       <translation>超员房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="117" />
+      <location filename="../../gridpad/ui/today_screen.py" line="123" />
       <source>Inspections due or overdue</source>
       <translation>到期或超期的巡查</translation>
     </message>
