@@ -309,14 +309,17 @@ def today_summary(store: Store, today: dt.date, horizon_days: int = 7, limit: in
     due = [DueBuilding(r["id"], short_address(r["address"], villages.get(r["grid_id"])), r["due"],
                        (dt.date.fromisoformat(r["due"]) - today).days)
            for r in _rows(store, due_sql, [horizon, limit])]
-    over_sql = (f"SELECT count(*) FROM (SELECT u.id FROM unit u JOIN tenancy t ON t.unit_id = u.id"
-                f" AND t.{_CURRENT} WHERE u.{_LIVE} AND u.max_occupants > 0"
-                f" GROUP BY u.id HAVING count(*) > u.max_occupants)")
+    # One pass over current tenancies gives both the resident count and the rooms over their limit.
+    occupancy_sql = (f"SELECT coalesce(sum(x.n), 0),"
+                     f" coalesce(sum(u.max_occupants > 0 AND x.n > u.max_occupants), 0)"
+                     f" FROM (SELECT unit_id, count(*) AS n FROM tenancy WHERE {_CURRENT} GROUP BY unit_id) x"
+                     f" LEFT JOIN unit u ON u.id = x.unit_id AND u.{_LIVE}")
+    residents, over_limit = store.conn.execute(occupancy_sql).fetchone()
     return TodaySummary(
         buildings=one(f"SELECT count(*) FROM building WHERE {_LIVE}"),
         units=one(f"SELECT count(*) FROM unit WHERE {_LIVE}"),
-        residents=one(f"SELECT count(*) FROM tenancy WHERE {_CURRENT}"),
-        over_limit_units=one(over_sql),
+        residents=int(residents),
+        over_limit_units=int(over_limit),
         due=due,
         never_inspected=one(f"SELECT count(*) FROM building WHERE {_LIVE} AND last_inspected_at IS NULL"),
     )

@@ -22,6 +22,7 @@ class TodayScreen(QWidget):
         self.ctx = ctx
         self.setObjectName("screen")
         self.summary: views.TodaySummary | None = None
+        self._loading = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 24, 24, 24)
         outer.setSpacing(16)
@@ -60,14 +61,19 @@ class TodayScreen(QWidget):
         self.retranslate()
 
     def activated(self) -> None:
-        self.ctx.db.call(views.today_summary, self.ctx.today(), owner=self, on_done=self._show)
+        """Refresh (every visit); a refresh already on its way is not asked for twice."""
+        if not self._loading:
+            self._loading = True
+            self.ctx.db.call(views.today_summary, self.ctx.today(), owner=self, on_done=self._show,
+                             on_error=lambda _exc: setattr(self, "_loading", False))
 
-    def showEvent(self, event: object) -> None:  # first show and every return to the screen
+    def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         if self.summary is None:
             self.activated()
 
     def _show(self, summary: views.TodaySummary) -> None:
+        self._loading = False
         self.summary = summary
         self.stat_numbers["buildings"].setText(str(summary.buildings))
         self.stat_numbers["units"].setText(str(summary.units))
