@@ -119,7 +119,7 @@ class DecodeWorker(QObject):
         from gridpad.qr.decode import decode
 
         try:
-            texts = decode(path)
+            texts = decode(path, thorough=True)  # a photo: also light-on-dark, then zbar
         except (OSError, ValueError) as exc:
             self.failed.emit(tr("Cannot read that image: {0}").format(exc))
             return

@@ -254,7 +254,7 @@ class SettingsScreen(QWidget):
         from gridpad.qr.decode import decode
 
         try:
-            texts = decode(str(path))
+            texts = decode(str(path), thorough=True)
         except (OSError, ValueError):
             texts = []
         if not texts:
