@@ -42,6 +42,9 @@ class SyncScreen(QWidget):
         self._snapshot: SyncSnapshot | None = None
         self._cards: dict[str, ConflictCard] = {}
         self._result_text = ""
+        # The last failure as the sync thread reported it: survives a revoked device's wipe, which
+        # also wipes the error recorded in the store.
+        self._failure = ""
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 24, 24, 24)
@@ -169,10 +172,12 @@ class SyncScreen(QWidget):
         photos = getattr(result, "photos_uploaded", 0)
         self._result_text = tr("Sent {0}, received {1}, photos {2}, new conflicts {3}.").format(
             pushed, pulled, photos, conflicts)
+        self._failure = ""
         self._done()
 
-    def _on_failed(self, _message: str) -> None:
+    def _on_failed(self, message: str) -> None:
         self._result_text = ""
+        self._failure = message
         self._done()
 
     def _done(self) -> None:
@@ -232,8 +237,8 @@ class SyncScreen(QWidget):
         self.outbox_kinds.setText(" · ".join(f"{table_title(t)} {n}" for t, n in sorted(kinds.items()) if n))
         self.outbox_kinds.setVisible(bool(kinds) and outbox > 0)
         self.photos.setText(tr("Photos waiting to upload: {0}").format(status.photo_backlog if status else 0))
-        what, todo = plain_error(status.last_error if status else None)
-        if status is not None and not status.enrolled:
+        what, todo = plain_error((status.last_error if status else None) or self._failure or None)
+        if status is not None and not status.enrolled and not what:
             what, todo = tr("This tablet is not enrolled yet."), tr(
                 "Open Settings and enroll with the server address and the code from IT.")
         self.error_what.setText(what)

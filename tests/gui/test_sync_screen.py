@@ -187,3 +187,18 @@ def test_sync_starts_by_itself_when_the_network_returns(qtbot, tmp_path) -> None
     finally:
         server.stop()
         close_ctx(ctx)
+
+
+def test_a_revoked_tablet_is_told_so_in_plain_words(qtbot, server, app_ui) -> None:
+    ctx, settings, screen, strip = app_ui
+    scope = server.new_scope()
+    _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
+    store = open_store(ctx.data_dir / "gridpad.sqlite")
+    device = store.get_meta(enroll_mod.DEVICE_ID)
+    store.close()
+    server.revoke(device)
+    with qtbot.waitSignal(ctx.sync.sync_failed, timeout=30_000):
+        qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "revoked" in screen.error_what.text(), timeout=10_000)
+    assert "IT" in screen.error_todo.text()
+    qtbot.waitUntil(lambda: strip.state_label.text() == "● Not enrolled", timeout=10_000)  # wiped
