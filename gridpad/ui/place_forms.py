@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from gridpad.store import views
 from gridpad.ui import ops
@@ -70,6 +70,7 @@ class BuildingForm(_NumberMixin):
         self.draft_meta = {"form": "building"}
         self.clear_errors()
         self.set_values({k: None for k in self.rows} | {"inspection_cycle_days": 30})
+        self._landlord_placeholders(editing=False)
         self.retranslate()
         self.ctx.db.call(views.default_grid_id, owner=self, on_done=self._got_grid)
         self.restore_draft()
@@ -92,7 +93,15 @@ class BuildingForm(_NumberMixin):
         # The landlord's name and phone are shown masked elsewhere; here they are left blank and
         # only overwritten if the user types new ones.
         self.set_values({**detail.row, "landlord_name": None, "landlord_phone": None})
+        self._landlord_placeholders(editing=True)
         self.restore_draft()
+
+    def _landlord_placeholders(self, editing: bool) -> None:
+        text = self.tr("Unchanged if left empty") if editing else ""
+        for name in ("landlord_name", "landlord_phone"):
+            editor = self.rows[name].editor
+            assert isinstance(editor, QLineEdit)
+            editor.setPlaceholderText(text)
 
     def submit(self) -> None:
         self.flush_drafts()

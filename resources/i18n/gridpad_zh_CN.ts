@@ -250,7 +250,7 @@
     </message>
     <message>
       <location filename="../../gridpad/ui/scan_screen.py" line="310" />
-      <location filename="../../gridpad/ui/settings_screen.py" line="248" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="251" />
       <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
       <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
@@ -317,182 +317,192 @@ Open a photo of the door plate instead.</source>
       <translation>从图片识别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="237" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="240" />
       <source>Server address: start with https:// (or http:// on a test network).</source>
       <translation>服务器地址：应以 https:// 开头（测试网络可用 http://）。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="240" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="243" />
       <source>Enrollment code: type the code from IT.</source>
       <translation>注册码：请输入信息科提供的注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="243" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="246" />
       <source>Enrolling…</source>
       <translation>正在注册…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="247" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="250" />
       <source>Enrollment QR image</source>
       <translation>注册二维码图片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="262" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="265" />
       <source>No QR code found in that image. Try a sharper photo, or type the code.</source>
       <translation>图片中没有找到二维码。请换一张更清晰的照片，或手动输入注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="268" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="271" />
       <source>Code read from the image. Check the server address, then press Enroll.</source>
       <translation>已从图片读取注册码。请核对服务器地址，然后点击“注册”。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="281" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="284" />
       <source>Enrolled. The first sync starts now.</source>
       <translation>注册成功，现在开始首次同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="329" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="332" />
       <source>App version: {0}</source>
       <translation>应用版本：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="333" />
       <source>Device ID: {0}</source>
       <translation>设备编号：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
       <source>Enrolled: {0}</source>
       <translation>已注册：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
       <source>yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
       <source>no</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="337" />
       <source>Server: {0}</source>
       <translation>服务器：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="336" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
+      <source>grid manager</source>
+      <translation>网格管理员</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
+      <source>supervisor</source>
+      <translation>站长/督导</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/settings_screen.py" line="341" />
       <source>User: {0} ({1})</source>
       <translation>用户：{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="338" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="343" />
       <source>Grids: {0}</source>
       <translation>网格：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="344" />
       <source>System: {0}</source>
       <translation>系统：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="343" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="348" />
       <source>A PIN is set: the screen locks when the tablet is left idle.</source>
       <translation>已设置 PIN：平板闲置时会自动锁屏。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="344" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="349" />
       <source>No PIN set: the screen does not lock. Set one to protect personal data.</source>
       <translation>未设置 PIN：屏幕不会锁定。请设置 PIN 以保护个人信息。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="347" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="352" />
       <source>Enroll again</source>
       <translation>重新注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="347" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="352" />
       <source>Enroll</source>
       <translation>注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="350" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="355" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="351" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="356" />
       <source>Enroll this tablet</source>
       <translation>注册本平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="352" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="357" />
       <source>Server address</source>
       <translation>服务器地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="353" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="358" />
       <source>Enrollment code</source>
       <translation>注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="355" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="360" />
       <source>Code from IT</source>
       <translation>信息科提供的注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="356" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="361" />
       <source>Read code from image</source>
       <translation>从图片读取注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="357" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="362" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="358" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="363" />
       <source>Privacy lock</source>
       <translation>隐私锁</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="359" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="364" />
       <source>New PIN</source>
       <translation>新 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="360" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="365" />
       <source>Repeat PIN</source>
       <translation>再次输入 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="361" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="366" />
       <source>Lock after</source>
       <translation>闲置锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="363" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="368" />
       <source>{0} min idle</source>
       <translation>闲置 {0} 分钟后</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="364" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="369" />
       <source>Save PIN</source>
       <translation>保存 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="365" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="370" />
       <source>Remove PIN</source>
       <translation>取消 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="366" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="371" />
       <source>Lock now</source>
       <translation>立即锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="367" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="372" />
       <source>About this device</source>
       <translation>关于本设备</translation>
     </message>
@@ -573,31 +583,31 @@ Open a photo of the door plate instead.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="139" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="214" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="219" />
       <source>Not enrolled</source>
       <translation>未注册</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="141" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="216" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="221" />
       <source>Syncing…</source>
       <translation>正在同步…</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="143" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="218" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="223" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="145" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="222" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="227" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/status_strip.py" line="147" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="224" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="229" />
       <source>Checking connection…</source>
       <translation>正在检查网络…</translation>
     </message>
@@ -652,62 +662,62 @@ Open a photo of the door plate instead.</source>
       <translation>正在核对</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="170" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="173" />
       <source>Sent {0}, received {1}, photos {2}, new conflicts {3}.</source>
       <translation>已发送 {0} 条，已接收 {1} 条，照片 {2} 张，新冲突 {3} 条。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="220" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="225" />
       <source>Up to date</source>
       <translation>已是最新</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="227" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="232" />
       <source>Last successful sync: {0}</source>
       <translation>上次成功同步：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="228" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="233" />
       <source>Last successful sync: never</source>
       <translation>上次成功同步：从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="230" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="235" />
       <source>Waiting to sync: {0} edits</source>
       <translation>待同步：{0} 条修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="234" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="239" />
       <source>Photos waiting to upload: {0}</source>
       <translation>待上传照片：{0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="237" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="242" />
       <source>This tablet is not enrolled yet.</source>
       <translation>本平板尚未注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="238" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="243" />
       <source>Open Settings and enroll with the server address and the code from IT.</source>
       <translation>请打开“设置”，填写服务器地址和信息科提供的注册码进行注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="245" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="250" />
       <source>Conflicts to review: {0}</source>
       <translation>待处理冲突：{0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="246" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="251" />
       <source>No conflicts. Edits from this tablet and the centre agree.</source>
       <translation>没有冲突，本平板与中心的数据一致。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="251" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="256" />
       <source>Sync</source>
       <translation>同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="252" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="257" />
       <source>Sync now</source>
       <translation>立即同步</translation>
     </message>
@@ -753,6 +763,11 @@ Open a photo of the door plate instead.</source>
       <location filename="../../gridpad/ui/place_forms.py" line="65" />
       <source>Building name (optional)</source>
       <translation>楼栋名称（选填）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="100" />
+      <source>Unchanged if left empty</source>
+      <translation>不填则保持原登记</translation>
     </message>
   </context>
   <context>
@@ -957,12 +972,12 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MoveOutForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="194" />
+      <location filename="../../gridpad/ui/place_forms.py" line="203" />
       <source>Move out</source>
       <translation>登记搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="197" />
+      <location filename="../../gridpad/ui/place_forms.py" line="206" />
       <source>Confirm move-out</source>
       <translation>确认搬离</translation>
     </message>
@@ -1355,12 +1370,12 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>UnitForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="140" />
+      <location filename="../../gridpad/ui/place_forms.py" line="149" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="140" />
+      <location filename="../../gridpad/ui/place_forms.py" line="149" />
       <source>New room</source>
       <translation>新增房间</translation>
     </message>
