@@ -60,9 +60,12 @@ def parse_enroll_qr(text: str) -> tuple[str, str]:
 
 def _device_info(store: Any) -> dict[str, Any]:
     """Runs on the DB worker: what the About card shows, and the lock settings."""
+    from gridpad.store import repo
     from gridpad.sync_client import enroll as keys
 
-    grids = json.loads(store.get_meta(keys.GRIDS) or "[]")
+    names = {str(r["id"]): str(r.get("name") or "") for r in repo.rows(store, "grid")}
+    codes = json.loads(store.get_meta(keys.GRIDS) or "[]")
+    grids = [f"{names[g]} ({g})" if names.get(g) else g for g in codes]
     return {
         "device_id": store.get_meta(keys.DEVICE_ID) or store.device_id,
         "user": store.get_meta(keys.USER) or "", "role": store.get_meta(keys.ROLE) or "",
@@ -333,7 +336,9 @@ class SettingsScreen(QWidget):
         if info.get("server"):
             lines.append(tr("Server: {0}").format(info["server"]))
         if info.get("user"):
-            lines.append(tr("User: {0} ({1})").format(info["user"], info.get("role", "")))
+            roles = {"manager": tr("grid manager"), "supervisor": tr("supervisor")}
+            role = roles.get(info.get("role", ""), info.get("role", ""))
+            lines.append(tr("User: {0} ({1})").format(info["user"], role))
         if info.get("grids"):
             lines.append(tr("Grids: {0}").format(", ".join(info["grids"])))
         lines.append(tr("System: {0}").format(platform.platform(terse=True)))
