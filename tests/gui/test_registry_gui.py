@@ -256,3 +256,53 @@ def test_edit_a_resident_keeps_their_home(qtbot: Any, window: Any, grid_dir: Any
     person = next(p for p in _rows(data_dir, "person") if p["id"] == ids["zw"])
     assert person["employer"] == "长安镇某五金厂" and person["id_number"] == ids["zw_id"]
     assert len([t for t in _rows(data_dir, "tenancy") if t["person_id"] == ids["zw"]]) == 1
+
+
+def test_add_a_room_then_register_into_it(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    reg = _registry(qtbot, window)
+    reg.go("building", ids["b2"])
+    qtbot.waitUntil(lambda: reg.building_page.detail is not None, timeout=5000)
+    qtbot.mouseClick(reg.building_page.add_unit_button, Qt.MouseButton.LeftButton)
+    form = reg.unit_form
+    _idle(qtbot, window)
+    type_text(form.rows["room_no"].editor, "501")
+    type_text(form.rows["max_occupants"].editor, "-2")
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(form.rows["max_occupants"].error.text()), timeout=5000)
+    assert form.rows["max_occupants"].error.text() == "Must be 0 or more"  # the store's rule, inline
+    assert form.rows["room_no"].editor.text() == "501"
+    form.rows["max_occupants"].editor.setText("2")
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.unit_page
+                    and reg.unit_page.detail is not None, timeout=5000)
+    unit = next(u for u in _rows(data_dir, "unit") if u["room_no"] == "501")
+    assert (unit["building_id"], unit["max_occupants"], unit["grid_id"]) == (ids["b2"], 2, "44190011900103")
+    assert reg.unit_page.title.text().endswith("501")
+
+
+def test_database_work_never_blocks_the_window(qtbot: Any, window: Any) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    ticks: list[float] = []
+    timer = QTimer(window)
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    done: list[int] = []
+    window.ctx.db.call(lambda _store: time.sleep(0.6) or 7, on_done=done.append)
+    qtbot.waitUntil(lambda: done == [7], timeout=5000)
+    timer.stop()
+    # The GUI thread kept running its event loop while the worker slept.
+    assert len(ticks) >= 10
+    assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.3
+
+
+def test_draft_is_on_disk_shortly_after_typing(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    _, ids = grid_dir
+    form = _open_new_tenant(qtbot, window, ids["b1"])
+    type_text(form.name, "周杰")
+    # No close, no navigation: a crash now would still find the draft after the debounce.
+    qtbot.waitUntil(lambda: (window.ctx.drafts.load(form.draft_key) or {}).get("name") == "周杰", timeout=3000)
