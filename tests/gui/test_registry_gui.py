@@ -306,4 +306,5 @@ def test_draft_is_on_disk_shortly_after_typing(qtbot: Any, window: Any, grid_dir
     form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.name, "周杰")
     # No close, no navigation: a crash now would still find the draft after the debounce.
-    qtbot.waitUntil(lambda: (window.ctx.drafts.load(form.draft_key) or {}).get("name") == "周杰", timeout=3000)
+    qtbot.waitUntil(lambda: (window.ctx.drafts.load(form.draft_key) or {}).get("name") == "周杰",
+                    timeout=3000)
