@@ -308,3 +308,19 @@ def test_draft_is_on_disk_shortly_after_typing(qtbot: Any, window: Any, grid_dir
     # No close, no navigation: a crash now would still find the draft after the debounce.
     qtbot.waitUntil(lambda: (window.ctx.drafts.load(form.draft_key) or {}).get("name") == "周杰",
                     timeout=3000)
+
+
+def test_rule_messages_in_chinese(qtbot: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    w = make_window(qtbot, data_dir, lang="zh_CN")
+    try:
+        form = _open_new_tenant(qtbot, w, ids["b1"])
+        assert form.title.text() == "登记住户" and form.primary.text() == "保存"
+        good = make_resident_id("441900", dt.date(1990, 3, 7), 123)
+        type_text(form.id_number, good[:17] + ("0" if good[17] != "0" else "1"))
+        assert form.rows["id_number"].error.text() == f"校验位不正确：应为 {good[17]}"
+        assert form.rows["id_number"].caption.text() == "证件号码"
+        type_text(form.phone, "12345678901")
+        assert form.rows["phone"].error.text() == "手机号以13至19开头"
+    finally:
+        close_window(w)
