@@ -203,25 +203,29 @@ def search(store: Store, query: str, limit: int = 20, offset: int = 0) -> list[S
     return [_hit(store.conn, kind, ref_id, float(score)) for kind, ref_id, score in found]
 
 
+#: A building's short label: its name, else road + door number, else the full address.
+_LABEL = "coalesce(b.name, nullif(coalesce(b.road, '') || coalesce(b.door_no, ''), ''), b.address)"
+
+
 def _hit(conn: sqlite3.Connection, kind: str, ref_id: str, score: float) -> SearchHit:
     if kind == "person":
         row = conn.execute(
-            """SELECT p.name, p.id_number, p.phone, b.name, b.address, u.room_no
+            f"""SELECT p.name, p.id_number, p.phone, {_LABEL}, u.room_no
                FROM person p
                LEFT JOIN tenancy t ON t.id = (SELECT t2.id FROM tenancy t2 WHERE t2.person_id = p.id
                     AND t2._deleted = 0 ORDER BY t2.move_out_at IS NOT NULL, t2.move_in_at DESC LIMIT 1)
                LEFT JOIN building b ON b.id = t.building_id
                LEFT JOIN unit u ON u.id = t.unit_id
                WHERE p.id = ?""", (ref_id,)).fetchone()
-        name, id_number, phone, bname, address, room = row
-        place = " ".join(x for x in (bname or address, room) if x)
+        name, id_number, phone, label, room = row
+        place = " ".join(x for x in (label, room) if x)
         parts = [masking.mask_id_number(id_number), masking.mask_phone(phone), place]
         return SearchHit(kind, ref_id, masking.mask_name(name), " · ".join(p for p in parts if p), score)
     if kind == "unit":
-        room, bname, address = conn.execute(
-            "SELECT u.room_no, b.name, b.address FROM unit u LEFT JOIN building b ON b.id = u.building_id"
+        room, label, address = conn.execute(
+            f"SELECT u.room_no, {_LABEL}, b.address FROM unit u LEFT JOIN building b ON b.id = u.building_id"
             " WHERE u.id = ?", (ref_id,)).fetchone()
-        title = " ".join(x for x in (bname or address, room) if x)
-        return SearchHit(kind, ref_id, title, address or "", score)
-    bname, address = conn.execute("SELECT name, address FROM building WHERE id = ?", (ref_id,)).fetchone()
-    return SearchHit(kind, ref_id, bname or address or "", address if bname else "", score)
+        return SearchHit(kind, ref_id, " ".join(x for x in (label, room) if x), address or "", score)
+    label, address = conn.execute(f"SELECT {_LABEL}, b.address FROM building b WHERE b.id = ?",
+                                  (ref_id,)).fetchone()
+    return SearchHit(kind, ref_id, label or "", address if address != label else "", score)

@@ -23,7 +23,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = open_store(tmp_path / "gridpad.sqlite")
     b1 = repo.insert(s, "building", {"grid_id": "g1", "name": "锦厦花园3栋",
                                      "address": "东城街道主山社区锦厦路12号"})
-    b2 = repo.insert(s, "building", {"grid_id": "g1", "address": "南城街道宏图路8号"})
+    b2 = repo.insert(s, "building", {"grid_id": "g1", "address": "南城街道宏图路8号", "road": "宏图路",
+                                     "door_no": "8号"})
     u301 = repo.insert(s, "unit", {"grid_id": "g1", "building_id": b1, "room_no": "301"})
     u502 = repo.insert(s, "unit", {"grid_id": "g1", "building_id": b2, "room_no": "502"})
     people.register_tenant(s, {"grid_id": "g1", "name": "张伟", "id_number": ZHANG_WEI_ID,
@@ -71,12 +72,13 @@ def test_phone_tail_and_full_width_digits(store: Store) -> None:
 
 def test_room_number(store: Store) -> None:
     assert _names(store, "301") == [("unit", "锦厦花园3栋 301")]
-    assert _names(store, "50") == [("unit", "南城街道宏图路8号 502")]
+    assert _names(store, "50") == [("unit", "宏图路8号 502")]  # road and door number when unnamed
 
 
 def test_address_fragments(store: Store) -> None:
     assert _names(store, "锦厦") == [("building", "锦厦花园3栋")]
-    assert _names(store, "宏图路") == [("building", "南城街道宏图路8号")]
+    hits = search.search(store, "宏图路")
+    assert [(h.kind, h.title, h.subtitle) for h in hits] == [("building", "宏图路8号", "南城街道宏图路8号")]
     assert _names(store, "主山社区锦厦") == [("building", "锦厦花园3栋")]
     assert _names(store, "nonexistent") == []
     assert _names(store, "  ") == []
