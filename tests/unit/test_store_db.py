@@ -125,3 +125,21 @@ def test_store_writes_join_a_sqlite_utils_transaction(tmp_path: Path) -> None:
         repo.insert(store, "person", {"grid_id": "g1", "name": "李娜"})
     assert store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 1
     store.close()
+
+
+def test_outbox_from_an_older_file_survives_the_change_id_migration(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    migrations.migrations.apply(db, stop_before="0004_change_ids_from_hlc_state")
+    conn.execute("INSERT INTO outbox(tbl, row_id, op, fields, hlc) VALUES ('person', 'a', 'insert', '{}', 5)")
+    conn.execute("INSERT INTO outbox(tbl, row_id, op, fields, hlc) VALUES ('person', 'b', 'insert', '{}', 6)")
+    conn.execute("DELETE FROM outbox WHERE row_id = 'b'")  # acked: its id 2 must never come back
+    conn.close()
+    store = open_store(path)
+    assert store.conn.execute("SELECT change_id, row_id FROM outbox").fetchall() == [(1, "a")]
+    repo.insert(store, "person", {"grid_id": "g1", "name": "李娜"})
+    assert [r[0] for r in store.conn.execute("SELECT change_id FROM outbox ORDER BY change_id")] == [1, 3]
+    store.close()
