@@ -159,3 +159,15 @@ def test_search_does_not_wait_for_another_writer(store: Store) -> None:
         other.execute("ROLLBACK")
         other.close()
     assert _names(store, "孙悦") == [("person", "孙*")]
+
+
+def test_bulk_inserted_rows_are_found(store: Store) -> None:
+    people_ids = repo.insert_many(store, "person", [
+        {"grid_id": "g1", "name": "诸葛亮"}, {"grid_id": "g1", "name": "诸葛瑾", "phone": "13500004321"}])
+    assert _names(store, "诸葛") == [("person", "诸*亮"), ("person", "诸*瑾")]
+    unit = store.conn.execute("SELECT id, building_id FROM unit WHERE room_no = '301'").fetchone()
+    repo.insert_many(store, "tenancy", [{"grid_id": "g1", "person_id": people_ids[1], "unit_id": unit[0],
+                                         "building_id": unit[1], "move_in_at": "2024-02-01"}])
+    hits = search.search(store, "诸葛")
+    assert [h.title for h in hits] == ["诸*瑾", "诸*亮"]  # the one living here now comes first
+    assert hits[0].subtitle.endswith("锦厦花园3栋 301")
