@@ -33,8 +33,8 @@ def make_context(app: QApplication, data_dir: Path, lang: str | None) -> AppCont
     font.setPixelSize(16)
     app.setFont(font)
     app.setStyleSheet(theme.stylesheet)
-    i18n = Translations(app)
-    i18n.set_language(lang)
+    i18n = Translations(app, prefs=data_dir / "ui.json")
+    i18n.start(lang)
     db = DbClient(db_path(data_dir), app)
     db.call(_warm_up)  # open the store (and import sqlite-utils) on the DB thread while the window is built
     return AppContext(data_dir=data_dir, db=db, theme=theme, i18n=i18n, drafts=Drafts(data_dir))
@@ -46,6 +46,7 @@ def shutdown_context(ctx: AppContext) -> None:
     if ctx.sync is not None:
         ctx.sync.stop()
     ctx.db.shutdown()
+    ctx.i18n.uninstall()
 
 
 def peak_rss_kib() -> int:

@@ -7,6 +7,7 @@ then sends every widget a LanguageChange event, on which screens call their ``re
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -44,20 +45,32 @@ class Translations(QObject):
 
     language_changed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, prefs: Path | None = None) -> None:
         super().__init__(parent)
         self.language = "en"
         self._translators: list[QTranslator] = []
+        #: Where the user's choice is kept (JSON), so Settings' choice survives a restart.
+        self._prefs = prefs
 
-    def set_language(self, lang: str | None) -> None:
+    def saved_language(self) -> str | None:
+        if self._prefs is None:
+            return None
+        try:
+            lang = json.loads(self._prefs.read_text(encoding="utf-8")).get("language")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return lang if lang in LANGUAGES else None
+
+    def start(self, lang: str | None) -> None:
+        """At start-up: ``--lang`` if given, else the language last chosen, else Chinese."""
+        self.set_language(lang or self.saved_language() or DEFAULT_LANGUAGE, remember=False)
+
+    def set_language(self, lang: str | None, remember: bool = True) -> None:
         lang = lang or DEFAULT_LANGUAGE
         if lang not in LANGUAGES:
             raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-        app = QCoreApplication.instance()
-        assert app is not None, "create the QApplication first"
-        for t in self._translators:
-            app.removeTranslator(t)
-        self._translators = []
+        assert QCoreApplication.instance() is not None, "create the QApplication first"
+        self.uninstall()
         if lang != "en":
             qm = _compiled(lang)
             if qm is not None:
@@ -66,7 +79,17 @@ class Translations(QObject):
             self._install(f"qtbase_{lang}", qt_dir)
         QLocale.setDefault(QLocale(lang))
         self.language = lang
+        if remember and self._prefs is not None:
+            self._prefs.parent.mkdir(parents=True, exist_ok=True)
+            self._prefs.write_text(json.dumps({"language": lang}), encoding="utf-8")
         self.language_changed.emit(lang)
+
+    def uninstall(self) -> None:
+        """Remove this object's translators (they are process-wide; a closed window must not
+        leave its language behind for the next one)."""
+        for t in self._translators:
+            QCoreApplication.removeTranslator(t)
+        self._translators = []
 
     def _install(self, name: str, directory: str = "") -> None:
         translator = QTranslator(self)

@@ -46,9 +46,11 @@ def test_language_switch_retranslates_the_open_window(qtbot: Any, window: Any) -
     assert reg.new_building.text() == "+ 新增楼栋"
     assert reg.search.placeholderText().startswith("搜索：")
     assert reg.buildings.model_.headerData(0, Qt.Orientation.Horizontal) == "地址"
+    assert window.ctx.i18n.saved_language() == "zh_CN"  # the next start opens in Chinese
     window.ctx.i18n.set_language("en")
     qtbot.waitUntil(lambda: window.rail.buttons["registry"].text() == "Registry", timeout=3000)
     assert reg.new_building.text() == "+ New building"
+    assert window.ctx.i18n.saved_language() == "en"
 
 
 def test_today_counts_and_due_inspections(qtbot: Any, window: Any) -> None:
