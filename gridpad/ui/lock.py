@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -215,3 +216,25 @@ class IdleLock(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+def read_lock_settings(store: Any) -> tuple[str | None, int]:
+    """Runs on the DB worker: the PIN hash (None: no PIN) and the idle minutes."""
+    return store.get_meta(PIN_META_KEY), int(store.get_meta(IDLE_META_KEY) or DEFAULT_IDLE_MINUTES)
+
+
+def shared_lock(ctx: Any, window: QWidget) -> IdleLock:
+    """The app's one privacy lock over ``window`` (kept as ``ctx.lock``), armed from the store's
+    settings as soon as the window exists, whichever screen is shown first."""
+    lock: IdleLock | None = getattr(ctx, "lock", None)
+    if lock is None:
+        lock = IdleLock(window)
+        ctx.lock = lock
+
+        def arm(settings: tuple[str | None, int]) -> None:
+            pin_hash, minutes = settings
+            lock.set_pin_hash(pin_hash)
+            lock.set_idle_ms(minutes * 60_000)
+
+        ctx.db.call(read_lock_settings, on_done=arm, owner=lock)
+    return lock

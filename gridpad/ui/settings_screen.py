@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from gridpad import __version__
-from gridpad.ui.lock import DEFAULT_IDLE_MINUTES, IDLE_META_KEY, PIN_META_KEY, IdleLock, hash_pin, pin_problem
+from gridpad.ui.lock import (
+    DEFAULT_IDLE_MINUTES,
+    IDLE_META_KEY,
+    PIN_META_KEY,
+    IdleLock,
+    hash_pin,
+    pin_problem,
+    shared_lock,
+)
 from gridpad.ui.status_strip import plain_error
 from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
 
@@ -225,10 +233,10 @@ class SettingsScreen(QWidget):
             self.attach_lock(self.window())
 
     def attach_lock(self, window: QWidget, idle_ms: int | None = None) -> IdleLock:
-        """Watch ``window`` for idle time (tests pass a short ``idle_ms``)."""
-        minutes = int(self._info.get("idle_minutes", DEFAULT_IDLE_MINUTES))
-        self.lock = IdleLock(window, idle_ms=idle_ms or minutes * 60_000)
-        self.lock.set_pin_hash(self._info.get("pin_hash"))
+        """The app's privacy lock over ``window`` (tests pass a short ``idle_ms``)."""
+        self.lock = shared_lock(self._ctx, window)
+        if idle_ms is not None:
+            self.lock.set_idle_ms(idle_ms)
         self.refresh_view()
         return self.lock
 

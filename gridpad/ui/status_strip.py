@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from gridpad.ui.lock import shared_lock
 from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
 
 
@@ -115,6 +116,12 @@ class StatusStrip(QWidget):
         controller.sync_finished.connect(lambda _r: self.refresh_view())
         controller.sync_failed.connect(lambda _m: self.refresh_view())
         self.refresh_view()
+        # The strip exists from start-up on every screen: it arms the privacy lock over the window.
+        QTimer.singleShot(0, self._arm_lock)
+
+    def _arm_lock(self) -> None:
+        if self.window() is not self:
+            shared_lock(self._ctx, self.window())
 
     def _on_snapshot(self, snap: SyncSnapshot) -> None:
         self._snapshot = snap

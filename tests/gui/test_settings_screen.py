@@ -142,3 +142,30 @@ def test_enroll_form_names_the_field_that_is_wrong(qtbot, ctx) -> None:
 ])
 def test_enrollment_qr_texts(text: str, expected: tuple[str, str]) -> None:
     assert parse_enroll_qr(text) == expected
+
+
+def test_a_saved_pin_locks_from_start_up_without_opening_settings(qtbot, ctx) -> None:
+    from gridpad.store.db import open_store
+    from gridpad.ui.lock import IDLE_META_KEY, PIN_META_KEY, hash_pin
+
+    store = open_store(ctx.data_dir / "gridpad.sqlite")
+    store.set_meta(PIN_META_KEY, hash_pin("2468"))
+    store.set_meta(IDLE_META_KEY, "1")
+    store.close()
+    window = QWidget()  # stands for the main window: the strip is on every screen
+    lay = QVBoxLayout(window)
+    lay.addWidget(QWidget(), 1)
+    lay.addWidget(StatusStrip(ctx))
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitUntil(lambda: getattr(ctx, "lock", None) is not None, timeout=5000)
+    lock = ctx.lock
+    qtbot.waitUntil(lambda: lock.pin_hash is not None, timeout=5000)
+    assert lock.idle_ms == 60_000  # the saved 1 minute
+    lock.set_idle_ms(300)
+    qtbot.waitUntil(lambda: lock.locked, timeout=5000)
+    lock.overlay.pin_edit.setText("2468")
+    qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
+    assert not lock.locked
+    lock.shutdown()
