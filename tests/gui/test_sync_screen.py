@@ -89,9 +89,11 @@ def test_sync_now_empties_the_outbox_and_the_strip_follows(qtbot, server, app_ui
 def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot, app_ui, tmp_path) -> None:
     ctx, settings, screen, strip = app_ui
     dead = ServerProc(tmp_path / "dead-server").start()  # enroll, then the network goes away
-    scope = dead.new_scope()
-    _enroll_through_settings(qtbot, ctx, settings, dead.url, scope.codes[0])
-    dead.stop()
+    try:
+        scope = dead.new_scope()
+        _enroll_through_settings(qtbot, ctx, settings, dead.url, scope.codes[0])
+    finally:
+        dead.stop()
     store = open_store(ctx.data_dir / "gridpad.sqlite")
     _buildings(store, scope.grid, 2)
     store.close()
