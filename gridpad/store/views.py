@@ -10,6 +10,7 @@ no screen loads a whole table.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -57,10 +58,19 @@ def next_due(last: str | None, cycle: int | None) -> str | None:
         return None
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts 兴业路2号 before 兴业路18号 (door numbers compare as numbers)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text) if part)
+
+
 def building_ids(store: Store) -> list[str]:
-    """Every live building id, ordered by address (the registry's list)."""
-    cursor = store.db.execute(f"SELECT id FROM building WHERE {_LIVE} ORDER BY address, id")
-    return [r[0] for r in cursor.fetchall()]
+    """Every live building id, ordered by address with door numbers in numeric order."""
+    rows = store.conn.execute(f"SELECT id, address FROM building WHERE {_LIVE}").fetchall()
+    rows.sort(key=lambda r: (natural_key(r[1] or ""), r[0]))
+    return [str(r[0]) for r in rows]
 
 
 def _residents_by_building(store: Store, ids: Sequence[str]) -> dict[str, int]:

@@ -43,7 +43,7 @@ def _grid(store: Store) -> dict[str, str]:
 
 def test_building_list_is_ids_then_pages(store: Store) -> None:
     ids = _grid(store)
-    assert views.building_ids(store) == [ids["b"], ids["b2"]]  # ordered by address text
+    assert views.building_ids(store) == [ids["b2"], ids["b"]]  # 兴业路2号 before 兴业路18号
     rows = views.building_rows(store, [ids["b"]])
     assert set(rows) == {ids["b"]}  # only the page asked for
     row = rows[ids["b"]]
