@@ -324,3 +324,15 @@ def test_rule_messages_in_chinese(qtbot: Any, grid_dir: Any) -> None:
         assert form.rows["phone"].error.text() == "手机号以13至19开头"
     finally:
         close_window(w)
+
+
+def test_missing_name_is_marked_under_the_field(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    form = _open_new_tenant(qtbot, window, ids["b1"])
+    type_text(form.id_number, make_resident_id("441900", dt.date(1992, 2, 29), 31))
+    type_text(form.phone, "13700002222")
+    before = len(_rows(data_dir, "person"))
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(form.rows["name"].error.text()), timeout=5000)
+    assert form.rows["name"].error.text() == "Required"
+    assert form.phone.text() == "13700002222" and len(_rows(data_dir, "person")) == before
