@@ -8,16 +8,19 @@ command line, another process — is recorded in the same transaction as the edi
   no outbox row at all when nothing synced changed. Setting ``_deleted`` 0 → 1 is op ``delete``.
 * DELETE: ``{"_deleted": 1}``.
 
-Every captured change takes the next hybrid logical clock value from ``hlc_state``:
-``max(previous + 1, now_ms << 16)`` — the ``physical_ms << 16 | counter`` layout of ``sync.hlc`` —
-and the next ``change_id`` from ``hlc_state.change_seq`` (increasing, never reused, like
-AUTOINCREMENT but without rewriting ``sqlite_sequence`` on every change).
+Every captured change takes the next hybrid logical clock value, ``max(previous + 1, now_ms << 16)``
+— the ``physical_ms << 16 | counter`` layout of ``sync.hlc`` — and the next ``change_id``, both
+following the last outbox row, or ``hlc_state`` (``value``, ``change_seq``) once the outbox has been
+acked empty (a trigger on outbox deletes keeps that floor; ``observe_remote_hlc`` raises it). So
+ids only grow and are never reused, like AUTOINCREMENT, and a captured edit writes one page (the
+outbox's) besides its own rather than three.
 
 Server-owned tables (``grid``) get no triggers: a device never edits them, and the server refuses
 a pushed change to one (a grid row made locally, e.g. by an import before enrolment, stays local).
 
-Capture is off while ``capture_state.suppressed = 1`` (pulled data being applied). The same
-triggers mark the search index's documents dirty, also while capture is suppressed.
+Capture is off while ``capture_state.suppressed = 1`` (pulled data being applied). The search
+index learns of changes from the outbox rows it has not seen yet, and from ``search_dirty`` marks
+the same triggers write where there is no outbox row (pulled rows, deletes).
 """
 
 from __future__ import annotations
@@ -34,12 +37,16 @@ if TYPE_CHECKING:
     from gridpad.store.db import Store
 
 #: Bump when the generated trigger SQL changes, so existing files get the new triggers.
-TRIGGER_VERSION = "capture-9"
+TRIGGER_VERSION = "capture-11"
 
 _NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"
-_BUMP_HLC = (f"UPDATE hlc_state SET value = max(value + 1, {_NOW_MS} * 65536), "
-             "change_seq = change_seq + 1;")
+#: The last change still in the outbox, and the floor ``hlc_state`` keeps once it is acked.
+_LAST = ("FROM hlc_state h LEFT JOIN "
+         "(SELECT change_id, hlc FROM outbox ORDER BY change_id DESC LIMIT 1) o")
+_NEXT_CHANGE_ID = "max(coalesce(o.change_id, 0), h.change_seq) + 1"
+_NEXT_HLC = f"max({_NOW_MS} * 65536, coalesce(o.hlc, 0) + 1, h.value + 1)"
 _SUPPRESSED = "(SELECT suppressed FROM capture_state) = 0"
+_REMOTE = "(SELECT suppressed FROM capture_state) = 1"
 #: ``capture_state.suppressed`` while :func:`bulk_inserts` runs: insert triggers stand aside
 #: (1 = applying pulled rows: no outbox rows, search marks still written).
 BULK = 2
@@ -78,9 +85,13 @@ def _changed_only(cols: Sequence[str]) -> str:
     return expr
 
 
-def _search_marks(table: str, ref: str, only_if_changed: bool) -> str:
-    """Statements marking the search documents that depend on this row as dirty (always, even
-    while capture is suppressed: pulled rows must be findable too).
+def _search_marks(table: str, ref: str, when: str) -> str:
+    """Statements marking the search documents that depend on this row as dirty when ``when``.
+
+    A captured change needs no mark: its outbox row is one (see ``search.refresh_index`` and the
+    ``_search_outbox_ack`` trigger), which keeps an interactive edit to one extra page. Marks are
+    written for pulled rows (no outbox row), deletes (the row is gone, so a tenancy's person could
+    not be looked up) and a tenancy moved to another person (the old one changes too).
 
     NOT EXISTS rather than INSERT OR IGNORE: an outer statement's conflict clause (an UPSERT, or
     INSERT OR ABORT) overrides the trigger's own, so OR IGNORE would fail on an already-dirty row."""
@@ -88,52 +99,67 @@ def _search_marks(table: str, ref: str, only_if_changed: bool) -> str:
     for dep_table, cols, kind, id_col in _SEARCH_DEPS:
         if dep_table != table:
             continue
-        changed = ""
-        if only_if_changed:
-            changed = " AND (" + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in (*cols, DELETED)) + ")"
-        # A row's own id never changes (it is the key); a parent reference (tenancy.person_id) may.
-        refs = ["NEW", "OLD"] if ref == "both" and id_col != "id" else ["NEW" if ref == "both" else ref]
-        for r in refs:
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in (*cols, DELETED))
+        marks: list[tuple[str, str]] = []
+        if ref == "update":
+            marks.append(("NEW", f"{_REMOTE} AND ({changed})"))
+            if id_col != "id":  # a parent reference (tenancy.person_id) may change
+                marks.append(("OLD", f"OLD.{id_col} IS NOT NEW.{id_col}"))
+        else:
+            marks.append((ref, when))
+        for r, cond in marks:
             out.append(
                 f"INSERT INTO search_dirty(tbl, row_id) SELECT '{kind}', {r}.{id_col} "
-                f"WHERE {r}.{id_col} IS NOT NULL{changed} AND NOT EXISTS "
+                f"WHERE {r}.{id_col} IS NOT NULL AND ({cond}) AND NOT EXISTS "
                 f"(SELECT 1 FROM search_dirty WHERE tbl = '{kind}' AND row_id = {r}.{id_col});")
     return "\n  ".join(out)
+
+
+def _outbox_ack_trigger() -> str:
+    """Acked outbox rows the search index has not seen yet become dirty marks."""
+    direct = ", ".join(f"'{t}'" for t, _c, kind, col in _SEARCH_DEPS if col == "id" and t in TABLES)
+    via = "\n  ".join(
+        f"INSERT INTO search_dirty(tbl, row_id) SELECT '{kind}', x.{col} FROM {t} x "
+        f"WHERE OLD.tbl = '{t}' AND x.id = OLD.row_id AND x.{col} IS NOT NULL AND NOT EXISTS "
+        f"(SELECT 1 FROM search_dirty WHERE tbl = '{kind}' AND row_id = x.{col});"
+        for t, _c, kind, col in _SEARCH_DEPS if col != "id" and t in TABLES)
+    return f"""CREATE TRIGGER _search_outbox_ack AFTER DELETE ON outbox
+WHEN OLD.change_id > (SELECT outbox_seen FROM search_state)
+BEGIN
+  INSERT INTO search_dirty(tbl, row_id) SELECT OLD.tbl, OLD.row_id WHERE OLD.tbl IN ({direct})
+    AND NOT EXISTS (SELECT 1 FROM search_dirty WHERE tbl = OLD.tbl AND row_id = OLD.row_id);
+  {via}
+END"""
 
 
 def trigger_sql(table: str) -> list[str]:
     """One trigger per operation (each trigger call costs about as much as a small insert): the
     outbox row while capture is on, then the search marks."""
     cols = [*TABLES[table].column_names, DELETED]
-    on = f" WHERE {_SUPPRESSED}"
-    bump = _BUMP_HLC.rstrip(";") + on + ";"
     insert_outbox = ("INSERT INTO outbox(change_id, tbl, row_id, op, fields, base_seq, hlc) "
-                     "SELECT h.change_seq, ")
-    hlc = "h.value"
-    on = f" FROM hlc_state h{on}"
+                     f"SELECT {_NEXT_CHANGE_ID}, ")
+    hlc = _NEXT_HLC
+    on = f" {_LAST} WHERE {_SUPPRESSED}"
     any_change = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
     return [
         f"""CREATE TRIGGER _capture_{table}_ins AFTER INSERT ON {table}
 WHEN (SELECT suppressed FROM capture_state) < {BULK}
 BEGIN
-  {bump}
   {insert_outbox}'{table}', NEW.id, 'insert', {_json_of(cols, "NEW")}, 0, {hlc}{on};
-  {_search_marks(table, "NEW", False)}
+  {_search_marks(table, "NEW", _REMOTE)}
 END""",
         f"""CREATE TRIGGER _capture_{table}_upd AFTER UPDATE ON {table}
 WHEN {any_change}
 BEGIN
-  {bump}
   {insert_outbox}'{table}', NEW.id,
     CASE WHEN NEW._deleted = 1 AND OLD._deleted IS NOT 1 THEN 'delete' ELSE 'update' END,
     {_changed_only(cols)}, OLD._server_seq, {hlc}{on};
-  {_search_marks(table, "both", True)}
+  {_search_marks(table, "update", "")}
 END""",
         f"""CREATE TRIGGER _capture_{table}_del AFTER DELETE ON {table}
 BEGIN
-  {bump}
   {insert_outbox}'{table}', OLD.id, 'delete', json_object('_deleted', 1), OLD._server_seq, {hlc}{on};
-  {_search_marks(table, "OLD", False)}
+  {_search_marks(table, "OLD", "1")}
 END""",
     ]
 
@@ -144,6 +170,14 @@ def install_triggers(db: sqlite_utils.Database) -> None:
     for table in EDITABLE_TABLES:
         for sql in trigger_sql(table):
             db.execute(sql)
+    if "change_seq" not in db["hlc_state"].columns_dict:  # added by migration 0004
+        return
+    db.execute("""CREATE TRIGGER _capture_outbox_floor AFTER DELETE ON outbox
+BEGIN
+  UPDATE hlc_state SET value = max(value, OLD.hlc), change_seq = max(change_seq, OLD.change_id);
+END""")
+    if db["search_state"].exists():  # made by migration 0005; earlier steps run without it
+        db.execute(_outbox_ack_trigger())
 
 
 def drop_triggers(db: sqlite_utils.Database) -> None:
@@ -157,7 +191,7 @@ def drop_triggers(db: sqlite_utils.Database) -> None:
 @contextmanager
 def bulk_inserts(store: Store, table: str) -> Iterator[None]:
     """Capture the rows inserted into ``table`` in this block set-based, after the block: one outbox
-    row each, in insertion order, and their search marks, in the same transaction — the same rows
+    row each, in insertion order, in the same transaction — the same rows
     the insert trigger would write, at a fraction of the cost (the trigger stands aside while
     ``capture_state.suppressed = 2``). Only INSERTs into ``table`` belong in the block."""
     with store.transaction():
@@ -176,8 +210,7 @@ def bulk_inserts(store: Store, table: str) -> Iterator[None]:
         count = int(conn.execute(f"SELECT count(*) FROM {table} WHERE rowid > ?", (before,)).fetchone()[0])
         if count == 0:
             return
-        hlc0, change0 = conn.execute(
-            f"SELECT max(value + 1, {_NOW_MS} * 65536), change_seq + 1 FROM hlc_state").fetchone()
+        hlc0, change0 = conn.execute(f"SELECT {_NEXT_HLC}, {_NEXT_CHANGE_ID} {_LAST}").fetchone()
         cols = [*TABLES[table].column_names, DELETED]
         conn.execute(
             f"""INSERT INTO outbox(change_id, tbl, row_id, op, fields, base_seq, hlc)
@@ -185,13 +218,6 @@ def bulk_inserts(store: Store, table: str) -> Iterator[None]:
                        :h0 + r.rowid - :before - 1
                 FROM {table} r WHERE r.rowid > :before ORDER BY r.rowid""",
             {"c0": change0, "h0": hlc0, "before": before})
-        conn.execute("UPDATE hlc_state SET value = ?, change_seq = ?",
-                     (hlc0 + count - 1, change0 + count - 1))
-        for dep_table, _cols, kind, id_col in _SEARCH_DEPS:
-            if dep_table == table:
-                conn.execute(
-                    f"INSERT OR IGNORE INTO search_dirty(tbl, row_id) SELECT '{kind}', r.{id_col} "
-                    f"FROM {table} r WHERE r.rowid > ? AND r.{id_col} IS NOT NULL", (before,))
 
 
 @contextmanager
@@ -213,4 +239,4 @@ def observe_remote_hlc(store: Store, hlc: int) -> None:
 
 
 def current_hlc(store: Store) -> int:
-    return int(store.conn.execute("SELECT value FROM hlc_state").fetchone()[0])
+    return int(store.conn.execute(f"SELECT max(h.value, coalesce(o.hlc, 0)) {_LAST}").fetchone()[0])

@@ -128,6 +128,14 @@ def _change_ids_from_hlc_state(db: sqlite_utils.Database) -> None:
     capture.install_triggers(db)
 
 
+@migrations(name="0005_search_sees_the_outbox")
+def _search_sees_the_outbox(db: sqlite_utils.Database) -> None:
+    # Captured changes mark the search index through their outbox rows (change_id > outbox_seen).
+    db.execute("CREATE TABLE search_state (outbox_seen INTEGER NOT NULL)")
+    db.execute("INSERT INTO search_state(outbox_seen) SELECT change_seq FROM hlc_state")
+    capture.install_triggers(db)
+
+
 def schema_fingerprint() -> str:
     shape: dict[str, list[tuple[str, str]]] = {
         name: [(c.name, c.type) for c in t.columns] for name, t in TABLES.items()

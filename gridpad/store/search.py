@@ -9,9 +9,10 @@ Index tables (made in migration 0001):
 * ``search_fts`` — FTS5 ``trigram`` over name and address text, rowid = ``doc_id`` (3+ chars).
 * ``search_key`` — 2-character windows of the same text (trigram cannot match 2 characters).
 
-Pinyin cannot be computed in SQL, so the table triggers only mark rows in ``search_dirty`` (also
-for pulled data); :func:`refresh_index` rebuilds those documents and runs at the start of every
-search. Results show names, ID numbers and phones masked.
+Pinyin cannot be computed in SQL, so the index is refreshed in Python: :func:`refresh_index`
+re-indexes the rows named by outbox rows it has not seen (``search_state.outbox_seen``) and by
+``search_dirty`` marks (pulled rows, deletes, acked changes not yet seen), and runs at the start of
+every search. Results show names, ID numbers and phones masked.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def rebuild_index(store: Store) -> None:
     """Drop and rebuild the whole index (bulk imports, first open)."""
     conn = store.conn
     with store.transaction():
-        conn.execute("DELETE FROM search_dirty")
+        _mark_seen(conn)
         conn.execute("DELETE FROM search_key")
         conn.execute("DELETE FROM search_doc")
         conn.execute("DELETE FROM search_fts")
@@ -102,10 +103,34 @@ def rebuild_index(store: Store) -> None:
                 _insert_docs(conn, [_doc(kind, r) for r in batch])
 
 
+def _outbox_refs(conn: sqlite3.Connection, seen: int) -> set[tuple[str, str]]:
+    """Documents touched by captured changes the index has not seen (their outbox rows)."""
+    refs: set[tuple[str, str]] = set()
+    rows = conn.execute("SELECT DISTINCT tbl, row_id FROM outbox WHERE change_id > ? "
+                        "AND tbl IN ('person', 'unit', 'building', 'tenancy')", (seen,)).fetchall()
+    for tbl, row_id in rows:
+        if tbl != "tenancy":
+            refs.add((tbl, row_id))
+            continue
+        person = conn.execute("SELECT person_id FROM tenancy WHERE id = ?", (row_id,)).fetchone()
+        if person is not None and person[0] is not None:
+            refs.add(("person", person[0]))
+    return refs
+
+
+def _mark_seen(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM search_dirty")
+    conn.execute("UPDATE search_state SET outbox_seen = max((SELECT change_seq FROM hlc_state), "
+                 "coalesce((SELECT max(change_id) FROM outbox), 0))")
+
+
 def refresh_index(store: Store) -> int:
-    """Re-index rows marked dirty by the triggers; returns how many were processed."""
+    """Re-index what changed since the last refresh (outbox rows not yet seen, and rows the
+    triggers marked dirty); returns how many documents were looked at."""
     conn = store.conn
-    pending = int(conn.execute("SELECT count(*) FROM search_dirty").fetchone()[0])
+    seen = int(conn.execute("SELECT outbox_seen FROM search_state").fetchone()[0])
+    pending = int(conn.execute("SELECT count(*) FROM search_dirty").fetchone()[0]) + int(
+        conn.execute("SELECT count(*) FROM outbox WHERE change_id > ?", (seen,)).fetchone()[0])
     if pending == 0:
         return 0
     if pending >= BULK_REBUILD_AT:
@@ -114,9 +139,10 @@ def refresh_index(store: Store) -> int:
             rebuild_index(store)
             return pending
     with store.transaction():
-        dirty = conn.execute("SELECT tbl, row_id FROM search_dirty").fetchall()
+        dirty = set(conn.execute("SELECT tbl, row_id FROM search_dirty").fetchall())
+        dirty |= _outbox_refs(conn, seen)
         docs: list[_Doc] = []
-        for kind, ref_id in dirty:
+        for kind, ref_id in sorted(dirty):
             old = conn.execute("SELECT doc_id FROM search_doc WHERE ref_id = ? AND kind = ?",
                                (ref_id, kind)).fetchone()
             if old is not None:
@@ -131,8 +157,8 @@ def refresh_index(store: Store) -> int:
             if row is not None:
                 docs.append(_doc(kind, row))
         _insert_docs(conn, docs)
-        conn.execute("DELETE FROM search_dirty")
-    return pending
+        _mark_seen(conn)
+    return len(dirty)
 
 
 def _refresh_if_free(store: Store) -> None:

@@ -171,3 +171,22 @@ def test_bulk_inserted_rows_are_found(store: Store) -> None:
     hits = search.search(store, "诸葛")
     assert [h.title for h in hits] == ["诸*瑾", "诸*亮"]  # the one living here now comes first
     assert hits[0].subtitle.endswith("锦厦花园3栋 301")
+
+
+def test_edits_pushed_before_any_search_are_still_indexed(store: Store) -> None:
+    from gridpad.store import outbox
+
+    search.refresh_index(store)
+    repo.update(store, "person", "p-wf", {"name": "王菲"})
+    outbox.ack(store, [c.change_id for c in outbox.pending(store)])  # a sync ran first
+    assert outbox.count(store) == 0
+    assert _names(store, "王菲") == [("person", "王*")]
+    assert _names(store, "王芳") == []
+
+
+def test_tenancy_moved_to_another_person_updates_both(store: Store) -> None:
+    search.refresh_index(store)
+    tenancy = store.conn.execute("SELECT t.id FROM tenancy t JOIN person p ON p.id = t.person_id "
+                                 "WHERE p.name = '张伟'").fetchone()[0]
+    repo.update(store, "tenancy", tenancy, {"person_id": "p-wf"})
+    assert _names(store, "5678") == [("person", "王*"), ("person", "张*")]
