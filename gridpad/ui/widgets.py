@@ -80,10 +80,6 @@ class FieldRow(QWidget):
         self.hint.setText(text or "")
         self.hint.setVisible(bool(text))
 
-    @property
-    def error_text(self) -> str:
-        return self.error.text() if self.error.isVisible() or self.error.text() else ""
-
 
 class Segmented(QWidget):
     """Two or more large buttons for a one-of answer (no tiny radio buttons on a tablet).
