@@ -37,19 +37,20 @@ if TYPE_CHECKING:
     from gridpad.store.db import Store
 
 #: Bump when the generated trigger SQL changes, so existing files get the new triggers.
-TRIGGER_VERSION = "capture-11"
+TRIGGER_VERSION = "capture-12"
 
 _NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"
-#: The last change still in the outbox, and the floor ``hlc_state`` keeps once it is acked.
+#: The next change id and clock follow the last outbox row, or the floor ``hlc_state`` keeps
+#: once the outbox is acked empty.
+_NEXT_CHANGE_ID = ("(SELECT max(coalesce((SELECT max(change_id) FROM outbox), 0), change_seq) + 1 "
+                   "FROM hlc_state)")
+_NEXT_HLC = (f"(SELECT max({_NOW_MS} * 65536, coalesce((SELECT hlc FROM outbox ORDER BY change_id DESC "
+             "LIMIT 1), 0) + 1, value + 1) FROM hlc_state)")
 _LAST = ("FROM hlc_state h LEFT JOIN "
          "(SELECT change_id, hlc FROM outbox ORDER BY change_id DESC LIMIT 1) o")
-_NEXT_CHANGE_ID = "max(coalesce(o.change_id, 0), h.change_seq) + 1"
-_NEXT_HLC = f"max({_NOW_MS} * 65536, coalesce(o.hlc, 0) + 1, h.value + 1)"
 _SUPPRESSED = "(SELECT suppressed FROM capture_state) = 0"
+#: Applying pulled rows: no outbox rows, but search marks.
 _REMOTE = "(SELECT suppressed FROM capture_state) = 1"
-#: ``capture_state.suppressed`` while :func:`bulk_inserts` runs: insert triggers stand aside
-#: (1 = applying pulled rows: no outbox rows, search marks still written).
-BULK = 2
 #: SQLite's default limit is 127 arguments per function call; stay well under it.
 _CHUNK = 30
 
@@ -85,34 +86,48 @@ def _changed_only(cols: Sequence[str]) -> str:
     return expr
 
 
-def _search_marks(table: str, ref: str, when: str) -> str:
-    """Statements marking the search documents that depend on this row as dirty when ``when``.
+def _mark(kind: str, ref: str, cond: str) -> str:
+    """Mark one search document dirty. NOT EXISTS rather than INSERT OR IGNORE: an outer
+    statement's conflict clause (an UPSERT, INSERT OR ABORT) overrides the trigger's own, so
+    OR IGNORE would fail on an already-dirty row."""
+    return (f"INSERT INTO search_dirty(tbl, row_id) SELECT '{kind}', {ref} "
+            f"WHERE {ref} IS NOT NULL AND ({cond}) AND NOT EXISTS "
+            f"(SELECT 1 FROM search_dirty WHERE tbl = '{kind}' AND row_id = {ref});")
 
-    A captured change needs no mark: its outbox row is one (see ``search.refresh_index`` and the
-    ``_search_outbox_ack`` trigger), which keeps an interactive edit to one extra page. Marks are
-    written for pulled rows (no outbox row), deletes (the row is gone, so a tenancy's person could
-    not be looked up) and a tenancy moved to another person (the old one changes too).
 
-    NOT EXISTS rather than INSERT OR IGNORE: an outer statement's conflict clause (an UPSERT, or
-    INSERT OR ABORT) overrides the trigger's own, so OR IGNORE would fail on an already-dirty row."""
-    out = []
+def _search_sql(table: str) -> list[str]:
+    """Search marks where no outbox row tells the index: pulled rows (``suppressed = 1``), deletes
+    (the row is gone, so a tenancy's person could not be looked up) and a tenancy moved to another
+    person (the old one changes too). A captured change needs no mark: its outbox row is one (see
+    ``search.refresh_index`` and ``_search_outbox_ack``), which keeps an edit to one extra page."""
+    out: list[str] = []
     for dep_table, cols, kind, id_col in _SEARCH_DEPS:
         if dep_table != table:
             continue
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in (*cols, DELETED))
-        marks: list[tuple[str, str]] = []
-        if ref == "update":
-            marks.append(("NEW", f"{_REMOTE} AND ({changed})"))
-            if id_col != "id":  # a parent reference (tenancy.person_id) may change
-                marks.append(("OLD", f"OLD.{id_col} IS NOT NEW.{id_col}"))
-        else:
-            marks.append((ref, when))
-        for r, cond in marks:
-            out.append(
-                f"INSERT INTO search_dirty(tbl, row_id) SELECT '{kind}', {r}.{id_col} "
-                f"WHERE {r}.{id_col} IS NOT NULL AND ({cond}) AND NOT EXISTS "
-                f"(SELECT 1 FROM search_dirty WHERE tbl = '{kind}' AND row_id = {r}.{id_col});")
-    return "\n  ".join(out)
+        update_marks = [_mark(kind, f"NEW.{id_col}", changed)]
+        moved = ""
+        if id_col != "id":  # a parent reference (tenancy.person_id) may change
+            update_marks.append(_mark(kind, f"OLD.{id_col}", f"OLD.{id_col} IS NOT NEW.{id_col}"))
+            moved = f" OR OLD.{id_col} IS NOT NEW.{id_col}"
+        marks = "\n  ".join(update_marks)
+        out += [
+            f"""CREATE TRIGGER _search_{table}_ins AFTER INSERT ON {table}
+WHEN {_REMOTE}
+BEGIN
+  {_mark(kind, f"NEW.{id_col}", "1")}
+END""",
+            f"""CREATE TRIGGER _search_{table}_upd AFTER UPDATE ON {table}
+WHEN {_REMOTE}{moved}
+BEGIN
+  {marks}
+END""",
+            f"""CREATE TRIGGER _search_{table}_del AFTER DELETE ON {table}
+BEGIN
+  {_mark(kind, f"OLD.{id_col}", "1")}
+END""",
+        ]
+    return out
 
 
 def _outbox_ack_trigger() -> str:
@@ -133,34 +148,33 @@ END"""
 
 
 def trigger_sql(table: str) -> list[str]:
-    """One trigger per operation (each trigger call costs about as much as a small insert): the
-    outbox row while capture is on, then the search marks."""
+    """Capture triggers (only while ``suppressed = 0``), then the search-mark triggers.
+
+    ``INSERT … VALUES`` with scalar subqueries for the next id and clock: an ``INSERT … SELECT``
+    reading the outbox would make SQLite stage each row in a temporary table."""
     cols = [*TABLES[table].column_names, DELETED]
-    insert_outbox = ("INSERT INTO outbox(change_id, tbl, row_id, op, fields, base_seq, hlc) "
-                     f"SELECT {_NEXT_CHANGE_ID}, ")
-    hlc = _NEXT_HLC
-    on = f" {_LAST} WHERE {_SUPPRESSED}"
     any_change = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
+    insert = "INSERT INTO outbox(change_id, tbl, row_id, op, fields, base_seq, hlc) VALUES"
     return [
         f"""CREATE TRIGGER _capture_{table}_ins AFTER INSERT ON {table}
-WHEN (SELECT suppressed FROM capture_state) < {BULK}
+WHEN {_SUPPRESSED}
 BEGIN
-  {insert_outbox}'{table}', NEW.id, 'insert', {_json_of(cols, "NEW")}, 0, {hlc}{on};
-  {_search_marks(table, "NEW", _REMOTE)}
+  {insert} ({_NEXT_CHANGE_ID}, '{table}', NEW.id, 'insert', {_json_of(cols, "NEW")}, 0, {_NEXT_HLC});
 END""",
         f"""CREATE TRIGGER _capture_{table}_upd AFTER UPDATE ON {table}
-WHEN {any_change}
+WHEN {_SUPPRESSED} AND ({any_change})
 BEGIN
-  {insert_outbox}'{table}', NEW.id,
+  {insert} ({_NEXT_CHANGE_ID}, '{table}', NEW.id,
     CASE WHEN NEW._deleted = 1 AND OLD._deleted IS NOT 1 THEN 'delete' ELSE 'update' END,
-    {_changed_only(cols)}, OLD._server_seq, {hlc}{on};
-  {_search_marks(table, "update", "")}
+    {_changed_only(cols)}, OLD._server_seq, {_NEXT_HLC});
 END""",
         f"""CREATE TRIGGER _capture_{table}_del AFTER DELETE ON {table}
+WHEN {_SUPPRESSED}
 BEGIN
-  {insert_outbox}'{table}', OLD.id, 'delete', json_object('_deleted', 1), OLD._server_seq, {hlc}{on};
-  {_search_marks(table, "OLD", "1")}
+  {insert} ({_NEXT_CHANGE_ID}, '{table}', OLD.id, 'delete', json_object('_deleted', 1), OLD._server_seq,
+    {_NEXT_HLC});
 END""",
+        *_search_sql(table),
     ]
 
 
@@ -186,38 +200,6 @@ def drop_triggers(db: sqlite_utils.Database) -> None:
         "OR name LIKE '\\_search\\_%' ESCAPE '\\')"
     ).fetchall():
         db.execute(f"DROP TRIGGER {name}")
-
-
-@contextmanager
-def bulk_inserts(store: Store, table: str) -> Iterator[None]:
-    """Capture the rows inserted into ``table`` in this block set-based, after the block: one outbox
-    row each, in insertion order, in the same transaction — the same rows
-    the insert trigger would write, at a fraction of the cost (the trigger stands aside while
-    ``capture_state.suppressed = 2``). Only INSERTs into ``table`` belong in the block."""
-    with store.transaction():
-        conn = store.conn
-        if table not in EDITABLE_TABLES or conn.execute("SELECT suppressed FROM capture_state").fetchone()[0]:
-            yield  # server-owned table, or applying pulled rows: the triggers do what is needed
-            return
-        before = int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0])
-        conn.execute(f"UPDATE capture_state SET suppressed = {BULK}")
-        try:
-            yield
-        finally:
-            if conn.in_transaction:
-                conn.execute("UPDATE capture_state SET suppressed = 0")
-        # New rows got rowids before+1, before+2, … (we hold the write lock; rowid = max + 1).
-        count = int(conn.execute(f"SELECT count(*) FROM {table} WHERE rowid > ?", (before,)).fetchone()[0])
-        if count == 0:
-            return
-        hlc0, change0 = conn.execute(f"SELECT {_NEXT_HLC}, {_NEXT_CHANGE_ID} {_LAST}").fetchone()
-        cols = [*TABLES[table].column_names, DELETED]
-        conn.execute(
-            f"""INSERT INTO outbox(change_id, tbl, row_id, op, fields, base_seq, hlc)
-                SELECT :c0 + r.rowid - :before - 1, '{table}', r.id, 'insert', {_json_of(cols, "r")}, 0,
-                       :h0 + r.rowid - :before - 1
-                FROM {table} r WHERE r.rowid > :before ORDER BY r.rowid""",
-            {"c0": change0, "h0": hlc0, "before": before})
 
 
 @contextmanager

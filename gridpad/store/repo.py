@@ -11,7 +11,7 @@ from typing import Any
 
 from uuid6 import uuid7
 
-from gridpad.store import capture, validation
+from gridpad.store import validation
 from gridpad.store.db import Store
 from gridpad.store.errors import NotFoundError, ValidationFailed
 from sync.schema import DELETED
@@ -102,8 +102,7 @@ def rows(store: Store, table: str, *, include_deleted: bool = False) -> Iterator
 
 def insert_many(store: Store, table: str, records: Iterable[Mapping[str, Any]], *, validate: bool = False,
                 batch_size: int = 5000) -> list[str]:
-    """Bulk insert (imports, demo data) in one transaction; every row captured (set-based, see
-    :func:`gridpad.store.capture.bulk_inserts`).
+    """Bulk insert (imports, demo data) in one transaction; the triggers capture every row.
 
     Returns the ids in input order. With ``validate=True`` the first bad record raises
     :class:`ValidationFailed` and nothing is written; unknown columns are refused either way.
@@ -111,7 +110,7 @@ def insert_many(store: Store, table: str, records: Iterable[Mapping[str, Any]], 
     columns = schema_table(table).column_names
     known = {"id", DELETED, "_server_seq", *columns}
     ids: list[str] = []
-    with store.transaction(), capture.bulk_inserts(store, table):
+    with store.transaction():
         batch: list[tuple[str, Mapping[str, Any]]] = []
         for rec in records:
             if validate:
