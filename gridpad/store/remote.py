@@ -154,6 +154,19 @@ def table_images(store: Store, tname: str) -> Iterator[tuple[str, int, dict[str,
         yield rec[0], int(rec[1]), dict(zip(names, rec[2:], strict=True))
 
 
+def checksum_rows(store: Store, tname: str, grids: Iterable[str]) -> list[tuple[str, int, tuple[Any, ...]]]:
+    """``(id, _deleted, values in column_names order)`` of the rows of ``grids``, for checksums."""
+    table = TABLES[tname]
+    grid_list = sorted(grids)
+    if not grid_list:
+        return []
+    cols = ", ".join(f'"{c}"' for c in table.column_names)
+    marks = ",".join("?" * len(grid_list))
+    cur = store.conn.execute(f'SELECT id, "{DELETED}", {cols} FROM "{tname}" WHERE grid_id IN ({marks})',
+                             grid_list)
+    return [(rec[0], rec[1], rec[2:]) for rec in cur]
+
+
 def drop_rows_not_on_server(store: Store, tname: str, server_ids: set[str], grids: set[str]) -> int:
     """After a table re-download: remove rows of ``grids`` the server does not hold, unless a
     local edit of that row still waits to be pushed."""

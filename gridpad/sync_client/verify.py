@@ -11,14 +11,12 @@ from gridpad.store.db import Store
 from gridpad.sync_client import enroll as meta_keys
 from gridpad.sync_client.pull import pull_pages
 from gridpad.sync_client.transport import ServerClient
-from sync.protocol import TableChecksum, table_checksum
+from sync.protocol import TableChecksum, table_checksum_values
 from sync.schema import TABLES
 
 
 def local_checksum(store: Store, table: str, grids: set[str]) -> TableChecksum:
-    rows = ((rid, bool(f.pop("_deleted")), f) for rid, _seq, f in remote.table_images(store, table)
-            if f.get("grid_id") in grids)
-    return table_checksum(table, rows)
+    return table_checksum_values(table, remote.checksum_rows(store, table, grids))
 
 
 def mismatching_tables(store: Store, client: ServerClient, tables: Iterable[str] | None = None) -> list[str]:

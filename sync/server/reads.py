@@ -16,7 +16,7 @@ from sync.protocol import (
     ConflictAuthor,
     PullResponse,
     RowImage,
-    table_checksum,
+    table_checksum_values,
 )
 from sync.schema import TABLES
 from sync.server import db
@@ -76,10 +76,11 @@ def checksums(conn: Connection, grids: Iterable[str]) -> Checksums:
     grid_list = sorted(grids)
     out = {}
     for name, t in db.synced.items():
-        cols = [t.c.id, t.c.deleted, *(t.c[c] for c in TABLES[name].column_names)]
-        rows: Iterable[RowMapping] = conn.execute(
-            sa.select(*cols).where(t.c.grid_id.in_(grid_list))).mappings() if grid_list else []
-        out[name] = table_checksum(name, ((str(r["id"]), bool(r["deleted"]), dict(r)) for r in rows))
+        cols = [t.c[c] for c in TABLES[name].column_names]
+        # Plain tuples, not row mappings: this reads every row of the device's grids.
+        q = sa.select(t.c.id, t.c.deleted, *cols).where(t.c.grid_id.in_(grid_list))
+        tuples = conn.execute(q).tuples().all() if grid_list else []
+        out[name] = table_checksum_values(name, ((r[0], r[1], r[2:]) for r in tuples))
     return Checksums(tables=out)
 
 
