@@ -1,19 +1,24 @@
-"""The sync thread emits signals all day long: emitting must not wear out Python's ``True``
-(PySide6 6.12.0 loses a reference per emit; gridpad.ui guards against it)."""
+"""The sync thread emits signals all day long: emitting must not wear out Python's ``True``.
+
+PySide6 6.12.0 drops a reference to ``True`` on every ``Signal.emit()``; on CPython 3.11 the app
+then aborts after a few hundred emits ("bool_dealloc"). pyproject.toml excludes that release; this
+test catches a PySide6 with the same bug before a user does.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from gridpad.ui import pyside_refcount
+from PySide6.QtCore import QObject, Signal
 
 
-def test_many_emits_leave_true_alive() -> None:
-    probe = pyside_refcount._Probe()
+class _Probe(QObject):
+    fired = Signal(int)
+
+
+def test_emitting_a_signal_keeps_references_to_true() -> None:
+    probe = _Probe()
     before = sys.getrefcount(True)
-    for i in range(100_000):  # far more references than True has without the guard (~600)
+    for i in range(10_000):
         probe.fired.emit(i)
-    # Without the guard this process would already have aborted ("bool_dealloc").
-    assert sys.getrefcount(True) > 1000
-    if not pyside_refcount.APPLIED:
-        assert sys.getrefcount(True) >= before - 10  # a fixed PySide6 loses nothing
+    assert sys.getrefcount(True) >= before - 10
