@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridpad.store import repo
+from gridpad.store import repo, search
 from gridpad.store.db import Store
 from gridpad.store.lookup import live_rows_in_grid
 from gridpad.transfer.cleaning import address_key, room_key
@@ -276,6 +276,8 @@ def import_registry(store: Store, path: Path, grid_id: str, *, batch_rows: int =
         done += len(accepted[start:start + batch_rows])
         if on_batch:
             on_batch(done)
+    # Index now, not on the first keystroke in the app.
+    search.refresh_index(store)
     return result
 
 

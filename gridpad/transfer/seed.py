@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from gridpad.core.demo import DemoGrid, generate
-from gridpad.store import repo
+from gridpad.store import repo, search
 from gridpad.store.capture import applying_remote
 from gridpad.store.db import Store
 
@@ -42,6 +42,8 @@ def write_demo(store: Store, demo: DemoGrid) -> dict[str, int]:
         for table, records in demo.tables().items():
             if table != "grid":
                 counts[table] = len(repo.insert_many(store, table, records))
+    # Index now, not on the first keystroke in the app (~10 s at 200k persons).
+    search.refresh_index(store)
     return counts
 
 
