@@ -10,7 +10,7 @@ from gridpad.store import views
 from gridpad.ui import ops
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
-from gridpad.ui.widgets import Card, MaskedValue, clear_layout, label
+from gridpad.ui.widgets import Card, MaskedValue, clear_layout, label, primary_button
 
 
 class PersonPage(QWidget):
@@ -74,7 +74,7 @@ class PersonPage(QWidget):
         outer.addWidget(area, 1)
         actions = QHBoxLayout()
         actions.addStretch(1)
-        self.edit_button = QPushButton(self)
+        self.edit_button = primary_button(self)  # the screen's one primary action
         self.edit_button.clicked.connect(lambda: self.edit_person.emit(self.person_id))
         actions.addWidget(self.edit_button)
         outer.addLayout(actions)

@@ -194,7 +194,7 @@ class TenantForm(FormPage):
             self.duplicate_card.hide()
             return
         for reg in found[:3]:
-            where = (reg.get("address") or "") + (f" {reg['room_no']}" if reg.get("room_no") else "")
+            where = _place(reg.get("address") or "") + (f" {reg['room_no']}" if reg.get("room_no") else "")
             line = QHBoxLayout()
             text = label(self.tr("⚠ This ID number is already registered at %1").replace("%1", where),
                          None, wrap=True)
@@ -270,3 +270,10 @@ class TenantForm(FormPage):
     def _failed(self, exc: BaseException) -> None:
         self.primary.setEnabled(True)
         self.show_failure(exc)
+
+
+def _place(address: str) -> str:
+    """The place once: people.find_by_id_number gives "name address", and the address often ends
+    with the name ("宿舍楼B栋 东莞市…宿舍楼B栋")."""
+    name, _, rest = address.partition(" ")
+    return rest if name and name in rest else address
