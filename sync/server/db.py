@@ -8,7 +8,7 @@ first, so sequence order is commit order and a pull cursor can never skip a row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -219,6 +219,34 @@ class SeqAllocator:
     def save(self) -> None:
         if self.value != self._start:
             self._conn.execute(counter.update().where(counter.c.name == SEQ).values(value=self.value))
+
+
+def _marks(conn: Connection, n: int) -> list[str]:
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 / psycopg
+    return [mark] * n
+
+
+def insert_many(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT ``rows`` (each holding every column of ``table``) with one driver executemany.
+
+    SQLAlchemy's own executemany compiles parameters per row (~30 us each): a 500-change push
+    spent a third of its server time there."""
+    names = [c.name for c in table.columns]
+    q = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(n) for n in names)}) "
+           f"VALUES ({', '.join(_marks(conn, len(names)))})")
+    conn.exec_driver_sql(sql, [tuple(r[n] for n in names) for r in rows])
+
+
+def update_many(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
+                key: str = "id") -> None:
+    """UPDATE every other column of the rows whose ``key`` matches, as :func:`insert_many` does."""
+    names = [c.name for c in table.columns if c.name != key]
+    q = conn.dialect.identifier_preparer.quote
+    mark = _marks(conn, 1)[0]
+    sql = (f"UPDATE {q(table.name)} SET {', '.join(f'{q(n)} = {mark}' for n in names)} "
+           f"WHERE {q(key)} = {mark}")
+    conn.exec_driver_sql(sql, [(*(r[n] for n in names), r[key]) for r in rows])
 
 
 def current_seq(conn: Connection) -> int:

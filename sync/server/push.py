@@ -149,19 +149,13 @@ class _Batch:
         for key in self.dirty:
             inserts, updates = by_table.setdefault(key[0], ([], []))
             row = self.rows[key]
-            if key in self.new:
-                inserts.append(row)
-            else:
-                updates.append({f"b_{k}": v for k, v in row.items()})
+            (inserts if key in self.new else updates).append(row)
         for table, (inserts, updates) in by_table.items():
             t = db.synced[table]
             if inserts:
-                self.conn.execute(t.insert(), inserts)
+                db.insert_many(self.conn, t, inserts)
             if updates:
-                cols = [c.name for c in t.columns if c.name != "id"]
-                stmt = (t.update().where(t.c.id == sa.bindparam("b_id"))
-                        .values({c: sa.bindparam(f"b_{c}") for c in cols}))
-                self.conn.execute(stmt, updates)
+                db.update_many(self.conn, t, updates)
         if self.conflicts:
             self.conn.execute(db.conflict.insert(), self.conflicts)
 
@@ -199,7 +193,7 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
         done[cid] = (applied, conflicts)
     batch.write()
     if ledger_rows:
-        conn.execute(db.ledger.insert(), ledger_rows)
+        db.insert_many(conn, db.ledger, ledger_rows)
     seqs.save()
     upd: dict[str, Any] = {"last_sync_ms": now_ms}
     if req.backlog is not None:
