@@ -7,6 +7,11 @@ A query is read every way it could be meant, and the store runs each reading:
 * Latin letters: pinyin initials of a name (``zw`` → 张伟, and as a prefix 张伟强).
 * Digits (an ID number may end in X): 4+ → the tail of an ID number or phone; any → a room number.
 
+Several terms (split on spaces, full-width spaces and commas: "锦厦 301", "张伟，302") must each
+match the hit or the place it is in: a person's own keys or their current unit/building, a unit's
+room number or its building, a building's own text. One word ending in a room number
+("兴业路18号302") that matches nothing whole is read as the address and the room.
+
 Ranking levels: exact 3, prefix 2, substring 1; persons with an active tenancy get a half
 point so they come first within a level.
 """
@@ -26,6 +31,10 @@ MIN_TAIL_DIGITS = 4
 
 _DIGITS = re.compile(r"\d+[xX]?")
 _LETTERS = re.compile(r"[a-z]+")
+#: Term separators after NFKC (full-width space and comma become " " and ","); 、 and ; too.
+_SEPARATORS = re.compile(r"[\s,;、]+")
+#: "兴业路18号302", "锦厦302室": a place (ending in a non-digit, with some Chinese) and a room.
+_PLACE_ROOM = re.compile(r"(?P<place>(?=.*[^\x00-\x7f]).+[^\d-])-?(?P<room>\d{2,5}[a-z]?)[室房]?")
 
 #: Surnames whose usual reading differs from pypinyin's default for the character alone.
 _SURNAME_INITIALS = {
@@ -55,6 +64,17 @@ class SearchQuery:
 def normalize(text: str) -> str:
     """Full-width to half-width (NFKC), trimmed, inner spaces collapsed, Latin lower-cased."""
     return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def split_terms(raw: str) -> list[str]:
+    """The terms of a query: normalised, split on spaces and commas, empty ones dropped."""
+    return [t for t in _SEPARATORS.split(normalize(raw)) if t]
+
+
+def place_and_room(term: str) -> tuple[str, str] | None:
+    """``("兴业路18号", "302")`` for "兴业路18号302" (a place then a room number), else ``None``."""
+    m = _PLACE_ROOM.fullmatch(term)
+    return (m["place"], m["room"]) if m else None
 
 
 def parse(raw: str) -> SearchQuery:

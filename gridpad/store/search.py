@@ -24,14 +24,13 @@ from typing import Any
 
 from gridpad.core import masking
 from gridpad.core import search_query as sq
+from gridpad.store import search_terms
 from gridpad.store.db import BUSY_TIMEOUT_MS, Store
 
 #: From this many dirty rows on, rebuild everything when they are a quarter of the index or more.
 BULK_REBUILD_AT = 5_000
 #: How long a search waits for another connection's write lock before using the index as it is.
 REFRESH_WAIT_MS = 50
-#: Candidates taken from each reading; a 1-letter-ish reading beyond this is refined by typing on.
-CANDIDATE_CAP = 2_000
 
 _ACTIVE = ("EXISTS (SELECT 1 FROM tenancy t WHERE t.person_id = p.id AND t._deleted = 0 "
            "AND (t.move_out_at IS NULL OR t.move_out_at > date('now')))")
@@ -177,56 +176,39 @@ def _refresh_if_free(store: Store) -> None:
         store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
-def _candidates(q: sq.SearchQuery) -> tuple[str, dict[str, Any]]:
-    parts: list[str] = []
-    params: dict[str, Any] = {"q": q.text, "cap": CANDIDATE_CAP}
-
-    def ranged(column: str, value: str, key: str) -> None:
-        params[key], params[key + "_hi"] = value, sq.prefix_upper_bound(value)
-        parts.append(f"SELECT * FROM (SELECT doc_id, CASE WHEN {column} = :{key} THEN {sq.EXACT} "
-                     f"ELSE {sq.PREFIX} END FROM search_doc "
-                     f"WHERE {column} >= :{key} AND {column} < :{key}_hi LIMIT :cap)")
-
-    if q.name_prefix:
-        params["p_hi"] = sq.prefix_upper_bound(q.name_prefix)
-        parts.append("SELECT * FROM (SELECT doc_id, 0 FROM search_doc WHERE name >= :q AND name < :p_hi "
-                     "LIMIT :cap)")
-    if q.bigram:
-        params["bigram"] = q.bigram
-        parts.append(f"SELECT * FROM (SELECT doc_id, {sq.SUBSTRING} FROM search_key WHERE key = :bigram "
-                     "LIMIT :cap)")
-    if q.substring:
-        params["fts"] = sq.fts_phrase(q.substring)
-        parts.append(f"SELECT * FROM (SELECT rowid, {sq.SUBSTRING} FROM search_fts "
-                     "WHERE search_fts MATCH :fts LIMIT :cap)")
-    if q.initials:
-        ranged("initials", q.initials, "ini")
-    if q.tail:
-        ranged("id_rev", q.tail, "idt")
-        ranged("phone_rev", q.tail, "pht")
-    return " UNION ALL ".join(parts), params
-
-
 def search(store: Store, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
-    """Best matches first: exact > prefix > substring, persons with a current tenancy first."""
-    q = sq.parse(query)
-    if q.empty or limit <= 0:
+    """Best matches first: exact > prefix > substring, persons with a current tenancy first.
+    Several terms ("锦厦 301") must all match (see :mod:`gridpad.store.search_terms`)."""
+    terms = sq.split_terms(query)
+    if not terms or limit <= 0:
         return []
     _refresh_if_free(store)
-    union, params = _candidates(q)
+    conn = store.conn
+    if len(terms) == 1:
+        q = sq.parse(terms[0])
+        if sq.place_and_room(q.text) is None or search_terms.has_candidates(conn, q):
+            found = _search_one(conn, q, limit, offset)
+            return [_hit(conn, kind, ref_id, score) for kind, ref_id, score in found]
+    queries = search_terms.readings(conn, terms)
+    if queries is None:
+        return []
+    found = search_terms.search_terms(conn, queries, limit, offset)
+    return [_hit(conn, kind, ref_id, score) for kind, ref_id, score in found]
+
+
+def _search_one(conn: sqlite3.Connection, q: sq.SearchQuery, limit: int,
+                offset: int) -> list[tuple[str, str, float]]:
+    union, params = search_terms.candidates_sql(q)
     params.update(limit=limit, offset=max(offset, 0))
     sql = f"""
         WITH cand(doc_id, level) AS ({union}),
         best AS (SELECT doc_id, max(level) AS level FROM cand GROUP BY doc_id)
         SELECT d.kind, d.ref_id,
-               max(b.level, CASE WHEN d.name = :q THEN {sq.EXACT}
-                                 WHEN substr(d.name, 1, length(:q)) = :q THEN {sq.PREFIX} ELSE 0 END)
-               + d.active * {sq.ACTIVE_BONUS} AS score
+               max(b.level, {search_terms.name_level_sql()}) + d.active * {sq.ACTIVE_BONUS} AS score
         FROM best b JOIN search_doc d ON d.doc_id = b.doc_id
         ORDER BY score DESC, length(d.name), d.name, d.doc_id
         LIMIT :limit OFFSET :offset"""
-    found = store.conn.execute(sql, params).fetchall()
-    return [_hit(store.conn, kind, ref_id, float(score)) for kind, ref_id, score in found]
+    return [(k, r, float(s)) for k, r, s in conn.execute(sql, params).fetchall()]
 
 
 #: A building's short label: its name, else road + door number, else the full address.

@@ -1,0 +1,239 @@
+"""SQL for the search box: one term's candidate documents, and queries of several terms.
+
+A query of several terms ("锦厦 301", "张伟 302") finds persons, units and buildings where every
+term matches the hit itself or the place it is in:
+
+* a person: its own document, or the unit or building of a current (active) tenancy;
+* a unit: its own document (room number) or its building's;
+* a building: its own document (name and address).
+
+The term with the fewest candidates (weighted by how many hits a unit or building fans out to)
+drives: its documents are expanded to the hits they cover (a building to itself, its units and its
+residents; a unit to itself and its residents), and every other term is checked on each hit's own
+and place documents with the same levels as a single term (exact 3, prefix 2, substring 1). So a
+broad term ("301", thousands of units) only ever filters, and nothing is lost to its cap.
+
+A hit's score is the mean of its terms' levels plus the active-tenancy bonus; ties go to hits
+matching more terms on their own document, then to the shorter name, as for one term.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from gridpad.core import search_query as sq
+
+#: Candidates taken from each reading; a 1-letter-ish reading beyond this is refined by typing on.
+CANDIDATE_CAP = 2_000
+#: Hits a driving term may expand to (a building fans out to ~40); beyond this, type more.
+EXPANSION_CAP = 6_000
+#: Buildings a driving term expands (a whole community's worth is narrowed by typing more).
+BUILDING_CAP = 250
+#: Rough hits per document of a kind when its term drives (a unit: itself and ~2 residents;
+#: a building: itself, ~12 units, ~28 residents in the 200k demo grid).
+FANOUT = {"person": 1, "unit": 3, "building": 40}
+#: Candidates looked at to estimate a term's size (choosing the driver must stay cheap).
+ESTIMATE_SAMPLE = 600
+
+ACTIVE_TENANCY = ("t._deleted = 0 AND (t.move_out_at IS NULL OR t.move_out_at > date('now'))")
+
+
+def candidates_sql(q: sq.SearchQuery, key: str = "") -> tuple[str, dict[str, Any]]:
+    """``SELECT doc_id, level`` rows (a UNION ALL, duplicates possible) of documents matching ``q``;
+    parameters are named with ``key`` so several terms can share one statement."""
+    parts: list[str] = []
+    params: dict[str, Any] = {f"q{key}": q.text, "cap": CANDIDATE_CAP}
+
+    def ranged(column: str, value: str, name: str) -> None:
+        name += key
+        params[name], params[name + "_hi"] = value, sq.prefix_upper_bound(value)
+        parts.append(f"SELECT * FROM (SELECT doc_id, CASE WHEN {column} = :{name} THEN {sq.EXACT} "
+                     f"ELSE {sq.PREFIX} END FROM search_doc "
+                     f"WHERE {column} >= :{name} AND {column} < :{name}_hi LIMIT :cap)")
+
+    if q.name_prefix:
+        params[f"p{key}_hi"] = sq.prefix_upper_bound(q.name_prefix)
+        parts.append(f"SELECT * FROM (SELECT doc_id, 0 FROM search_doc WHERE name >= :q{key} "
+                     f"AND name < :p{key}_hi LIMIT :cap)")
+    if q.bigram:
+        params[f"bigram{key}"] = q.bigram
+        parts.append(f"SELECT * FROM (SELECT doc_id, {sq.SUBSTRING} FROM search_key "
+                     f"WHERE key = :bigram{key} LIMIT :cap)")
+    if q.substring:
+        params[f"fts{key}"] = sq.fts_phrase(q.substring)
+        parts.append(f"SELECT * FROM (SELECT rowid, {sq.SUBSTRING} FROM search_fts "
+                     f"WHERE search_fts MATCH :fts{key} LIMIT :cap)")
+    if q.initials:
+        ranged("initials", q.initials, "ini")
+    if q.tail:
+        ranged("id_rev", q.tail, "idt")
+        ranged("phone_rev", q.tail, "pht")
+    return " UNION ALL ".join(parts), params
+
+
+def name_level_sql(key: str = "", doc: str = "d") -> str:
+    """The level a document's own name adds (exact or prefix of the term ``:q{key}``)."""
+    return (f"CASE WHEN {doc}.name = :q{key} THEN {sq.EXACT} "
+            f"WHEN substr({doc}.name, 1, length(:q{key})) = :q{key} THEN {sq.PREFIX} ELSE 0 END")
+
+
+def level_sql(q: sq.SearchQuery, key: str, params: dict[str, Any], doc: str = "c") -> str:
+    """The level (0: no match) of term ``q`` on document row ``doc``: the single-term readings as a
+    row check, so a term too broad to list is still checked exactly."""
+    hi = sq.prefix_upper_bound
+    params[f"q{key}"], params[f"q{key}_hi"] = q.text, hi(q.text)
+    exact = [f"{doc}.name = :q{key}"]
+    prefix = [f"({doc}.name >= :q{key} AND {doc}.name < :q{key}_hi)"]
+    if q.initials:
+        params[f"i{key}"], params[f"i{key}_hi"] = q.initials, hi(q.initials)
+        exact.append(f"{doc}.initials = :i{key}")
+        prefix.append(f"({doc}.initials >= :i{key} AND {doc}.initials < :i{key}_hi)")
+    if q.tail:
+        params[f"t{key}"], params[f"t{key}_hi"] = q.tail, hi(q.tail)
+        for col in ("id_rev", "phone_rev"):
+            exact.append(f"{doc}.{col} = :t{key}")
+            prefix.append(f"({doc}.{col} >= :t{key} AND {doc}.{col} < :t{key}_hi)")
+    whens = [f"WHEN {' OR '.join(exact)} THEN {sq.EXACT}", f"WHEN {' OR '.join(prefix)} THEN {sq.PREFIX}"]
+    if q.substring or q.bigram:
+        # The indexed text: a person's or unit's is its name; a building's is read from the FTS5
+        # content table (a plain rowid lookup, ~4x cheaper than a lookup through the FTS table).
+        whens.append(f"WHEN instr(CASE WHEN {doc}.kind = 'building' THEN (SELECT c0 FROM search_fts_content "
+                     f"WHERE id = {doc}.doc_id) ELSE {doc}.name END, :q{key}) > 0 THEN {sq.SUBSTRING}")
+    return f"CASE {' '.join(whens)} ELSE 0 END"
+
+
+def estimate(conn: sqlite3.Connection, q: sq.SearchQuery) -> int:
+    """About how many hits ``q`` would drive to, from a sample of at most ``ESTIMATE_SAMPLE``
+    candidates (0: no document matches it at all)."""
+    union, params = candidates_sql(q)
+    params["sample"] = ESTIMATE_SAMPLE
+    rows = conn.execute(f"SELECT d.kind, count(*) FROM (SELECT DISTINCT doc_id FROM ({union}) "
+                        "LIMIT :sample) c JOIN search_doc d ON d.doc_id = c.doc_id GROUP BY d.kind",
+                        params).fetchall()
+    return sum(FANOUT.get(kind, 1) * n for kind, n in rows)
+
+
+def place_only(q: sq.SearchQuery) -> bool:
+    """A term no person's own keys can match (a short number: a room, not an ID or phone tail),
+    so a person matches it only through their unit or building."""
+    return q.text.isdigit() and q.tail is None
+
+
+def has_candidates(conn: sqlite3.Connection, q: sq.SearchQuery) -> bool:
+    union, params = candidates_sql(q)
+    return conn.execute(f"SELECT 1 FROM ({union}) LIMIT 1", params).fetchone() is not None
+
+
+def readings(conn: sqlite3.Connection, terms: list[str]) -> list[sq.SearchQuery] | None:
+    """Each term parsed, the driving one first (``None``: some term matches nothing). A term that
+    matches nothing but reads as place + room ("兴业路18号302") stands for those two terms."""
+    sized: list[tuple[int, int, sq.SearchQuery]] = []
+    for term in terms:
+        q = sq.parse(term)
+        size = estimate(conn, q)
+        if size:
+            sized.append((size, len(sized), q))
+            continue
+        split = sq.place_and_room(term)
+        if split is None:
+            return None
+        for part in split:
+            q = sq.parse(part)
+            size = estimate(conn, q)
+            if not size:
+                return None
+            sized.append((size, len(sized), q))
+    # A room number never drives while another term can: it lists thousands of units (capped),
+    # and as a filter it prunes a building's units before their residents are looked at.
+    sized.sort(key=lambda x: (place_only(x[2]), x[0], x[1]))
+    return [q for _, _, q in sized]
+
+
+def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit: int,
+                 offset: int) -> list[tuple[str, str, float]]:
+    """``(kind, ref_id, score)`` best first for terms that must all match; ``queries[0]`` drives."""
+    driver, others = queries[0], queries[1:]
+    union, params = candidates_sql(driver, "0")
+    terms = [(str(i), q) for i, q in enumerate(others, 1)]
+    levels = [level_sql(q, key, params) for key, q in terms]
+    params.update(limit=limit, offset=max(offset, 0), ecap=EXPANSION_CAP, bcap=BUILDING_CAP, n=len(queries))
+
+    def place_ok(unit: str, building: str) -> str:
+        """Terms only a place can match, matched by this unit or building (residents of other
+        units cannot match them, so they are never expanded)."""
+        conds = [f"({level_sql(q, key, params, unit)} > 0 OR {level_sql(q, key, params, building)} > 0)"
+                 for key, q in terms if place_only(q)]
+        return " AND ".join(conds) or "1"
+
+    active = ACTIVE_TENANCY
+    person_ok = "1"
+    if any(place_only(q) for _, q in terms):  # a person matches a room only where they live
+        person_ok = (f"EXISTS (SELECT 1 FROM tenancy t "
+                     "LEFT JOIN search_doc ux ON ux.ref_id = t.unit_id AND ux.kind = 'unit' "
+                     "LEFT JOIN search_doc bx ON bx.ref_id = t.building_id AND bx.kind = 'building' "
+                     f"WHERE t.person_id = drv.ref_id AND {active} AND {place_ok('ux', 'bx')})")
+    cols = "".join(f", {lv} AS l{i}" for i, lv in enumerate(levels, 1))
+    best = "".join(f", max(l{i}) AS l{i}" for i in range(1, len(levels) + 1))
+    own = " + ".join(f"max(own * (l{i} > 0))" for i in range(1, len(levels) + 1)) or "0"
+    total = "".join(f" + v.l{i}" for i in range(1, len(levels) + 1))
+    every = " AND ".join(f"v.l{i} > 0" for i in range(1, len(levels) + 1)) or "1"
+    sql = f"""
+        WITH cand(doc_id, level) AS ({union}),
+        drv AS MATERIALIZED (
+            SELECT d.doc_id, d.kind, d.ref_id, max(max(c.level), {name_level_sql("0")}) AS level
+            FROM cand c JOIN search_doc d ON d.doc_id = c.doc_id GROUP BY d.doc_id),
+        bdrv AS MATERIALIZED (SELECT * FROM drv WHERE kind = 'building'
+                              ORDER BY level DESC, doc_id LIMIT :bcap),
+        units(doc_id, unit_id, level) AS MATERIALIZED (
+            SELECT x.doc_id, u.id, bdrv.level FROM bdrv JOIN search_doc bd ON bd.doc_id = bdrv.doc_id
+                JOIN unit u ON u.building_id = bdrv.ref_id
+                JOIN search_doc x ON x.ref_id = u.id AND x.kind = 'unit'
+                WHERE u._deleted = 0 AND {place_ok("x", "bd")}
+            UNION ALL
+            SELECT x.doc_id, drv.ref_id, drv.level FROM drv JOIN search_doc x ON x.doc_id = drv.doc_id
+                JOIN unit u ON u.id = drv.ref_id
+                LEFT JOIN search_doc bd ON bd.ref_id = u.building_id AND bd.kind = 'building'
+                WHERE drv.kind = 'unit' AND {place_ok("x", "bd")}),
+        ent(doc_id, level, own) AS (
+            SELECT doc_id, level, 1 FROM drv WHERE kind != 'person'
+            UNION ALL
+            SELECT doc_id, level, 1 FROM drv WHERE kind = 'person' AND {person_ok}
+            UNION ALL
+            SELECT doc_id, level, 0 FROM units
+            UNION ALL
+            SELECT x.doc_id, units.level, 0 FROM units JOIN tenancy t ON t.unit_id = units.unit_id
+                JOIN search_doc x ON x.ref_id = t.person_id AND x.kind = 'person' WHERE {active}
+            UNION ALL
+            SELECT x.doc_id, bdrv.level, 0 FROM bdrv JOIN search_doc bd ON bd.doc_id = bdrv.doc_id
+                JOIN tenancy t ON t.building_id = bdrv.ref_id
+                JOIN search_doc x ON x.ref_id = t.person_id AND x.kind = 'person'
+                WHERE t.unit_id IS NULL AND {active} AND {place_ok("bd", "bd")}),
+        hit AS MATERIALIZED (
+            SELECT e.doc_id, d.kind, d.ref_id, max(e.level) AS level, max(e.own) AS own
+            FROM (SELECT * FROM ent LIMIT :ecap) e JOIN search_doc d ON d.doc_id = e.doc_id
+            GROUP BY e.doc_id),
+        place(doc_id, place_id) AS (
+            SELECT doc_id, doc_id FROM hit
+            UNION ALL
+            SELECT hit.doc_id, x.doc_id FROM hit JOIN unit u ON u.id = hit.ref_id
+                JOIN search_doc x ON x.ref_id = u.building_id AND x.kind = 'building'
+                WHERE hit.kind = 'unit'
+            UNION ALL
+            SELECT hit.doc_id, x.doc_id FROM hit JOIN tenancy t ON t.person_id = hit.ref_id
+                JOIN search_doc x ON x.ref_id = t.unit_id AND x.kind = 'unit'
+                WHERE hit.kind = 'person' AND {active}
+            UNION ALL
+            SELECT hit.doc_id, x.doc_id FROM hit JOIN tenancy t ON t.person_id = hit.ref_id
+                JOIN search_doc x ON x.ref_id = t.building_id AND x.kind = 'building'
+                WHERE hit.kind = 'person' AND {active}),
+        v AS (SELECT doc_id{best}, {own} AS own
+              FROM (SELECT p.doc_id, p.doc_id = p.place_id AS own{cols}
+                    FROM place p JOIN search_doc c ON c.doc_id = p.place_id)
+              GROUP BY doc_id)
+        SELECT h.kind, h.ref_id, (h.level{total}) * 1.0 / :n + d.active * {sq.ACTIVE_BONUS} AS score
+        FROM v JOIN hit h ON h.doc_id = v.doc_id JOIN search_doc d ON d.doc_id = v.doc_id
+        WHERE {every}
+        ORDER BY score DESC, h.own + v.own DESC, length(d.name), d.name, d.doc_id
+        LIMIT :limit OFFSET :offset"""
+    return [(k, r, float(s)) for k, r, s in conn.execute(sql, params).fetchall()]
