@@ -13,8 +13,10 @@ residents; a unit to itself and its residents), and every other term is checked 
 and place documents with the same levels as a single term (exact 3, prefix 2, substring 1). So a
 broad term ("301", thousands of units) only ever filters, and nothing is lost to its cap.
 
-A hit's score is the mean of its terms' levels plus the active-tenancy bonus; ties go to hits
-matching more terms on their own document, then to the shorter name, as for one term.
+A hit's score is the mean of its terms' levels, plus the active-tenancy bonus for a person who
+matched a term on their own keys (one found only through their home has that tenancy by
+definition: the bonus would put every resident above the unit itself). Ties go to hits matching
+more terms on their own document, then to the shorter name, as for one term.
 """
 
 from __future__ import annotations
@@ -231,7 +233,8 @@ def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit:
               FROM (SELECT p.doc_id, p.doc_id = p.place_id AS own{cols}
                     FROM place p JOIN search_doc c ON c.doc_id = p.place_id)
               GROUP BY doc_id)
-        SELECT h.kind, h.ref_id, (h.level{total}) * 1.0 / :n + d.active * {sq.ACTIVE_BONUS} AS score
+        SELECT h.kind, h.ref_id,
+               (h.level{total}) * 1.0 / :n + d.active * (h.own + v.own > 0) * {sq.ACTIVE_BONUS} AS score
         FROM v JOIN hit h ON h.doc_id = v.doc_id JOIN search_doc d ON d.doc_id = v.doc_id
         WHERE {every}
         ORDER BY score DESC, h.own + v.own DESC, length(d.name), d.name, d.doc_id
