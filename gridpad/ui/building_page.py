@@ -3,17 +3,8 @@ function), tabs for rooms with occupancy bars, residents, inspections and hazard
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Signal
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QPushButton,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableView, QTabWidget, QWidget
 
 from gridpad.store import views
 from gridpad.ui import ops
@@ -21,17 +12,17 @@ from gridpad.ui.building_list import due_text, setup_table
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
 from gridpad.ui.models import Column, ListTableModel
-from gridpad.ui.widgets import Card, MaskedValue, OccupancyBar, label, primary_button
+from gridpad.ui.page_base import Page
+from gridpad.ui.widgets import Card, MaskedValue, OccupancyBar, caption_grid, label, primary_button
 from sync.rules.buildings import is_scale_rental
 
 
-class BuildingPage(QWidget):
+class BuildingPage(Page):
     """Signals:
         back(), open_unit(str), open_person(str), register(str building_id, str unit_id),
         edit_building(str), add_unit(str)
     """
 
-    back = Signal()
     open_unit = Signal(str)
     open_person = Signal(str)
     register = Signal(str, str)
@@ -39,30 +30,15 @@ class BuildingPage(QWidget):
     add_unit = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.building_id = ""
         self.detail: views.BuildingDetail | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(12)
-
-        top = QHBoxLayout()
-        self.back_button = QPushButton(self)
-        self.back_button.setObjectName("back")
-        self.back_button.clicked.connect(self.back.emit)
-        top.addWidget(self.back_button)
-        self.address = label("", "bigTitle", self, wrap=True)
-        top.addWidget(self.address, 1)
-        outer.addLayout(top)
+        outer = self.outer
+        self.address = self.add_title()
         self.facts = label("", "muted", self, wrap=True)
         outer.addWidget(self.facts)
 
         info = Card(self)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        self.captions = {k: label("", "fieldLabel") for k in ("landlord", "landlord_phone", "manager",
-                                                                "manager_phone", "inspection", "hazards")}
         self.landlord = MaskedValue()
         self.landlord_phone = MaskedValue()
         self.manager = MaskedValue()
@@ -72,9 +48,7 @@ class BuildingPage(QWidget):
         cells = [("landlord", self.landlord), ("landlord_phone", self.landlord_phone),
                  ("manager", self.manager), ("manager_phone", self.manager_phone),
                  ("inspection", self.inspection), ("hazards", self.hazards)]
-        for i, (key, widget) in enumerate(cells):
-            grid.addWidget(self.captions[key], (i // 2) * 2, i % 2)
-            grid.addWidget(widget, (i // 2) * 2 + 1, i % 2)
+        grid, self.captions = caption_grid(cells)
         info.body.addLayout(grid)
         outer.addWidget(info)
         self.landlord.reveal_requested.connect(lambda: self._reveal("landlord", "name", self.landlord))
@@ -202,7 +176,7 @@ class BuildingPage(QWidget):
             self.open_person.emit(self.residents_model.row_id(index.row()))
 
     def retranslate(self) -> None:
-        self.back_button.setText(self.tr("‹ Back"))
+        super().retranslate()
         self.captions["landlord"].setText(self.tr("Landlord"))
         self.captions["landlord_phone"].setText(self.tr("Landlord phone"))
         self.captions["manager"].setText(self.tr("Manager"))
@@ -216,11 +190,6 @@ class BuildingPage(QWidget):
         self.add_unit_button.setText(self.tr("Add room"))
         self.register_button.setText(self.tr("Register tenant"))
         self._fill()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 def resident_columns() -> tuple[Column, ...]:

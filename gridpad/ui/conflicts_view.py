@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -25,12 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from gridpad.core.masking import mask_id_number, mask_phone
+from gridpad.ui.i18n import tr
 from gridpad.ui.status_strip import format_when
-
-
-def tr(text: str) -> str:
-    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
-    return QCoreApplication.translate("", text)
+from gridpad.ui.widgets import label
 
 
 def table_title(name: str) -> str:
@@ -137,22 +134,16 @@ class ConflictCard(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.setSpacing(8)
-        self.title = QLabel(self)
-        self.title.setObjectName("title")
-        self.title.setWordWrap(True)
+        self.title = label("", "title", self, wrap=True)
         lay.addWidget(self.title)
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
-        self.mine_caption = QLabel(self)
-        self.mine_caption.setObjectName("caption")
+        self.mine_caption = label("", "caption", self)
         self.mine_value = QLabel(shown_value(view.table, view.field, view.mine), self)
-        self.mine_meta = QLabel(self)
-        self.mine_meta.setObjectName("caption")
-        self.theirs_caption = QLabel(self)
-        self.theirs_caption.setObjectName("caption")
+        self.mine_meta = label("", "caption", self)
+        self.theirs_caption = label("", "caption", self)
         self.theirs_value = QLabel(shown_value(view.table, view.field, view.theirs), self)
-        self.theirs_meta = QLabel(self)
-        self.theirs_meta.setObjectName("caption")
+        self.theirs_meta = label("", "caption", self)
         for w in (self.mine_value, self.theirs_value):
             w.setWordWrap(True)
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -188,9 +179,7 @@ class ConflictCard(QFrame):
         for b in (self.use_mine, self.use_theirs, self.edit_button):
             buttons.addWidget(b)
         lay.addLayout(buttons)
-        self.message = QLabel(self)
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
+        self.message = label("", "fieldError", self, wrap=True)
         self.message.hide()
         lay.addWidget(self.message)
         self.retranslate()

@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -21,25 +20,24 @@ from PySide6.QtWidgets import (
 
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label, options
+from gridpad.ui.page_base import Page
 from gridpad.ui.rule_text import error_text, field_label, rule_text
 from gridpad.ui.widgets import FieldRow, Segmented, label, primary_button
 
 DRAFT_DEBOUNCE_MS = 300
 
 
-class FormPage(QWidget):
+class FormPage(Page):
     """Subclasses add fields in ``build()`` and implement ``title_text()`` and ``submit()``.
 
     Signals:
         back(), saved(str): the id written.
     """
 
-    back = Signal()
     saved = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.rows: dict[str, FieldRow] = {}
         self._getters: dict[str, Callable[[], Any]] = {}
         self._setters: dict[str, Callable[[Any], None]] = {}
@@ -55,17 +53,8 @@ class FormPage(QWidget):
         self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
         self._draft_timer.timeout.connect(self.flush_drafts)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(12)
-        top = QHBoxLayout()
-        self.back_button = QPushButton(self)
-        self.back_button.setObjectName("back")
-        self.back_button.clicked.connect(self._go_back)
-        top.addWidget(self.back_button)
-        self.title = label("", "bigTitle", self, wrap=True)
-        top.addWidget(self.title, 1)
-        outer.addLayout(top)
+        outer = self.outer
+        self.title = self.add_title()
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -212,6 +201,30 @@ class FormPage(QWidget):
     def local_error(self, name: str, rule: str, **params: Any) -> None:
         self.rows[name].set_error(rule_text(rule, params))
 
+    # -- opening and saving ---------------------------------------------------------------------
+    def start(self, draft_key: str, draft_meta: dict[str, Any]) -> None:
+        """Begin editing under this draft (``draft_meta`` lets the registry reopen it later)."""
+        self.draft_key = draft_key
+        self.draft_meta = draft_meta
+        self.clear_errors()
+
+    def begin_submit(self) -> dict[str, Any]:
+        """The draft written and old errors cleared: the values to check and save."""
+        self.flush_drafts()
+        self.clear_errors()
+        return self.values()
+
+    def finish_save(self, table: str, row_id: str) -> None:
+        """Saved: the draft goes, other views refresh ``table``, ``saved(row_id)`` is emitted."""
+        self.primary.setEnabled(True)
+        self.discard_draft()
+        self.ctx.db.data_changed.emit(table)
+        self.saved.emit(row_id)
+
+    def save_failed(self, exc: BaseException) -> None:
+        self.primary.setEnabled(True)
+        self.show_failure(exc)
+
     # -- drafts ---------------------------------------------------------------------------------
     def changed(self, *_: Any) -> None:
         if self._loading or not self.draft_key:
@@ -244,13 +257,13 @@ class FormPage(QWidget):
             self.ctx.drafts.discard(self.draft_key)
         self.draft_note.setText("")
 
-    def _go_back(self) -> None:
+    def go_back(self) -> None:
         self.flush_drafts()
-        self.back.emit()
+        super().go_back()
 
     # -- language -------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        self.back_button.setText(self.tr("‹ Back"))
+        super().retranslate()
         self.title.setText(self.title_text())
         self.primary.setText(self.primary_text())
         custom = self.labels()
@@ -264,11 +277,6 @@ class FormPage(QWidget):
             seg = self.rows[name].editor
             assert isinstance(seg, Segmented)
             seg.set_labels({code: enum_label(enum, code) for code in seg.buttons})
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 def parse_number(text: str, kind: type) -> tuple[Any, bool]:

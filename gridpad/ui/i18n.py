@@ -20,6 +20,12 @@ LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 
 
+def tr(text: str) -> str:
+    """Translate outside a QObject; pyside6-lupdate files bare ``tr("…")`` calls under the empty
+    context, which is the one used here."""
+    return QCoreApplication.translate("", text)
+
+
 def _compiled(lang: str) -> Path | None:
     """The .qm for ``lang``, compiling the .ts if the build step has not run (a fresh checkout)."""
     ts = I18N / f"gridpad_{lang}.ts"

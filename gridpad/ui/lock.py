@@ -16,6 +16,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from gridpad.ui.i18n import tr
+
 #: Store meta key for the PIN hash (the value is ``scrypt$n$r$p$salt$hash``, hex).
 PIN_META_KEY = "ui.lock_pin"
 #: Store meta key for the idle minutes before locking.
@@ -24,11 +26,6 @@ DEFAULT_IDLE_MINUTES = 5
 MIN_PIN_LENGTH = 4
 
 _N, _R, _P = 2**14, 8, 1
-
-
-def tr(text: str) -> str:
-    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
-    return QCoreApplication.translate("", text)
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:

@@ -47,6 +47,18 @@ class _ColumnsMixin:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:  # never fetches (Anki: no DB work in flags())
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return self._header(section, orientation, role)
+
     def _header(self, section: int, orientation: Qt.Orientation, role: int) -> Any:
         """Column captions, aligned like the column's cells (a centred caption over left-aligned
         text reads as belonging to the next column)."""
@@ -116,13 +128,6 @@ class LazyIdTableModel(_ColumnsMixin, QAbstractTableModel):
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return self._header(section, orientation, role)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
@@ -136,11 +141,6 @@ class LazyIdTableModel(_ColumnsMixin, QAbstractTableModel):
             return None
         self._pages.move_to_end(index.row() // self.PAGE)
         return self._cell(row, index.column(), role)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:  # never fetches (Anki: no DB work in flags())
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # -- paging ---------------------------------------------------------------------------------
     def _request(self, page: int) -> None:
@@ -188,21 +188,9 @@ class ListTableModel(_ColumnsMixin, QAbstractTableModel):
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return self._header(section, orientation, role)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         if role == Qt.ItemDataRole.UserRole:
             return self._key(self.rows[index.row()])
         return self._cell(self.rows[index.row()], index.column(), role)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

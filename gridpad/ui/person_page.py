@@ -3,46 +3,43 @@ live and lived; edit and move out from here."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from gridpad.store import views
 from gridpad.ui import ops
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
-from gridpad.ui.widgets import Card, MaskedValue, clear_layout, label, primary_button
+from gridpad.ui.page_base import Page
+from gridpad.ui.widgets import (
+    Card,
+    MaskedValue,
+    caption_grid,
+    clear_layout,
+    label,
+    primary_button,
+    scroll_column,
+)
 
 
-class PersonPage(QWidget):
+class PersonPage(Page):
     """Signals: back(), edit_person(str), move_out(str tenancy_id), open_building(str)."""
 
-    back = Signal()
     edit_person = Signal(str)
     move_out = Signal(str)
     open_building = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.person_id = ""
         self.detail: views.PersonDetail | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(12)
-        top = QHBoxLayout()
-        self.back_button = QPushButton(self)
-        self.back_button.setObjectName("back")
-        self.back_button.clicked.connect(self.back.emit)
-        top.addWidget(self.back_button)
+        outer = self.outer
         self.name = MaskedValue(self)
         self.name.value.setObjectName("bigTitle")
         self.name.reveal_requested.connect(lambda: self._reveal("name", self.name))
-        top.addWidget(self.name, 1)
-        outer.addLayout(top)
+        self.top.addWidget(self.name, 1)
 
         card = Card(self)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(24)
         self.id_number = MaskedValue()
         self.id_number.reveal_requested.connect(lambda: self._reveal("id_number", self.id_number))
         self.phone = MaskedValue()
@@ -53,24 +50,13 @@ class PersonPage(QWidget):
                  ("gender", self.values["gender"]), ("birth_date", self.values["birth_date"]),
                  ("ethnicity", self.values["ethnicity"]), ("phone", self.phone),
                  ("employer", self.values["employer"]), ("hukou_address", self.values["hukou_address"])]
-        self.caption_labels = {}
-        for i, (key, widget) in enumerate(cells):
-            cap = label("", "fieldLabel")
-            self.caption_labels[key] = cap
-            grid.addWidget(cap, (i // 2) * 2, i % 2)
-            grid.addWidget(widget, (i // 2) * 2 + 1, i % 2)
+        grid, self.caption_labels = caption_grid(cells, spacing=24)
         card.body.addLayout(grid)
         outer.addWidget(card)
 
         self.homes_title = label("", "title", self)
         outer.addWidget(self.homes_title)
-        area = QScrollArea(self)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        holder = QWidget()
-        self.homes = QVBoxLayout(holder)
-        self.homes.setContentsMargins(0, 0, 0, 0)
-        area.setWidget(holder)
+        area, self.homes = scroll_column(self, spacing=None)
         outer.addWidget(area, 1)
         actions = QHBoxLayout()
         actions.addStretch(1)
@@ -135,7 +121,7 @@ class PersonPage(QWidget):
                              on_done=target.show_clear)
 
     def retranslate(self) -> None:
-        self.back_button.setText(self.tr("‹ Back"))
+        super().retranslate()
         texts = {"id_type": self.tr("ID type"), "id_number": self.tr("ID number"),
                  "gender": self.tr("Gender"),
                  "birth_date": self.tr("Date of birth"), "ethnicity": self.tr("Ethnicity"),
@@ -146,8 +132,3 @@ class PersonPage(QWidget):
         self.homes_title.setText(self.tr("Homes"))
         self.edit_button.setText(self.tr("Edit"))
         self._fill()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

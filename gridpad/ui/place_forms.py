@@ -31,14 +31,7 @@ class _NumberMixin(FormPage):
         return ok
 
     def _done(self, row_id: str) -> None:
-        self.primary.setEnabled(True)
-        self.discard_draft()
-        self.ctx.db.data_changed.emit("building")
-        self.saved.emit(row_id)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.primary.setEnabled(True)
-        self.show_failure(exc)
+        self.finish_save("building", row_id)
 
 
 class BuildingForm(_NumberMixin):
@@ -66,9 +59,7 @@ class BuildingForm(_NumberMixin):
 
     def open_new(self) -> None:
         self.building_id = None
-        self.draft_key = "building-new"
-        self.draft_meta = {"form": "building"}
-        self.clear_errors()
+        self.start("building-new", {"form": "building"})
         self.set_values({k: None for k in self.rows} | {"inspection_cycle_days": 30})
         self._landlord_placeholders(editing=False)
         self.retranslate()
@@ -80,9 +71,7 @@ class BuildingForm(_NumberMixin):
 
     def open_edit(self, building_id: str) -> None:
         self.building_id = building_id
-        self.draft_key = f"building-{building_id}"
-        self.draft_meta = {"form": "building", "building_id": building_id}
-        self.clear_errors()
+        self.start(f"building-{building_id}", {"form": "building", "building_id": building_id})
         self.retranslate()
         self.ctx.db.call(views.building_detail, building_id, owner=self, on_done=self._loaded)
 
@@ -104,9 +93,7 @@ class BuildingForm(_NumberMixin):
             editor.setPlaceholderText(text)
 
     def submit(self) -> None:
-        self.flush_drafts()
-        self.clear_errors()
-        v = self.values()
+        v = self.begin_submit()
         if not self.numbers_ok(v):
             return
         phone = v.pop("landlord_phone") or None
@@ -124,7 +111,7 @@ class BuildingForm(_NumberMixin):
         landlord = {k: val for k, val in (("name", name), ("phone", phone)) if val}
         self.primary.setEnabled(False)
         self.ctx.db.call(ops.save_building, self.building_id, fields, landlord, owner=self,
-                         on_done=self._done, on_error=self._failed)
+                         on_done=self._done, on_error=self.save_failed)
 
 
 class UnitForm(_NumberMixin):
@@ -151,9 +138,7 @@ class UnitForm(_NumberMixin):
     def open_new(self, building_id: str) -> None:
         self.unit_id = None
         self.building_id = building_id
-        self.draft_key = f"unit-new-{building_id}"
-        self.draft_meta = {"form": "unit", "building_id": building_id}
-        self.clear_errors()
+        self.start(f"unit-new-{building_id}", {"form": "unit", "building_id": building_id})
         self.set_values({k: None for k in self.rows})
         self.retranslate()
         self.ctx.db.call(views.row_for_edit, "building", building_id, owner=self,
@@ -162,9 +147,7 @@ class UnitForm(_NumberMixin):
 
     def open_edit(self, unit_id: str) -> None:
         self.unit_id = unit_id
-        self.draft_key = f"unit-{unit_id}"
-        self.draft_meta = {"form": "unit", "unit_id": unit_id}
-        self.clear_errors()
+        self.start(f"unit-{unit_id}", {"form": "unit", "unit_id": unit_id})
         self.retranslate()
         self.ctx.db.call(views.row_for_edit, "unit", unit_id, owner=self, on_done=self._loaded)
 
@@ -176,9 +159,7 @@ class UnitForm(_NumberMixin):
         self.restore_draft()
 
     def submit(self) -> None:
-        self.flush_drafts()
-        self.clear_errors()
-        v = self.values()
+        v = self.begin_submit()
         if not self.numbers_ok(v):
             return
         fields = {k: val for k, val in v.items() if val not in (None, "") or self.unit_id}
@@ -186,7 +167,7 @@ class UnitForm(_NumberMixin):
             fields |= {"building_id": self.building_id, "grid_id": self.grid_id}
         self.primary.setEnabled(False)
         self.ctx.db.call(ops.save_row, "unit", self.unit_id, fields, owner=self,
-                         on_done=self._done, on_error=self._failed)
+                         on_done=self._done, on_error=self.save_failed)
 
 
 class MoveOutForm(FormPage):
@@ -208,17 +189,14 @@ class MoveOutForm(FormPage):
     def open(self, tenancy_id: str, person_id: str) -> None:
         self.tenancy_id = tenancy_id
         self.person_id = person_id
-        self.draft_key = f"moveout-{tenancy_id}"
-        self.draft_meta = {"form": "moveout", "tenancy_id": tenancy_id, "person_id": person_id}
-        self.clear_errors()
+        self.start(f"moveout-{tenancy_id}",
+                   {"form": "moveout", "tenancy_id": tenancy_id, "person_id": person_id})
         self.set_values({"move_out_at": self.ctx.today().isoformat(), "move_out_reason": "LEASE_ENDED"})
         self.retranslate()
         self.restore_draft()
 
     def submit(self) -> None:
-        self.flush_drafts()
-        self.clear_errors()
-        v = self.values()
+        v = self.begin_submit()
         date = v.get("move_out_at") or ""
         try:
             import datetime as dt
@@ -229,14 +207,5 @@ class MoveOutForm(FormPage):
             return
         self.primary.setEnabled(False)
         self.ctx.db.call(ops.move_out, self.tenancy_id, date, v.get("move_out_reason"), owner=self,
-                         on_done=lambda _r: self._done(), on_error=self._failed)
-
-    def _done(self) -> None:
-        self.primary.setEnabled(True)
-        self.discard_draft()
-        self.ctx.db.data_changed.emit("tenancy")
-        self.saved.emit(self.person_id)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.primary.setEnabled(True)
-        self.show_failure(exc)
+                         on_done=lambda _r: self.finish_save("tenancy", self.person_id),
+                         on_error=self.save_failed)

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from gridpad.ui.widgets import label, screen_layout
 
 
 class PlaceholderScreen(QWidget):
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
-        self.setObjectName("screen")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 24, 24, 24)
-        self.title = QLabel(self)
-        self.title.setObjectName("bigTitle")
-        outer.addWidget(self.title)
+        outer, self.title = screen_layout(self, spacing=None)
         card = QFrame(self)
         card.setObjectName("placeholder")
         inner = QVBoxLayout(card)
         inner.setContentsMargins(32, 32, 32, 32)
-        self.body = QLabel(card)
-        self.body.setWordWrap(True)
+        self.body = label("", None, card, wrap=True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         inner.addWidget(self.body)
         outer.addWidget(card)

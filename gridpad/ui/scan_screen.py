@@ -31,14 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from gridpad.qr.scan import ScanOutcome, ScanResult, best, store_context
+from gridpad.ui.i18n import tr
+from gridpad.ui.widgets import label, screen_layout
 
 #: Frames decoded per second at most (DESIGN: "a few frames a second").
 DECODE_FPS = 4
-
-
-def tr(text: str) -> str:
-    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
-    return QCoreApplication.translate("", text)
 
 
 def grey_array(image: QImage) -> np.ndarray:
@@ -135,7 +132,6 @@ class ScanScreen(QWidget):
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("screen")
         self._ctx = ctx
         self.last_result: ScanResult | None = None
         self._busy = False
@@ -153,12 +149,7 @@ class ScanScreen(QWidget):
         self._worker.decoded.connect(self._on_decoded)
         self._worker.failed.connect(self._on_failed)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 24, 24, 24)
-        outer.setSpacing(16)
-        self.heading = QLabel(self)
-        self.heading.setObjectName("bigTitle")
-        outer.addWidget(self.heading)
+        outer, self.heading = screen_layout(self)
 
         self.view_frame = QFrame(self)
         self.view_frame.setObjectName("card")
@@ -169,9 +160,7 @@ class ScanScreen(QWidget):
         self._view_stack.addWidget(self.no_camera)
         outer.addWidget(self.view_frame, 1)
 
-        self.message = QLabel(self)
-        self.message.setObjectName("title")
-        self.message.setWordWrap(True)
+        self.message = label("", "title", self, wrap=True)
         outer.addWidget(self.message)
 
         # Registering an unknown building with the plate's id: the address now, the rest on its card.
@@ -179,13 +168,10 @@ class ScanScreen(QWidget):
         self.register_box.setObjectName("card")
         box = QVBoxLayout(self.register_box)
         box.setContentsMargins(20, 16, 20, 16)
-        self.register_title = QLabel(self.register_box)
-        self.register_title.setWordWrap(True)
+        self.register_title = label("", None, self.register_box, wrap=True)
         self.address_edit = QLineEdit(self.register_box)
         self.grid_combo = QComboBox(self.register_box)
-        self.register_error = QLabel(self.register_box)
-        self.register_error.setObjectName("fieldError")
-        self.register_error.setWordWrap(True)
+        self.register_error = label("", "fieldError", self.register_box, wrap=True)
         self.register_save = QPushButton(self.register_box)
         self.register_save.setObjectName("primary")
         self.register_save.clicked.connect(self.save_new_building)

@@ -8,22 +8,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from gridpad import __version__
+from gridpad.ui.i18n import tr
 from gridpad.ui.lock import (
     DEFAULT_IDLE_MINUTES,
     IDLE_META_KEY,
@@ -35,11 +34,7 @@ from gridpad.ui.lock import (
 )
 from gridpad.ui.status_strip import plain_error
 from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
-
-
-def tr(text: str) -> str:
-    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
-    return QCoreApplication.translate("", text)
+from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
 
 
 def parse_enroll_qr(text: str) -> tuple[str, str]:
@@ -89,40 +84,24 @@ def _save_lock(store: Any, pin_hash: str | None, idle_minutes: int) -> None:
         store.set_meta(IDLE_META_KEY, str(idle_minutes))
 
 
-def _card(parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel]:
-    card = QFrame(parent)
-    card.setObjectName("card")
-    lay = QVBoxLayout(card)
-    lay.setContentsMargins(20, 16, 20, 16)
-    lay.setSpacing(8)
-    title = QLabel(card)
-    title.setObjectName("title")
-    lay.addWidget(title)
-    return card, lay, title
+def _card(parent: QWidget | None) -> tuple[Card, QVBoxLayout, QLabel]:
+    card = Card(parent, margins=CARD_MARGINS)
+    title = label("", "title", card)
+    card.body.addWidget(title)
+    return card, card.body, title
 
 
 class SettingsScreen(QWidget):
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("screen")
         self._ctx = ctx
         self.controller = shared_controller(ctx)
         self.lock: IdleLock | None = None
         self._info: dict[str, Any] = {}
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 24, 24, 24)
-        self.heading = QLabel(self)
-        self.heading.setObjectName("bigTitle")
-        outer.addWidget(self.heading)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        col = QVBoxLayout(body)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(16)
-        scroll.setWidget(body)
+        outer, self.heading = screen_layout(self, spacing=None)
+        scroll, col = scroll_column(self)
+        body = col.parentWidget()
         outer.addWidget(scroll, 1)
 
         # Enrollment.
@@ -135,8 +114,7 @@ class SettingsScreen(QWidget):
         form.addRow(self.server_label, self.server_edit)
         form.addRow(self.code_label, self.code_edit)
         lay.addLayout(form)
-        self.enroll_message = QLabel(card)
-        self.enroll_message.setWordWrap(True)
+        self.enroll_message = label("", None, card, wrap=True)
         lay.addWidget(self.enroll_message)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -162,8 +140,7 @@ class SettingsScreen(QWidget):
 
         # Privacy lock.
         card, lay, self.lock_title = _card(body)
-        self.lock_state = QLabel(card)
-        self.lock_state.setWordWrap(True)
+        self.lock_state = label("", None, card, wrap=True)
         lay.addWidget(self.lock_state)
         form = QFormLayout()
         self.pin_label, self.pin_repeat_label, self.idle_label = QLabel(card), QLabel(card), QLabel(card)
@@ -178,9 +155,7 @@ class SettingsScreen(QWidget):
         form.addRow(self.pin_repeat_label, self.pin_repeat)
         form.addRow(self.idle_label, self.idle_combo)
         lay.addLayout(form)
-        self.pin_message = QLabel(card)
-        self.pin_message.setObjectName("fieldError")
-        self.pin_message.setWordWrap(True)
+        self.pin_message = label("", "fieldError", card, wrap=True)
         lay.addWidget(self.pin_message)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -198,8 +173,7 @@ class SettingsScreen(QWidget):
 
         # About this device.
         card, lay, self.about_title = _card(body)
-        self.about = QLabel(card)
-        self.about.setWordWrap(True)
+        self.about = label("", None, card, wrap=True)
         self.about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.about)
         col.addWidget(card)

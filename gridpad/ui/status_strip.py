@@ -10,16 +10,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from gridpad.ui.i18n import tr
 from gridpad.ui.lock import shared_lock
 from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
-
-
-def tr(text: str) -> str:
-    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
-    return QCoreApplication.translate("", text)
+from gridpad.ui.widgets import label
 
 
 def format_when(value: Any, now: datetime | None = None) -> str:
@@ -86,15 +83,12 @@ class StatusStrip(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 4, 16, 4)
         lay.setSpacing(8)
-        self.state_label = QLabel(self)
-        self.state_label.setObjectName("syncState")
+        self.state_label = label("", "syncState", self)
         self.outbox_label = QLabel(self)
         self.photo_label = QLabel(self)
-        self.conflict_label = QLabel(self)
-        self.conflict_label.setObjectName("conflictBadge")
+        self.conflict_label = label("", "conflictBadge", self)
         self.last_sync_label = QLabel(self)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("syncError")
+        self.error_label = label("", "syncError", self)
         lay.addWidget(self.state_label)
         # "●  离线 · 待同步 12 条 · 照片 3 张 · 冲突 1 · 上次同步 09:42": a dot before each item
         # that is shown (photos and conflicts only when there are some).
@@ -167,6 +161,6 @@ class StatusStrip(QWidget):
             what = ""  # offline is normal: the state already says so, calmly
         self.error_label.setText(what)
         self.error_label.setToolTip(what)
-        for label, dot in self._separators.items():
-            dot.setVisible(label.isVisibleTo(self) and bool(label.text()))
+        for item, dot in self._separators.items():
+            dot.setVisible(item.isVisibleTo(self) and bool(item.text()))
         self.details_button.setText(tr("Details"))

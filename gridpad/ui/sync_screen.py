@@ -5,26 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from gridpad.ui.conflicts_view import ConflictCard, table_title
+from gridpad.ui.i18n import tr
 from gridpad.ui.status_strip import format_when, plain_error
 from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
-
-
-def tr(text: str) -> str:
-    """Translate; pyside6-lupdate files bare ``tr("…")`` calls under the empty context."""
-    return QCoreApplication.translate("", text)
+from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
 
 
 def stage_text(stage: str) -> str:
@@ -36,7 +31,6 @@ def stage_text(stage: str) -> str:
 class SyncScreen(QWidget):
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("screen")
         self._ctx = ctx
         self.controller = c = shared_controller(ctx)
         self._snapshot: SyncSnapshot | None = None
@@ -46,63 +40,36 @@ class SyncScreen(QWidget):
         # also wipes the error recorded in the store.
         self._failure = ""
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 24, 24, 24)
-        outer.setSpacing(16)
-        self.heading = QLabel(self)
-        self.heading.setObjectName("bigTitle")
-        outer.addWidget(self.heading)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        self._body = QVBoxLayout(body)
-        self._body.setContentsMargins(0, 0, 0, 0)
-        self._body.setSpacing(16)
-        scroll.setWidget(body)
+        outer, self.heading = screen_layout(self)
+        scroll, self._body = scroll_column(self)
+        body = self._body.parentWidget()
         outer.addWidget(scroll, 1)
 
-        card = QFrame(body)
-        card.setObjectName("card")
-        cl = QVBoxLayout(card)
-        cl.setContentsMargins(20, 16, 20, 16)
-        cl.setSpacing(8)
-        self.big_status = QLabel(card)
-        self.big_status.setObjectName("statNumber")
+        card = Card(body, margins=CARD_MARGINS)
+        cl = card.body
+        self.big_status = label("", "statNumber", card)
         self.last_success = QLabel(card)
         self.outbox_total = QLabel(card)
-        self.outbox_kinds = QLabel(card)
-        self.outbox_kinds.setObjectName("caption")
-        self.outbox_kinds.setWordWrap(True)
+        self.outbox_kinds = label("", "caption", card, wrap=True)
         self.photos = QLabel(card)
-        self.result_label = QLabel(card)
-        self.result_label.setObjectName("fieldHint")
-        self.result_label.setWordWrap(True)
+        self.result_label = label("", "fieldHint", card, wrap=True)
         for w in (self.big_status, self.last_success, self.outbox_total, self.outbox_kinds, self.photos,
                   self.result_label):
             cl.addWidget(w)
         self._body.addWidget(card)
 
-        self.error_card = QFrame(body)
-        self.error_card.setObjectName("warningCard")
-        el = QVBoxLayout(self.error_card)
-        el.setContentsMargins(20, 16, 20, 16)
-        self.error_what = QLabel(self.error_card)
-        self.error_what.setObjectName("title")
-        self.error_what.setWordWrap(True)
-        self.error_todo = QLabel(self.error_card)
-        self.error_todo.setWordWrap(True)
+        self.error_card = Card(body, name="warningCard", margins=CARD_MARGINS)
+        el = self.error_card.body
+        self.error_what = label("", "title", self.error_card, wrap=True)
+        self.error_todo = label("", None, self.error_card, wrap=True)
         el.addWidget(self.error_what)
         el.addWidget(self.error_todo)
         self.error_card.hide()
         self._body.addWidget(self.error_card)
 
-        self.conflicts_title = QLabel(body)
-        self.conflicts_title.setObjectName("title")
+        self.conflicts_title = label("", "title", body)
         self._body.addWidget(self.conflicts_title)
-        self.no_conflicts = QLabel(body)
-        self.no_conflicts.setObjectName("muted")
+        self.no_conflicts = label("", "muted", body)
         self._body.addWidget(self.no_conflicts)
         self._conflict_box = QVBoxLayout()
         self._conflict_box.setSpacing(12)
@@ -113,8 +80,7 @@ class SyncScreen(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.hide()
-        self.stage_label = QLabel(self)
-        self.stage_label.setObjectName("caption")
+        self.stage_label = label("", "caption", self)
         bottom.addWidget(self.stage_label)
         bottom.addWidget(self.progress, 1)
         bottom.addStretch(0)

@@ -79,8 +79,7 @@ class TenantForm(FormPage):
     def open_new(self, building_id: str, unit_id: str | None = None) -> None:
         self.person_id = None
         self.building_id = building_id
-        self.draft_key = f"tenant-{building_id}"
-        self.draft_meta = {"form": "tenant", "building_id": building_id, "register": True}
+        self.start(f"tenant-{building_id}", {"form": "tenant", "building_id": building_id, "register": True})
         self._reset()
         self.set_values({"id_type": "RESIDENT_ID", "move_in_at": self.ctx.today().isoformat(),
                          "unit_id": unit_id, "relation_to_head": ""})
@@ -88,8 +87,7 @@ class TenantForm(FormPage):
 
     def open_edit(self, person_id: str) -> None:
         self.person_id = person_id
-        self.draft_key = f"person-{person_id}"
-        self.draft_meta = {"form": "person", "person_id": person_id}
+        self.start(f"person-{person_id}", {"form": "person", "person_id": person_id})
         self._reset()
         self.ctx.db.call(views.person_detail, person_id, owner=self, on_done=self._edit_loaded_detail)
 
@@ -227,9 +225,7 @@ class TenantForm(FormPage):
 
     # -- saving ---------------------------------------------------------------------------------
     def submit(self) -> None:
-        self.flush_drafts()
-        self.clear_errors()
-        v = self.values()
+        v = self.begin_submit()
         person = {k: v[k] for k in ("id_type", "id_number", "gender", "birth_date", "name", "ethnicity",
                                     "hukou_address", "phone", "employer")}
         if person["id_number"]:
@@ -259,17 +255,7 @@ class TenantForm(FormPage):
             tenancy = {k: val for k, val in tenancy.items() if val not in (None, "")}
         self.primary.setEnabled(False)
         self.ctx.db.call(ops.register_tenant, self.person_id, person, tenancy, owner=self,
-                         on_done=self._saved, on_error=self._failed)
-
-    def _saved(self, ids: tuple[str, str | None]) -> None:
-        self.primary.setEnabled(True)
-        self.discard_draft()
-        self.ctx.db.data_changed.emit("person")
-        self.saved.emit(ids[0])
-
-    def _failed(self, exc: BaseException) -> None:
-        self.primary.setEnabled(True)
-        self.show_failure(exc)
+                         on_done=lambda ids: self.finish_save("person", ids[0]), on_error=self.save_failed)
 
 
 def _place(address: str) -> str:

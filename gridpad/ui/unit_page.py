@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, Signal
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableView, QWidget
 
 from gridpad.store import views
 from gridpad.ui.building_list import setup_table
@@ -11,33 +11,23 @@ from gridpad.ui.building_page import resident_columns
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
 from gridpad.ui.models import ListTableModel
+from gridpad.ui.page_base import Page
 from gridpad.ui.widgets import Card, OccupancyBar, label, primary_button
 
 
-class UnitPage(QWidget):
+class UnitPage(Page):
     """Signals: back(), open_person(str), register(str building_id, str unit_id), edit_unit(str)."""
 
-    back = Signal()
     open_person = Signal(str)
     register = Signal(str, str)
     edit_unit = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.unit_id = ""
         self.detail: views.UnitDetail | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(12)
-        top = QHBoxLayout()
-        self.back_button = QPushButton(self)
-        self.back_button.setObjectName("back")
-        self.back_button.clicked.connect(self.back.emit)
-        top.addWidget(self.back_button)
-        self.title = label("", "bigTitle", self, wrap=True)
-        top.addWidget(self.title, 1)
-        outer.addLayout(top)
+        outer = self.outer
+        self.title = self.add_title()
         card = Card(self)
         self.facts = label("", None, card, wrap=True)
         self.bar = OccupancyBar(card)
@@ -104,13 +94,8 @@ class UnitPage(QWidget):
             self.open_person.emit(self.model.row_id(index.row()))
 
     def retranslate(self) -> None:
-        self.back_button.setText(self.tr("‹ Back"))
+        super().retranslate()
         self.residents_title.setText(self.tr("Residents"))
         self.edit_button.setText(self.tr("Edit room"))
         self.register_button.setText(self.tr("Register tenant"))
         self._fill()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

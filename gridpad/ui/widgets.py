@@ -10,10 +10,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -41,12 +43,59 @@ def primary_button(parent: QWidget | None = None) -> QPushButton:
     return b
 
 
+def screen_layout(screen: QWidget, spacing: int | None = 16) -> tuple[QVBoxLayout, QLabel]:
+    """A top-level screen's column (24 px margins) with its big heading as the first line."""
+    screen.setObjectName("screen")
+    outer = QVBoxLayout(screen)
+    outer.setContentsMargins(24, 24, 24, 24)
+    if spacing is not None:
+        outer.setSpacing(spacing)
+    heading = label("", "bigTitle", screen)
+    outer.addWidget(heading)
+    return outer, heading
+
+
+def scroll_column(parent: QWidget, spacing: int | None = 16) -> tuple[QScrollArea, QVBoxLayout]:
+    """A frameless scroll area holding one column of widgets (add them to the returned layout)."""
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    if spacing is not None:
+        column.setSpacing(spacing)
+    area.setWidget(holder)
+    return area, column
+
+
+def caption_grid(cells: Sequence[tuple[str, QWidget]],
+                 spacing: int = 16) -> tuple[QGridLayout, dict[str, QLabel]]:
+    """Two columns of (caption above value) pairs; returns the grid and the captions by key, for
+    the caller to set their (translated) texts."""
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(spacing)
+    captions: dict[str, QLabel] = {}
+    for i, (key, widget) in enumerate(cells):
+        captions[key] = cap = label("", "fieldLabel")
+        grid.addWidget(cap, (i // 2) * 2, i % 2)
+        grid.addWidget(widget, (i // 2) * 2 + 1, i % 2)
+    return grid, captions
+
+
+#: Roomier margins for the cards of the sync and settings screens (left, top, right, bottom).
+CARD_MARGINS = (20, 16, 20, 16)
+
+
 class Card(QFrame):
-    def __init__(self, parent: QWidget | None = None, name: str = "card") -> None:
+    """A framed box (object name ``card``, ``warningCard``, …); put its content in ``body``."""
+
+    def __init__(self, parent: QWidget | None = None, name: str = "card",
+                 margins: tuple[int, int, int, int] = (16, 16, 16, 16)) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.body = QVBoxLayout(self)
-        self.body.setContentsMargins(16, 16, 16, 16)
+        self.body.setContentsMargins(*margins)
         self.body.setSpacing(8)
 
 

@@ -3,740 +3,740 @@
   <context>
     <name />
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="35" />
       <source>Buildings</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="35" />
       <source>Persons</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="36" />
       <source>Tenancies</source>
       <translation>居住关系</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="36" />
       <source>Organisations</source>
       <translation>单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="36" />
       <source>Photos</source>
       <translation>照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="40" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="37" />
       <source>Grids</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <location filename="../../gridpad/ui/rule_text.py" line="31" />
       <source>Name</source>
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
       <source>Phone</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
       <location filename="../../gridpad/ui/rule_text.py" line="28" />
       <source>Room number</source>
       <translation>房号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Move-in date</source>
       <translation>入住日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
       <location filename="../../gridpad/ui/rule_text.py" line="24" />
       <source>Move-out date</source>
       <translation>搬离日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="27" />
       <source>Occupant limit</source>
       <translation>限住人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="51" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <source>Rental rooms</source>
       <translation>出租间数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="51" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <source>Household register address</source>
       <translation>户籍地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="52" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <source>Deleted</source>
       <translation>已删除</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="89" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="86" />
       <source>this tablet</source>
       <translation>本平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="89" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="86" />
       <source>device {0}</source>
       <translation>设备 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="115" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="112" />
       <source>(empty)</source>
       <translation>（空）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="201" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="190" />
       <source>{0} — field “{1}”</source>
       <translation>{0} — 字段“{1}”</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="202" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="191" />
       <source>Mine</source>
       <translation>我的</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="203" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="192" />
       <source>Theirs</source>
       <translation>对方的</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="206" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="195" />
       <source>Use mine</source>
       <translation>用我的</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="207" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="196" />
       <source>Use theirs</source>
       <translation>用对方的</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="208" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="197" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="209" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="198" />
       <source>Save</source>
       <translation>保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="210" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="199" />
       <source>Type the correct value</source>
       <translation>输入正确的值</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="244" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="233" />
       <source>{0}: type a value, or choose mine or theirs.</source>
       <translation>{0}：请输入一个值，或选择“用我的”/“用对方的”。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="54" />
+      <location filename="../../gridpad/ui/lock.py" line="52" />
       <source>PIN: use at least {0} digits.</source>
       <extracomment>Store meta key for the PIN hash (the value is ``scrypt$n$r$p$salt$hash``, hex). Store meta key for the idle minutes before locking.</extracomment>
       <translation>PIN：至少 {0} 位数字。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="56" />
+      <location filename="../../gridpad/ui/lock.py" line="54" />
       <source>PIN: the two entries differ.</source>
       <translation>PIN：两次输入不一致。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="95" />
+      <location filename="../../gridpad/ui/lock.py" line="93" />
       <source>GridPad is locked</source>
       <translation>网格通已锁定</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="96" />
+      <location filename="../../gridpad/ui/lock.py" line="94" />
       <source>Enter PIN</source>
       <translation>输入 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="97" />
+      <location filename="../../gridpad/ui/lock.py" line="95" />
       <source>Unlock</source>
       <translation>解锁</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="128" />
+      <location filename="../../gridpad/ui/lock.py" line="126" />
       <source>Wrong PIN. Try again.</source>
       <translation>PIN 不正确，请重试。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="55" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="52" />
       <source>Door plate read: opening {0}.</source>
       <extracomment>Frames decoded per second at most (DESIGN: "a few frames a second").</extracomment>
       <translation>已识别门牌：正在打开 {0}。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="57" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="54" />
       <source>This plate belongs to grid {0} ({1}), not one of your grids.</source>
       <translation>此门牌属于网格 {0}（{1}），不是您负责的网格。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="60" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="57" />
       <source>Valid door plate, but this building is not registered on this tablet. Register it with the plate's ID, or sync first.</source>
       <translation>门牌有效，但本平板上没有登记此楼栋。可用门牌上的编号登记，或先同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="63" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="60" />
       <source>Warning: this plate's signature is wrong; it may be forged. Do not trust it, report it.</source>
       <translation>警告：此门牌签名不正确，可能是伪造的。请勿采信，并上报。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="65" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="62" />
       <source>This plate was signed with a key this tablet does not know yet. Sync, then scan again.</source>
       <translation>此门牌的签名密钥本平板尚未获得。请先同步，再重新扫码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="67" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="64" />
       <source>The door plate code is damaged or incomplete. Scan again closer, or search by address.</source>
       <translation>门牌二维码损坏或不完整。请靠近重新扫码，或按地址搜索。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="69" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="66" />
       <source>This QR code is not a GridPad door plate.</source>
       <translation>这不是网格通门牌二维码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="70" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="67" />
       <source>No QR code found. Hold the camera closer and steady, or light the plate.</source>
       <translation>未找到二维码。请将摄像头靠近并保持稳定，或给门牌补光。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="124" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="121" />
       <source>Cannot read that image: {0}</source>
       <translation>无法读取该图片：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="309" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="295" />
       <source>Photo of a door plate</source>
       <translation>门牌照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="310" />
-      <location filename="../../gridpad/ui/settings_screen.py" line="251" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="296" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="233" />
       <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
       <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="316" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="302" />
       <source>Reading the image…</source>
       <translation>正在识别图片…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="334" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="320" />
       <source>Could not check the plate: {0}</source>
       <translation>无法核验门牌：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="368" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="354" />
       <source>Address: required; type the address shown on the plate.</source>
       <translation>地址：必填，请输入门牌上的地址。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="371" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="357" />
       <source>Grid: this tablet holds no grid yet; enroll and sync first.</source>
       <translation>网格：本平板尚无网格，请先注册并同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="412" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="398" />
       <source>Scan a door plate</source>
       <translation>扫描门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="413" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="399" />
       <source>No camera found on this device.
 Open a photo of the door plate instead.</source>
       <translation>本设备没有摄像头。
 请改为打开门牌照片识别。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="414" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="400" />
       <source>Torch</source>
       <translation>手电筒</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="415" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="401" />
       <source>Register this building</source>
       <translation>登记此楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="416" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="402" />
       <source>New building with this plate's ID. Type its address; the rest can be filled in on its card.</source>
       <translation>用此门牌编号新建楼栋。请输入地址，其余信息可在楼栋卡片中补充。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="418" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="404" />
       <source>Address, e.g. 兴业路18号</source>
       <translation>地址，如 兴业路18号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="419" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="405" />
       <source>Register and open</source>
       <translation>登记并打开</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="420" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="406" />
       <source>Read from image</source>
       <translation>从图片识别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="240" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="222" />
       <source>Server address: start with https:// (or http:// on a test network).</source>
       <translation>服务器地址：应以 https:// 开头（测试网络可用 http://）。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="243" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="225" />
       <source>Enrollment code: type the code from IT.</source>
       <translation>注册码：请输入信息科提供的注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="246" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="228" />
       <source>Enrolling…</source>
       <translation>正在注册…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="250" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="232" />
       <source>Enrollment QR image</source>
       <translation>注册二维码图片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="265" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="247" />
       <source>No QR code found in that image. Try a sharper photo, or type the code.</source>
       <translation>图片中没有找到二维码。请换一张更清晰的照片，或手动输入注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="271" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="253" />
       <source>Code read from the image. Check the server address, then press Enroll.</source>
       <translation>已从图片读取注册码。请核对服务器地址，然后点击“注册”。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="284" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="266" />
       <source>Enrolled. The first sync starts now.</source>
       <translation>注册成功，现在开始首次同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="332" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="314" />
       <source>App version: {0}</source>
       <translation>应用版本：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="333" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="315" />
       <source>Device ID: {0}</source>
       <translation>设备编号：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="316" />
       <source>Enrolled: {0}</source>
       <translation>已注册：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="316" />
       <source>yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="316" />
       <source>no</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="337" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="319" />
       <source>Server: {0}</source>
       <translation>服务器：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="321" />
       <source>grid manager</source>
       <translation>网格管理员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="321" />
       <source>supervisor</source>
       <translation>站长/督导</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="341" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="323" />
       <source>User: {0} ({1})</source>
       <translation>用户：{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="343" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="325" />
       <source>Grids: {0}</source>
       <translation>网格：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="344" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="326" />
       <source>System: {0}</source>
       <translation>系统：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="348" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
       <source>A PIN is set: the screen locks when the tablet is left idle.</source>
       <translation>已设置 PIN：平板闲置时会自动锁屏。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="349" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
       <source>No PIN set: the screen does not lock. Set one to protect personal data.</source>
       <translation>未设置 PIN：屏幕不会锁定。请设置 PIN 以保护个人信息。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="352" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
       <source>Enroll again</source>
       <translation>重新注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="352" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
       <source>Enroll</source>
       <translation>注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="355" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="337" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="356" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="338" />
       <source>Enroll this tablet</source>
       <translation>注册本平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="357" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
       <source>Server address</source>
       <translation>服务器地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="358" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="340" />
       <source>Enrollment code</source>
       <translation>注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="360" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="342" />
       <source>Code from IT</source>
       <translation>信息科提供的注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="361" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="343" />
       <source>Read code from image</source>
       <translation>从图片读取注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="362" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="344" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="363" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="345" />
       <source>Privacy lock</source>
       <translation>隐私锁</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="364" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="346" />
       <source>New PIN</source>
       <translation>新 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="365" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="347" />
       <source>Repeat PIN</source>
       <translation>再次输入 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="366" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="348" />
       <source>Lock after</source>
       <translation>闲置锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="368" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="350" />
       <source>{0} min idle</source>
       <translation>闲置 {0} 分钟后</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="369" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="351" />
       <source>Save PIN</source>
       <translation>保存 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="370" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="352" />
       <source>Remove PIN</source>
       <translation>取消 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="371" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="353" />
       <source>Lock now</source>
       <translation>立即锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="372" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="354" />
       <source>About this device</source>
       <translation>关于本设备</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="53" />
+      <location filename="../../gridpad/ui/status_strip.py" line="51" />
       <source>This tablet has been revoked by IT.</source>
       <translation>本平板已被信息科注销。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="54" />
+      <location filename="../../gridpad/ui/status_strip.py" line="52" />
       <source>Ask IT before using it again; local data must be wiped.</source>
       <translation>再次使用前请联系信息科；本地数据须清除。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="56" />
+      <location filename="../../gridpad/ui/status_strip.py" line="54" />
       <source>The server did not accept this tablet's sign-in.</source>
       <translation>服务器拒绝了本平板的登录。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="57" />
+      <location filename="../../gridpad/ui/status_strip.py" line="55" />
       <source>Check that the tablet is still enrolled; if it persists, ask IT for a new code.</source>
       <translation>请确认本平板仍处于注册状态；如问题持续，请向信息科申请新的注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="60" />
+      <location filename="../../gridpad/ui/status_strip.py" line="58" />
       <source>The server could not be reached.</source>
       <translation>无法连接服务器。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="61" />
+      <location filename="../../gridpad/ui/status_strip.py" line="59" />
       <source>Nothing is lost: edits wait on the tablet and sync when the network returns.</source>
       <translation>数据不会丢失：修改保存在平板上，网络恢复后自动同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="63" />
+      <location filename="../../gridpad/ui/status_strip.py" line="61" />
       <source>The server's certificate could not be verified.</source>
       <translation>无法验证服务器证书。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="64" />
+      <location filename="../../gridpad/ui/status_strip.py" line="62" />
       <source>Check the date and time on the tablet, or ask IT for the CA bundle.</source>
       <translation>请检查平板的日期和时间，或向信息科索取 CA 证书包。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="66" />
+      <location filename="../../gridpad/ui/status_strip.py" line="64" />
       <source>The tablet's clock is wrong.</source>
       <translation>平板时钟不正确。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="67" />
+      <location filename="../../gridpad/ui/status_strip.py" line="65" />
       <source>Set the correct date and time, then sync again.</source>
       <translation>请设置正确的日期和时间，然后重新同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <location filename="../../gridpad/ui/status_strip.py" line="67" />
       <source>The server had a problem.</source>
       <translation>服务器出现故障。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <location filename="../../gridpad/ui/status_strip.py" line="67" />
       <source>Try again in a few minutes; edits stay on the tablet.</source>
       <translation>请几分钟后再试；修改仍保存在平板上。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="71" />
+      <location filename="../../gridpad/ui/status_strip.py" line="69" />
       <source>This tablet is not enrolled.</source>
       <translation>本平板未注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="71" />
+      <location filename="../../gridpad/ui/status_strip.py" line="69" />
       <source>Enroll it in Settings with the code from IT.</source>
       <translation>请在“设置”中用信息科提供的注册码注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="72" />
+      <location filename="../../gridpad/ui/status_strip.py" line="70" />
       <source>Try Sync now again; if the problem stays, tell IT this message.</source>
       <translation>请再次点击“立即同步”；如问题仍在，请把这条信息告知信息科。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="139" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="219" />
+      <location filename="../../gridpad/ui/status_strip.py" line="140" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="185" />
       <source>Not enrolled</source>
       <translation>未注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="141" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="221" />
+      <location filename="../../gridpad/ui/status_strip.py" line="142" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="187" />
       <source>Syncing…</source>
       <translation>正在同步…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="143" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="223" />
+      <location filename="../../gridpad/ui/status_strip.py" line="144" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="189" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="145" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="227" />
+      <location filename="../../gridpad/ui/status_strip.py" line="146" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="193" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="147" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="229" />
+      <location filename="../../gridpad/ui/status_strip.py" line="148" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="195" />
       <source>Checking connection…</source>
       <translation>正在检查网络…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="151" />
+      <location filename="../../gridpad/ui/status_strip.py" line="152" />
       <source>Waiting to sync: {0}</source>
       <translation>待同步 {0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="152" />
+      <location filename="../../gridpad/ui/status_strip.py" line="153" />
       <source>Photos: {0}</source>
       <translation>照片 {0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="154" />
+      <location filename="../../gridpad/ui/status_strip.py" line="155" />
       <source>Conflicts: {0}</source>
       <translation>冲突 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="157" />
+      <location filename="../../gridpad/ui/status_strip.py" line="158" />
       <source>Last sync {0}</source>
       <translation>上次同步 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="157" />
+      <location filename="../../gridpad/ui/status_strip.py" line="158" />
       <source>Never synced</source>
       <translation>从未同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="165" />
+      <location filename="../../gridpad/ui/status_strip.py" line="166" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="26" />
       <source>Sending edits</source>
       <translation>正在发送修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="26" />
       <source>Receiving updates</source>
       <translation>正在接收更新</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="26" />
       <source>Uploading photos</source>
       <translation>正在上传照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="32" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="27" />
       <source>Checking</source>
       <translation>正在核对</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="173" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="139" />
       <source>Sent {0}, received {1}, photos {2}, new conflicts {3}.</source>
       <translation>已发送 {0} 条，已接收 {1} 条，照片 {2} 张，新冲突 {3} 条。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="225" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="191" />
       <source>Up to date</source>
       <translation>已是最新</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="232" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="198" />
       <source>Last successful sync: {0}</source>
       <translation>上次成功同步：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="233" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="199" />
       <source>Last successful sync: never</source>
       <translation>上次成功同步：从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="235" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="201" />
       <source>Waiting to sync: {0} edits</source>
       <translation>待同步：{0} 条修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="239" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="205" />
       <source>Photos waiting to upload: {0}</source>
       <translation>待上传照片：{0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="242" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="208" />
       <source>This tablet is not enrolled yet.</source>
       <translation>本平板尚未注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="243" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="209" />
       <source>Open Settings and enroll with the server address and the code from IT.</source>
       <translation>请打开“设置”，填写服务器地址和信息科提供的注册码进行注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="250" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="216" />
       <source>Conflicts to review: {0}</source>
       <translation>待处理冲突：{0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="251" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="217" />
       <source>No conflicts. Edits from this tablet and the centre agree.</source>
       <translation>没有冲突，本平板与中心的数据一致。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="256" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="222" />
       <source>Sync</source>
       <translation>同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="257" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="223" />
       <source>Sync now</source>
       <translation>立即同步</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="52" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="55" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <source>Floors</source>
       <translation>层数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="57" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="35" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
@@ -750,22 +750,22 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="62" />
+      <location filename="../../gridpad/ui/place_forms.py" line="55" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="62" />
+      <location filename="../../gridpad/ui/place_forms.py" line="55" />
       <source>New building</source>
       <translation>新增楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="65" />
+      <location filename="../../gridpad/ui/place_forms.py" line="58" />
       <source>Building name (optional)</source>
       <translation>楼栋名称（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="100" />
+      <location filename="../../gridpad/ui/place_forms.py" line="89" />
       <source>Unchanged if left empty</source>
       <translation>不填则保持原登记</translation>
     </message>
@@ -773,161 +773,156 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="126" />
+      <location filename="../../gridpad/ui/building_page.py" line="100" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="127" />
+      <location filename="../../gridpad/ui/building_page.py" line="101" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="128" />
+      <location filename="../../gridpad/ui/building_page.py" line="102" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="129" />
+      <location filename="../../gridpad/ui/building_page.py" line="103" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="146" />
+      <location filename="../../gridpad/ui/building_page.py" line="120" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="160" />
+      <location filename="../../gridpad/ui/building_page.py" line="134" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="162" />
+      <location filename="../../gridpad/ui/building_page.py" line="136" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="163" />
+      <location filename="../../gridpad/ui/building_page.py" line="137" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="165" />
+      <location filename="../../gridpad/ui/building_page.py" line="139" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="167" />
+      <location filename="../../gridpad/ui/building_page.py" line="141" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="168" />
+      <location filename="../../gridpad/ui/building_page.py" line="142" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="178" />
+      <location filename="../../gridpad/ui/building_page.py" line="152" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="179" />
+      <location filename="../../gridpad/ui/building_page.py" line="153" />
       <source>%n open</source>
       <translation>
         <numerusform>未处理 %n 条</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="180" />
+      <location filename="../../gridpad/ui/building_page.py" line="154" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="181" />
+      <location filename="../../gridpad/ui/building_page.py" line="155" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <location filename="../../gridpad/ui/building_page.py" line="156" />
       <source>No open hazards. Hazard reports come in a later release.</source>
       <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="185" />
+      <location filename="../../gridpad/ui/building_page.py" line="159" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="205" />
-      <source>‹ Back</source>
-      <translation>‹ 返回</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/building_page.py" line="206" />
+      <location filename="../../gridpad/ui/building_page.py" line="180" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="207" />
+      <location filename="../../gridpad/ui/building_page.py" line="181" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="208" />
+      <location filename="../../gridpad/ui/building_page.py" line="182" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="209" />
+      <location filename="../../gridpad/ui/building_page.py" line="183" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="210" />
+      <location filename="../../gridpad/ui/building_page.py" line="184" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="211" />
-      <location filename="../../gridpad/ui/building_page.py" line="213" />
+      <location filename="../../gridpad/ui/building_page.py" line="185" />
+      <location filename="../../gridpad/ui/building_page.py" line="187" />
       <source>Hazards</source>
       <translation>隐患</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="212" />
+      <location filename="../../gridpad/ui/building_page.py" line="186" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="212" />
+      <location filename="../../gridpad/ui/building_page.py" line="186" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="212" />
+      <location filename="../../gridpad/ui/building_page.py" line="186" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="215" />
+      <location filename="../../gridpad/ui/building_page.py" line="189" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="216" />
+      <location filename="../../gridpad/ui/building_page.py" line="190" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="217" />
+      <location filename="../../gridpad/ui/building_page.py" line="191" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -935,30 +930,25 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>FormPage</name>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="107" />
+      <location filename="../../gridpad/ui/form_base.py" line="96" />
       <source>Save</source>
       <extracomment>Saved with the draft so the registry can reopen this form after a restart.</extracomment>
       <translation>保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="208" />
+      <location filename="../../gridpad/ui/form_base.py" line="197" />
       <source>Not saved: %1. What you typed is kept.</source>
       <translation>未保存：%1。已填写的内容都保留着。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="228" />
+      <location filename="../../gridpad/ui/form_base.py" line="241" />
       <source>Draft saved</source>
       <translation>草稿已保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="235" />
+      <location filename="../../gridpad/ui/form_base.py" line="248" />
       <source>Draft restored</source>
       <translation>已恢复草稿</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/form_base.py" line="253" />
-      <source>‹ Back</source>
-      <translation>‹ 返回</translation>
     </message>
   </context>
   <context>
@@ -972,12 +962,12 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MoveOutForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="203" />
+      <location filename="../../gridpad/ui/place_forms.py" line="184" />
       <source>Move out</source>
       <translation>登记搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="206" />
+      <location filename="../../gridpad/ui/place_forms.py" line="187" />
       <source>Confirm move-out</source>
       <translation>确认搬离</translation>
     </message>
@@ -1021,84 +1011,87 @@ Open a photo of the door plate instead.</source>
     </message>
   </context>
   <context>
+    <name>Page</name>
+    <message>
+      <location filename="../../gridpad/ui/page_base.py" line="46" />
+      <source>‹ Back</source>
+      <translation>‹ 返回</translation>
+    </message>
+  </context>
+  <context>
     <name>PersonPage</name>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="99" />
+      <location filename="../../gridpad/ui/person_page.py" line="85" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="116" />
+      <location filename="../../gridpad/ui/person_page.py" line="102" />
       <source>%1 to %2</source>
       <translation>%1 至 %2</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="120" />
+      <location filename="../../gridpad/ui/person_page.py" line="106" />
       <source>Since %1</source>
       <translation>%1 入住</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="121" />
+      <location filename="../../gridpad/ui/person_page.py" line="107" />
       <source>Move out</source>
       <translation>搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="125" />
+      <location filename="../../gridpad/ui/person_page.py" line="111" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="138" />
-      <source>‹ Back</source>
-      <translation>‹ 返回</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/person_page.py" line="139" />
+      <location filename="../../gridpad/ui/person_page.py" line="125" />
       <source>ID type</source>
       <translation>证件类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="139" />
+      <location filename="../../gridpad/ui/person_page.py" line="125" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="140" />
+      <location filename="../../gridpad/ui/person_page.py" line="126" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="141" />
+      <location filename="../../gridpad/ui/person_page.py" line="127" />
       <source>Date of birth</source>
       <translation>出生日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="141" />
+      <location filename="../../gridpad/ui/person_page.py" line="127" />
       <source>Ethnicity</source>
       <translation>民族</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="142" />
+      <location filename="../../gridpad/ui/person_page.py" line="128" />
       <source>Mobile phone</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="142" />
+      <location filename="../../gridpad/ui/person_page.py" line="128" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="143" />
+      <location filename="../../gridpad/ui/person_page.py" line="129" />
       <source>Household registration address</source>
       <translation>户籍地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="146" />
+      <location filename="../../gridpad/ui/person_page.py" line="132" />
       <source>Homes</source>
       <translation>居住记录</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="147" />
+      <location filename="../../gridpad/ui/person_page.py" line="133" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
@@ -1106,31 +1099,31 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>PlaceholderScreen</name>
     <message>
-      <location filename="../../gridpad/ui/placeholder_screen.py" line="33" />
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="29" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/placeholder_screen.py" line="35" />
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="31" />
       <source>Inspection checklists come in a later release of GridPad.
 Buildings due for inspection are listed under Today.</source>
       <translation>巡查清单将在 GridPad 后续版本提供。
 到期需巡查的楼栋列在“今日任务”中。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/placeholder_screen.py" line="38" />
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="34" />
       <source>Hazards</source>
       <translation>隐患</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/placeholder_screen.py" line="40" />
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="36" />
       <source>Hazard reports come in a later release of GridPad.
 Until then every building shows 0 open hazards.</source>
       <translation>隐患上报将在 GridPad 后续版本提供。
 在此之前，各楼栋的未处理隐患数显示为 0。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/placeholder_screen.py" line="44" />
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="40" />
       <source>This screen is not available in this build.</source>
       <translation>此版本暂不提供该页面。</translation>
     </message>
@@ -1205,27 +1198,27 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="228" />
+      <location filename="../../gridpad/ui/building_page.py" line="197" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="229" />
+      <location filename="../../gridpad/ui/building_page.py" line="198" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="230" />
+      <location filename="../../gridpad/ui/building_page.py" line="199" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="232" />
+      <location filename="../../gridpad/ui/building_page.py" line="201" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="233" />
+      <location filename="../../gridpad/ui/building_page.py" line="202" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
@@ -1281,19 +1274,19 @@ Until then every building shows 0 open hazards.</source>
       <translation>房间</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/tenant_form.py" line="166" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="164" />
       <source>%n more character(s)</source>
       <translation>
         <numerusform>还差 %n 位</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="199" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="197" />
       <source>⚠ This ID number is already registered at %1</source>
       <translation>⚠ 此证件号已登记在 %1</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="202" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="200" />
       <source>View</source>
       <translation>查看</translation>
     </message>
@@ -1370,12 +1363,12 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>UnitForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="149" />
+      <location filename="../../gridpad/ui/place_forms.py" line="136" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="149" />
+      <location filename="../../gridpad/ui/place_forms.py" line="136" />
       <source>New room</source>
       <translation>新增房间</translation>
     </message>
@@ -1383,37 +1376,32 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>UnitPage</name>
     <message>
-      <location filename="../../gridpad/ui/unit_page.py" line="88" />
+      <location filename="../../gridpad/ui/unit_page.py" line="78" />
       <source>Floor %1</source>
       <translation>%1楼</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/unit_page.py" line="94" />
+      <location filename="../../gridpad/ui/unit_page.py" line="84" />
       <source>Rent ¥%1 a month</source>
       <translation>月租 ¥%1</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/unit_page.py" line="96" />
+      <location filename="../../gridpad/ui/unit_page.py" line="86" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/unit_page.py" line="107" />
-      <source>‹ Back</source>
-      <translation>‹ 返回</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/unit_page.py" line="108" />
+      <location filename="../../gridpad/ui/unit_page.py" line="98" />
       <source>Residents</source>
       <translation>住户</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/unit_page.py" line="109" />
+      <location filename="../../gridpad/ui/unit_page.py" line="99" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/unit_page.py" line="110" />
+      <location filename="../../gridpad/ui/unit_page.py" line="100" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -1421,57 +1409,57 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Rules</name>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <location filename="../../gridpad/ui/rule_text.py" line="31" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
       <location filename="../../gridpad/ui/rule_text.py" line="28" />
       <source>Room number</source>
       <translation>房号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Move-in date</source>
       <translation>入住日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
       <location filename="../../gridpad/ui/rule_text.py" line="24" />
       <source>Move-out date</source>
       <translation>搬离日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="27" />
       <source>Occupant limit</source>
       <translation>核定人数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="52" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
       <translation>地址</translation>
@@ -1771,7 +1759,7 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="52" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
       <translation>地址</translation>
@@ -1783,13 +1771,13 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="55" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <source>Floors</source>
       <translation>层数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="57" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="35" />
       <source>Rooms</source>
       <translation>间数</translation>
     </message>
