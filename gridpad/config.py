@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -20,3 +22,34 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def db_path(directory: Path) -> Path:
     return directory / DB_FILENAME
+
+
+DEFAULTS_FILENAME = "defaults.json"
+
+
+def _defaults_dirs() -> list[Path]:
+    """Where an installer build keeps defaults.json: PyInstaller's bundle dir, then beside the exe."""
+    dirs: list[Path] = []
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        dirs.append(Path(bundle))
+    if getattr(sys, "frozen", False):
+        dirs.append(Path(sys.executable).resolve().parent)
+    return dirs
+
+
+def default_server_url(search: list[Path] | None = None) -> str | None:
+    """The central server URL baked in by ``build_installer.py --server-url`` (None if none).
+
+    ``search`` overrides the directories looked in (tests); a file that is not a JSON object with a
+    string ``server_url`` counts as no default, so a damaged file cannot point a tablet elsewhere.
+    """
+    for directory in _defaults_dirs() if search is None else search:
+        try:
+            raw = json.loads((directory / DEFAULTS_FILENAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        url = raw.get("server_url") if isinstance(raw, dict) else None
+        if isinstance(url, str) and url.strip():
+            return url.strip()
+    return None

@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("file")
 
     en = sub.add_parser("enroll", help="enroll this device with the central system")
-    en.add_argument("--server", required=True)
+    en.add_argument("--server", help="central server URL (default: the one this installer was built with)")
     en.add_argument("--code", required=True)
     en.add_argument("--ca-bundle", help="CA bundle to verify the server's certificate")
 

@@ -1,4 +1,4 @@
-"""``gridpad enroll --server URL --code CODE [--ca-bundle F]``."""
+"""``gridpad enroll [--server URL] --code CODE [--ca-bundle F]`` (URL preset by an installer build)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from gridpad.sync_client.errors import SyncError
 
 
 def run(args: argparse.Namespace) -> int:
+    server = args.server or config.default_server_url()
+    if not server:
+        raise CommandError("--server: give the central server's URL (this installer has no preset one)")
     directory = config.data_dir(args.data_dir)
     with open_store(config.db_path(directory)) as store:
         try:
-            done = enroll(store, args.server, args.code, ca_bundle=args.ca_bundle)
+            done = enroll(store, server, args.code, ca_bundle=args.ca_bundle)
         except SyncError as exc:
             raise CommandError(str(exc)) from None
     grids = ", ".join(done.grids) or "none"
