@@ -1,6 +1,6 @@
 """Schema migrations, applied at start-up.
 
-Local tables (outbox, clocks, search index, audit) are named sqlite-utils migrations recorded in
+Local tables (outbox, clocks, search index, audit, form drafts) are named sqlite-utils migrations recorded in
 ``_sqlite_migrations``. The synced tables follow :data:`sync.schema.TABLES`: missing tables and
 columns are added and the capture triggers regenerated whenever that schema changes, so a column
 added to the schema reaches existing databases without a hand-written step.
@@ -22,7 +22,7 @@ from gridpad.store.errors import StoreVersionError
 from sync.schema import TABLES, ColumnType
 
 SCHEMA_MAJOR = 1
-SCHEMA_MINOR = 0
+SCHEMA_MINOR = 1  # 1: the local draft table
 
 _SQL_TYPES: dict[ColumnType, str] = {
     "text": "TEXT", "date": "TEXT", "json": "TEXT", "int": "INTEGER", "bool": "INTEGER", "real": "REAL",
@@ -134,6 +134,12 @@ def _search_sees_the_outbox(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE search_state (outbox_seen INTEGER NOT NULL)")
     db.execute("INSERT INTO search_state(outbox_seen) SELECT change_seq FROM hlc_state")
     capture.install_triggers(db)
+
+
+@migrations(name="0006_local_drafts")
+def _local_drafts(db: sqlite_utils.Database) -> None:
+    # Unsaved form values (gridpad.store.drafts): local only, no capture triggers, never synced.
+    db.execute("CREATE TABLE draft (key TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL)")
 
 
 def schema_fingerprint() -> str:

@@ -36,8 +36,11 @@ def make_context(app: QApplication, data_dir: Path, lang: str | None) -> AppCont
     i18n = Translations(app, prefs=data_dir / "ui.json")
     i18n.start(lang)
     db = DbClient(db_path(data_dir), app)
-    db.call(_warm_up)  # open the store (and import sqlite-utils) on the DB thread while the window is built
-    return AppContext(data_dir=data_dir, db=db, theme=theme, i18n=i18n, drafts=Drafts(data_dir))
+    drafts = Drafts(db)
+    # The first request opens the store (and imports sqlite-utils) on the DB thread while the window
+    # is built; it also moves drafts an older version kept as files into the store.
+    drafts.adopt_files(data_dir)
+    return AppContext(data_dir=data_dir, db=db, theme=theme, i18n=i18n, drafts=drafts)
 
 
 def shutdown_context(ctx: AppContext) -> None:
@@ -58,10 +61,6 @@ def peak_rss_kib() -> int:
     except OSError:
         pass
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-
-
-def _warm_up(_store: object) -> None:
-    """Nothing: the worker opens its store before running any request."""
 
 
 def _probe_when_idle(app: QApplication, ctx: AppContext) -> None:

@@ -1,47 +1,73 @@
-"""Form drafts: nothing typed is lost on an error, on switching screens or on a crash.
+"""Form drafts, kept in the local database (gridpad.store.drafts) through the DB worker.
 
-Each open form writes its values (debounced, on every change) to ``<data dir>/drafts/<key>.json``
-and deletes it after a successful save. Files are written atomically (temp file + rename), so a
-crash mid-write leaves the previous draft. Drafts hold what the user typed, including ID numbers,
-so they live beside the database in the same private data dir and are never logged.
+Forms save on every change (debounced), on leaving and on close; the saves are queued on the DB
+thread in order, so a save made while the window closes is written before the store is closed.
+Drafts hold what the user typed, ID numbers included: they are never logged.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+from PySide6.QtCore import QObject
+
+from gridpad.ui.db_worker import DbClient
+
+Draft = dict[str, Any]
+
+
+# Store calls, run on the DB thread; gridpad.store is imported there, not at GUI start-up.
+def _save(store: Any, key: str, values: Draft) -> None:
+    from gridpad.store import drafts
+
+    drafts.save(store, key, values)
+
+
+def _load(store: Any, key: str) -> Draft | None:
+    from gridpad.store import drafts
+
+    return drafts.load(store, key)
+
+
+def _discard(store: Any, key: str) -> None:
+    from gridpad.store import drafts
+
+    drafts.discard(store, key)
+
+
+def _all(store: Any) -> list[tuple[str, Draft]]:
+    from gridpad.store import drafts
+
+    return drafts.all_drafts(store)
+
+
+def _adopt(store: Any, directory: Path) -> int:
+    from gridpad.store import drafts
+
+    return drafts.adopt_files(store, directory)
 
 
 class Drafts:
-    def __init__(self, data_dir: Path) -> None:
-        self.directory = data_dir / "drafts"
+    """The GUI side: each method queues one store call; results come back to ``on_done``."""
 
-    def _path(self, key: str) -> Path:
-        return self.directory / f"{_SAFE.sub('_', key)}.json"
+    def __init__(self, db: DbClient) -> None:
+        self._db = db
 
-    def save(self, key: str, values: dict[str, Any]) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        path = self._path(key)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(values, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
+    def save(self, key: str, values: Draft) -> None:
+        self._db.call(_save, key, dict(values))
 
-    def load(self, key: str) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) else None
+    def load(self, key: str, on_done: Callable[[Draft | None], None], owner: QObject | None = None) -> None:
+        self._db.call(_load, key, on_done=on_done, owner=owner)
 
     def discard(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        self._db.call(_discard, key)
 
-    def list_keys(self) -> list[str]:
-        if not self.directory.exists():
-            return []
-        return sorted(p.stem for p in self.directory.glob("*.json"))
+    def all(self, on_done: Callable[[list[tuple[str, Draft]]], None], owner: QObject | None = None) -> None:
+        """Every draft as (key, values), most recent first."""
+        self._db.call(_all, on_done=on_done, owner=owner)
+
+    def adopt_files(self, data_dir: Path) -> None:
+        """Move drafts an older version left in ``<data dir>/drafts/*.json`` into the store."""
+        self._db.call(_adopt, data_dir / "drafts")

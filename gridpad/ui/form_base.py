@@ -240,15 +240,19 @@ class FormPage(Page):
             self._dirty = False
             self.draft_note.setText(self.tr("Draft saved"))
 
-    def restore_draft(self) -> bool:
+    def restore_draft(self) -> None:
+        """Put back the saved draft of this form, if any (it arrives from the DB thread)."""
         self._dirty = False
-        draft = self.ctx.drafts.load(self.draft_key) if self.draft_key else None
-        if draft:
+        self.draft_note.setText("")
+        if self.draft_key:
+            key = self.draft_key
+            self.ctx.drafts.load(key, owner=self, on_done=lambda draft: self._restored(key, draft))
+
+    def _restored(self, key: str, draft: dict[str, Any] | None) -> None:
+        # Skipped if the form moved on to another draft, or was typed into meanwhile.
+        if draft and key == self.draft_key and not self._dirty:
             self.set_values(draft)
             self.draft_note.setText(self.tr("Draft restored"))
-            return True
-        self.draft_note.setText("")
-        return False
 
     def discard_draft(self) -> None:
         self._draft_timer.stop()

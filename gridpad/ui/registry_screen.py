@@ -308,9 +308,11 @@ class RegistryScreen(QWidget):
 
     # -- drafts banner --------------------------------------------------------------------------
     def _show_drafts(self) -> None:
+        self.ctx.drafts.all(owner=self, on_done=self._fill_drafts)
+
+    def _fill_drafts(self, drafts: list[tuple[str, dict[str, Any]]]) -> None:
         clear_layout(self.drafts_card.body)
-        pending = [(k, self.ctx.drafts.load(k) or {}) for k in self.ctx.drafts.list_keys()]
-        pending = [(k, d) for k, d in pending if isinstance(d.get("_meta"), dict)]
+        pending = [(k, d) for k, d in drafts if isinstance(d.get("_meta"), dict)]
         if not pending:
             self.drafts_card.hide()
             return

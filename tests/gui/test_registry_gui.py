@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from registry_support import TODAY, close_window, make_window, type_text
 
 from gridpad.config import db_path
-from gridpad.store import repo
+from gridpad.store import drafts, repo
 from gridpad.store.db import open_store
 from sync.rules.idnumber import make_resident_id
 
@@ -19,6 +19,15 @@ def _rows(data_dir: Path, table: str) -> list[dict[str, Any]]:
     store = open_store(db_path(data_dir))
     try:
         return list(repo.rows(store, table))
+    finally:
+        store.close()
+
+
+def _drafts(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The drafts committed to the database file, read through a connection of our own."""
+    store = open_store(db_path(data_dir))
+    try:
+        return dict(drafts.all_drafts(store))
     finally:
         store.close()
 
@@ -115,7 +124,8 @@ def test_register_a_tenant_typing_chinese(qtbot: Any, window: Any, grid_dir: Any
     assert person["hukou_address"] == "湖南省邵阳市隆回县" and person["phone"] == "13700001111"
     tenancy = next(t for t in _rows(data_dir, "tenancy") if t["person_id"] == person["id"])
     assert (tenancy["unit_id"], tenancy["building_id"]) == (ids["u1"], ids["b1"])
-    assert window.ctx.drafts.list_keys() == []  # saved: no draft left behind
+    _idle(qtbot, window)
+    assert _drafts(data_dir) == {}  # saved: no draft left behind
 
 
 def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: Any, window: Any, grid_dir: Any) -> None:
@@ -195,7 +205,7 @@ def test_draft_restored_after_the_window_is_closed_and_reopened(qtbot: Any, grid
     second = make_window(qtbot, data_dir)
     try:
         reg = _registry(qtbot, second)
-        assert reg.drafts_card.isVisible()
+        qtbot.waitUntil(reg.drafts_card.isVisible, timeout=5000)
         resume = next(b for b in reg.drafts_card.findChildren(type(reg.new_building)))
         qtbot.mouseClick(resume, Qt.MouseButton.LeftButton)
         form2 = reg.tenant_form
@@ -214,7 +224,8 @@ def test_switching_screens_keeps_what_was_typed(qtbot: Any, window: Any, grid_di
     window.navigate("registry")
     assert window.screens["registry"].pages.currentWidget() is form
     assert form.employer.text() == "东莞某电子厂"
-    assert window.ctx.drafts.load(form.draft_key)["employer"] == "东莞某电子厂"
+    _idle(qtbot, window)
+    assert _drafts(grid_dir[0])[form.draft_key]["employer"] == "东莞某电子厂"
 
 
 def test_add_a_building_with_landlord(qtbot: Any, window: Any, grid_dir: Any) -> None:
@@ -302,12 +313,14 @@ def test_database_work_never_blocks_the_window(qtbot: Any, window: Any) -> None:
 
 
 def test_draft_is_on_disk_shortly_after_typing(qtbot: Any, window: Any, grid_dir: Any) -> None:
-    _, ids = grid_dir
+    data_dir, ids = grid_dir
     form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.name, "周杰")
     # No close, no navigation: a crash now would still find the draft after the debounce.
-    qtbot.waitUntil(lambda: (window.ctx.drafts.load(form.draft_key) or {}).get("name") == "周杰",
+    qtbot.waitUntil(lambda: _drafts(data_dir).get(form.draft_key, {}).get("name") == "周杰",
                     timeout=3000)
+    # Drafts live only in the database: no files of typed ID numbers beside it.
+    assert not (data_dir / "drafts").exists()
 
 
 def test_rule_messages_in_chinese(qtbot: Any, grid_dir: Any) -> None:
