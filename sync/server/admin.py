@@ -136,3 +136,64 @@ def revoke(engine: Engine, device_id: str) -> None:
         done = conn.execute(db.device.update().where(db.device.c.id == device_id).values(revoked=1))
         if done.rowcount == 0:
             raise AdminError(f"no device {device_id}")
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One user of a roster file; ``where`` names its line for messages (``users.csv line 3``)."""
+
+    where: str
+    name: str
+    role: str
+    grids: tuple[str, ...]
+
+
+def issue_roster_codes(engine: Engine, entries: list[RosterEntry], now_ms: int,
+                       ttl_ms: int = CODE_TTL_MS) -> list[str]:
+    """One enrollment code per entry, in entry order, all or none (one transaction).
+
+    Users not yet known are added; a known user must already have the entry's role and grids, so a
+    roster never silently changes who sees what. Every problem is reported at once.
+    """
+    g = db.synced["grid"]
+    problems: list[str] = []
+    codes: list[str] = []
+    with db.write_tx(engine) as conn:
+        known_grids = {r[0] for r in conn.execute(sa.select(g.c.id))}
+        users = {r[0]: r[1] for r in conn.execute(sa.select(db.app_user.c.name, db.app_user.c.role))}
+        user_grids: dict[str, set[str]] = {}
+        for user, grid in conn.execute(sa.select(db.user_grid.c.user_name, db.user_grid.c.grid_id)):
+            user_grids.setdefault(user, set()).add(grid)
+        seen: set[str] = set()
+        for e in entries:
+            try:
+                _check_name("user", e.name)
+                if e.role not in ROLES:
+                    raise AdminError(f"role must be one of {', '.join(ROLES)}, not {e.role!r}")
+                if not e.grids:
+                    raise AdminError("grids: at least one grid code")
+                missing = [x for x in e.grids if x not in known_grids]
+                if missing:
+                    raise AdminError(f"no grid {', '.join(missing)}; add it first with: admin grid add")
+                if e.name in seen:
+                    raise AdminError(f"user {e.name} is listed twice")
+                has = user_grids.get(e.name, set())
+                if e.name in users and (users[e.name], has) != (e.role, set(e.grids)):
+                    raise AdminError(f"user {e.name} exists as {users[e.name]} of {','.join(sorted(has))}, "
+                                     f"not {e.role} of {','.join(sorted(e.grids))}")
+            except AdminError as err:
+                problems.append(f"{e.where}: {err}")
+            seen.add(e.name)
+        if problems:
+            raise AdminError(f"{len(problems)} problem(s), no code issued:\n  " + "\n  ".join(problems))
+        for e in entries:
+            if e.name not in users:
+                conn.execute(db.app_user.insert().values(name=e.name, role=e.role))
+                conn.execute(db.user_grid.insert(),
+                             [{"user_name": e.name, "grid_id": x} for x in dict.fromkeys(e.grids)])
+            code = auth.new_code()
+            conn.execute(db.enroll_code.insert().values(
+                code_hash=auth.digest(auth.normalise_code(code)), user_name=e.name, role=e.role,
+                grids=json.dumps(sorted(set(e.grids))), expires_at_ms=now_ms + ttl_ms))
+            codes.append(code)
+    return codes

@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--days", type=int, default=7, help="valid for this many days")
     e.add_argument("--server", help="server URL to put in the QR code with the code")
     e.add_argument("--png", help="also write the QR code to this PNG file")
+    b = asub.add_parser("enroll-codes", help="one code + QR PNG per user of a roster CSV (name,role,grids)")
+    b.add_argument("--users-file", required=True, help="CSV with a header row: name,role,grids")
+    b.add_argument("--out", required=True, help="new folder for the PNGs, codes.csv and codes.html")
+    b.add_argument("--days", type=int, default=7, help="valid for this many days")
+    b.add_argument("--server", help="server URL to put in each QR code (leave out if the installer has it)")
     asub.add_parser("devices", help="fleet list: last sync and backlog")
     r = asub.add_parser("revoke", help="revoke a device; it is told to wipe its data")
     r.add_argument("device_id")
@@ -101,6 +106,20 @@ def _enroll_code(args: argparse.Namespace) -> None:
     print(code)
 
 
+def _enroll_codes(args: argparse.Namespace) -> None:
+    """Users added as needed, codes issued in one transaction, then the batch folder written."""
+    from sync.server import roster
+
+    entries = roster.read_roster(Path(args.users_file))
+    out = Path(args.out)
+    roster.check_out_dir(out)
+    now, ttl = hlc.now_ms(), args.days * 24 * 3600 * 1000
+    codes = admin.issue_roster_codes(engine_of(args), entries, now, ttl)
+    index = roster.write_batch(out, entries, codes, args.server, now + ttl)
+    print(f"{len(codes)} one-time enrollment codes, valid {args.days} days: {index} "
+          f"(QR codes and {roster.INDEX_HTML} beside it; keep the folder safe, delete it once enrolled)")
+
+
 def _when(ms: int | None) -> str:
     if ms is None:
         return "never"
@@ -120,6 +139,9 @@ def _admin(args: argparse.Namespace) -> None:
         admin.add_user(engine_of(args), args.name, args.role, grids)
     elif w == "enroll-code":
         _enroll_code(args)
+        return
+    elif w == "enroll-codes":
+        _enroll_codes(args)
         return
     elif w == "devices":
         print("device_id\tuser\tname\tstatus\tlast_sync\tbacklog\tphoto_backlog")
