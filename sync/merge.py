@@ -15,7 +15,7 @@ of a row edited behind the deleter's back is applied (the edited values stay in 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -45,6 +45,24 @@ class FieldVersion:
     @classmethod
     def from_json(cls, value: list[Any]) -> FieldVersion:
         return cls(int(value[0]), int(value[1]), str(value[2]))
+
+
+class MetaView(Mapping[str, FieldVersion]):
+    """Stored field metadata (``{field: [modified_seq, hlc, device_id]}``, as decoded from JSON)
+    read as FieldVersions on access: a merge looks at the few fields a change carries, while a row
+    holds a version for each of its columns."""
+
+    def __init__(self, raw: Mapping[str, list[Any]]) -> None:
+        self.raw = raw
+
+    def __getitem__(self, name: str) -> FieldVersion:
+        return FieldVersion.from_json(self.raw[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
 
 
 @dataclass(frozen=True)
@@ -130,6 +148,15 @@ def merge_change(stored: StoredRow | None, incoming: Incoming) -> MergeResult:
             conflicts.append(FieldConflict("delete", DELETED, {DELETED: 1}, raced,
                                            kept=incoming.author, lost=last))
     return MergeResult(apply, conflicts)
+
+
+def stamp_raw(raw: Mapping[str, list[Any]], applied: Mapping[str, Any], seq: int,
+              author: Author) -> dict[str, list[Any]]:
+    """:func:`stamp` on the JSON form of the metadata (what the server stores)."""
+    out = dict(raw)
+    for name in applied:
+        out[name] = [seq, author.hlc, author.device_id]
+    return out
 
 
 def stamp(meta: Mapping[str, FieldVersion], applied: Mapping[str, Any], seq: int,

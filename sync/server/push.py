@@ -73,11 +73,16 @@ def check_batch(req: PushRequest, device_id: str, now_ms: int) -> list[Checked]:
     return out
 
 
-def _stored(row: Mapping[str, Any], table: str) -> merge.StoredRow:
-    meta = {k: merge.FieldVersion.from_json(v) for k, v in json.loads(row["field_meta"]).items()}
+def _stored(row: Mapping[str, Any], table: str) -> tuple[merge.StoredRow, dict[str, list[Any]]]:
+    """The row for the merge, and its field metadata as stored (JSON form)."""
     fields = {c: row[c] for c in TABLES[table].column_names}
     fields[DELETED] = int(row["deleted"])
-    return merge.StoredRow(fields, meta, bool(row["deleted"]))
+    raw = json.loads(row["field_meta"])
+    return merge.StoredRow(fields, merge.MetaView(raw), bool(row["deleted"])), raw
+
+
+#: field_meta text, as json.dumps(..., sort_keys=True) wrote it; made once, not per row.
+_META_JSON = json.JSONEncoder(sort_keys=True)
 
 
 def _scope(change: Change, grid_id: str | None, grids: set[str]) -> None:
@@ -122,9 +127,9 @@ class _Batch:
                               [Problem(change_id=change.change_id, field="grid_id", rule="grid_change",
                                        message="grid_id cannot change through sync")])
         author = merge.Author(change.hlc, device_id)
-        stored = _stored(row, change.table) if row is not None else None
+        stored, raw = _stored(row, change.table) if row is not None else (None, {})
         result = merge.merge_change(stored, merge.Incoming(fields, change.base_seq, author))
-        meta = merge.stamp(stored.meta if stored else {}, result.apply, seq, author)
+        meta = merge.stamp_raw(raw, result.apply, seq, author)
         if row is None:
             row = {c: None for c in TABLES[change.table].column_names}
             row.update(id=change.row_id, deleted=0)
@@ -133,7 +138,7 @@ class _Batch:
         for k, v in result.apply.items():
             row["deleted" if k == DELETED else k] = v
         row["server_seq"] = seq
-        row["field_meta"] = json.dumps({k: v.to_json() for k, v in meta.items()}, sort_keys=True)
+        row["field_meta"] = _META_JSON.encode(meta)
         self.dirty[key] = None
         for c in result.conflicts:
             self.conflicts.append(dict(

@@ -9,7 +9,17 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.merge import Author, FieldVersion, Incoming, MergeResult, StoredRow, merge_change, stamp
+from sync.merge import (
+    Author,
+    FieldVersion,
+    Incoming,
+    MergeResult,
+    MetaView,
+    StoredRow,
+    merge_change,
+    stamp,
+    stamp_raw,
+)
 
 A, B, C = "dev-a", "dev-b", "dev-c"
 
@@ -102,6 +112,21 @@ def test_stamp_marks_applied_fields_only() -> None:
     meta = {"name": FieldVersion(1, 1, B), "phone": FieldVersion(2, 2, B)}
     got = stamp(meta, {"name": "x"}, 10, Author(99, A))
     assert got == {"name": FieldVersion(10, 99, A), "phone": FieldVersion(2, 2, B)}
+
+
+def test_stored_json_metadata_merges_and_stamps_like_field_versions() -> None:
+    """The server merges on field_meta as decoded from JSON (MetaView, stamp_raw)."""
+    raw = {"name": [7, 100, B], "phone": [3, 90, C], "_deleted": [2, 80, B]}
+    fields = {"name": "old", "phone": "138", "_deleted": 0}
+    typed = StoredRow(fields, {k: FieldVersion(*v) for k, v in raw.items()})
+    viewed = StoredRow(fields, MetaView(raw))
+    for incoming in (Incoming({"name": "new", "phone": "139"}, 5, Author(50, A)),
+                     Incoming({"name": "new"}, 7, Author(500, A)),
+                     Incoming({"_deleted": 1}, 1, Author(400, A))):
+        got = merge_change(viewed, incoming)
+        assert got == merge_change(typed, incoming)
+        stamped = stamp(typed.meta, got.apply, 11, incoming.author)
+        assert stamp_raw(raw, got.apply, 11, incoming.author) == {k: v.to_json() for k, v in stamped.items()}
 
 
 # --- properties -------------------------------------------------------------------------------
