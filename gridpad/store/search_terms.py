@@ -154,87 +154,126 @@ def readings(conn: sqlite3.Connection, terms: list[str]) -> list[sq.SearchQuery]
 
 def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit: int,
                  offset: int) -> list[tuple[str, str, float]]:
-    """``(kind, ref_id, score)`` best first for terms that must all match; ``queries[0]`` drives."""
+    """``(kind, ref_id, score)`` best first for terms that must all match; ``queries[0]`` drives.
+
+    Room-number terms (:func:`place_only`) are matched while expanding, on the unit and building
+    documents at hand, so a building's other units and their residents are never looked at. Other
+    terms are checked afterwards on each hit's own document and the places it is in."""
     driver, others = queries[0], queries[1:]
     union, params = candidates_sql(driver, "0")
-    terms = [(str(i), q) for i, q in enumerate(others, 1)]
-    levels = [level_sql(q, key, params) for key, q in terms]
     params.update(limit=limit, offset=max(offset, 0), ecap=EXPANSION_CAP, bcap=BUILDING_CAP, n=len(queries))
-
-    def place_ok(unit: str, building: str) -> str:
-        """Terms only a place can match, matched by this unit or building (residents of other
-        units cannot match them, so they are never expanded)."""
-        conds = [f"({level_sql(q, key, params, unit)} > 0 OR {level_sql(q, key, params, building)} > 0)"
-                 for key, q in terms if place_only(q)]
-        return " AND ".join(conds) or "1"
-
+    rooms = [(f"r{i}", q) for i, q in enumerate(others) if place_only(q)]
+    rest = [(f"o{i}", q) for i, q in enumerate(others) if not place_only(q)]
     active = ACTIVE_TENANCY
-    person_ok = "1"
-    if any(place_only(q) for _, q in terms):  # a person matches a room only where they live
-        person_ok = (f"EXISTS (SELECT 1 FROM tenancy t "
-                     "LEFT JOIN search_doc ux ON ux.ref_id = t.unit_id AND ux.kind = 'unit' "
-                     "LEFT JOIN search_doc bx ON bx.ref_id = t.building_id AND bx.kind = 'building' "
-                     f"WHERE t.person_id = drv.ref_id AND {active} AND {place_ok('ux', 'bx')})")
-    cols = "".join(f", {lv} AS l{i}" for i, lv in enumerate(levels, 1))
-    best = "".join(f", max(l{i}) AS l{i}" for i in range(1, len(levels) + 1))
-    own = " + ".join(f"max(own * (l{i} > 0))" for i in range(1, len(levels) + 1)) or "0"
-    total = "".join(f" + v.l{i}" for i in range(1, len(levels) + 1))
-    every = " AND ".join(f"v.l{i} > 0" for i in range(1, len(levels) + 1)) or "1"
-    sql = f"""
+
+    def lv(key: str, q: sq.SearchQuery, doc: str) -> str:
+        return f"coalesce({level_sql(q, key, params, doc)}, 0)"  # 0 for a missing (NULL) document
+
+    def room_cols(unit: str | None, building: str) -> str:
+        """``, p_r0, …``: each room term's level on this unit or its building, and ``own``."""
+        cols = [f"max({lv(k, q, unit)}, {building}_{k})" if unit else f"{building}_{k}" for k, q in rooms]
+        own = " + ".join(f"({lv(k, q, unit)} > 0)" for k, q in rooms) if unit else ""
+        return "".join(f", {c} AS p_{k}" for c, (k, _) in zip(cols, rooms, strict=True)), own or "0"
+
+    # Before looking up a unit's document: a room term must appear in its raw room_no (the same
+    # test as on the normalised name when room_no is printable ASCII), or in the building.
+    raw_room = " AND ".join(f"(bdrv.bd_{k} > 0 OR instr(u.room_no, :q{k}) > 0 OR u.room_no GLOB '*[^ -~]*')"
+                            for k, _ in rooms) or "1"
+    r_names = "".join(f", p_{k}" for k, _ in rooms)
+    r_all = " AND ".join(f"p_{k} > 0" for k, _ in rooms) or "1"
+    b_levels = "".join(f", {lv(k, q, 'bd')} AS bd_{k}" for k, q in rooms)
+    u_cols, u_own = room_cols("x", "bdrv.bd")
+    du_cols, du_own = room_cols("x", "du.ub")
+    b_cols, _ = room_cols(None, "bdrv.bd")
+    b_own = " + ".join(f"(bdrv.bd_{k} > 0)" for k, _ in rooms) or "0"
+    # A driving person matches a room through any current home: the best level over them.
+    p_cols = "".join(
+        f", (SELECT max(max({lv(k, q, 'ux')}, {lv(k, q, 'bx')})) FROM tenancy t "
+        "LEFT JOIN search_doc ux ON ux.ref_id = t.unit_id AND ux.kind = 'unit' "
+        "LEFT JOIN search_doc bx ON bx.ref_id = t.building_id AND bx.kind = 'building' "
+        f"WHERE t.person_id = drv.ref_id AND {active}) AS p_{k}" for k, q in rooms)
+    max_rooms = "".join(f", max(p_{k}) AS p_{k}" for k, _ in rooms)
+    unit_building = ("LEFT JOIN unit u ON u.id = drv.ref_id "
+                     "LEFT JOIN search_doc ub ON ub.ref_id = u.building_id AND ub.kind = 'building'")
+    ub_levels = "".join(f", {lv(k, q, 'ub')} AS ub_{k}" for k, q in rooms)
+    sql_rooms = f"""
         WITH cand(doc_id, level) AS ({union}),
         drv AS MATERIALIZED (
             SELECT d.doc_id, d.kind, d.ref_id, max(max(c.level), {name_level_sql("0")}) AS level
             FROM cand c JOIN search_doc d ON d.doc_id = c.doc_id GROUP BY d.doc_id),
-        bdrv AS MATERIALIZED (SELECT * FROM drv WHERE kind = 'building'
-                              ORDER BY level DESC, doc_id LIMIT :bcap),
-        units(doc_id, unit_id, level) AS MATERIALIZED (
-            SELECT x.doc_id, u.id, bdrv.level FROM bdrv JOIN search_doc bd ON bd.doc_id = bdrv.doc_id
-                JOIN unit u ON u.building_id = bdrv.ref_id
-                JOIN search_doc x ON x.ref_id = u.id AND x.kind = 'unit'
-                WHERE u._deleted = 0 AND {place_ok("x", "bd")}
+        bdrv AS MATERIALIZED (
+            SELECT b.doc_id, b.ref_id, b.level{b_levels} FROM (SELECT * FROM drv WHERE kind = 'building'
+                ORDER BY level DESC, doc_id LIMIT :bcap) b JOIN search_doc bd ON bd.doc_id = b.doc_id),
+        udrv AS MATERIALIZED (
+            SELECT drv.doc_id, drv.ref_id, drv.level{ub_levels} FROM drv {unit_building}
+            WHERE drv.kind = 'unit'),
+        units AS MATERIALIZED (
+            SELECT * FROM (
+                SELECT x.doc_id, u.id AS unit_id, bdrv.level, {u_own} AS own{u_cols}
+                FROM bdrv CROSS JOIN unit u ON u.building_id = bdrv.ref_id
+                CROSS JOIN search_doc x ON x.ref_id = u.id AND x.kind = 'unit'
+                WHERE u._deleted = 0 AND {raw_room}
+                UNION ALL
+                SELECT x.doc_id, du.ref_id, du.level, 1 + {du_own} AS own{du_cols}
+                FROM udrv du CROSS JOIN search_doc x ON x.doc_id = du.doc_id)
+            WHERE {r_all}),
+        ent AS (
+            SELECT * FROM (SELECT doc_id, level, 1 + {b_own} AS own{b_cols} FROM bdrv) WHERE {r_all}
             UNION ALL
-            SELECT x.doc_id, drv.ref_id, drv.level FROM drv JOIN search_doc x ON x.doc_id = drv.doc_id
-                JOIN unit u ON u.id = drv.ref_id
-                LEFT JOIN search_doc bd ON bd.ref_id = u.building_id AND bd.kind = 'building'
-                WHERE drv.kind = 'unit' AND {place_ok("x", "bd")}),
-        ent(doc_id, level, own) AS (
-            SELECT doc_id, level, 1 FROM drv WHERE kind != 'person'
+            SELECT * FROM (SELECT doc_id, level, 1 AS own{p_cols} FROM drv WHERE kind = 'person')
+                WHERE {r_all}
             UNION ALL
-            SELECT doc_id, level, 1 FROM drv WHERE kind = 'person' AND {person_ok}
+            SELECT doc_id, level, own{r_names} FROM units
             UNION ALL
-            SELECT doc_id, level, 0 FROM units
+            SELECT x.doc_id, units.level, 0{r_names.replace(", p_", ", units.p_")} FROM units
+                CROSS JOIN tenancy t ON t.unit_id = units.unit_id
+                CROSS JOIN search_doc x ON x.ref_id = t.person_id AND x.kind = 'person' WHERE {active}
             UNION ALL
-            SELECT x.doc_id, units.level, 0 FROM units JOIN tenancy t ON t.unit_id = units.unit_id
-                JOIN search_doc x ON x.ref_id = t.person_id AND x.kind = 'person' WHERE {active}
-            UNION ALL
-            SELECT x.doc_id, bdrv.level, 0 FROM bdrv JOIN search_doc bd ON bd.doc_id = bdrv.doc_id
-                JOIN tenancy t ON t.building_id = bdrv.ref_id
-                JOIN search_doc x ON x.ref_id = t.person_id AND x.kind = 'person'
-                WHERE t.unit_id IS NULL AND {active} AND {place_ok("bd", "bd")}),
+            SELECT * FROM (SELECT x.doc_id, bdrv.level, 0{b_cols} FROM bdrv
+                CROSS JOIN tenancy t ON t.building_id = bdrv.ref_id
+                CROSS JOIN search_doc x ON x.ref_id = t.person_id AND x.kind = 'person'
+                WHERE t.unit_id IS NULL AND {active}) WHERE {r_all}),
         hit AS MATERIALIZED (
-            SELECT e.doc_id, d.kind, d.ref_id, max(e.level) AS level, max(e.own) AS own
+            SELECT e.doc_id, d.kind, d.ref_id, max(e.level) AS level, max(e.own) AS own{max_rooms}
             FROM (SELECT * FROM ent LIMIT :ecap) e JOIN search_doc d ON d.doc_id = e.doc_id
-            GROUP BY e.doc_id),
+            GROUP BY e.doc_id)"""
+    room_total = "".join(f" + h.p_{k}" for k, _ in rooms)
+    if not rest:
+        # (CROSS JOIN keeps SQLite's join order: from the few driving rows outwards, never a scan.)
+        sql = f"""{sql_rooms}
+            SELECT h.kind, h.ref_id, (h.level{room_total}) * 1.0 / :n
+                   + d.active * (h.own > 0) * {sq.ACTIVE_BONUS} AS score
+            FROM hit h JOIN search_doc d ON d.doc_id = h.doc_id
+            ORDER BY score DESC, h.own DESC, length(d.name), d.name, d.doc_id
+            LIMIT :limit OFFSET :offset"""
+        return [(k, r, float(s)) for k, r, s in conn.execute(sql, params).fetchall()]
+    levels = [level_sql(q, key, params) for key, q in rest]
+    cols = "".join(f", {lvl} AS l_{k}" for lvl, (k, _) in zip(levels, rest, strict=True))
+    best = "".join(f", max(l_{k}) AS l_{k}" for k, _ in rest)
+    own = " + ".join(f"max(own * (l_{k} > 0))" for k, _ in rest)
+    total = "".join(f" + v.l_{k}" for k, _ in rest)
+    every = " AND ".join(f"v.l_{k} > 0" for k, _ in rest)
+    sql = f"""{sql_rooms},
         place(doc_id, place_id) AS (
             SELECT doc_id, doc_id FROM hit
             UNION ALL
-            SELECT hit.doc_id, x.doc_id FROM hit JOIN unit u ON u.id = hit.ref_id
-                JOIN search_doc x ON x.ref_id = u.building_id AND x.kind = 'building'
+            SELECT hit.doc_id, x.doc_id FROM hit CROSS JOIN unit u ON u.id = hit.ref_id
+                CROSS JOIN search_doc x ON x.ref_id = u.building_id AND x.kind = 'building'
                 WHERE hit.kind = 'unit'
             UNION ALL
-            SELECT hit.doc_id, x.doc_id FROM hit JOIN tenancy t ON t.person_id = hit.ref_id
-                JOIN search_doc x ON x.ref_id = t.unit_id AND x.kind = 'unit'
+            SELECT hit.doc_id, x.doc_id FROM hit CROSS JOIN tenancy t ON t.person_id = hit.ref_id
+                CROSS JOIN search_doc x ON x.ref_id = t.unit_id AND x.kind = 'unit'
                 WHERE hit.kind = 'person' AND {active}
             UNION ALL
-            SELECT hit.doc_id, x.doc_id FROM hit JOIN tenancy t ON t.person_id = hit.ref_id
-                JOIN search_doc x ON x.ref_id = t.building_id AND x.kind = 'building'
+            SELECT hit.doc_id, x.doc_id FROM hit CROSS JOIN tenancy t ON t.person_id = hit.ref_id
+                CROSS JOIN search_doc x ON x.ref_id = t.building_id AND x.kind = 'building'
                 WHERE hit.kind = 'person' AND {active}),
         v AS (SELECT doc_id{best}, {own} AS own
               FROM (SELECT p.doc_id, p.doc_id = p.place_id AS own{cols}
                     FROM place p JOIN search_doc c ON c.doc_id = p.place_id)
               GROUP BY doc_id)
-        SELECT h.kind, h.ref_id,
-               (h.level{total}) * 1.0 / :n + d.active * (h.own + v.own > 0) * {sq.ACTIVE_BONUS} AS score
+        SELECT h.kind, h.ref_id, (h.level{room_total}{total}) * 1.0 / :n
+               + d.active * (h.own + v.own > 0) * {sq.ACTIVE_BONUS} AS score
         FROM v JOIN hit h ON h.doc_id = v.doc_id JOIN search_doc d ON d.doc_id = v.doc_id
         WHERE {every}
         ORDER BY score DESC, h.own + v.own DESC, length(d.name), d.name, d.doc_id

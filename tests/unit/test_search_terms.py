@@ -133,6 +133,11 @@ def test_new_tenant_is_found_by_address_and_room_at_once(store: Store) -> None:
     assert _hits(store, "刘洋 302") == [("person", "刘*", "锦厦花园3栋 302")]
 
 
+def test_numbers_only_match_units_and_their_residents(store: Store) -> None:
+    assert _hits(store, "30 301") == [("unit", "锦厦花园3栋 301", ""), ("unit", "兴业路18号 301", ""),
+                                      ("person", "张*", "锦厦花园3栋 301")]
+
+
 def test_a_room_number_filters_but_never_drives(store: Store) -> None:
     search.refresh_index(store)
     readings = search_terms.readings(store.conn, ["302", "张伟"])
