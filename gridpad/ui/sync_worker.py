@@ -18,16 +18,17 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
-from gridpad.store.db import Store, open_store
-from gridpad.store.outbox_stats import count_by_table
+if TYPE_CHECKING:
+    from gridpad.store.db import Store
 
-# The sync client modules are imported where used: the window must open even on a build whose
-# sync client is incomplete (then the strip says why instead of the app failing to start).
+# The store, requests and the sync client are imported where used, on the sync thread: the status
+# strip that imports this module is built at start-up, and importing them here cost the window
+# ~0.6 s before its first paint (bench/bench_startup.py). It also lets the window open on a build
+# whose sync client is incomplete (then the strip says why instead of the app failing to start).
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class SyncWorker(QObject):
     # -- life cycle (called on the sync thread) ------------------------------------------------
     @Slot()
     def open(self) -> None:
-        self._store = open_store(self._db_path)
+        self._require_store()
         self.refresh()
 
     @Slot()
@@ -81,17 +82,20 @@ class SyncWorker(QObject):
 
     def _require_store(self) -> Store:
         if self._store is None:
+            from gridpad.store.db import open_store
+
             self._store = open_store(self._db_path)
         return self._store
 
     # -- status ---------------------------------------------------------------------------------
     def _snapshot(self) -> SyncSnapshot:
+        from gridpad.store.outbox_stats import count_by_table
         from gridpad.sync_client import conflicts as conflict_api
+        from gridpad.sync_client.enroll import DEVICE_ID
         from gridpad.sync_client.status import read_status
 
         store = self._require_store()
         status = read_status(store)
-        from gridpad.sync_client.enroll import DEVICE_ID
 
         return SyncSnapshot(status, count_by_table(store), list(conflict_api.list_open(store)),
                             store.get_meta(DEVICE_ID))
@@ -143,6 +147,8 @@ class SyncWorker(QObject):
     @Slot()
     def probe(self) -> None:
         """Cheap reachability check: any HTTP answer from the server counts as online."""
+        import requests
+
         from gridpad.sync_client.status import read_status
 
         try:
@@ -187,6 +193,8 @@ class SyncWorker(QObject):
 
 
 def _is_network_error(exc: BaseException) -> bool:
+    import requests
+
     from gridpad.sync_client.errors import ServerUnreachableError
 
     seen: BaseException | None = exc
