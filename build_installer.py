@@ -50,8 +50,6 @@ def pyinstaller_args(distpath: Path, workpath: Path, server_url: str | None, cle
         "--collect-data", "stdnum",
         "--collect-data", "phonenumbers",
         "--collect-data", "pypinyin",
-        # keyring finds its backends through entry points: ship the metadata that lists them.
-        "--copy-metadata", "keyring",
     ]
     if clean:
         args.append("--clean")
@@ -65,9 +63,19 @@ def pyinstaller_args(distpath: Path, workpath: Path, server_url: str | None, cle
     return [*args, str(ROOT / "gridpad" / "__main__.py")]
 
 
+def compile_translations() -> None:
+    """The .qm files are build products (not in git): make them from the .ts sources when stale."""
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    for ts in sorted((ROOT / "resources" / "i18n").glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+            subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(qm)], check=True)
+
+
 def build_bundle(distpath: Path, workpath: Path, server_url: str | None, clean: bool = False) -> Path:
     if importlib.util.find_spec("PyInstaller") is None:
         raise SystemExit("build_installer: PyInstaller is missing; install it with: pip install -e '.[dev]'")
+    compile_translations()
     args = pyinstaller_args(distpath, workpath, server_url, clean)
     subprocess.run([sys.executable, "-m", "PyInstaller", *args], check=True)
     return distpath / NAME
