@@ -7,11 +7,15 @@ term matches the hit itself or the place it is in:
 * a unit: its own document (room number) or its building's;
 * a building: its own document (name and address).
 
-The term with the fewest candidates (weighted by how many hits a unit or building fans out to)
-drives: its documents are expanded to the hits they cover (a building to itself, its units and its
-residents; a unit to itself and its residents), and every other term is checked on each hit's own
-and place documents with the same levels as a single term (exact 3, prefix 2, substring 1). So a
-broad term ("301", thousands of units) only ever filters, and nothing is lost to its cap.
+The term with the fewest candidates (a sample, weighted by how many hits a unit or building fans
+out to) drives: its documents are expanded to the hits they cover (a building to itself, its units
+and its residents; a unit to itself and its residents). Every other term is checked on each hit's
+own and place documents with the same levels as a single term (exact 3, prefix 2, substring 1).
+A room number ("301": thousands of units town-wide) never drives while another term can; it is
+checked while a building's units are listed, so residents of other units are never looked at.
+So a broad term only ever filters and loses nothing to its cap. Limits that keep a keystroke
+fast: a driving term expands at most ``BUILDING_CAP`` buildings and ``EXPANSION_CAP`` hits (a
+whole community plus a room shows that many; typing more narrows it).
 
 A hit's score is the mean of its terms' levels, plus the active-tenancy bonus for a person who
 matched a term on their own keys (one found only through their home has that tenancy by
@@ -169,11 +173,13 @@ def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit:
     def lv(key: str, q: sq.SearchQuery, doc: str) -> str:
         return f"coalesce({level_sql(q, key, params, doc)}, 0)"  # 0 for a missing (NULL) document
 
-    def room_cols(unit: str | None, building: str) -> str:
-        """``, p_r0, …``: each room term's level on this unit or its building, and ``own``."""
-        cols = [f"max({lv(k, q, unit)}, {building}_{k})" if unit else f"{building}_{k}" for k, q in rooms]
-        own = " + ".join(f"({lv(k, q, unit)} > 0)" for k, q in rooms) if unit else ""
-        return "".join(f", {c} AS p_{k}" for c, (k, _) in zip(cols, rooms, strict=True)), own or "0"
+    def room_cols(unit: str | None, building: str) -> tuple[str, str]:
+        """``, … AS p_r0, …``: each room term's level on this unit or its building (columns
+        ``{building}_r0``, …), and how many of them the unit itself matches."""
+        if unit is None:
+            return "".join(f", {building}_{k} AS p_{k}" for k, _ in rooms), "0"
+        cols = "".join(f", max({lv(k, q, unit)}, {building}_{k}) AS p_{k}" for k, q in rooms)
+        return cols, " + ".join(f"({lv(k, q, unit)} > 0)" for k, q in rooms) or "0"
 
     # Before looking up a unit's document: a room term must appear in its raw room_no (the same
     # test as on the normalised name when room_no is printable ASCII), or in the building.
