@@ -73,6 +73,9 @@ def test_address_and_room_however_separated(store: Store) -> None:
     # Typed without a space: matches nothing whole, so read as the address and the room.
     assert _hits(store, "兴业路18号302") == expected
     assert _hits(store, "锦厦301") == _hits(store, "锦厦 301")
+    # A word that matches whole keeps its single-term meaning (no address + room reading).
+    assert _hits(store, "兴业路18") == [("building", "兴业路18号", "")]
+    assert _hits(store, "兴业路18号302室") == expected
 
 
 def test_name_and_room_picks_the_person_at_that_door(store: Store) -> None:
