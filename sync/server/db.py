@@ -1,9 +1,10 @@
 """Server storage: SQLAlchemy Core tables for SQLite and PostgreSQL, engines, transactions.
 
 Every synced table of :mod:`sync.schema` becomes a table of the same name with the schema's
-columns plus ``server_seq``, ``deleted`` and ``field_meta`` (``{field: [modified_seq, hlc,
-device_id]}``). ``server_seq`` comes from one counter row that every writing transaction locks
-first, so sequence order is commit order and a pull cursor can never skip a row.
+columns plus ``server_seq``, ``deleted``, ``field_meta`` (``{field: [modified_seq, hlc,
+device_id]}``) and the row's checksum digest (``digest``, ``digest_seq``). ``server_seq`` comes
+from one counter row that every writing transaction locks first, so sequence order is commit
+order and a pull cursor can never skip a row.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def _synced(name: str) -> sa.Table:
         sa.Column("server_seq", sa.BigInteger, nullable=False),
         sa.Column("deleted", sa.SmallInteger, nullable=False, server_default="0"),
         sa.Column("field_meta", sa.Text, nullable=False, server_default="{}"),
+        # The row's checksum digest (sync.protocol.row_values_digest, hex), valid while
+        # digest_seq == server_seq: every write takes a new server_seq, so a writer that does not
+        # set it leaves a stale digest that checksums recompute instead of trusting.
+        sa.Column("digest", sa.String(64)),
+        sa.Column("digest_seq", sa.BigInteger),
     ]
     return sa.Table(name, metadata, *cols,
                     sa.Index(f"ix_{name}_grid_seq", "grid_id", "server_seq"),

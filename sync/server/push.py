@@ -15,7 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sync import hlc, merge
-from sync.protocol import PROTOCOL_VERSION, Change, Problem, PushRequest, PushResponse, normalise_fields
+from sync.protocol import (
+    PROTOCOL_VERSION,
+    Change,
+    Problem,
+    PushRequest,
+    PushResponse,
+    normalise_fields,
+    row_values_digest,
+)
 from sync.rules.records import validate_record
 from sync.schema import DELETED, TABLES
 from sync.server import db
@@ -132,7 +140,7 @@ class _Batch:
         meta = merge.stamp_raw(raw, result.apply, seq, author)
         if row is None:
             row = {c: None for c in TABLES[change.table].column_names}
-            row.update(id=change.row_id, deleted=0)
+            row.update(id=change.row_id, deleted=0, digest=None, digest_seq=None)
             self.rows[key] = row
             self.new.add(key)
         for k, v in result.apply.items():
@@ -154,6 +162,10 @@ class _Batch:
         for key in self.dirty:
             inserts, updates = by_table.setdefault(key[0], ([], []))
             row = self.rows[key]
+            # Checksums then read this instead of hashing every row of the grid again.
+            values = [row[c] for c in TABLES[key[0]].column_names]
+            row["digest"] = f"{row_values_digest(key[0], key[1], bool(row['deleted']), values):064x}"
+            row["digest_seq"] = row["server_seq"]
             (inserts if key in self.new else updates).append(row)
         for table, (inserts, updates) in by_table.items():
             t = db.synced[table]

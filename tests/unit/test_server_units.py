@@ -10,6 +10,7 @@ import pytest
 
 from sync import doorplate
 from sync.protocol import BadValueError, PushRequest, normalise_fields, normalise_value, table_checksum
+from sync.schema import TABLES
 from sync.server import auth, keys, photos
 from sync.server.body_limit import _inflate
 from sync.server.refusal import Refused
@@ -125,4 +126,54 @@ def test_migrate_adds_new_columns_and_refuses_a_newer_database(tmp_path) -> None
         conn.execute(db.server_meta.update().values(value=str(db.SCHEMA_VERSION + 1)))
     with pytest.raises(db.NewerDatabaseError, match="upgrade the server"):
         db.migrate(engine)
+    engine.dispose()
+
+
+def test_checksums_use_stored_digests_and_recompute_stale_ones(tmp_path) -> None:
+    import sqlalchemy as sa
+
+    from sync import hlc, merge
+    from sync.server import central, db, push, reads
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    db.migrate(engine)
+    with db.write_tx(engine) as conn:
+        conn.execute(db.app_user.insert().values(name="u", role="manager"))
+        conn.execute(db.user_grid.insert().values(user_name="u", grid_id="G"))
+        conn.execute(db.device.insert().values(id="dev", user_name="u", secret_hash="x", enrolled_at_ms=0))
+    now = hlc.now_ms()
+    changes = [{"change_id": i + 1, "table": "building", "row_id": f"b{i}", "op": "insert", "hlc": now << 16,
+                "fields": {"grid_id": "G", "address": f"路{i}号", "regulated": 1, "floors_above": i + 1}}
+               for i in range(6)]
+    changes.append({"change_id": 7, "table": "building", "row_id": "b0", "op": "delete",
+                    "hlc": (now << 16) + 1, "base_seq": 1, "fields": {"_deleted": 1}})
+    req = PushRequest(device_id="dev", changes=changes)
+    with db.write_tx(engine) as conn:
+        push.apply_batch(conn, "dev", push.check_batch(req, "dev", now), req, now)
+    with db.write_tx(engine) as conn:  # a central write: no digest of its own
+        central.write_row(conn, seqs := db.SeqAllocator(conn), "building", "b1", {"address": "中心改"},
+                          merge.Author(now << 16, central.SERVER_DEVICE))
+        seqs.save()
+
+    b = db.synced["building"]
+    cols = [b.c.id, b.c.deleted, *(b.c[c] for c in TABLES["building"].column_names)]
+
+    def fresh() -> dict[str, object]:
+        with db.read_tx(engine) as conn:
+            rows = conn.execute(sa.select(*cols)).all()
+        names = TABLES["building"].column_names
+        return table_checksum("building", [(r[0], bool(r[1]), dict(zip(names, r[2:], strict=True)))
+                                           for r in rows]).model_dump()
+
+    def served() -> dict[str, object]:
+        with db.read_tx(engine) as conn:
+            return reads.checksums(conn, {"G"}).tables["building"].model_dump()
+
+    assert served() == fresh() and fresh()["count"] == 6
+    with db.write_tx(engine) as conn:  # a stored digest is trusted while its seq is the row's…
+        conn.execute(b.update().where(b.c.id == "b2").values(digest="0" * 64))
+    assert served() != fresh()
+    with db.write_tx(engine) as conn:  # …and recomputed once the row was written again
+        conn.execute(b.update().where(b.c.id == "b2").values(digest_seq=-1))
+    assert served() == fresh()
     engine.dispose()
