@@ -134,26 +134,25 @@ def has_candidates(conn: sqlite3.Connection, q: sq.SearchQuery) -> bool:
 def readings(conn: sqlite3.Connection, terms: list[str]) -> list[sq.SearchQuery] | None:
     """Each term parsed, the driving one first (``None``: some term matches nothing). A term that
     matches nothing but reads as place + room ("兴业路18号302") stands for those two terms."""
-    sized: list[tuple[int, int, sq.SearchQuery]] = []
+    queries: list[sq.SearchQuery] = []
     for term in terms:
         q = sq.parse(term)
-        size = estimate(conn, q)
-        if size:
-            sized.append((size, len(sized), q))
+        if has_candidates(conn, q):
+            queries.append(q)
             continue
         split = sq.place_and_room(term)
         if split is None:
             return None
-        for part in split:
-            q = sq.parse(part)
-            size = estimate(conn, q)
-            if not size:
-                return None
-            sized.append((size, len(sized), q))
+        parts = [sq.parse(part) for part in split]
+        if not all(has_candidates(conn, part) for part in parts):
+            return None
+        queries.extend(parts)
     # A room number never drives while another term can: it lists thousands of units (capped),
     # and as a filter it prunes a building's units before their residents are looked at.
-    sized.sort(key=lambda x: (place_only(x[2]), x[0], x[1]))
-    return [q for _, _, q in sized]
+    drivers = [i for i, q in enumerate(queries) if not place_only(q)] or list(range(len(queries)))
+    sizes = {i: estimate(conn, queries[i]) for i in drivers} if len(drivers) > 1 else {}
+    order = sorted(range(len(queries)), key=lambda i: (i not in drivers, sizes.get(i, 0), i))
+    return [queries[i] for i in order]
 
 
 def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit: int,
@@ -240,7 +239,8 @@ def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit:
                 CROSS JOIN search_doc x ON x.ref_id = t.person_id AND x.kind = 'person'
                 WHERE t.unit_id IS NULL AND {active}) WHERE {r_all}),
         hit AS MATERIALIZED (
-            SELECT e.doc_id, d.kind, d.ref_id, max(e.level) AS level, max(e.own) AS own{max_rooms}
+            SELECT e.doc_id, d.kind, d.ref_id, d.name, d.active, max(e.level) AS level,
+                   max(e.own) AS own{max_rooms}
             FROM (SELECT * FROM ent LIMIT :ecap) e JOIN search_doc d ON d.doc_id = e.doc_id
             GROUP BY e.doc_id)"""
     room_total = "".join(f" + h.p_{k}" for k, _ in rooms)
@@ -248,9 +248,9 @@ def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit:
         # (CROSS JOIN keeps SQLite's join order: from the few driving rows outwards, never a scan.)
         sql = f"""{sql_rooms}
             SELECT h.kind, h.ref_id, (h.level{room_total}) * 1.0 / :n
-                   + d.active * (h.own > 0) * {sq.ACTIVE_BONUS} AS score
-            FROM hit h JOIN search_doc d ON d.doc_id = h.doc_id
-            ORDER BY score DESC, h.own DESC, length(d.name), d.name, d.doc_id
+                   + h.active * (h.own > 0) * {sq.ACTIVE_BONUS} AS score
+            FROM hit h
+            ORDER BY score DESC, h.own DESC, length(h.name), h.name, h.doc_id
             LIMIT :limit OFFSET :offset"""
         return [(k, r, float(s)) for k, r, s in conn.execute(sql, params).fetchall()]
     levels = [level_sql(q, key, params) for key, q in rest]
@@ -279,9 +279,9 @@ def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit:
                     FROM place p JOIN search_doc c ON c.doc_id = p.place_id)
               GROUP BY doc_id)
         SELECT h.kind, h.ref_id, (h.level{room_total}{total}) * 1.0 / :n
-               + d.active * (h.own + v.own > 0) * {sq.ACTIVE_BONUS} AS score
-        FROM v JOIN hit h ON h.doc_id = v.doc_id JOIN search_doc d ON d.doc_id = v.doc_id
+               + h.active * (h.own + v.own > 0) * {sq.ACTIVE_BONUS} AS score
+        FROM v CROSS JOIN hit h ON h.doc_id = v.doc_id
         WHERE {every}
-        ORDER BY score DESC, h.own + v.own DESC, length(d.name), d.name, d.doc_id
+        ORDER BY score DESC, h.own + v.own DESC, length(h.name), h.name, h.doc_id
         LIMIT :limit OFFSET :offset"""
     return [(k, r, float(s)) for k, r, s in conn.execute(sql, params).fetchall()]
