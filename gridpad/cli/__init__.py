@@ -92,3 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except ModuleNotFoundError as exc:
+        if not getattr(sys, "frozen", False):
+            raise
+        # The installer bundle leaves out the central server (`gridpad demo` starts one).
+        print(f"gridpad {command}: not part of the installed app (needs {exc.name}); "
+              "run it from a source checkout", file=sys.stderr)
+        return 2

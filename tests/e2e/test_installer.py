@@ -55,7 +55,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         home = root / "home"
         home.mkdir()
         yield Built(dist / "gridpad", deb, server, home)
-        shutil.rmtree(work, ignore_errors=True)
+        for folder in (work, dist):  # ~650 MB together: not for pytest's kept temp dirs
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_frozen_cli_seeds_searches_and_exports(built: Built) -> None:
@@ -110,6 +111,8 @@ def test_frozen_window_starts_offscreen(built: Built) -> None:
     for part in ("i18n/gridpad_zh_CN.qm", "styles/gridpad.qss", "fonts/wqy-microhei.ttc"):
         assert (internal / "resources" / part).is_file(), part
     assert not (internal / "sync" / "server").exists()  # the central server is not shipped to tablets
+    demo = built.run("demo", "--no-gui")
+    assert demo.returncode == 2 and "not part of the installed app" in demo.stderr, demo.stderr[-2000:]
 
 
 def test_the_deb_installs_the_bundle_under_opt(built: Built) -> None:
