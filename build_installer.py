@@ -23,8 +23,12 @@ import sys
 import time
 from pathlib import Path
 
-from gridpad import __version__
-from gridpad.config import DEFAULTS_FILENAME
+try:
+    from gridpad import __version__
+    from gridpad.config import DEFAULTS_FILENAME
+except ModuleNotFoundError as missing:  # e.g. the system python instead of the project's venv
+    raise SystemExit(f"build_installer: {missing}; "
+                     "run it with the venv: .venv/bin/python build_installer.py") from None
 
 ROOT = Path(__file__).resolve().parent
 NAME = "gridpad"
