@@ -1,10 +1,22 @@
-"""The building card (楼栋): header, landlord/manager (masked, eye reveals through the audited store
-function), tabs for rooms with occupancy bars, residents, inspections and hazards."""
+"""The building card (楼栋): header, landlord/manager (masked; the eye and the call button reveal
+through the audited store function), tabs for rooms with occupancy bars, residents, inspections and
+hazards."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableView, QTabWidget, QWidget
+import re
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSize, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
 from gridpad.store import views
 from gridpad.ui import ops
@@ -13,6 +25,7 @@ from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
 from gridpad.ui.models import Column, ListTableModel
 from gridpad.ui.page_base import Page
+from gridpad.ui.place_forms import BuildingForm
 from gridpad.ui.widgets import Card, MaskedValue, OccupancyBar, caption_grid, label, primary_button
 from sync.rules.buildings import is_scale_rental
 
@@ -51,12 +64,25 @@ class BuildingPage(Page):
         grid, self.captions = caption_grid(cells)
         info.body.addLayout(grid)
         outer.addWidget(info)
-        self.landlord.reveal_requested.connect(lambda: self._reveal("landlord", "name", self.landlord))
-        self.landlord_phone.reveal_requested.connect(
-            lambda: self._reveal("landlord", "phone", self.landlord_phone))
-        self.manager.reveal_requested.connect(lambda: self._reveal("manager", "name", self.manager))
-        self.manager_phone.reveal_requested.connect(
-            lambda: self._reveal("manager", "phone", self.manager_phone))
+        # Beside each person: Edit (Add when none is recorded) opens the building form at their
+        # fields; beside each phone: Call, which reveals the number (audited) and opens the dialer.
+        self.edit_contact: dict[str, QPushButton] = {}
+        self.call: dict[str, QPushButton] = {}
+        for role, name_w, phone_w in (("landlord", self.landlord, self.landlord_phone),
+                                      ("manager", self.manager, self.manager_phone)):
+            name_w.reveal_requested.connect(lambda r=role, w=name_w: self._reveal(r, "name", w))
+            phone_w.reveal_requested.connect(lambda r=role, w=phone_w: self._reveal(r, "phone", w))
+            edit = QPushButton(name_w)
+            edit.setObjectName(f"edit_{role}")
+            edit.clicked.connect(lambda _=False, r=role: self._edit_contact(r))
+            _row(name_w).insertWidget(2, edit)  # after the eye, before the stretch
+            self.edit_contact[role] = edit
+            call = QPushButton(QIcon("icons:phone.svg"), "", phone_w)
+            call.setObjectName("call")
+            call.setIconSize(QSize(20, 20))
+            call.clicked.connect(lambda _=False, r=role, w=phone_w: self._call(r, w))
+            _row(phone_w).insertWidget(2, call)
+            self.call[role] = call
 
         self.tabs = QTabWidget(self)
         self.units_view = QTableView()
@@ -140,12 +166,15 @@ class BuildingPage(Page):
         self.facts.setText(" · ".join(f for f in facts if f))
         eye = self.tr("Show")
         none = self.tr("Not recorded")
-        for contact, name_w, phone_w in ((d.landlord, self.landlord, self.landlord_phone),
-                                         (d.manager, self.manager, self.manager_phone)):
+        for role, contact, name_w, phone_w in (("landlord", d.landlord, self.landlord, self.landlord_phone),
+                                               ("manager", d.manager, self.manager, self.manager_phone)):
             name_w.set_masked(contact.name if contact else None, eye)
             phone_w.set_masked(contact.phone if contact else None, eye)
             if contact is None:
                 name_w.value.setText(none)
+            self.edit_contact[role].setText(self.tr("Edit") if contact else self.tr("Add"))
+            self.call[role].setText(self.tr("Call"))
+            self.call[role].setVisible(bool(contact and contact.phone))
         last = r.get("last_inspected_at")
         nxt = views.next_due(last, r.get("inspection_cycle_days"))
         self.inspection.setText(
@@ -159,13 +188,39 @@ class BuildingPage(Page):
             bar.set_occupancy(unit.residents, unit.max_occupants, self.tr("over limit"))
             self.units_view.setIndexWidget(self.units_model.index(row, 3), bar)
 
-    def _reveal(self, who: str, field: str, target: MaskedValue) -> None:
+    def _contact(self, who: str) -> views.Contact | None:
         d = self.detail
-        contact = None if d is None else (d.landlord if who == "landlord" else d.manager)
+        return None if d is None else (d.landlord if who == "landlord" else d.manager)
+
+    def _reveal(self, who: str, field: str, target: MaskedValue) -> None:
+        contact = self._contact(who)
         if contact is None:
             return
         self.ctx.db.call(ops.reveal, "person", contact.person_id, field, owner=self,
                          on_done=target.show_clear)
+
+    def _call(self, who: str, target: MaskedValue) -> None:
+        """Reveal the number through the audited store function (a call shows it in clear), then
+        hand ``tel:`` to the system's dialer."""
+        contact = self._contact(who)
+        if contact is None or not contact.phone:
+            return
+
+        def dial(number: str) -> None:
+            target.show_clear(number)
+            if number:
+                QDesktopServices.openUrl(tel_url(number))
+
+        self.ctx.db.call(ops.reveal, "person", contact.person_id, "phone", owner=self, on_done=dial)
+
+    def _edit_contact(self, role: str) -> None:
+        self.edit_building.emit(self.building_id)
+        # The registry opens the building form in its page stack as it handles the signal; take
+        # that form to this person's fields.
+        stack = self.parentWidget()
+        form = stack.currentWidget() if isinstance(stack, QStackedWidget) else None
+        if isinstance(form, BuildingForm):
+            form.show_section(role)
 
     def _unit_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -190,6 +245,18 @@ class BuildingPage(Page):
         self.add_unit_button.setText(self.tr("Add room"))
         self.register_button.setText(self.tr("Register tenant"))
         self._fill()
+
+
+def _row(value: MaskedValue) -> QHBoxLayout:
+    """The value's row (value, eye, stretch), to put buttons beside the eye."""
+    lay = value.layout()
+    assert isinstance(lay, QHBoxLayout)
+    return lay
+
+
+def tel_url(number: str) -> QUrl:
+    """``tel:`` URL of a stored phone number (RFC 3966 keeps digits and a leading +)."""
+    return QUrl("tel:" + re.sub(r"(?!^\+)[^\d]", "", number.strip()))
 
 
 def resident_columns() -> tuple[Column, ...]:

@@ -1,17 +1,21 @@
-"""Forms for places: add/edit a building (with its landlord), add/edit a room, and a move-out."""
+"""Forms for places: add/edit a building (with its landlord and manager), add/edit a room, and a
+move-out."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from gridpad.store import views
 from gridpad.ui import ops
 from gridpad.ui.context import AppContext
 from gridpad.ui.form_base import FormPage, parse_number
 from gridpad.ui.rule_text import rule_text
+from gridpad.ui.widgets import label
 from sync.rules.errors import RuleError
+from sync.rules.idnumber import validate_id_number
 from sync.rules.phone import validate_phone
 
 
@@ -34,12 +38,21 @@ class _NumberMixin(FormPage):
         self.finish_save("building", row_id)
 
 
+# The building's people (§2.6): the landlord (房东) and the day-to-day manager (管理人/楼长), each a
+# person row linked by ``building.<role>_id``. Their form fields are ``<role>_<person column>``.
+CONTACT_ROLES = ("landlord", "manager")
+CONTACT_FIELDS = ("name", "phone", "id_type", "id_number")
+
+
 class BuildingForm(_NumberMixin):
     INTS = ("floors_above", "rental_rooms", "max_occupants", "inspection_cycle_days")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         self.building_id: str | None = None
         self.grid_id = ""
+        # Roles that already have a person (editing: blank fields leave them unchanged).
+        self.has_contact: dict[str, bool] = dict.fromkeys(CONTACT_ROLES, False)
+        self.section_titles: dict[str, QLabel] = {}
         super().__init__(ctx, parent)
 
     def build(self) -> None:
@@ -48,20 +61,39 @@ class BuildingForm(_NumberMixin):
         self.add_enum("building_type", "building_type")
         for name in self.INTS:
             self.add_text(name)
-        self.add_text("landlord_name")
-        self.add_text("landlord_phone")
+        for role in CONTACT_ROLES:
+            title = label("", "title", self)
+            title.setContentsMargins(0, 12, 0, 0)
+            self.section_titles[role] = title
+            self.fields.addWidget(title)
+            self.add_text(f"{role}_name")
+            self.add_text(f"{role}_phone")
+            self.add_enum(f"{role}_id_type", "id_type")
+            self.add_text(f"{role}_id_number")
 
     def title_text(self) -> str:
         return self.tr("Edit building") if self.building_id else self.tr("New building")
 
     def labels(self) -> dict[str, str]:
-        return {"name": self.tr("Building name (optional)")}
+        return {"name": self.tr("Building name (optional)"),
+                "manager_name": self.tr("Manager name"), "manager_phone": self.tr("Manager phone"),
+                "landlord_id_type": self.tr("Landlord ID type (optional)"),
+                "landlord_id_number": self.tr("Landlord ID number (optional)"),
+                "manager_id_type": self.tr("Manager ID type (optional)"),
+                "manager_id_number": self.tr("Manager ID number (optional)")}
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.section_titles:
+            self.section_titles["landlord"].setText(self.tr("Landlord"))
+            self.section_titles["manager"].setText(self.tr("Manager (building keeper)"))
 
     def open_new(self) -> None:
         self.building_id = None
+        self.has_contact = dict.fromkeys(CONTACT_ROLES, False)
         self.start("building-new", {"form": "building"})
         self.set_values({k: None for k in self.rows} | {"inspection_cycle_days": 30})
-        self._landlord_placeholders(editing=False)
+        self._contact_placeholders()
         self.retranslate()
         self.ctx.db.call(views.default_grid_id, owner=self, on_done=self._got_grid)
         self.restore_draft()
@@ -75,43 +107,99 @@ class BuildingForm(_NumberMixin):
         self.retranslate()
         self.ctx.db.call(views.building_detail, building_id, owner=self, on_done=self._loaded)
 
+    def show_section(self, role: str) -> None:
+        """Scroll to the landlord's or manager's fields and put the cursor in the name (the
+        building card's Edit/Add buttons beside each person)."""
+        editor = self.rows[f"{role}_name"].editor
+        editor.setFocus()
+        # After the page is laid out, or the scroll area does not know where the row is yet.
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.section_titles[role]))
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.rows[f"{role}_id_number"]))
+
     def _loaded(self, detail: views.BuildingDetail | None) -> None:
         if detail is None:
             return
         self.grid_id = detail.row.get("grid_id") or ""
-        # The landlord's name and phone are shown masked elsewhere; here they are left blank and
-        # only overwritten if the user types new ones.
-        self.set_values({**detail.row, "landlord_name": None, "landlord_phone": None})
-        self._landlord_placeholders(editing=True)
+        self.has_contact = {"landlord": detail.landlord is not None, "manager": detail.manager is not None}
+        # The people's names, phones and ID numbers are shown masked elsewhere; here they are left
+        # blank and only overwritten if the user types new ones.
+        blank = {f"{role}_{f}": None for role in CONTACT_ROLES for f in CONTACT_FIELDS}
+        self.set_values({**detail.row, **blank})
+        self._contact_placeholders()
         self.restore_draft()
 
-    def _landlord_placeholders(self, editing: bool) -> None:
-        text = self.tr("Unchanged if left empty") if editing else ""
-        for name in ("landlord_name", "landlord_phone"):
-            editor = self.rows[name].editor
-            assert isinstance(editor, QLineEdit)
-            editor.setPlaceholderText(text)
+    def _contact_placeholders(self) -> None:
+        for role in CONTACT_ROLES:
+            text = self.tr("Unchanged if left empty") if self.has_contact[role] else ""
+            for f in ("name", "phone", "id_number"):
+                editor = self.rows[f"{role}_{f}"].editor
+                assert isinstance(editor, QLineEdit)
+                editor.setPlaceholderText(text)
+
+    def contact_values(self, role: str, v: dict[str, Any]) -> dict[str, Any] | None:
+        """The person fields typed for ``role`` (popped from ``v``), checked as the store will:
+        phone and ID number by their rules, a name for a new person; None (errors shown) if bad."""
+        typed = {f: v.pop(f"{role}_{f}") or None for f in CONTACT_FIELDS}
+        ok = True
+        if typed["phone"]:
+            try:
+                typed["phone"] = validate_phone(typed["phone"])
+            except RuleError as exc:
+                self._rule_error(f"{role}_phone", exc)
+                ok = False
+        if typed["id_number"]:
+            typed["id_type"] = id_type = str(typed["id_type"] or "RESIDENT_ID")
+            try:
+                typed["id_number"] = validate_id_number(typed["id_number"], id_type,
+                                                        today=self.ctx.today()).normalized
+            except RuleError as exc:
+                self._rule_error(f"{role}_id_number", exc)
+                ok = False
+        elif typed["id_type"] and not self.has_contact[role]:
+            typed["id_type"] = None  # a type with no number says nothing about a new person
+        fields = {k: val for k, val in typed.items() if val}
+        if fields and not typed["name"] and not self.has_contact[role]:
+            self.local_error(f"{role}_name", "required")
+            ok = False
+        return fields if ok else None
+
+    def _rule_error(self, name: str, exc: RuleError) -> None:
+        e = exc.error
+        self.rows[name].set_error(rule_text(e.rule, e.params, e.message))
 
     def submit(self) -> None:
         v = self.begin_submit()
-        if not self.numbers_ok(v):
+        ok = self.numbers_ok(v)
+        contacts = {role: self.contact_values(role, v) for role in CONTACT_ROLES}
+        if not ok or any(c is None for c in contacts.values()):
             return
-        phone = v.pop("landlord_phone") or None
-        name = v.pop("landlord_name") or None
-        if phone:
-            try:
-                phone = validate_phone(phone)
-            except RuleError as exc:
-                e = exc.error
-                self.rows["landlord_phone"].set_error(rule_text(e.rule, e.params, e.message))
-                return
         fields = {k: val for k, val in v.items() if val not in (None, "") or self.building_id}
         if self.building_id is None:
             fields["grid_id"] = self.grid_id
-        landlord = {k: val for k, val in (("name", name), ("phone", phone)) if val}
         self.primary.setEnabled(False)
-        self.ctx.db.call(ops.save_building, self.building_id, fields, landlord, owner=self,
+        self.ctx.db.call(save_building_and_contacts, self.building_id, fields, contacts, owner=self,
                          on_done=self._done, on_error=self.save_failed)
+
+
+def save_building_and_contacts(store: Any, building_id: str | None, fields: dict[str, Any],
+                               contacts: dict[str, dict[str, Any]]) -> str:
+    """On the DB worker: the building and its landlord/manager people in one transaction (nothing
+    typed for a role: that person is left alone). A person's refused field comes back named as
+    the form's field (``manager_phone``), so the form marks it under the right box."""
+    from gridpad.store import repo
+    from gridpad.store.errors import ValidationFailed
+
+    with store.transaction():
+        building_id = ops.save_row(store, "building", building_id, fields)
+        current = repo.get(store, "building", building_id) or {}
+        grid_id = current.get("grid_id") or fields.get("grid_id", "")
+        for role, person in contacts.items():
+            try:
+                ops.save_landlord(store, building_id, grid_id, f"{role}_id", current.get(f"{role}_id"),
+                                  person)
+            except ValidationFailed as exc:
+                raise ValidationFailed([e.for_field(f"{role}_{e.field}") for e in exc.errors]) from None
+    return building_id
 
 
 class UnitForm(_NumberMixin):

@@ -750,22 +750,62 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="55" />
+      <location filename="../../gridpad/ui/place_forms.py" line="75" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="55" />
+      <location filename="../../gridpad/ui/place_forms.py" line="75" />
       <source>New building</source>
       <translation>新增楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="58" />
+      <location filename="../../gridpad/ui/place_forms.py" line="78" />
       <source>Building name (optional)</source>
       <translation>楼栋名称（选填）</translation>
     </message>
     <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="79" />
+      <source>Manager name</source>
+      <translation>管理人姓名</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="79" />
+      <source>Manager phone</source>
+      <translation>管理人电话</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="80" />
+      <source>Landlord ID type (optional)</source>
+      <translation>房东证件类型（选填）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="81" />
+      <source>Landlord ID number (optional)</source>
+      <translation>房东证件号码（选填）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="82" />
+      <source>Manager ID type (optional)</source>
+      <translation>管理人证件类型（选填）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="83" />
+      <source>Manager ID number (optional)</source>
+      <translation>管理人证件号码（选填）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="88" />
+      <source>Landlord</source>
+      <translation>房东</translation>
+    </message>
+    <message>
       <location filename="../../gridpad/ui/place_forms.py" line="89" />
+      <source>Manager (building keeper)</source>
+      <translation>管理人（楼长）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="133" />
       <source>Unchanged if left empty</source>
       <translation>不填则保持原登记</translation>
     </message>
@@ -773,156 +813,171 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="100" />
+      <location filename="../../gridpad/ui/building_page.py" line="126" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="101" />
+      <location filename="../../gridpad/ui/building_page.py" line="127" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="102" />
+      <location filename="../../gridpad/ui/building_page.py" line="128" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="103" />
+      <location filename="../../gridpad/ui/building_page.py" line="129" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="120" />
+      <location filename="../../gridpad/ui/building_page.py" line="146" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="134" />
+      <location filename="../../gridpad/ui/building_page.py" line="160" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="136" />
+      <location filename="../../gridpad/ui/building_page.py" line="162" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="137" />
+      <location filename="../../gridpad/ui/building_page.py" line="163" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="139" />
+      <location filename="../../gridpad/ui/building_page.py" line="165" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="141" />
+      <location filename="../../gridpad/ui/building_page.py" line="167" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="142" />
+      <location filename="../../gridpad/ui/building_page.py" line="168" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="152" />
+      <location filename="../../gridpad/ui/building_page.py" line="175" />
+      <source>Edit</source>
+      <translation>编辑</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="175" />
+      <source>Add</source>
+      <translation>添加</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="176" />
+      <source>Call</source>
+      <translation>拨打</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="181" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="153" />
+      <location filename="../../gridpad/ui/building_page.py" line="182" />
       <source>%n open</source>
       <translation>
         <numerusform>未处理 %n 条</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="154" />
+      <location filename="../../gridpad/ui/building_page.py" line="183" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="155" />
+      <location filename="../../gridpad/ui/building_page.py" line="184" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="156" />
+      <location filename="../../gridpad/ui/building_page.py" line="185" />
       <source>No open hazards. Hazard reports come in a later release.</source>
       <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="159" />
+      <location filename="../../gridpad/ui/building_page.py" line="188" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="180" />
+      <location filename="../../gridpad/ui/building_page.py" line="235" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="181" />
+      <location filename="../../gridpad/ui/building_page.py" line="236" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <location filename="../../gridpad/ui/building_page.py" line="237" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="183" />
+      <location filename="../../gridpad/ui/building_page.py" line="238" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="184" />
+      <location filename="../../gridpad/ui/building_page.py" line="239" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="185" />
-      <location filename="../../gridpad/ui/building_page.py" line="187" />
+      <location filename="../../gridpad/ui/building_page.py" line="240" />
+      <location filename="../../gridpad/ui/building_page.py" line="242" />
       <source>Hazards</source>
       <translation>隐患</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="186" />
+      <location filename="../../gridpad/ui/building_page.py" line="241" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="186" />
+      <location filename="../../gridpad/ui/building_page.py" line="241" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="186" />
+      <location filename="../../gridpad/ui/building_page.py" line="241" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="189" />
+      <location filename="../../gridpad/ui/building_page.py" line="244" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="190" />
+      <location filename="../../gridpad/ui/building_page.py" line="245" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="191" />
+      <location filename="../../gridpad/ui/building_page.py" line="246" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -946,7 +1001,7 @@ Open a photo of the door plate instead.</source>
       <translation>草稿已保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="248" />
+      <location filename="../../gridpad/ui/form_base.py" line="255" />
       <source>Draft restored</source>
       <translation>已恢复草稿</translation>
     </message>
@@ -962,12 +1017,12 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MoveOutForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="184" />
+      <location filename="../../gridpad/ui/place_forms.py" line="272" />
       <source>Move out</source>
       <translation>登记搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="187" />
+      <location filename="../../gridpad/ui/place_forms.py" line="275" />
       <source>Confirm move-out</source>
       <translation>确认搬离</translation>
     </message>
@@ -1143,54 +1198,54 @@ Until then every building shows 0 open hazards.</source>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="320" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="322" />
       <source>Unfinished registration</source>
       <translation>未完成的住户登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="321" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="323" />
       <source>Unfinished edit of a resident</source>
       <translation>未完成的住户修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="322" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="324" />
       <source>Unfinished building form</source>
       <translation>未完成的楼栋表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="322" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="324" />
       <source>Unfinished room form</source>
       <translation>未完成的房间表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="323" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="325" />
       <source>Unfinished move-out</source>
       <translation>未完成的搬离登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="324" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="326" />
       <source>Unfinished form</source>
       <translation>未完成的表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="327" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="329" />
       <source>Continue</source>
       <translation>继续填写</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/registry_screen.py" line="357" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="359" />
       <source>%n building(s)</source>
       <translation>
         <numerusform>共 %n 栋</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="360" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="362" />
       <source>Search: name / pinyin initials / last 4 of ID / room</source>
       <translation>搜索：姓名 / 拼音首字母 / 证件号后4位 / 门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="361" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="363" />
       <source>+ New building</source>
       <translation>+ 新增楼栋</translation>
     </message>
@@ -1198,27 +1253,27 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="197" />
+      <location filename="../../gridpad/ui/building_page.py" line="257" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="198" />
+      <location filename="../../gridpad/ui/building_page.py" line="258" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="199" />
+      <location filename="../../gridpad/ui/building_page.py" line="259" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="201" />
+      <location filename="../../gridpad/ui/building_page.py" line="261" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="202" />
+      <location filename="../../gridpad/ui/building_page.py" line="262" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
@@ -1363,12 +1418,12 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>UnitForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="136" />
+      <location filename="../../gridpad/ui/place_forms.py" line="224" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="136" />
+      <location filename="../../gridpad/ui/place_forms.py" line="224" />
       <source>New room</source>
       <translation>新增房间</translation>
     </message>

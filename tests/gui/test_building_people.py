@@ -1,0 +1,147 @@
+"""The building's people on its card: adding a manager (管理人/楼长) through the building form, the
+card showing them masked, and Call revealing the number through the audit log before dialling."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from registry_support import type_text
+
+from gridpad.config import db_path
+from gridpad.store.db import open_store
+from sync.rules.idnumber import make_resident_id
+
+
+class TelCatcher(QObject):
+    """Stands in for the tablet's dialer: Qt hands it every ``tel:`` URL opened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def dial(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+def _read(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    store = open_store(db_path(data_dir))
+    try:
+        return store.conn.execute(sql, params).fetchall()
+    finally:
+        store.close()
+
+
+def _building_card(qtbot: Any, window: Any, building_id: str) -> Any:
+    window.navigate("registry")
+    reg = window.screens["registry"]
+    reg.go("building", building_id)
+    page = reg.building_page
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail.row["id"] == building_id, timeout=5000)
+    return page
+
+
+def _idle(qtbot: Any, window: Any) -> None:
+    qtbot.waitUntil(lambda: window.ctx.db.pending == 0, timeout=5000)
+
+
+def test_add_a_manager_then_call_them(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    reg = window.screens["registry"]
+    page = _building_card(qtbot, window, ids["b1"])
+    assert page.manager.value.text() == "Not recorded"
+    assert not page.call["manager"].isVisibleTo(page)  # nothing to call yet
+    assert page.edit_contact["manager"].text() == "Add"
+
+    qtbot.mouseClick(page.edit_contact["manager"], Qt.MouseButton.LeftButton)
+    form = reg.building_form
+    assert reg.pages.currentWidget() is form
+    qtbot.waitUntil(lambda: form.rows["address"].editor.text() == "兴业路18号", timeout=5000)
+    _idle(qtbot, window)
+    assert form.rows["manager_name"].editor.hasFocus()  # opened at the manager's fields
+    type_text(form.rows["manager_name"].editor, "黄丽娟")
+    type_text(form.rows["manager_phone"].editor, "1371234567")  # one digit short
+    number = make_resident_id("441900", dt.date(1975, 4, 12), 86)
+    type_text(form.rows["manager_id_number"].editor, number[:-1] + ("0" if number[-1] != "0" else "1"))
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    # Each bad value is named under its own box; nothing was written and the typing is kept.
+    assert form.rows["manager_phone"].error.text()
+    assert "check" in form.rows["manager_id_number"].error.text().lower()
+    assert form.rows["manager_name"].editor.text() == "黄丽娟"
+    assert reg.pages.currentWidget() is form
+    assert _read(data_dir, "SELECT count(*) FROM person WHERE name = '黄丽娟'") == [(0,)]
+
+    form.rows["manager_phone"].editor.clear()
+    type_text(form.rows["manager_phone"].editor, "13712345678")
+    form.rows["manager_id_number"].editor.clear()
+    type_text(form.rows["manager_id_number"].editor, number)
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reg.pages.currentWidget() is page and page.detail is not None
+                    and page.detail.manager is not None, timeout=5000)
+
+    (manager_id,) = _read(data_dir, "SELECT manager_id FROM building WHERE id = ?", (ids["b1"],))[0]
+    person = _read(data_dir, "SELECT name, phone, id_type, id_number, grid_id FROM person WHERE id = ?",
+                   (manager_id,))
+    assert person == [("黄丽娟", "13712345678", "RESIDENT_ID", number, "44190011900103")]
+    landlord = _read(data_dir, "SELECT landlord_id FROM building WHERE id = ?", (ids["b1"],))
+    assert landlord == [(ids["landlord"],)]  # the landlord left as it was
+
+    # The card: masked, with a call button that says so in words (and a large target).
+    assert page.manager.value.text() == "黄*娟"
+    assert page.manager_phone.value.text() == "137****5678"
+    call = page.call["manager"]
+    assert call.isVisibleTo(page) and call.text() == "Call" and not call.icon().isNull()
+    assert call.height() >= 44 and call.width() >= 44
+    assert page.edit_contact["manager"].text() == "Edit"
+
+    catcher = TelCatcher()
+    QDesktopServices.setUrlHandler("tel", catcher, "dial")
+    try:
+        qtbot.mouseClick(call, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: catcher.urls != [], timeout=5000)
+    finally:
+        QDesktopServices.unsetUrlHandler("tel")
+    assert catcher.urls == ["tel:13712345678"]
+    assert page.manager_phone.value.text() == "13712345678"
+    _idle(qtbot, window)
+    logged = _read(data_dir, "SELECT action, tbl, row_id, field FROM audit")
+    assert logged == [("reveal", "person", manager_id, "phone")]
+
+
+def test_calling_the_landlord_is_audited_and_leaves_the_manager_masked(
+        qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    page = _building_card(qtbot, window, ids["b1"])
+    assert page.landlord_phone.value.text() == "139****3333"
+    catcher = TelCatcher()
+    QDesktopServices.setUrlHandler("tel", catcher, "dial")
+    try:
+        qtbot.mouseClick(page.call["landlord"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: catcher.urls != [], timeout=5000)
+        _idle(qtbot, window)
+    finally:
+        QDesktopServices.unsetUrlHandler("tel")
+    assert catcher.urls == ["tel:13922223333"]
+    assert _read(data_dir, "SELECT tbl, row_id, field FROM audit") == [("person", ids["landlord"], "phone")]
+    assert page.landlord_phone.value.text() == "13922223333"
+    assert page.landlord.value.text() == "陈*强"  # only the number called was revealed
+
+
+def test_a_new_manager_needs_a_name(qtbot: Any, window: Any, grid_dir: Any) -> None:
+    data_dir, ids = grid_dir
+    reg = window.screens["registry"]
+    page = _building_card(qtbot, window, ids["b2"])
+    qtbot.mouseClick(page.edit_contact["manager"], Qt.MouseButton.LeftButton)
+    form = reg.building_form
+    qtbot.waitUntil(lambda: form.rows["address"].editor.text() == "兴业路21号", timeout=5000)
+    _idle(qtbot, window)
+    type_text(form.rows["manager_phone"].editor, "13712345678")
+    qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
+    assert form.rows["manager_name"].error.text() == "Required"
+    assert form.rows["manager_phone"].editor.text() == "13712345678"
+    _idle(qtbot, window)
+    assert _read(data_dir, "SELECT manager_id FROM building WHERE id = ?", (ids["b2"],)) == [(None,)]
