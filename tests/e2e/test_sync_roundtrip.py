@@ -190,6 +190,23 @@ def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(sync_server, 
     assert b.sync(verify=True).redownloaded == []
 
 
+def test_a_first_download_is_checked_against_what_arrived_and_what_the_table_holds(sync_server, make_device):  # noqa: F811
+    scope, a, b = _pair(sync_server, make_device)
+    repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"钱{i}"} for i in range(2500)])
+    a.sync()
+    # b holds a row of its grid the server never had (no outbox entry) before its first download.
+    with b.store.transaction(), capture.applying_remote(b.store):
+        b.store.conn.execute("INSERT INTO person (id, grid_id, name) VALUES ('stray', ?, '幽灵')",
+                             (scope.grid,))
+    first = b.sync()  # several pages (the first is small), summed as they arrive
+    assert first.pulled >= 2500 and first.redownloaded == ["person"]
+    assert export_store(b.store) == export_store(a.store)
+    c = make_device("c")
+    c.enroll(sync_server.url, sync_server.issue_code(f"u{scope.grid[1:]}_0"))
+    assert c.sync().redownloaded == []  # a clean first download matches the server
+    assert export_store(c.store) == export_store(a.store)
+
+
 def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(sync_server, make_device):  # noqa: F811
     scope, a, b = _pair(sync_server, make_device)
     p1, p2 = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": n} for n in ("甲", "乙")])
