@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from gridpad import config
 from gridpad.cli import CommandError
@@ -21,8 +22,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"gridpad sync: {reason}", file=sys.stderr, flush=True)
 
     try:
-        if getattr(args, "ca_bundle", None):
-            store.set_meta(CA_BUNDLE, args.ca_bundle)
+        if getattr(args, "ca_bundle", None):  # remembered for later syncs, as at enrollment
+            bundle = Path(args.ca_bundle).expanduser()
+            if not bundle.is_file():
+                raise CommandError(f"--ca-bundle: no such file {bundle}")
+            store.set_meta(CA_BUNDLE, str(bundle.resolve()))
         result = sync_once(store, data_dir=directory, before_wipe=tell)
     except DeviceRevokedError:
         return 3  # already told the user (before wiping); the store is gone

@@ -22,6 +22,19 @@ class ServerUnreachableError(SyncError):
         super().__init__(f"server unreachable: {detail}")
 
 
+class CertificateError(SyncError):
+    """TLS: the server's certificate could not be verified (untrusted CA, wrong name, expired).
+
+    Raised before anything is sent, so nothing was spent on the server (an enrollment code stays valid).
+    """
+
+    def __init__(self, url: str, why: str) -> None:
+        super().__init__(f"cannot verify the server's certificate at {url} ({why}): "
+                         "if IT gave you a CA bundle, pass --ca-bundle FILE")
+        self.url = url
+        self.why = why
+
+
 class RejectedError(SyncError):
     """The server answered and refused (4xx): retrying the same request would not help."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,12 @@ from typing import Any
 
 import requests
 
-from gridpad.sync_client.errors import DeviceRevokedError, RejectedError, ServerUnreachableError
+from gridpad.sync_client.errors import (
+    CertificateError,
+    DeviceRevokedError,
+    RejectedError,
+    ServerUnreachableError,
+)
 
 #: Connect / read timeouts (seconds): a dead network must not hold the sync thread for long.
 TIMEOUT = (5.0, 60.0)
@@ -76,9 +82,24 @@ def _is_revoked(resp: requests.Response) -> bool:
     return body.get("error") == "revoked" or bool(body.get("wipe"))
 
 
+def _certificate_problem(exc: BaseException) -> str | None:
+    """OpenSSL's reason when ``exc`` wraps a failed certificate check (requests nests it 3 deep)."""
+    todo: list[object] = [exc]
+    seen: set[int] = set()
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return str(e.verify_message or e.reason or "certificate verify failed").rstrip(".")
+        todo += [*e.args, getattr(e, "reason", None), e.__cause__, e.__context__]
+    return None
+
+
 def _network_detail(exc: requests.RequestException, url: str) -> str:
     if isinstance(exc, requests.exceptions.SSLError):
-        return f"{url}: certificate not trusted ({type(exc).__name__})"
+        return f"{url}: TLS handshake failed ({type(exc).__name__})"
     if isinstance(exc, requests.Timeout):
         return f"{url}: no answer in time"
     if isinstance(exc, requests.ConnectionError):
@@ -100,6 +121,9 @@ class ServerClient:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self.session = requests.Session()
+        # Passed with each request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a
+        # session's verify (psf/requests#3829), which would silently drop IT's --ca-bundle.
+        self.verify = verify
         self.session.verify = verify
         # Small requests: an empty sync should stay well under 2 KB on the wire.
         self.session.headers.clear()
@@ -139,27 +163,33 @@ class ServerClient:
                 hdrs["Content-Encoding"] = "gzip"
         delays = self.retry.delays()
         refreshed = False
+        untrusted: str | None = None
         for attempt in range(len(delays) + 1):
             try:
                 if auth:
                     hdrs.update(self._auth_header())
                 resp = self.session.request(method, url, data=body, params=params, headers=hdrs,
-                                            timeout=TIMEOUT)
+                                            timeout=TIMEOUT, verify=self.verify)
                 if resp.status_code == 401 and auth and not refreshed:
                     self._token = None  # expired or server restarted: one fresh token, then judge
                     refreshed = True
                     hdrs.update(self._auth_header())
                     resp = self.session.request(method, url, data=body, params=params, headers=hdrs,
-                                                timeout=TIMEOUT)
+                                                timeout=TIMEOUT, verify=self.verify)
                 if allow_404 and resp.status_code == 404:
                     return resp
                 return self._judge(resp, raw)
             except requests.RequestException as exc:
                 failure = _network_detail(exc, self.base_url)
+                untrusted = _certificate_problem(exc)
+                if untrusted:  # not transient: say so at once (raised outside, so no network cause)
+                    break
             except _RetryableError as exc:
                 failure = exc.detail
             if attempt < len(delays):
                 self._sleep(delays[attempt])
+        if untrusted:
+            raise CertificateError(self.base_url, untrusted)
         raise ServerUnreachableError(failure)
 
     def _judge(self, resp: requests.Response, raw: bool) -> Any:

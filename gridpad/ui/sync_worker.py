@@ -149,17 +149,20 @@ class SyncWorker(QObject):
         """Cheap reachability check: any HTTP answer from the server counts as online."""
         import requests
 
+        from gridpad.sync_client.enroll import CA_BUNDLE
         from gridpad.sync_client.status import read_status
 
         try:
-            url = read_status(self._require_store()).server_url
+            store = self._require_store()
+            url = read_status(store).server_url
+            ca_bundle = store.get_meta(CA_BUNDLE)  # as enrolled: a private CA must be trusted here too
         except Exception:
             log.exception("reading sync status failed")
             return
         if not url:
             return
         try:
-            requests.get(url.rstrip("/") + "/v1/me", timeout=PROBE_TIMEOUT_S)
+            requests.get(url.rstrip("/") + "/v1/me", timeout=PROBE_TIMEOUT_S, verify=ca_bundle or True)
         except requests.RequestException:
             self.reachability.emit(False)
         else:

@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--token-ttl", type=int, default=15 * 60, help="bearer token lifetime, seconds")
+    s.add_argument("--ssl-certfile", help="PEM certificate (chain) to serve HTTPS with")
+    s.add_argument("--ssl-keyfile", help="PEM private key of --ssl-certfile")
     a = sub.add_parser("admin", help="administer towns, grids, users, devices")
     _common(a)
     asub = a.add_subparsers(dest="what", required=True)
@@ -177,9 +179,16 @@ def _serve(args: argparse.Namespace) -> None:
 
     from sync.server.app import create_app
 
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise admin.AdminError("--ssl-certfile and --ssl-keyfile: give both (HTTPS) or neither (HTTP)")
+    for flag, value in (("--ssl-certfile", args.ssl_certfile), ("--ssl-keyfile", args.ssl_keyfile)):
+        if value and not Path(value).is_file():
+            raise admin.AdminError(f"{flag}: no such file {value}")
     app = create_app(engine_of(args), data_dir_of(args), token_ttl_ms=args.token_ttl * 1000)
-    print(f"gridpad-server listening on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    scheme = "https" if args.ssl_certfile else "http"
+    print(f"gridpad-server listening on {scheme}://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@
         server.url, server.engine, server.admin_cli("devices")
 
     with running_server(tmp_path, pg_database()) as server:   # a fresh PostgreSQL database
+    with running_server(tmp_path, tls=TLSFiles(cert, key, ca)) as server:   # HTTPS (support.tls)
 
 ``pg_url()`` reads ``GRIDPAD_TEST_PG_URL``; when it is missing the test FAILS under CI (``CI`` set)
 and is skipped only on a developer machine.
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -61,13 +64,25 @@ def pg_database() -> Iterator[str]:
         admin_engine.dispose()
 
 
+@dataclass(frozen=True)
+class TLSFiles:
+    """Serve HTTPS with ``certfile``/``keyfile``; ``ca_bundle`` (the CA that signed it) is what the
+    readiness probe trusts."""
+
+    certfile: Path
+    keyfile: Path
+    ca_bundle: Path
+
+
 class ServerProcess:
-    def __init__(self, data_dir: Path, db_url: str | None = None, token_ttl_s: int | None = None) -> None:
+    def __init__(self, data_dir: Path, db_url: str | None = None, token_ttl_s: int | None = None,
+                 tls: TLSFiles | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{self.data_dir / 'server.sqlite3'}"
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.tls = tls
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.token_ttl_s = token_ttl_s
         self.proc: subprocess.Popen[bytes] | None = None
         self._engine: sa.engine.Engine | None = None
@@ -91,6 +106,12 @@ class ServerProcess:
         args = ["serve", "--data-dir", str(self.data_dir), "--db", self.db_url, "--port", str(self.port)]
         if self.token_ttl_s is not None:
             args += ["--token-ttl", str(self.token_ttl_s)]
+        if self.tls is not None:
+            args += ["--ssl-certfile", str(self.tls.certfile), "--ssl-keyfile", str(self.tls.keyfile)]
+        verify: bool | ssl.SSLContext = True
+        if self.tls is not None:  # the probe trusts the server's CA but not its name: tests serve wrong names
+            verify = ssl.create_default_context(cafile=self.tls.ca_bundle)
+            verify.check_hostname = False
         log = (self.data_dir / "server.log").open("ab")
         self.proc = subprocess.Popen(self._cmd(*args), stdout=log, stderr=log, cwd=REPO,
                                      env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -100,7 +121,7 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError("gridpad-server exited: " + self.log_tail())
             try:
-                if httpx.get(self.url + "/openapi.json", timeout=1).status_code == 200:
+                if httpx.get(self.url + "/openapi.json", timeout=1, verify=verify).status_code == 200:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.05)
@@ -135,9 +156,9 @@ class ServerProcess:
 
 
 @contextmanager
-def running_server(data_dir: Path, db_url: str | None = None,
-                   token_ttl_s: int | None = None) -> Iterator[ServerProcess]:
-    server = ServerProcess(data_dir, db_url, token_ttl_s).start()
+def running_server(data_dir: Path, db_url: str | None = None, token_ttl_s: int | None = None,
+                   tls: TLSFiles | None = None) -> Iterator[ServerProcess]:
+    server = ServerProcess(data_dir, db_url, token_ttl_s, tls).start()
     try:
         yield server
     finally:
