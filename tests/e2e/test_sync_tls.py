@@ -23,6 +23,8 @@ from support.tls import CA, make_ca, server_cert
 
 from gridpad.store import repo
 from gridpad.store.db import open_store
+from gridpad.sync_client.errors import CertificateError
+from gridpad.sync_client.transport import ServerClient
 from sync.server import admin
 
 pytestmark = pytest.mark.slow
@@ -101,6 +103,14 @@ def test_without_the_bundle_enrollment_is_refused_and_the_code_stays_valid(
     r = _cli(device, "sync", ring=ring)
     assert r.returncode != 0 and "not enrolled" in r.stderr
 
+    # Not retried: an untrusted certificate will not become trusted by asking again.
+    slept: list[float] = []
+    client = ServerClient(https_server.url, sleep=slept.append)
+    with pytest.raises(CertificateError, match=r"^cannot verify the server's certificate at https://"):
+        client.call("GET", "/healthz", auth=False)
+    client.close()
+    assert slept == []
+
     # The code was never sent, so it still works once IT's bundle is given.
     r = _cli(device, "enroll", "--server", https_server.url, "--code", code,
              "--ca-bundle", str(ca.cert_pem), ring=ring)
@@ -142,3 +152,16 @@ def test_sync_refuses_a_server_whose_certificate_changed_to_another_ca(
     r = _cli(device, "sync", "--ca-bundle", str(ca.cert_pem), ring=ring)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("pushed 1,")
+
+
+def test_serve_wants_both_tls_files_and_names_a_missing_one(ca: CA, tmp_path: Path) -> None:
+    cert = server_cert(ca, tmp_path / "cert")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for args, says in ((["--ssl-certfile", str(cert.cert_pem)], "give both"),
+                       (["--ssl-certfile", str(cert.cert_pem), "--ssl-keyfile", str(tmp_path / "nokey.pem")],
+                        "--ssl-keyfile: no such file")):
+        done = subprocess.run([sys.executable, "-m", "sync.server.cli", "serve", "--data-dir",
+                               str(tmp_path / "srv"), *args], capture_output=True, text=True,
+                              env=env, cwd=REPO, timeout=60)
+        assert done.returncode == 1 and says in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
