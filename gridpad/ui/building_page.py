@@ -5,8 +5,18 @@ hazards."""
 from __future__ import annotations
 
 import re
+import sys
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QSize, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QModelIndex,
+    QSize,
+    QtMsgType,
+    QUrl,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -63,6 +73,10 @@ class BuildingPage(Page):
                  ("inspection", self.inspection), ("hazards", self.hazards)]
         grid, self.captions = caption_grid(cells)
         info.body.addLayout(grid)
+        # Said when no dialer took the tel: URL (a desk computer): the number is shown in clear.
+        self.no_dialer = label("", "caption", info, wrap=True)
+        self.no_dialer.hide()
+        info.body.addWidget(self.no_dialer)
         outer.addWidget(info)
         # Beside each person: Edit (Add when none is recorded) opens the building form at their
         # fields; beside each phone: Call, which reveals the number (audited) and opens the dialer.
@@ -142,6 +156,7 @@ class BuildingPage(Page):
 
     def _show(self, detail: views.BuildingDetail | None) -> None:
         self.detail = detail
+        self.no_dialer.hide()
         if detail is None:
             self.address.setText(self.tr("This building no longer exists."))
             return
@@ -208,8 +223,9 @@ class BuildingPage(Page):
 
         def dial(number: str) -> None:
             target.show_clear(number)
-            if number:
-                QDesktopServices.openUrl(tel_url(number))
+            if number and not open_tel(tel_url(number)):
+                self.no_dialer.setText(self.tr("This device cannot place calls: dial the number shown."))
+                self.no_dialer.show()
 
         self.ctx.db.call(ops.reveal, "person", contact.person_id, "phone", owner=self, on_done=dial)
 
@@ -252,6 +268,24 @@ def _row(value: MaskedValue) -> QHBoxLayout:
     lay = value.layout()
     assert isinstance(lay, QHBoxLayout)
     return lay
+
+
+def open_tel(url: QUrl) -> bool:
+    """``QDesktopServices.openUrl`` for a ``tel:`` URL, without the platform's "cannot open
+    'tel:138…'" warning reaching the log: the number is personal data. False: nothing took it."""
+    def quiet(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if "tel:" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(quiet)
+    try:
+        return QDesktopServices.openUrl(url)
+    finally:
+        qInstallMessageHandler(previous)
 
 
 def tel_url(number: str) -> QUrl:

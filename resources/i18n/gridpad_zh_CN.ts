@@ -813,171 +813,176 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="126" />
+      <location filename="../../gridpad/ui/building_page.py" line="140" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="127" />
+      <location filename="../../gridpad/ui/building_page.py" line="141" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="128" />
+      <location filename="../../gridpad/ui/building_page.py" line="142" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="129" />
+      <location filename="../../gridpad/ui/building_page.py" line="143" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="146" />
+      <location filename="../../gridpad/ui/building_page.py" line="161" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="160" />
+      <location filename="../../gridpad/ui/building_page.py" line="175" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="162" />
+      <location filename="../../gridpad/ui/building_page.py" line="177" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="163" />
+      <location filename="../../gridpad/ui/building_page.py" line="178" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="165" />
+      <location filename="../../gridpad/ui/building_page.py" line="180" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="167" />
+      <location filename="../../gridpad/ui/building_page.py" line="182" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="168" />
+      <location filename="../../gridpad/ui/building_page.py" line="183" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="175" />
+      <location filename="../../gridpad/ui/building_page.py" line="190" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="175" />
+      <location filename="../../gridpad/ui/building_page.py" line="190" />
       <source>Add</source>
       <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="176" />
+      <location filename="../../gridpad/ui/building_page.py" line="191" />
       <source>Call</source>
       <translation>拨打</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="181" />
+      <location filename="../../gridpad/ui/building_page.py" line="196" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <location filename="../../gridpad/ui/building_page.py" line="197" />
       <source>%n open</source>
       <translation>
         <numerusform>未处理 %n 条</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="183" />
+      <location filename="../../gridpad/ui/building_page.py" line="198" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="184" />
+      <location filename="../../gridpad/ui/building_page.py" line="199" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="185" />
+      <location filename="../../gridpad/ui/building_page.py" line="200" />
       <source>No open hazards. Hazard reports come in a later release.</source>
       <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="188" />
+      <location filename="../../gridpad/ui/building_page.py" line="203" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="235" />
+      <location filename="../../gridpad/ui/building_page.py" line="227" />
+      <source>This device cannot place calls: dial the number shown.</source>
+      <translation>本设备无法拨打电话，请按显示的号码手动拨打。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="251" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="236" />
+      <location filename="../../gridpad/ui/building_page.py" line="252" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="237" />
+      <location filename="../../gridpad/ui/building_page.py" line="253" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="238" />
+      <location filename="../../gridpad/ui/building_page.py" line="254" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="239" />
+      <location filename="../../gridpad/ui/building_page.py" line="255" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="240" />
-      <location filename="../../gridpad/ui/building_page.py" line="242" />
+      <location filename="../../gridpad/ui/building_page.py" line="256" />
+      <location filename="../../gridpad/ui/building_page.py" line="258" />
       <source>Hazards</source>
       <translation>隐患</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="241" />
+      <location filename="../../gridpad/ui/building_page.py" line="257" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="241" />
+      <location filename="../../gridpad/ui/building_page.py" line="257" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="241" />
+      <location filename="../../gridpad/ui/building_page.py" line="257" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="244" />
+      <location filename="../../gridpad/ui/building_page.py" line="260" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="245" />
+      <location filename="../../gridpad/ui/building_page.py" line="261" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="246" />
+      <location filename="../../gridpad/ui/building_page.py" line="262" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -1253,27 +1258,27 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="257" />
+      <location filename="../../gridpad/ui/building_page.py" line="298" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="299" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="259" />
+      <location filename="../../gridpad/ui/building_page.py" line="300" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="261" />
+      <location filename="../../gridpad/ui/building_page.py" line="302" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="262" />
+      <location filename="../../gridpad/ui/building_page.py" line="303" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
