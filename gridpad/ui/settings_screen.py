@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridpad import __version__
+from gridpad import __version__, config
 from gridpad.ui.i18n import tr
 from gridpad.ui.lock import (
     DEFAULT_IDLE_MINUTES,
@@ -110,6 +110,8 @@ class SettingsScreen(QWidget):
         self.server_label, self.code_label = QLabel(card), QLabel(card)
         self.server_edit = QLineEdit(card)
         self.server_edit.setInputMethodHints(Qt.InputMethodHint.ImhUrlCharactersOnly)
+        # An installer built with --server-url presets the fleet's server.
+        self.server_edit.setText(config.default_server_url() or "")
         self.code_edit = QLineEdit(card)
         form.addRow(self.server_label, self.server_edit)
         form.addRow(self.code_label, self.code_edit)
