@@ -35,11 +35,12 @@ REFRESH_WAIT_MS = 50
 _ACTIVE = ("EXISTS (SELECT 1 FROM tenancy t WHERE t.person_id = p.id AND t._deleted = 0 "
            "AND (t.move_out_at IS NULL OR t.move_out_at > date('now')))")
 _SOURCES = {
-    "person": f"SELECT p.id, p.name, p.name, p.id_number, p.phone, {_ACTIVE} "
+    "person": f"SELECT p.id, p.name, p.name, p.id_number, p.phone, {_ACTIVE}, NULL "
               "FROM person p WHERE p._deleted = 0",
-    "unit": "SELECT u.id, u.room_no, u.room_no, NULL, NULL, 0 FROM unit u WHERE u._deleted = 0",
+    "unit": "SELECT u.id, u.room_no, u.room_no, NULL, NULL, 0, u.building_id "
+            "FROM unit u WHERE u._deleted = 0",
     "building": ("SELECT b.id, coalesce(b.name, b.address),"
-                 " coalesce(b.name || ' ', '') || coalesce(b.address, ''), NULL, NULL, 0"
+                 " coalesce(b.name || ' ', '') || coalesce(b.address, ''), NULL, NULL, 0, NULL"
                  " FROM building b WHERE b._deleted = 0"),
 }
 
@@ -63,13 +64,14 @@ class _Doc:
     id_rev: str | None
     phone_rev: str | None
     active: int
+    building_id: str | None  # a unit's building (its room key, see search_terms.unit_key)
 
 
 def _doc(kind: str, row: tuple[Any, ...]) -> _Doc:
-    ref_id, name, text, id_number, phone, active = row
+    ref_id, name, text, id_number, phone, active, building_id = row
     return _Doc(kind, ref_id, sq.normalize(name or ""), sq.normalize(text or ""),
                 sq.initials(name, surname_first=kind == "person"),
-                sq.id_key(id_number), sq.phone_key(phone), int(bool(active)))
+                sq.id_key(id_number), sq.phone_key(phone), int(bool(active)), building_id)
 
 
 def _insert_docs(conn: sqlite3.Connection, docs: Iterable[_Doc]) -> None:
@@ -81,6 +83,8 @@ def _insert_docs(conn: sqlite3.Connection, docs: Iterable[_Doc]) -> None:
         doc_rows.append((next_id, d.kind, d.ref_id, d.name, d.initials, d.id_rev, d.phone_rev, d.active))
         fts_rows.append((next_id, d.text))
         key_rows.extend((k, next_id) for k in sq.bigrams(d.text))
+        if d.building_id:
+            key_rows.append((search_terms.unit_key(d.building_id, d.name), next_id))
         next_id += 1
     conn.executemany("INSERT INTO search_doc(doc_id, kind, ref_id, name, initials, id_rev, phone_rev, active)"
                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", doc_rows)
@@ -123,11 +127,26 @@ def _mark_seen(conn: sqlite3.Connection) -> None:
                  "coalesce((SELECT max(change_id) FROM outbox), 0))")
 
 
+def _lacks_unit_keys(conn: sqlite3.Connection) -> bool:
+    lo, hi = search_terms.unit_key_range()
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM unit WHERE _deleted = 0 AND building_id IS NOT NULL) "
+                       "AND NOT EXISTS (SELECT 1 FROM search_key WHERE key >= ? AND key < ?)",
+                       (lo, hi)).fetchone()
+    return bool(row[0])
+
+
 def refresh_index(store: Store) -> int:
     """Re-index what changed since the last refresh (outbox rows not yet seen, and rows the
     triggers marked dirty); returns how many documents were looked at."""
     conn = store.conn
     seen = int(conn.execute("SELECT outbox_seen FROM search_state").fetchone()[0])
+    if _lacks_unit_keys(conn):  # an index built before units were keyed by their building
+        with store.transaction():
+            conn.execute("INSERT OR IGNORE INTO search_key(key, doc_id) "
+                         "SELECT :sep || u.building_id || :sep || d.name, d.doc_id "
+                         "FROM search_doc d JOIN unit u ON u.id = d.ref_id "
+                         "WHERE d.kind = 'unit' AND u.building_id IS NOT NULL",
+                         {"sep": search_terms.UNIT_KEY_SEP})
     pending = int(conn.execute("SELECT count(*) FROM search_dirty").fetchone()[0]) + int(
         conn.execute("SELECT count(*) FROM outbox WHERE change_id > ?", (seen,)).fetchone()[0])
     if pending == 0:

@@ -42,6 +42,20 @@ FANOUT = {"person": 1, "unit": 3, "building": 40}
 #: Candidates looked at to estimate a term's size (choosing the driver must stay cheap).
 ESTIMATE_SAMPLE = 600
 
+#: Room keys in ``search_key``: SEP building id SEP room (normalised). A bigram key is two
+#: characters, so the two never meet; a building's units are one range of the primary key.
+UNIT_KEY_SEP = "\x01"
+
+
+def unit_key(building_id: str, room: str) -> str:
+    return f"{UNIT_KEY_SEP}{building_id}{UNIT_KEY_SEP}{room}"
+
+
+def unit_key_range() -> tuple[str, str]:
+    """Bounds of every room key (to tell an index built before they existed)."""
+    return UNIT_KEY_SEP, sq.prefix_upper_bound(UNIT_KEY_SEP)
+
+
 ACTIVE_TENANCY = ("t._deleted = 0 AND (t.move_out_at IS NULL OR t.move_out_at > date('now'))")
 
 
@@ -180,9 +194,11 @@ def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit:
         cols = "".join(f", max({lv(k, q, unit)}, {building}_{k}) AS p_{k}" for k, q in rooms)
         return cols, " + ".join(f"({lv(k, q, unit)} > 0)" for k, q in rooms) or "0"
 
-    # Before looking up a unit's document: a room term must appear in its raw room_no (the same
-    # test as on the normalised name when room_no is printable ASCII), or in the building.
-    raw_room = " AND ".join(f"(bdrv.bd_{k} > 0 OR instr(u.room_no, :q{k}) > 0 OR u.room_no GLOB '*[^ -~]*')"
+    # A building's units come from their room keys; before a unit's document is read, each room
+    # term must appear in the room the key holds (every level of a number implies it) or match
+    # the building.
+    params.update(sep=UNIT_KEY_SEP, top=sq.prefix_upper_bound(""))
+    room_key = " AND ".join(f"(bdrv.bd_{k} > 0 OR instr(substr(k.key, length(bdrv.ref_id) + 3), :q{k}) > 0)"
                             for k, _ in rooms) or "1"
     r_names = "".join(f", p_{k}" for k, _ in rooms)
     r_all = " AND ".join(f"p_{k} > 0" for k, _ in rooms) or "1"
@@ -214,10 +230,11 @@ def search_terms(conn: sqlite3.Connection, queries: list[sq.SearchQuery], limit:
             WHERE drv.kind = 'unit'),
         units AS MATERIALIZED (
             SELECT * FROM (
-                SELECT x.doc_id, u.id AS unit_id, bdrv.level, {u_own} AS own{u_cols}
-                FROM bdrv CROSS JOIN unit u ON u.building_id = bdrv.ref_id
-                CROSS JOIN search_doc x ON x.ref_id = u.id AND x.kind = 'unit'
-                WHERE u._deleted = 0 AND {raw_room}
+                SELECT x.doc_id, x.ref_id AS unit_id, bdrv.level, {u_own} AS own{u_cols}
+                FROM bdrv CROSS JOIN search_key k
+                    ON k.key >= :sep || bdrv.ref_id || :sep AND k.key < :sep || bdrv.ref_id || :sep || :top
+                CROSS JOIN search_doc x ON x.doc_id = k.doc_id
+                WHERE {room_key}
                 UNION ALL
                 SELECT x.doc_id, du.ref_id, du.level, 1 + {du_own} AS own{du_cols}
                 FROM udrv du CROSS JOIN search_doc x ON x.doc_id = du.doc_id)

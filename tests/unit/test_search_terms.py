@@ -154,3 +154,28 @@ def test_cli_takes_a_query_of_several_terms(store: Store, tmp_path: Path) -> Non
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(x["kind"], x["title"]) for x in lines] == [("unit", "锦厦花园3栋 301"), ("person", "张*")]
     assert ZW_PHONE not in out.stdout and ZW_ID not in out.stdout
+
+
+def test_a_unit_moved_to_another_building_is_found_at_its_new_address(store: Store) -> None:
+    assert _hits(store, "锦厦 302") == [("unit", "锦厦花园3栋 302", "")]
+    unit, building = store.conn.execute(
+        "SELECT u.id, (SELECT id FROM building WHERE road = '兴业路') FROM unit u "
+        "JOIN building b ON b.id = u.building_id WHERE b.name = '锦厦花园3栋' AND u.room_no = '302'"
+    ).fetchone()
+    repo.update(store, "unit", unit, {"building_id": building, "room_no": "305"})
+    assert _hits(store, "锦厦 302") == []
+    assert _hits(store, "兴业路18号 305") == [("unit", "兴业路18号 305", "")]
+
+
+def test_an_index_built_before_room_keys_gains_them(store: Store) -> None:
+    expected = _hits(store, "兴业路18号 302")
+    lo, hi = search_terms.unit_key_range()
+    keys = store.conn.execute("SELECT key, doc_id FROM search_key WHERE key >= ? AND key < ? ORDER BY 1",
+                              (lo, hi)).fetchall()
+    assert len(keys) == 5  # one per unit
+    store.conn.execute("DELETE FROM search_key WHERE key >= ? AND key < ?", (lo, hi))
+    assert _hits(store, "兴业路18号 302") == expected
+    assert store.conn.execute("SELECT key, doc_id FROM search_key WHERE key >= ? AND key < ? ORDER BY 1",
+                              (lo, hi)).fetchall() == keys
+    search.rebuild_index(store)
+    assert _hits(store, "兴业路18号 302") == expected
