@@ -7,7 +7,9 @@ Index tables (made in migration 0001):
   unit), pinyin ``initials``, reversed ID number / phone (``id_rev``, ``phone_rev``: a tail is a
   prefix range on their indexes), ``active`` (person with a current tenancy).
 * ``search_fts`` — FTS5 ``trigram`` over name and address text, rowid = ``doc_id`` (3+ chars).
-* ``search_key`` — 2-character windows of the same text (trigram cannot match 2 characters).
+* ``search_key`` — 2-character windows of the same text (trigram cannot match 2 characters), and
+  one room key per unit, U+0001 building id U+0001 room (a building's rooms as one key range,
+  for queries like "锦厦 301": :func:`gridpad.store.search_terms.unit_key`).
 
 Pinyin cannot be computed in SQL, so the index is refreshed in Python: :func:`refresh_index`
 re-indexes the rows named by outbox rows it has not seen (``search_state.outbox_seen``) and by
