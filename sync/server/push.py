@@ -116,9 +116,12 @@ class _Batch:
         for table, ids in wanted.items():
             t = db.synced[table]
             id_list = sorted(ids)
+            names = [c.name for c in t.columns]
             for i in range(0, len(id_list), 500):
-                for r in conn.execute(sa.select(t).where(t.c.id.in_(id_list[i:i + 500]))).mappings():
-                    self.rows[(table, r["id"])] = dict(r)
+                # all() then plain tuples: row mappings fetch and build one row at a time.
+                for r in conn.execute(sa.select(t).where(t.c.id.in_(id_list[i:i + 500]))).all():
+                    row = dict(zip(names, r, strict=True))
+                    self.rows[(table, row["id"])] = row
 
     def apply(self, item: Checked, device_id: str, grids: set[str], seq: int) -> tuple[int, int]:
         """Merge one change at ``seq``; returns ``(applied 0/1, conflicts)``."""
