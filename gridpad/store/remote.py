@@ -167,16 +167,6 @@ def checksum_rows(store: Store, tname: str, grids: Iterable[str]) -> list[tuple[
     return [(rec[0], rec[1], rec[2:]) for rec in cur]
 
 
-def count_rows(store: Store, tname: str, grids: Iterable[str]) -> int:
-    """Rows (tombstones too) of ``grids`` in a synced table."""
-    grid_list = sorted(grids)
-    if not grid_list:
-        return 0
-    marks = ",".join("?" * len(grid_list))
-    sql = f'SELECT count(*) FROM "{TABLES[tname].name}" WHERE grid_id IN ({marks})'
-    return int(store.conn.execute(sql, grid_list).fetchone()[0])
-
-
 def drop_rows_not_on_server(store: Store, tname: str, server_ids: set[str], grids: set[str]) -> int:
     """After a table re-download: remove rows of ``grids`` the server does not hold, unless a
     local edit of that row still waits to be pushed."""

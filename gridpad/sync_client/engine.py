@@ -18,7 +18,7 @@ from gridpad.store.db import Store
 from gridpad.sync_client import conflicts, photos, status, verify
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import DeviceRevokedError, SyncError
-from gridpad.sync_client.pull import ReceivedSums, pull_all
+from gridpad.sync_client.pull import pull_all
 from gridpad.sync_client.push import push_outbox
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
 
@@ -74,14 +74,12 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
     pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress)
     result.pushed, result.conflicts = pushed.pushed, pushed.conflicts
     from_scratch = remote.cursor(store) == 0
-    received = ReceivedSums() if from_scratch else None
-    result.pulled = pull_all(store, client, progress=progress, received=received)
+    result.pulled = pull_all(store, client, progress=progress)
     moved = bool(result.pushed or result.pulled)
     if _verify_due(store, check, from_scratch, moved):
         if progress:
             progress("verify", 0, 1)
-        sums = received.tables() if received is not None else None
-        for table in verify.mismatching_tables(store, client, received=sums):
+        for table in verify.mismatching_tables(store, client):
             log.warning("checksum mismatch in %s: downloading the table again", table)
             verify.redownload(store, client, table)
             result.redownloaded.append(table)

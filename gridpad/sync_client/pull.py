@@ -11,8 +11,7 @@ from typing import Any
 from gridpad.store import remote
 from gridpad.store.db import Store
 from gridpad.sync_client.transport import ServerClient
-from sync.protocol import MAX_PULL_LIMIT, TableChecksum, row_values_digest
-from sync.schema import DELETED, TABLES
+from sync.protocol import MAX_PULL_LIMIT
 
 Progress = Callable[[str, int, int], None]
 
@@ -42,43 +41,6 @@ def pull_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
 
 
 Page = tuple[list[Any], int, bool]
-
-
-class ReceivedSums:
-    """Per-table count and checksum of the row images a download from scratch received (the
-    latest image of each row), computed on the thread that fetches pages while the caller applies
-    them: after a first download the device need not read and hash every row back."""
-
-    def __init__(self) -> None:
-        self._rows: dict[tuple[str, str], tuple[int, int]] = {}  # (table, id) -> (server_seq, digest)
-
-    def add(self, rows: list[Any]) -> None:
-        for row in rows:
-            table = row.get("table")
-            if table not in TABLES:
-                continue  # a newer server's table: not applied either
-            key, seq = (table, str(row["id"])), int(row["server_seq"])
-            seen = self._rows.get(key)
-            if seen is not None and seen[0] > seq:
-                continue
-            fields = row.get("fields") or {}
-            deleted = fields.get(DELETED, row.get("deleted"))
-            values = [fields.get(c) for c in TABLES[table].column_names]
-            self._rows[key] = (seq, row_values_digest(table, key[1], bool(deleted), values))
-
-    def tables(self) -> dict[str, TableChecksum]:
-        sums: dict[str, list[int]] = {name: [0, 0] for name in TABLES}
-        for (table, _id), (_seq, digest) in self._rows.items():
-            sums[table][0] += 1
-            sums[table][1] += digest
-        return {name: TableChecksum(count=n, checksum=f"{total % (1 << 256):064x}")
-                for name, (n, total) in sums.items()}
-
-
-def _summed(pages: Iterator[Page], sums: ReceivedSums) -> Iterator[Page]:
-    for page in pages:
-        sums.add(page[0])
-        yield page
 
 
 def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
@@ -119,14 +81,12 @@ def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
 
 
 def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = None,
-             limit: int = MAX_PULL_LIMIT, received: ReceivedSums | None = None) -> int:
+             limit: int = MAX_PULL_LIMIT) -> int:
     """Apply every page since the cursor (the next page downloads while one is applied);
-    returns the number of rows applied. ``received`` sums what came, on the fetching thread."""
+    returns the number of rows applied."""
     pulled = 0
     since = remote.cursor(store)
     pages = pull_pages(client, since, limit=limit)
-    if received is not None:
-        pages = _summed(pages, received)
     first = next(pages, None)
     if first is None:
         return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from gridpad.store import remote
@@ -19,21 +19,9 @@ def local_checksum(store: Store, table: str, grids: set[str]) -> TableChecksum:
     return table_checksum_values(table, remote.checksum_rows(store, table, grids))
 
 
-def _local(store: Store, table: str, grids: set[str], received: Mapping[str, TableChecksum]) -> TableChecksum:
-    """What the device holds: after a download from scratch, the sums of the rows it received
-    when the table holds just as many rows (one COUNT); otherwise every row read back and hashed."""
-    got = received.get(table)
-    if got is not None and remote.count_rows(store, table, grids) == got.count:
-        return got
-    return local_checksum(store, table, grids)
-
-
-def mismatching_tables(store: Store, client: ServerClient, tables: Iterable[str] | None = None,
-                       received: Mapping[str, TableChecksum] | None = None) -> list[str]:
+def mismatching_tables(store: Store, client: ServerClient, tables: Iterable[str] | None = None) -> list[str]:
     """Tables whose local rows (in this device's grids) differ from the server's, skipping any
-    table with local edits still waiting (those differ on purpose until pushed).
-
-    ``received``: per-table sums of a download from scratch (:class:`pull.ReceivedSums`)."""
+    table with local edits still waiting (those differ on purpose until pushed)."""
     # The server hashes its rows while this device hashes its own: both take time in proportion
     # to the table, so they run side by side (only the helper thread uses the HTTP client).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridpad-checksums") as pool:
@@ -41,7 +29,7 @@ def mismatching_tables(store: Store, client: ServerClient, tables: Iterable[str]
         grids = set(json.loads(store.get_meta(meta_keys.GRIDS) or "[]"))
         busy = {t for (t, _row) in remote.pending_fields_by_row(store)}
         names = [n for n in (tables if tables is not None else TABLES) if n in TABLES]
-        mine = {n: _local(store, n, grids, received or {}) for n in names if n not in busy}
+        mine = {n: local_checksum(store, n, grids) for n in names if n not in busy}
         server = answer.result().get("tables", {})
     bad = []
     for name, ours in sorted(mine.items()):

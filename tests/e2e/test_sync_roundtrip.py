@@ -190,7 +190,7 @@ def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(sync_server, 
     assert b.sync(verify=True).redownloaded == []
 
 
-def test_a_first_download_is_checked_against_what_arrived_and_what_the_table_holds(sync_server, make_device):  # noqa: F811
+def test_a_first_download_over_several_pages_is_checked_and_repaired(sync_server, make_device):  # noqa: F811
     scope, a, b = _pair(sync_server, make_device)
     repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"钱{i}"} for i in range(2500)])
     a.sync()
@@ -198,7 +198,7 @@ def test_a_first_download_is_checked_against_what_arrived_and_what_the_table_hol
     with b.store.transaction(), capture.applying_remote(b.store):
         b.store.conn.execute("INSERT INTO person (id, grid_id, name) VALUES ('stray', ?, '幽灵')",
                              (scope.grid,))
-    first = b.sync()  # several pages (the first is small), summed as they arrive
+    first = b.sync()  # several pages (the first is small), then checksums
     assert first.pulled >= 2500 and first.redownloaded == ["person"]
     assert export_store(b.store) == export_store(a.store)
     c = make_device("c")
