@@ -79,6 +79,9 @@ class PullResponse(_Msg):
     #: Pass as ``since`` next time (the last row's server_seq, or ``since`` when nothing came).
     next_cursor: int
     more: bool
+    #: The device's grids now (sorted): when they differ from what it holds, it pulls again from 0
+    #: (rows of an added grid sit behind its cursor) and removes the rows of a dropped grid.
+    grids: list[str] | None = None
 
 
 class TableChecksum(_Msg):

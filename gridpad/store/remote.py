@@ -17,6 +17,7 @@ from gridpad.store.db import Store
 from sync.schema import DELETED, TABLES
 
 CURSOR_KEY = "sync_cursor"
+GRIDS_KEY = "grids"  # JSON list of the grid codes this device holds
 _PHOTO_RECEIPTS = "photo_receipt"
 
 
@@ -178,6 +179,32 @@ def drop_rows_not_on_server(store: Store, tname: str, server_ids: set[str], grid
         with store.transaction(), capture.applying_remote(store):
             store.conn.executemany(f'DELETE FROM "{tname}" WHERE id = ?', gone)
     return len(gone)
+
+
+def change_scope(store: Store, grids: Sequence[str], removed: Iterable[str], *,
+                 restart: bool) -> tuple[int, int]:
+    """The server's grids for this device changed: store ``grids`` and, in the same transaction
+    (capture suppressed), delete the rows of the ``removed`` grids; with ``restart`` the pull
+    cursor goes back to 0 (an added grid's rows sit behind it). Rows with local edits still
+    waiting in the outbox are kept, edit and row alike: an edit is never dropped unseen.
+    Returns ``(rows removed, rows kept for pending edits)``."""
+    gone = sorted(set(removed))
+    purged = kept = 0
+    with store.transaction(), capture.applying_remote(store):
+        if gone:
+            pending = pending_fields_by_row(store)
+            marks = ",".join("?" * len(gone))
+            for tname in TABLES:
+                ids = [r[0] for r in store.conn.execute(
+                    f'SELECT id FROM "{tname}" WHERE grid_id IN ({marks})', gone)]
+                drop = [(i,) for i in ids if (tname, i) not in pending]
+                kept += len(ids) - len(drop)
+                purged += len(drop)
+                store.conn.executemany(f'DELETE FROM "{tname}" WHERE id = ?', drop)
+        store.set_meta(GRIDS_KEY, json.dumps(list(grids)))
+        if restart:
+            store.set_meta(CURSOR_KEY, "0")
+    return purged, kept
 
 
 # -- photos -------------------------------------------------------------------------------------

@@ -44,6 +44,9 @@ class SyncResult:
     photos_uploaded: int = 0
     photo_backlog: int = 0
     redownloaded: list[str] = field(default_factory=list)
+    grids_changed: bool = False  # the server changed this device's grids (see pull.PullOutcome)
+    purged: int = 0              # rows of grids taken away, removed from this device
+    kept_out_of_scope: int = 0   # rows of grids taken away kept: their local edits wait unsent
 
     def summary(self) -> str:
         text = f"pushed {self.pushed}, pulled {self.pulled}, conflicts {self.conflicts}"
@@ -55,6 +58,11 @@ class SyncResult:
                 text += f" ({self.photo_backlog} waiting)"
         if self.redownloaded:
             text += f", re-downloaded {', '.join(self.redownloaded)}"
+        if self.grids_changed:
+            text += f"; grids changed ({self.purged} rows of removed grids deleted)"
+        if self.kept_out_of_scope:
+            text += (f"; {self.kept_out_of_scope} rows of a grid no longer yours kept: their edits "
+                     "cannot be sent (the server refuses them), ask the office")
         return text
 
 
@@ -74,8 +82,12 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
     pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress)
     result.pushed, result.conflicts = pushed.pushed, pushed.conflicts
     from_scratch = remote.cursor(store) == 0
-    result.pulled = pull_all(store, client, progress=progress)
-    moved = bool(result.pushed or result.pulled)
+    pulled = pull_all(store, client, progress=progress)
+    result.pulled = pulled.pulled
+    result.grids_changed, result.purged = pulled.scope_changed, pulled.purged
+    result.kept_out_of_scope = pulled.kept_pending
+    from_scratch = from_scratch or pulled.scope_changed  # checksums as after a first download
+    moved = bool(result.pushed or result.pulled or result.grids_changed)
     if _verify_due(store, check, from_scratch, moved):
         if progress:
             progress("verify", 0, 1)

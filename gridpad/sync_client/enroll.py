@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gridpad.store import remote
 from gridpad.store.db import Store
 from gridpad.sync_client import credentials
 from gridpad.sync_client.errors import KeyringUnavailableError, NotEnrolledError, RejectedError
@@ -19,7 +20,7 @@ SERVER_URL = "server_url"
 DEVICE_ID = "enrolled_device_id"
 USER = "user_name"
 ROLE = "user_role"
-GRIDS = "grids"
+GRIDS = remote.GRIDS_KEY
 PLATE_KEYS = "plate_public_keys"
 CA_BUNDLE = "ca_bundle"
 ENROLLED_AT = "enrolled_at"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import json
+import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from gridpad.store import remote
@@ -15,28 +18,42 @@ from sync.protocol import MAX_PULL_LIMIT
 
 Progress = Callable[[str, int, int], None]
 
+log = logging.getLogger(__name__)
+
 
 #: The first page of a pull is this small (then each page doubles up to the limit): applying
 #: starts sooner, and the next, bigger page downloads meanwhile.
 FIRST_PAGE = 1000
 
 
-def pull_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
-               table: str | None = None) -> Iterator[tuple[list[Any], int, bool]]:
-    """Yield ``(rows, next_cursor, more)`` pages from ``since`` until the server says there is no more."""
+def _raw_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
+               table: str | None = None) -> Iterator[dict[str, Any]]:
+    """The server's pull answers from ``since`` on, until it says there is no more."""
     size = min(limit, FIRST_PAGE)
     while True:
         params: dict[str, Any] = {"since": since, "limit": size}
         size = min(limit, size * 2)
         if table is not None:
             params["table"] = table
-        page = client.call("GET", "/v1/pull", params=params)
-        rows = page.get("rows", [])
+        page: dict[str, Any] = client.call("GET", "/v1/pull", params=params)
+        yield page
         nxt = int(page.get("next_cursor", since))
-        more = bool(page.get("more")) and nxt > since
-        yield rows, nxt, more
-        if not more:
+        if not (page.get("more") and nxt > since):
             return
+        since = nxt
+
+
+def _as_page(page: dict[str, Any], since: int) -> tuple[list[Any], int, bool]:
+    nxt = int(page.get("next_cursor", since))
+    return page.get("rows", []), nxt, bool(page.get("more")) and nxt > since
+
+
+def pull_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
+               table: str | None = None) -> Iterator[tuple[list[Any], int, bool]]:
+    """Yield ``(rows, next_cursor, more)`` pages from ``since`` until the server says there is no more."""
+    for page in _raw_pages(client, since, limit=limit, table=table):
+        rows, nxt, more = _as_page(page, since)
+        yield rows, nxt, more
         since = nxt
 
 
@@ -80,22 +97,59 @@ def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
         worker.join()
 
 
+@dataclass
+class PullOutcome:
+    pulled: int = 0
+    scope_changed: bool = False   # the device's grids changed: pulled again from 0
+    purged: int = 0               # rows of grids taken away, removed from this device
+    kept_pending: int = 0         # rows of grids taken away kept because a local edit waits
+
+
+def _scope_change(store: Store, page: dict[str, Any], out: PullOutcome) -> bool:
+    """Compare the grids the server sent with those held; on a change store them, drop the rows of
+    removed grids and, if grids were added, reset the cursor. True when the pull must restart."""
+    sent = page.get("grids")
+    if sent is None:  # a server from before grids travelled with the pull
+        return False
+    now = [str(g) for g in sent]
+    held = json.loads(store.get_meta(remote.GRIDS_KEY) or "[]")
+    if sorted(now) == sorted(held):
+        return False
+    added, removed = set(now) - set(held), set(held) - set(now)
+    log.info("grids changed: %d added, %d removed", len(added), len(removed))
+    out.scope_changed = True
+    out.purged, out.kept_pending = remote.change_scope(store, now, removed, restart=bool(added))
+    return bool(added)
+
+
 def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = None,
-             limit: int = MAX_PULL_LIMIT) -> int:
-    """Apply every page since the cursor (the next page downloads while one is applied);
-    returns the number of rows applied."""
-    pulled = 0
+             limit: int = MAX_PULL_LIMIT) -> PullOutcome:
+    """Apply every page since the cursor (the next page downloads while one is applied).
+
+    The first answer carries the device's grids: when grids were added, the pull starts again
+    from 0 (their older rows sit behind the cursor; applying what is held already is idempotent)."""
+    out = PullOutcome()
     since = remote.cursor(store)
-    pages = pull_pages(client, since, limit=limit)
-    first = next(pages, None)
-    if first is None:
-        return 0
+    raw = _raw_pages(client, since, limit=limit)
+    head = next(raw)
+    if _scope_change(store, head, out) and since != 0:
+        since = 0
+        raw = _raw_pages(client, since, limit=limit)
+        head = next(raw)
+    first = _as_page(head, since)
     # Most syncs need one page: no helper thread for them (starting one costs milliseconds).
-    rest: Iterator[Page] = _prefetched(pages) if first[2] else iter(())
+    rest: Iterator[Page] = _prefetched(_following(raw, first[1])) if first[2] else iter(())
     for rows, nxt, _more in itertools.chain([first], rest):
         if rows or nxt != since:  # an empty answer changes nothing: no write transaction
-            pulled += remote.apply_rows(store, rows, nxt)
+            out.pulled += remote.apply_rows(store, rows, nxt)
             since = nxt
         if progress:
-            progress("pull", pulled, pulled)
-    return pulled
+            progress("pull", out.pulled, out.pulled)
+    return out
+
+
+def _following(raw: Iterator[dict[str, Any]], since: int) -> Iterator[Page]:
+    for page in raw:
+        rows, nxt, more = _as_page(page, since)
+        yield rows, nxt, more
+        since = nxt

@@ -96,6 +96,23 @@ def add_user(engine: Engine, name: str, role: str, grids: list[str]) -> None:
         conn.execute(db.user_grid.insert(), [{"user_name": name, "grid_id": x} for x in dict.fromkeys(grids)])
 
 
+def set_user_grids(engine: Engine, name: str, grids: list[str]) -> None:
+    """Replace ``name``'s grids. Devices read their scope on every request: the next sync of each
+    of the user's devices downloads the added grids' rows and removes the dropped grids' rows."""
+    if not grids:
+        raise AdminError("a user needs at least one grid (--grids CODE,…)")
+    g = db.synced["grid"]
+    with db.write_tx(engine) as conn:
+        if not conn.execute(sa.select(db.app_user.c.name).where(db.app_user.c.name == name)).first():
+            raise AdminError(f"no user {name}; add it first with: admin user add")
+        known = {r[0] for r in conn.execute(sa.select(g.c.id).where(g.c.id.in_(grids)))}
+        missing = [x for x in grids if x not in known]
+        if missing:
+            raise AdminError(f"no grid {', '.join(missing)}; add it first with: admin grid add")
+        conn.execute(db.user_grid.delete().where(db.user_grid.c.user_name == name))
+        conn.execute(db.user_grid.insert(), [{"user_name": name, "grid_id": x} for x in dict.fromkeys(grids)])
+
+
 def issue_code(engine: Engine, user: str, now_ms: int, ttl_ms: int = CODE_TTL_MS) -> str:
     """A one-time enrollment code for ``user`` (only its hash is stored)."""
     code = auth.new_code()

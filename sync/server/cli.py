@@ -62,10 +62,14 @@ def _parser() -> argparse.ArgumentParser:
             k.add_argument("--town", required=True)
         if kind == "grid":
             k.add_argument("--village")
-    u = asub.add_parser("user").add_subparsers(dest="action", required=True).add_parser("add")
+    us = asub.add_parser("user").add_subparsers(dest="action", required=True)
+    u = us.add_parser("add")
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=admin.ROLES)
     u.add_argument("--grids", required=True, help="grid codes, comma separated")
+    ug = us.add_parser("grids", help="replace a user's grids (devices follow at their next sync)")
+    ug.add_argument("name")
+    ug.add_argument("--grids", required=True, help="grid codes, comma separated: the full new list")
     e = asub.add_parser("enroll-code", help="issue a one-time enrollment code (the last line printed)")
     e.add_argument("name")
     e.add_argument("--days", type=int, default=7, help="valid for this many days")
@@ -138,6 +142,10 @@ def _admin(args: argparse.Namespace) -> None:
         admin.add_grid(engine_of(args), args.code, args.name, args.village)
     elif w == "user":
         grids = [g.strip() for g in args.grids.split(",") if g.strip()]
+        if args.action == "grids":
+            admin.set_user_grids(engine_of(args), args.name, grids)
+            print(f"user {args.name} now has grids {', '.join(dict.fromkeys(grids))}")
+            return
         admin.add_user(engine_of(args), args.name, args.role, grids)
     elif w == "enroll-code":
         _enroll_code(args)

@@ -55,7 +55,8 @@ def pull_json(conn: Connection, grids: Iterable[str], since: int, limit: int,
               table: str | None = None) -> tuple[bytes, bool]:
     """A :class:`PullResponse` as JSON bytes, and its ``more``: row images with ``server_seq > since``
     in ``grids``, oldest first, at most ``limit`` (of ``table`` only, when given: for re-downloading
-    a table whose checksum differs).
+    a table whose checksum differs). ``grids`` travel too: a device notices a change of scope
+    without another request.
 
     One query finds the page's bounds across all tables (an empty pull costs just that), then one
     range query per table that has rows in it. The rows go from SQL tuples straight to JSON: no
@@ -63,7 +64,8 @@ def pull_json(conn: Connection, grids: Iterable[str], since: int, limit: int,
     grid_list = sorted(grids)
     names = [n for n in db.synced if table is None or n == table]
     if not grid_list or not names:
-        return _ENCODER.encode({"rows": [], "next_cursor": since, "more": False}).encode(), False
+        return _ENCODER.encode({"rows": [], "next_cursor": since, "more": False,
+                                "grids": grid_list}).encode(), False
     keys = conn.execute(_page_query(table), {"since": since, "grids": grid_list, "n": limit + 1}).all()
     more = len(keys) > limit
     keys = keys[:limit]
@@ -79,7 +81,7 @@ def pull_json(conn: Connection, grids: Iterable[str], since: int, limit: int,
             found.append((seq, {"table": name, "id": r[0], "server_seq": seq, "deleted": bool(r[2]),
                                 "fields": dict(zip(cols, r[3:], strict=True))}))
     found.sort(key=lambda x: x[0])
-    body = {"rows": [img for _seq, img in found], "next_cursor": upto, "more": more}
+    body = {"rows": [img for _seq, img in found], "next_cursor": upto, "more": more, "grids": grid_list}
     return _ENCODER.encode(body).encode(), more
 
 

@@ -85,7 +85,7 @@ def test_push_then_pull_roundtrip(server, api_factory) -> None:  # noqa: F811
     assert any(x["table"] == "grid" and x["id"] == scope.grids[0] for x in rows)
     # Nothing new: an empty page, small on the wire.
     empty = b.get("/v1/pull", params={"since": cursor})
-    assert empty.json() == {"rows": [], "next_cursor": cursor, "more": False}
+    assert empty.json() == {"rows": [], "next_cursor": cursor, "more": False, "grids": sorted(scope.grids)}
     assert len(empty.content) + sum(len(k) + len(v) + 4 for k, v in empty.headers.items()) < 2048
     # Update from b, based on what it pulled: fast-forward, a's next pull sees it.
     r = b.push([b.change("building", bid, "update", {"floors_above": 7}, base_seq=mine[0]["server_seq"])])

@@ -1,0 +1,88 @@
+"""The office changes a user's grids: the tablet follows at its next sync (real server, both backends)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from support.sync_env import REPO, ServerProc, make_device, sync_server  # noqa: F401
+
+from gridpad.store import repo
+
+
+def _grids_cli(server: ServerProc, user: str, grids: str) -> subprocess.CompletedProcess[str]:
+    """``gridpad-server admin user grids`` as the office runs it, against the server's database."""
+    return subprocess.run(
+        [sys.executable, "-m", "sync.server.cli", "admin", "--db", server.db_url, "--data-dir",
+         str(server.data_dir), "user", "grids", user, "--grids", grids],
+        capture_output=True, text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+
+
+def _set_grids(server: ServerProc, user: str, *grids: str) -> None:
+    done = _grids_cli(server, user, ",".join(grids))
+    assert done.returncode == 0, done.stderr
+
+
+def _user(grid: str) -> str:
+    return f"u{grid[1:]}_0"  # how ServerProc.new_scope names a scope's first user
+
+
+def _persons(dev, grid: str) -> set[str]:  # type: ignore[no-untyped-def]
+    return {r[0] for r in dev.store.conn.execute(
+        "SELECT name FROM person WHERE grid_id = ? AND _deleted = 0", [grid])}
+
+
+def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(sync_server, make_device):  # noqa: F811
+    scope_a, scope_b = sync_server.new_scope(), sync_server.new_scope()
+    a, b = make_device("a"), make_device("b")
+    a.enroll(sync_server.url, scope_a.codes[0])
+    b.enroll(sync_server.url, scope_b.codes[0])
+    mine = repo.insert(a.store, "person", {"grid_id": scope_a.grid, "name": "张伟"})
+    for name in ("李娜", "王芳"):
+        repo.insert(b.store, "person", {"grid_id": scope_b.grid, "name": name})
+    a.sync()
+    b.sync()
+    a.sync()
+    assert _persons(a, scope_b.grid) == set()  # not this device's grid yet
+
+    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid, scope_b.grid)
+    got = a.sync()  # one sync: B's older rows sat behind A's cursor and now arrive
+    assert got.grids_changed
+    assert _persons(a, scope_b.grid) == {"李娜", "王芳"}
+    assert repo.get(a.store, "grid", scope_b.grid) is not None
+    assert sorted(json.loads(a.store.get_meta("grids") or "[]")) == sorted([scope_a.grid, scope_b.grid])
+    assert a.outbox_count() == 0  # what was pulled is not pushed back as a local edit
+    assert a.sync().grids_changed is False  # and the next sync is an ordinary one
+
+    repo.insert(b.store, "person", {"grid_id": scope_b.grid, "name": "赵磊"})
+    b.sync()
+    a.sync()
+    assert _persons(a, scope_b.grid) == {"李娜", "王芳", "赵磊"}  # B now travels as usual
+
+    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid)
+    gone = a.sync()
+    assert gone.grids_changed and gone.purged >= 4  # three persons and the grid row
+    assert "grids changed" in gone.summary()
+    for table in ("person", "grid"):
+        left = a.store.conn.execute(f"SELECT count(*) FROM {table} WHERE grid_id = ?", [scope_b.grid])
+        assert left.fetchone()[0] == 0
+    assert a.outbox_count() == 0  # removing them queued no deletes for the server
+    assert repo.get(a.store, "person", mine) is not None  # grid A untouched
+    assert json.loads(a.store.get_meta("grids") or "[]") == [scope_a.grid]
+    b.sync()
+    assert _persons(b, scope_b.grid) == {"李娜", "王芳", "赵磊"}  # nothing was deleted on the server
+
+
+def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(sync_server, make_device):  # noqa: F811
+    scope = sync_server.new_scope()
+    a = make_device("a")
+    a.enroll(sync_server.url, scope.codes[0])
+    user = _user(scope.grid)
+    for name, grids, says in ((user, "GNOPE", "no grid GNOPE"), ("nobody-here", scope.grid, "no user"),
+                              (user, "", "at least one grid")):
+        done = _grids_cli(sync_server, name, grids)
+        assert done.returncode != 0 and says in done.stderr
+    assert a.sync().grids_changed is False
+    assert json.loads(a.store.get_meta("grids") or "[]") == [scope.grid]
