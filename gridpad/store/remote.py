@@ -207,6 +207,22 @@ def change_scope(store: Store, grids: Sequence[str], removed: Iterable[str], *,
     return purged, kept
 
 
+def changes_outside(store: Store, grids: Iterable[str]) -> set[int]:
+    """Outbox change ids whose row belongs to none of ``grids`` (a grid taken away from this device:
+    the server refuses them, so they wait instead of blocking the rest of the outbox)."""
+    held = sorted(set(grids))
+    marks = ",".join("?" * len(held))
+    out: set[int] = set()
+    tables = [r[0] for r in store.conn.execute("SELECT DISTINCT tbl FROM outbox")]
+    for tname in tables:
+        if tname not in TABLES:
+            continue
+        out.update(r[0] for r in store.conn.execute(
+            f'SELECT o.change_id FROM outbox o JOIN "{tname}" r ON r.id = o.row_id '
+            f"WHERE o.tbl = ? AND r.grid_id NOT IN ({marks})", [tname, *held]))
+    return out
+
+
 # -- photos -------------------------------------------------------------------------------------
 def _ensure_receipts(store: Store) -> None:
     store.conn.execute(

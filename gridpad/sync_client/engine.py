@@ -7,6 +7,7 @@ A revoked device is told so, then wiped.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -17,8 +18,8 @@ from gridpad.store import outbox, remote
 from gridpad.store.db import Store
 from gridpad.sync_client import conflicts, photos, status, verify
 from gridpad.sync_client.enroll import client_for
-from gridpad.sync_client.errors import DeviceRevokedError, SyncError
-from gridpad.sync_client.pull import pull_all
+from gridpad.sync_client.errors import DeviceRevokedError, HeldBackError, RejectedError, SyncError
+from gridpad.sync_client.pull import PullOutcome, apply_scope, pull_all
 from gridpad.sync_client.push import push_outbox
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
 
@@ -46,7 +47,7 @@ class SyncResult:
     redownloaded: list[str] = field(default_factory=list)
     grids_changed: bool = False  # the server changed this device's grids (see pull.PullOutcome)
     purged: int = 0              # rows of grids taken away, removed from this device
-    kept_out_of_scope: int = 0   # rows of grids taken away kept: their local edits wait unsent
+    held_back: int = 0           # local edits to rows of grids not held: kept, unsent (HeldBackError)
 
     def summary(self) -> str:
         text = f"pushed {self.pushed}, pulled {self.pulled}, conflicts {self.conflicts}"
@@ -60,10 +61,13 @@ class SyncResult:
             text += f", re-downloaded {', '.join(self.redownloaded)}"
         if self.grids_changed:
             text += f"; grids changed ({self.purged} rows of removed grids deleted)"
-        if self.kept_out_of_scope:
-            text += (f"; {self.kept_out_of_scope} rows of a grid no longer yours kept: their edits "
-                     "cannot be sent (the server refuses them), ask the office")
+        if self.held_back:
+            text += f"; {self.held_back} edits to a grid this device no longer holds kept, not sent"
         return text
+
+
+def _grids(store: Store) -> list[str]:
+    return [str(g) for g in json.loads(store.get_meta(remote.GRIDS_KEY) or "[]")]
 
 
 def _verify_due(store: Store, asked: bool | None, from_scratch: bool, moved: bool) -> bool:
@@ -79,13 +83,31 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
          check: bool | None) -> SyncResult:
     result = SyncResult()
     backlog = status.photo_backlog(store, data_dir)
-    pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress)
+    scope = PullOutcome()
+    try:
+        pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress,
+                             grids=_grids(store) or None)
+    except RejectedError as exc:
+        # Refused as out of scope? The grids may have changed since the last pull: learn them
+        # (one extra request, on this path only) and push again without the other grids' edits.
+        if exc.status != 403:
+            raise
+        me = client.call("GET", "/v1/me")
+        apply_scope(store, me.get("grids"), scope)
+        if not scope.scope_changed:
+            raise
+        pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress,
+                             grids=_grids(store) or None)
     result.pushed, result.conflicts = pushed.pushed, pushed.conflicts
+    result.held_back = pushed.held_back
     from_scratch = remote.cursor(store) == 0
-    pulled = pull_all(store, client, progress=progress)
+    pulled = pull_all(store, client, progress=progress, out=scope)
     result.pulled = pulled.pulled
     result.grids_changed, result.purged = pulled.scope_changed, pulled.purged
-    result.kept_out_of_scope = pulled.kept_pending
+    if result.held_back and pulled.scope_changed:  # a grid given back: its waiting edits can go now
+        again = push_outbox(store, client, photo_backlog=len(backlog), grids=_grids(store) or None)
+        result.pushed, result.conflicts = result.pushed + again.pushed, result.conflicts + again.conflicts
+        result.held_back = again.held_back
     from_scratch = from_scratch or pulled.scope_changed  # checksums as after a first download
     moved = bool(result.pushed or result.pulled or result.grids_changed)
     if _verify_due(store, check, from_scratch, moved):
@@ -105,6 +127,8 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
         result.open_conflicts = len(conflicts.fetch_open(store, client))
     else:
         result.open_conflicts = len(conflicts.list_open(store))
+    if result.held_back:  # all else is done; the held edits are said as the sync's error
+        raise HeldBackError(result.held_back, result)
     return result
 
 

@@ -44,6 +44,17 @@ class RejectedError(SyncError):
         self.status = status
 
 
+class HeldBackError(RejectedError):
+    """Everything else synced, but local edits to rows of a grid this device does not hold (any
+    more: the office took it away) stay in the outbox unsent. ``result``: the sync's SyncResult."""
+
+    def __init__(self, count: int, result: object) -> None:
+        super().__init__(f"{count} edit(s) to a grid this device no longer holds are kept here but cannot "
+                         "be sent: ask the office to give the grid back", 403)
+        self.count = count
+        self.result = result
+
+
 class DeviceRevokedError(SyncError):
     def __init__(self) -> None:
         super().__init__(

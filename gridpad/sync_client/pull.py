@@ -105,10 +105,9 @@ class PullOutcome:
     kept_pending: int = 0         # rows of grids taken away kept because a local edit waits
 
 
-def _scope_change(store: Store, page: dict[str, Any], out: PullOutcome) -> bool:
+def apply_scope(store: Store, sent: list[Any] | None, out: PullOutcome) -> bool:
     """Compare the grids the server sent with those held; on a change store them, drop the rows of
-    removed grids and, if grids were added, reset the cursor. True when the pull must restart."""
-    sent = page.get("grids")
+    removed grids and, if grids were added, reset the cursor to 0. True when grids were added."""
     if sent is None:  # a server from before grids travelled with the pull
         return False
     now = [str(g) for g in sent]
@@ -118,21 +117,24 @@ def _scope_change(store: Store, page: dict[str, Any], out: PullOutcome) -> bool:
     added, removed = set(now) - set(held), set(held) - set(now)
     log.info("grids changed: %d added, %d removed", len(added), len(removed))
     out.scope_changed = True
-    out.purged, out.kept_pending = remote.change_scope(store, now, removed, restart=bool(added))
+    purged, kept = remote.change_scope(store, now, removed, restart=bool(added))
+    out.purged += purged
+    out.kept_pending += kept
     return bool(added)
 
 
 def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = None,
-             limit: int = MAX_PULL_LIMIT) -> PullOutcome:
+             limit: int = MAX_PULL_LIMIT, out: PullOutcome | None = None) -> PullOutcome:
     """Apply every page since the cursor (the next page downloads while one is applied).
 
     The first answer carries the device's grids: when grids were added, the pull starts again
-    from 0 (their older rows sit behind the cursor; applying what is held already is idempotent)."""
-    out = PullOutcome()
+    from 0 (their older rows sit behind the cursor; applying what is held already is idempotent).
+    ``out``: add to this outcome (a scope change already learnt during the push)."""
+    out = out if out is not None else PullOutcome()
     since = remote.cursor(store)
     raw = _raw_pages(client, since, limit=limit)
     head = next(raw)
-    if _scope_change(store, head, out) and since != 0:
+    if apply_scope(store, head.get("grids"), out) and since != 0:
         since = 0
         raw = _raw_pages(client, since, limit=limit)
         head = next(raw)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from gridpad.store import outbox
+from gridpad.store import outbox, remote
 from gridpad.store.db import Store
 from gridpad.sync_client.errors import RejectedError
 from gridpad.sync_client.transport import ServerClient
@@ -19,15 +19,24 @@ class PushOutcome:
     pushed: int = 0
     conflicts: int = 0
     server_time_ms: int = 0
+    held_back: int = 0  # changes to rows of grids this device no longer holds: kept, not sent
 
 
 def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
-                progress: Progress | None = None, batch: int = MAX_BATCH) -> PushOutcome:
-    """Send every pending change; raises SyncError with the outbox intact on any failure."""
+                progress: Progress | None = None, batch: int = MAX_BATCH,
+                grids: Iterable[str] | None = None) -> PushOutcome:
+    """Send every pending change; raises SyncError with the outbox intact on any failure.
+
+    ``grids``: the grids this device holds; changes to rows of other grids (taken away since the
+    edit) stay in the outbox unsent, counted in ``held_back``, instead of failing the whole batch."""
     out = PushOutcome()
     total = outbox.count(store)
+    outside = remote.changes_outside(store, grids) if grids is not None and total else set()
+    out.held_back = len(outside)
+    total -= len(outside)
     while True:
-        changes = outbox.pending(store, limit=batch)
+        changes = [c for c in outbox.pending(store, limit=batch + len(outside))
+                   if c.change_id not in outside][:batch]
         if not changes:
             return out
         body = {

@@ -7,9 +7,13 @@ import os
 import subprocess
 import sys
 
+import pytest
 from support.sync_env import REPO, ServerProc, make_device, sync_server  # noqa: F401
 
 from gridpad.store import repo
+from gridpad.sync_client import status
+from gridpad.sync_client.engine import SyncResult
+from gridpad.sync_client.errors import HeldBackError
 
 
 def _grids_cli(server: ServerProc, user: str, grids: str) -> subprocess.CompletedProcess[str]:
@@ -86,3 +90,46 @@ def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(sync
         assert done.returncode != 0 and says in done.stderr
     assert a.sync().grids_changed is False
     assert json.loads(a.store.get_meta("grids") or "[]") == [scope.grid]
+
+
+def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(sync_server, make_device):  # noqa: F811
+    scope_a, scope_b = sync_server.new_scope(), sync_server.new_scope()
+    a, b = make_device("a"), make_device("b")
+    a.enroll(sync_server.url, scope_a.codes[0])
+    b.enroll(sync_server.url, scope_b.codes[0])
+    theirs = repo.insert(b.store, "person", {"grid_id": scope_b.grid, "name": "李娜"})
+    other = repo.insert(b.store, "person", {"grid_id": scope_b.grid, "name": "王芳"})
+    b.sync()
+    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid, scope_b.grid)
+    a.sync()
+    repo.update(a.store, "person", theirs, {"employer": "虎门服装厂"})  # edited on A, not yet sent …
+    mine = repo.insert(a.store, "person", {"grid_id": scope_a.grid, "name": "张伟"})
+    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid)  # … when B is taken away
+
+    with pytest.raises(HeldBackError, match=r"^rejected by server: 1 edit.* cannot be sent") as err:
+        a.sync()  # the server refuses B's edit: the rest is pushed and pulled, B's edit waits
+    done = err.value.result
+    assert isinstance(done, SyncResult)
+    assert done.pushed == 1 and done.held_back == 1 and done.grids_changed
+    assert "not sent" in done.summary()
+    assert "ask the office" in (status.read_status(a.store).last_error or "")
+    assert a.outbox_count() == 1
+    assert repo.get(a.store, "person", other) is None  # B's rows are gone …
+    kept = repo.get(a.store, "person", theirs)
+    assert kept is not None and kept["employer"] == "虎门服装厂"  # … but not the one with the edit
+    with pytest.raises(HeldBackError):
+        a.sync()  # still waiting, and still said, at every sync
+    assert a.outbox_count() == 1
+    b.sync()
+    row = repo.get(b.store, "person", theirs)
+    assert row is not None and row["employer"] != "虎门服装厂"
+
+    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid, scope_b.grid)  # B given back
+    back = a.sync()  # learns B is back in the pull, then sends the waiting edit
+    assert back.grids_changed and back.held_back == 0 and back.pushed == 1
+    assert a.outbox_count() == 0
+    assert repo.get(a.store, "person", other) is not None
+    b.sync()
+    row = repo.get(b.store, "person", theirs)
+    assert row is not None and row["employer"] == "虎门服装厂"
+    assert repo.get(a.store, "person", mine) is not None

@@ -138,11 +138,12 @@ def test_failures_are_reported_in_plain_words_with_the_outbox_intact(sync_server
     assert a.outbox_count() == 1
     assert (status.read_status(a.store).last_error or "").startswith("server unreachable")
     a.retarget(sync_server.url)
-    # A change to a grid this device does not hold is refused with the server's reason.
+    # A change to a grid this device does not hold is kept but not sent, and said; the rest goes.
     repo.insert(a.store, "person", {"grid_id": "NOT-MINE", "name": "外人"})
     with pytest.raises(RejectedError, match=r"^rejected by server: .*grid"):
         a.sync()
-    assert a.outbox_count() == 2
+    assert a.outbox_count() == 1
+    assert outbox.pending(a.store)[0].fields["name"] == "外人"
 
 
 def _cli(data_dir: Path, *args: str, keyring_dir: Path) -> subprocess.CompletedProcess[str]:
