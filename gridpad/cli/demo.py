@@ -13,8 +13,6 @@ import contextlib
 import io
 import socket
 import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,32 +89,19 @@ class DemoServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> DemoServer:
-        import requests
+        from sync.server import process
 
-        log = (self.dir / "server.log").open("ab")
-        cmd = [sys.executable, "-m", "sync.server.cli", "serve", "--data-dir", str(self.dir),
-               "--port", str(self.port)]
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise CommandError(f"the local server exited; see {self.dir / 'server.log'}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).ok:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.stop()
-        raise CommandError(f"the local server did not start in 30 s; see {self.dir / 'server.log'}")
+        try:
+            self.proc = process.start(["serve", "--data-dir", str(self.dir), "--port", str(self.port)],
+                                      url=self.url, log_path=self.dir / "server.log")
+        except process.ServerStartError as exc:
+            raise CommandError(f"the local server did not start: {exc}") from exc
+        return self
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        from sync.server import process
+
+        process.stop(self.proc)
 
 
 def _ensure_keyring() -> None:

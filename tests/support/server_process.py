@@ -16,19 +16,16 @@ import os
 import socket
 import ssl
 import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
-from sync.server import db
+from sync.server import db, process
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -99,8 +96,6 @@ class ServerProcess:
             db.migrate(self._engine)
         return self._engine
 
-    def _cmd(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "sync.server.cli", *args]
 
     def start(self, timeout: float = 30) -> ServerProcess:
         args = ["serve", "--data-dir", str(self.data_dir), "--db", self.db_url, "--port", str(self.port)]
@@ -108,25 +103,17 @@ class ServerProcess:
             args += ["--token-ttl", str(self.token_ttl_s)]
         if self.tls is not None:
             args += ["--ssl-certfile", str(self.tls.certfile), "--ssl-keyfile", str(self.tls.keyfile)]
-        verify: bool | ssl.SSLContext = True
+        context = None
         if self.tls is not None:  # the probe trusts the server's CA but not its name: tests serve wrong names
-            verify = ssl.create_default_context(cafile=self.tls.ca_bundle)
-            verify.check_hostname = False
-        log = (self.data_dir / "server.log").open("ab")
-        self.proc = subprocess.Popen(self._cmd(*args), stdout=log, stderr=log, cwd=REPO,
-                                     env={**os.environ, "PYTHONPATH": str(REPO)})
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("gridpad-server exited: " + self.log_tail())
-            try:
-                if httpx.get(self.url + "/openapi.json", timeout=1, verify=verify).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("gridpad-server did not answer in time: " + self.log_tail())
+            context = ssl.create_default_context(cafile=self.tls.ca_bundle)
+            context.check_hostname = False
+        try:
+            self.proc = process.start(args, url=self.url, log_path=self.data_dir / "server.log",
+                                      timeout=timeout, context=context, cwd=REPO,
+                                      env={**os.environ, "PYTHONPATH": str(REPO)})
+        except process.ServerStartError as exc:
+            raise RuntimeError(f"{exc}: {self.log_tail()}") from exc
+        return self
 
     def log_tail(self) -> str:
         path = self.data_dir / "server.log"
@@ -135,7 +122,7 @@ class ServerProcess:
     def admin_cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """``gridpad-server admin --db … --data-dir … ARGS`` as a child process."""
         done = subprocess.run(
-            self._cmd("admin", "--db", self.db_url, "--data-dir", str(self.data_dir), *args),
+            process.command("admin", "--db", self.db_url, "--data-dir", str(self.data_dir), *args),
             capture_output=True, text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
             timeout=60)
         if check and done.returncode != 0:
@@ -143,13 +130,7 @@ class ServerProcess:
         return done
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        process.stop(self.proc)
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

@@ -9,7 +9,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import sqlalchemy as sa
 
 from gridpad.store import outbox
@@ -29,7 +27,7 @@ from gridpad.sync_client.engine import SyncResult, sync_once
 from gridpad.sync_client.transport import RetryPolicy
 from support.server_process import pg_database
 from sync.schema import DELETED, TABLES
-from sync.server import admin, db
+from sync.server import admin, db, process
 
 REPO = Path(__file__).resolve().parents[2]
 FAST_RETRY = RetryPolicy(attempts=4, backoff_s=0.05)
@@ -64,21 +62,11 @@ class ServerProc:
         return self._engine
 
     def start(self) -> ServerProc:
-        with (self.data_dir / "server.log").open("ab") as log:  # the child keeps its own copy
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "sync.server.cli", "serve", "--data-dir", str(self.data_dir),
-                 "--db", self.db_url, "--port", str(self.port)],
-                stdout=log, stderr=log, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {(self.data_dir / 'server.log').read_text()[-2000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).ok:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start in 30 s")
+        self.proc = process.start(
+            ["serve", "--data-dir", str(self.data_dir), "--db", self.db_url, "--port", str(self.port)],
+            url=self.url, log_path=self.data_dir / "server.log", cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)})
+        return self
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, as when the machine loses power."""
@@ -87,13 +75,7 @@ class ServerProc:
             self.proc.wait(10)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        process.stop(self.proc)
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
