@@ -43,15 +43,22 @@ def _fail(image: str, reason: str) -> None:
     print(f"gridpad scan: {image}: {reason}", file=sys.stderr)
 
 
-def _raw(args: argparse.Namespace) -> int:
+def _decode_all(args: argparse.Namespace) -> tuple[list[tuple[str, list[str]]], int]:
+    """Each readable image with its texts; unreadable ones are reported (exit status 1)."""
+    decoded: list[tuple[str, list[str]]] = []
     status = 0
     for image in args.images:
         try:
-            texts = _decode(image, args.backend)
+            decoded.append((image, _decode(image, args.backend)))
         except OSError as exc:
             _fail(image, str(exc))
             status = 1
-            continue
+    return decoded, status
+
+
+def _raw(args: argparse.Namespace) -> int:
+    decoded, status = _decode_all(args)
+    for image, texts in decoded:
         if not texts:
             _fail(image, "no QR code found")
             status = 1
@@ -81,15 +88,9 @@ def run(args: argparse.Namespace) -> int:
     if args.raw:
         return _raw(args)
     ctx, store = _context(args)
-    status = 0
     try:
-        for image in args.images:
-            try:
-                texts = _decode(image, args.backend)
-            except OSError as exc:
-                _fail(image, str(exc))
-                status = 1
-                continue
+        decoded, status = _decode_all(args)
+        for image, texts in decoded:
             result = best(ctx.check(t) for t in texts)
             if result.outcome is ScanOutcome.OPEN:
                 sys.stdout.write(f"{image}\t{result.building_id}\t{result.address}\n")
