@@ -28,7 +28,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 import keyring  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
 from support.sync_env import Device, ServerProc  # noqa: E402
 from support.tcp_proxy import TcpProxy  # noqa: E402
 
@@ -36,30 +35,12 @@ from gridpad.core import demo  # noqa: E402
 from gridpad.store import capture, remote, repo  # noqa: E402
 from gridpad.store.db import open_store  # noqa: E402
 from gridpad.sync_client import engine as sync_engine  # noqa: E402
+from gridpad.sync_client.credentials import SessionKeyring  # noqa: E402
 from gridpad.sync_client.enroll import client_for  # noqa: E402
 from gridpad.sync_client.transport import ServerClient  # noqa: E402
 from sync import hlc  # noqa: E402
 from sync.schema import TABLES  # noqa: E402
 from sync.server import admin  # noqa: E402
-
-
-class BenchKeyring(KeyringBackend):
-    """In-memory keyring: this headless benchmark machine has no OS keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def med(xs: list[float]) -> float:
@@ -341,7 +322,7 @@ def main() -> None:
     ap.add_argument("--no-pouchdb", action="store_true")
     ap.add_argument("--pouchdb-results", help="results.json of an anchor run made beside this one")
     args = ap.parse_args()
-    keyring.set_keyring(BenchKeyring())
+    keyring.set_keyring(SessionKeyring())
 
     with tempfile.TemporaryDirectory(prefix="gridpad-bench-sync-") as tmp:
         base = Path(tmp)

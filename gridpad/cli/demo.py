@@ -111,24 +111,9 @@ def _ensure_keyring() -> None:
     from keyring.backends import fail
 
     if isinstance(keyring.get_keyring(), fail.Keyring):
-        from keyring.backend import KeyringBackend
+        from gridpad.sync_client.credentials import SessionKeyring
 
-        class SessionKeyring(KeyringBackend):
-            priority = 1
-            items: dict[tuple[str, str], str]
-
-            def get_password(self, service: str, username: str) -> str | None:
-                return self.items.get((service, username))
-
-            def set_password(self, service: str, username: str, password: str) -> None:
-                self.items[(service, username)] = password
-
-            def delete_password(self, service: str, username: str) -> None:
-                self.items.pop((service, username), None)
-
-        session = SessionKeyring()  # type: ignore[no-untyped-call]
-        session.items = {}
-        keyring.set_keyring(session)
+        keyring.set_keyring(SessionKeyring())
         _say("no OS keyring here: the device credential is kept in memory for this session only")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import keyring
+import keyring.backend
 import keyring.backends.fail
 import keyring.errors
 
@@ -31,3 +32,23 @@ def load_secret(device_id: str) -> str | None:
 def forget_secret(device_id: str) -> None:
     with contextlib.suppress(keyring.errors.PasswordDeleteError):  # already gone is fine
         keyring.delete_password(SERVICE, device_id)
+
+
+class SessionKeyring(keyring.backend.KeyringBackend):
+    """A keyring that lives in this process only: for ``gridpad demo`` on a machine without an OS
+    keyring, and for tests and benchmarks. Credentials never touch a file; they go with the process."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
