@@ -93,7 +93,7 @@ class DemoServer:
 
         try:
             self.proc = process.start(["serve", "--data-dir", str(self.dir), "--port", str(self.port)],
-                                      url=self.url, log_path=self.dir / "server.log")
+                                      url=self.url, log_path=self.dir / "server.log", with_parent=True)
         except process.ServerStartError as exc:
             raise CommandError(f"the local server did not start: {exc}") from exc
         return self

@@ -5,7 +5,10 @@ The readiness probe uses the standard library, so the app side needs nothing of 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -14,6 +17,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
 
 
 class ServerStartError(RuntimeError):
@@ -32,12 +37,22 @@ def _answers(url: str, context: ssl.SSLContext | None) -> bool:
         return False
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGTERM the child when its parent dies, however it dies (kill -9 included)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start(args: Sequence[str], *, url: str, log_path: Path, timeout: float = 30,
           context: ssl.SSLContext | None = None, cwd: Path | None = None,
-          env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start ``gridpad-server ARGS`` logging to ``log_path``; return once ``url`` answers."""
+          env: Mapping[str, str] | None = None, with_parent: bool = False) -> subprocess.Popen[bytes]:
+    """Start ``gridpad-server ARGS`` logging to ``log_path``; return once ``url`` answers.
+
+    ``with_parent``: the server ends when this process does (Linux), so a killed ``gridpad demo``
+    leaves no server behind."""
+    preexec = _die_with_parent if with_parent and sys.platform.startswith("linux") else None
     with log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
-        proc = subprocess.Popen(command(*args), stdout=log, stderr=log, cwd=cwd,
+        proc = subprocess.Popen(command(*args), stdout=log, stderr=log, cwd=cwd, preexec_fn=preexec,
                                 env=dict(env) if env is not None else dict(os.environ))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
