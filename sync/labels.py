@@ -147,7 +147,7 @@ def register_cjk_font() -> str:
         try:
             pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
             return FONT_NAME
-        except Exception:  # a font reportlab cannot read (e.g. CFF outlines): use the CID font
+        except Exception:  # noqa: BLE001 - a font reportlab cannot read (e.g. CFF outlines): use the CID font
             pass
     if FALLBACK_CID_FONT not in registered:
         pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID_FONT))

@@ -73,7 +73,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many unrelated types for a damaged file
         raise SheetError(f"{path.name}: cannot open as an Excel workbook ({type(exc).__name__})") from None
     ws = wb.active if wb.active is not None else wb.worksheets[0]
     # read_only sheets report a bad dimension for files written by some tools; reset it.

@@ -49,7 +49,7 @@ def declared(pyproject: Path, lists: tuple[str, ...]) -> set[str]:
 
 
 def undeclared_imports(root: Path) -> list[str]:
-    """One line per third-party import of `sync` or `gridpad` that no requirement list of its part declares."""
+    """One line per third-party import of `sync` or `gridpad` not declared for its part."""
     graph = grimp.build_graph("sync", "gridpad", include_external_packages=True, cache_dir=None)
     to_dists = {k: {d.lower().replace("_", "-") for d in v} for k, v in packages_distributions().items()}
     problems = []
