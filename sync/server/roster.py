@@ -87,7 +87,8 @@ def write_batch(out: Path, entries: Sequence[RosterEntry], codes: Sequence[str],
         qr = qrcode.QRCode(border=2, box_size=8)
         qr.add_data(enroll_uri(code, server))
         qr.make(fit=True)
-        qr.make_image().save(out / png)
+        with (out / png).open("wb") as f:
+            qr.make_image().save(f)
         rows.append({"user": e.name, "role": e.role, "grids": ";".join(e.grids), "code": code,
                      "png": png, "expires": expires})
     index = out / INDEX_CSV
