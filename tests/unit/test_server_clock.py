@@ -14,23 +14,12 @@ import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
+from support.clocks import ManualClock
 
 from sync.server import admin, db
 from sync.server.app import create_app
 
-START_MS = 1_750_000_000_000  # a fixed "now": nothing here depends on the real time
 TOKEN_TTL_MS = 15 * 60 * 1000
-
-
-@dataclass
-class FakeClock:
-    now_ms: int = START_MS
-
-    def __call__(self) -> int:
-        return self.now_ms
-
-    def advance(self, ms: int) -> None:
-        self.now_ms += ms
 
 
 class InProcessClient:
@@ -54,7 +43,7 @@ class InProcessClient:
 @dataclass
 class Server:
     engine: Engine
-    clock: FakeClock
+    clock: ManualClock
     http: InProcessClient
 
     def new_code(self, user: str, ttl_ms: int = 60_000) -> str:
@@ -67,7 +56,7 @@ class Server:
 def server(tmp_path: Path) -> Iterator[Server]:
     engine = db.make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     db.migrate(engine)
-    clock = FakeClock()
+    clock = ManualClock()  # a fixed "now": nothing here depends on the real time
     app = create_app(engine, tmp_path, token_ttl_ms=TOKEN_TTL_MS, clock=clock)
     with start_blocking_portal() as portal:
         http = InProcessClient(app, portal)
