@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+from signal_checks import quiet
 from support.clocks import ManualClock
 from support.sync_env import REPO, ServerProc
 from sync_ui_support import close_ctx, make_ctx
@@ -137,13 +138,18 @@ def test_enroll_form_names_the_field_that_is_wrong(qtbot, ctx) -> None:
     qtbot.addWidget(settings)
     settings.server_edit.setText("127.0.0.1:8765")
     settings.code_edit.setText("ABCD")
-    qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
-    assert settings.enroll_message.text().startswith("Server address:")
-    assert settings.code_edit.text() == "ABCD"  # nothing typed is lost
-    settings.server_edit.setText("https://centre.example")
-    settings.code_edit.clear()
-    qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
-    assert settings.enroll_message.text().startswith("Enrollment code:")
+    # Refused before anything is sent: no enrollment starts, none succeeds or fails on the wire.
+    controller = settings.controller
+    with quiet(qtbot, controller.enrolled, controller.enroll_failed, controller.sync_started):
+        qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
+        assert settings.enroll_message.text() == (
+            "Server address: start with https:// (or http:// on a test network).")
+        assert settings.code_edit.text() == "ABCD"  # nothing typed is lost
+        settings.server_edit.setText("https://centre.example")
+        settings.code_edit.clear()
+        qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
+        assert settings.enroll_message.text() == "Enrollment code: type the code from IT."
+        assert settings.enroll_button.isEnabled()  # ready for the corrected entry
 
 
 @pytest.mark.parametrize(("text", "expected"), [
