@@ -102,8 +102,9 @@ def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot, app_ui, tmp_
     assert strip.error_label.text() == ""  # offline is normal: no alarm in the strip
     # The sync screen explains in plain words and says what to do.
     assert screen.error_card.isVisibleTo(screen)
-    assert "could not be reached" in screen.error_what.text()
-    assert "Nothing is lost" in screen.error_todo.text()
+    assert screen.error_what.text() == "The server could not be reached."
+    assert screen.error_todo.text() == (
+        "Nothing is lost: edits wait on the tablet and sync when the network returns.")
 
 
 def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, app_ui, tmp_path) -> None:
@@ -199,6 +200,6 @@ def test_a_revoked_tablet_is_told_so_in_plain_words(qtbot, server, app_ui) -> No
     server.revoke(device)
     with quiet(qtbot, ctx.sync.sync_finished), qtbot.waitSignal(ctx.sync.sync_failed, timeout=30_000):
         qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "revoked" in screen.error_what.text(), timeout=10_000)
-    assert "IT" in screen.error_todo.text()
+    qtbot.waitUntil(lambda: screen.error_what.text() == "This tablet has been revoked by IT.", timeout=10_000)
+    assert screen.error_todo.text() == "Ask IT before using it again; local data must be wiped."
     qtbot.waitUntil(lambda: strip.state_label.text() == "● Not enrolled", timeout=10_000)  # wiped
