@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import keyring
 import pytest
@@ -10,6 +11,15 @@ import pytest
 from gridpad.sync_client.credentials import SessionKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+GUI_TESTS = Path(__file__).parent / "gui"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/gui is a ``gui`` test (``-m "not gui"`` runs without a display)."""
+    for item in items:
+        if GUI_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.gui)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,14 +109,41 @@ def connect(path: Path) -> sqlite3.Connection:
     ``isolation_level=None``: the driver opens no implicit transactions; :meth:`Store.transaction`
     (and sqlite-utils' ``atomic``) say exactly where each one starts and ends.
     """
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    # The busy timeout is set as the connection opens, before anything touches the file.
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    try:
+        _use_wal(conn)
+    except BaseException:
+        conn.close()
+        raise
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = OFF")
     # Bulk imports touch the row, its indexes, the outbox and search marks: a 2 MB cache spills.
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL (a no-op once it is), retrying while another connection holds it.
+
+    On a new file several first openers race here: switching needs the exclusive lock, and SQLite
+    answers SQLITE_BUSY at once, without the busy handler, where waiting could deadlock (each
+    holding a shared lock the other must see released). Retrying with our locks released resolves
+    it; the busy timeout bounds the wait as it bounds every other lock.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.001
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as e:
+            busy = e.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
 
 
 def open_store(path: Path) -> Store:
@@ -130,6 +158,8 @@ def open_store(path: Path) -> Store:
     store = Store(path, conn)
     try:
         migrations.check_version(store.db)
+        # Under the write lock (BEGIN IMMEDIATE) so racing first openers migrate one at a time;
+        # apply() reads the version and the applied migrations again inside it.
         with store.transaction():
             migrations.apply(store.db)
             if store.get_meta("device_id") is None:

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -140,22 +141,26 @@ class IdleLock(QObject):
 
     Locking needs a PIN: with none set, idle time changes nothing. While locked, input aimed at
     anything but the overlay is swallowed, so Tab cannot reach a hidden form behind it.
+
+    Idle time is read from ``clock`` (monotonic seconds); the timer only decides how often to
+    look, so a test moves the clock instead of waiting minutes.
     """
 
     locked_changed = Signal(bool)
 
     def __init__(self, window: QWidget, *, idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000,
-                 check_ms: int = 1000) -> None:
+                 check_ms: int = 1000, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(window)
         self._window = window
         self.idle_ms = idle_ms
         self.pin_hash: str | None = None
-        self._last_activity = time.monotonic()
+        self._clock = clock
+        self._last_activity = clock()
         self.overlay = LockOverlay(window)
         self.overlay.unlocked.connect(self._on_unlocked)
         self._timer = QTimer(self)
         self._timer.setInterval(min(check_ms, max(50, idle_ms // 4)))
-        self._timer.timeout.connect(self._check)
+        self._timer.timeout.connect(self.check_idle)
         app = QCoreApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -164,6 +169,16 @@ class IdleLock(QObject):
     @property
     def locked(self) -> bool:
         return self.overlay.isVisible()
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], float]) -> None:
+        """Swap the clock (of a lock built elsewhere); idle time restarts on the new one."""
+        self._clock = clock
+        self.touch()
 
     def set_pin_hash(self, pin_hash: str | None) -> None:
         self.pin_hash = pin_hash or None
@@ -175,7 +190,7 @@ class IdleLock(QObject):
         self.touch()
 
     def touch(self) -> None:
-        self._last_activity = time.monotonic()
+        self._last_activity = self._clock()
 
     def lock_now(self) -> bool:
         if not self.pin_hash or self.locked:
@@ -184,9 +199,11 @@ class IdleLock(QObject):
         self.locked_changed.emit(True)
         return True
 
-    def _check(self) -> None:
-        if (time.monotonic() - self._last_activity) * 1000 >= self.idle_ms:
-            self.lock_now()
+    def check_idle(self) -> bool:
+        """Lock if the window has been idle for ``idle_ms`` (the timer calls this); True if it locked."""
+        if (self._clock() - self._last_activity) * 1000 >= self.idle_ms:
+            return self.lock_now()
+        return False
 
     def _on_unlocked(self) -> None:
         self.touch()
@@ -203,7 +220,7 @@ class IdleLock(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in _ACTIVITY:
-            self._last_activity = time.monotonic()
+            self._last_activity = self._clock()
         # While locked, swallow input aimed anywhere in the window but the overlay.
         return (kind in _INPUT and self.locked and isinstance(watched, QWidget)
                 and watched.window() is self._window and not self._inside_overlay(watched))

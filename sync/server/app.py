@@ -1,7 +1,12 @@
-"""The central system's HTTP API (FastAPI). ``create_app(engine, data_dir)`` builds it."""
+"""The central system's HTTP API (FastAPI). ``create_app(engine, data_dir)`` builds it.
+
+Every "now" the API uses (token issue and expiry, enrollment-code expiry, the clock-ahead check,
+conflict resolution times) comes from one ``clock``, so tests move time instead of waiting for it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -43,6 +48,9 @@ from sync.server import auth, central, db, enrollment, keys, photos, plates, pus
 from sync.server.body_limit import BodyLimit
 from sync.server.refusal import Refused
 
+#: Milliseconds since the Unix epoch, now.
+Clock = Callable[[], int]
+
 _bearer = HTTPBearer(auto_error=False)
 _ERRORS: dict[int | str, dict[str, Any]] = {
     s: {"model": ErrorBody} for s in (400, 401, 403, 404, 409, 413, 422)}
@@ -61,10 +69,11 @@ def current_device(request: Request,
                    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> DeviceCtx:
     """The enrolled, unrevoked device a valid bearer token names, with its grids read now."""
     engine: Engine = request.app.state.engine
+    clock: Clock = request.app.state.clock
     if creds is None or creds.scheme.lower() != "bearer":
         raise Refused(401, "no_token", "send 'Authorization: Bearer <token>' (POST /v1/token)")
     try:
-        device_id = auth.read_token(request.app.state.token_key, creds.credentials, hlc.now_ms())
+        device_id = auth.read_token(request.app.state.token_key, creds.credentials, clock())
     except auth.TokenError as e:
         raise Refused(401, "bad_token", e.reason) from None
     with db.read_tx(engine) as conn:
@@ -89,7 +98,8 @@ def _json(model: Any, status: int = 200) -> Response:
     return Response(model.model_dump_json(), status_code=status, media_type="application/json")
 
 
-def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TTL_MS) -> FastAPI:
+def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TTL_MS,
+               clock: Clock = hlc.now_ms) -> FastAPI:
     with db.write_tx(engine) as conn:
         token_key = auth.signing_key(conn)
     keys.load_or_create_signing_key(data_dir)
@@ -98,6 +108,7 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
                   description="Sync, enrollment, photos, conflicts and door plates for GridPad tablets.")
     app.state.engine = engine
     app.state.token_key = token_key
+    app.state.clock = clock
     # zlib's default level: a 5000-row page compresses in a third of level 9's time (Starlette's
     # default), 7 % larger; small answers (an empty sync) go as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
@@ -120,12 +131,12 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
     @app.post("/v1/enroll", response_model=EnrollResponse, responses=_ERRORS)
     def enroll(req: EnrollRequest) -> Response:
         """Trade a one-time enrollment code for a device credential (the code is then spent)."""
-        return _json(enrollment.enroll(engine, data_dir, req, hlc.now_ms()))
+        return _json(enrollment.enroll(engine, data_dir, req, clock()))
 
     @app.post("/v1/token", response_model=TokenResponse, responses=_ERRORS)
     def token(req: TokenRequest) -> Response:
         """A short-lived bearer token for the device's credential."""
-        now = hlc.now_ms()
+        now = clock()
         enrollment.check_credential(engine, req.device_id, req.device_secret)
         text, expires = auth.make_token(token_key, req.device_id, now, token_ttl_ms)
         return _json(TokenResponse(token=text, expires_in=(expires - now) // 1000, expires_at_ms=expires))
@@ -138,7 +149,7 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
     @app.post("/v1/push", response_model=PushResponse, responses=_ERRORS)
     def push_changes(req: PushRequest, dev: Device) -> Response:
         """Merge up to 500 outbox rows in one transaction; idempotent by (device_id, change_id)."""
-        now = hlc.now_ms()
+        now = clock()
         checked = push.check_batch(req, dev.id, now)
         with db.write_tx(engine) as conn:
             return _json(push.apply_batch(conn, dev.id, checked, req, now))
@@ -152,7 +163,7 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
             raise Refused(422, "unknown_table", f"unknown table {table!r}")
         with db.read_tx(engine) as conn:
             body, more = reads.pull_json(conn, dev.grids, since, limit, table)
-        now = hlc.now_ms()
+        now = clock()
         if not more and table is None and now - dev.last_sync_ms > 60_000:
             # Fleet health needs minutes, not milliseconds: skip the write on frequent empty syncs.
             with db.write_tx(engine) as conn:
@@ -203,7 +214,7 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
     def resolve(conflict_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], req: ResolveRequest,
                 dev: Device) -> Response:
         with db.write_tx(engine) as conn:
-            return _json(central.resolve(conn, conflict_id, req.choice, dev.id, dev.grids, hlc.now_ms()))
+            return _json(central.resolve(conn, conflict_id, req.choice, dev.id, dev.grids, clock()))
 
     @app.post("/v1/plates", response_model=PlatesResponse, responses=_ERRORS)
     def make_plates(req: PlatesRequest, dev: Device) -> Response:

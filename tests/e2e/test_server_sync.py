@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
-from server_fixtures import Api, api_factory, building, new_scope, new_scope_same_user, server, uid  # noqa: F401 - fixtures
-from support.server_process import running_server
+from server_fixtures import api_factory, building, new_scope, new_scope_same_user, server, uid  # noqa: F401 - fixtures
 
 from sync import hlc
 from sync.protocol import table_checksum
@@ -49,22 +47,6 @@ def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:  #
     forged = api.token[:-3] + ("AAA" if not api.token.endswith("AAA") else "BBB")
     r = api.http.get("/v1/pull", headers={"Authorization": f"Bearer {forged}"})
     assert r.status_code == 401 and r.json()["error"] == "bad_token"
-
-
-def test_token_expires(tmp_path) -> None:
-    with running_server(tmp_path / "short", token_ttl_s=3) as short:
-        scope = new_scope(short)
-        api = Api(short.url)
-        try:
-            assert api.enroll(scope.code).status_code == 200
-            assert api.get("/v1/pull").status_code == 200
-            time.sleep(3.2)
-            r = api.get("/v1/pull")
-            assert r.status_code == 401 and r.json()["reason"] == "token expired"
-            assert api.refresh().status_code == 200
-            assert api.get("/v1/pull").status_code == 200
-        finally:
-            api.close()
 
 
 def test_push_then_pull_roundtrip(server, api_factory) -> None:  # noqa: F811
@@ -266,10 +248,12 @@ def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:
             gz.write(b"\0" * (1024 * 1024))
     assert len(bomb.getvalue()) < 200_000
     cases.append(a.http.post("/v1/push", content=bomb.getvalue(), headers={**h, "Content-Encoding": "gzip"}))
-    for r in cases:
-        assert 400 <= r.status_code < 500, (r.status_code, r.text[:200])
-        assert r.json()["reason"]
-    assert cases[2].status_code == 413 and cases[-1].status_code == 413
+    # Each refusal names its cause in a code a client can act on, and says it in words.
+    assert [(r.status_code, r.json()["error"]) for r in cases] == [
+        (422, "invalid_request"), (400, "bad_gzip"), (413, "too_large"), (422, "invalid_request"),
+        (403, "wrong_device"), (422, "invalid_change"), (422, "invalid_change"), (413, "too_large")]
+    assert "NUL" in cases[5].json()["reason"] and "'nope'" in cases[6].json()["reason"]
+    assert all(isinstance(r.json()["reason"], str) and r.json()["reason"].strip() for r in cases)
     assert [x for x in a.pull_all()[0] if x["table"] != "grid"] == []
 
 

@@ -55,7 +55,8 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(sync_server, make
     got = a.sync()  # one sync: B's older rows sat behind A's cursor and now arrive
     assert got.grids_changed
     assert _persons(a, scope_b.grid) == {"李娜", "王芳"}
-    assert repo.get(a.store, "grid", scope_b.grid) is not None
+    grid_b = repo.get(a.store, "grid", scope_b.grid)
+    assert grid_b is not None and grid_b["name"] == f"测试网格{scope_b.grid[1:]}"  # the grid's own row too
     assert sorted(json.loads(a.store.get_meta("grids") or "[]")) == sorted([scope_a.grid, scope_b.grid])
     assert a.outbox_count() == 0  # what was pulled is not pushed back as a local edit
     assert a.sync().grids_changed is False  # and the next sync is an ordinary one
@@ -128,8 +129,10 @@ def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(sync_server
     back = a.sync()  # learns B is back in the pull, then sends the waiting edit
     assert back.grids_changed and back.held_back == 0 and back.pushed == 1
     assert a.outbox_count() == 0
-    assert repo.get(a.store, "person", other) is not None
+    back_again = repo.get(a.store, "person", other)
+    assert back_again is not None and (back_again["name"], back_again["_deleted"]) == ("王芳", 0)
     b.sync()
     row = repo.get(b.store, "person", theirs)
     assert row is not None and row["employer"] == "虎门服装厂"
-    assert repo.get(a.store, "person", mine) is not None
+    row = repo.get(a.store, "person", mine)
+    assert row is not None and (row["name"], row["grid_id"], row["_deleted"]) == ("张伟", scope_a.grid, 0)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+from signal_checks import quiet
+from support.clocks import ManualClock
 from support.sync_env import REPO, ServerProc
 from sync_ui_support import close_ctx, make_ctx
 
@@ -60,28 +62,39 @@ def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot, ctx)
     qtbot.addWidget(window)
     window.resize(1000, 700)
     window.show()
-    lock = settings.attach_lock(window, idle_ms=400)
+    lock = settings.attach_lock(window)
+    clock = ManualClock()
+    lock.clock = clock.seconds
 
     settings.pin_edit.setText("12")
     settings.pin_repeat.setText("12")
     qtbot.mouseClick(settings.save_pin_button, Qt.MouseButton.LeftButton)
-    assert "at least 4 digits" in settings.pin_message.text()  # names the rule; nothing saved
-    qtbot.wait(700)
-    assert not lock.locked
+    assert settings.pin_message.text() == "PIN: use at least 4 digits."  # names the rule
+    with qtbot.assertNotEmitted(lock.locked_changed):
+        clock.advance(3_600_000)
+        assert not lock.check_idle()  # nothing saved: no PIN to lock with
+    assert lock.pin_hash is None
 
+    # The saved settings (none yet: the default) are on screen; the user picks 2 minutes.
+    qtbot.waitUntil(lambda: settings.idle_combo.currentText() == "5 min idle", timeout=5000)
+    settings.idle_combo.setCurrentIndex(settings.idle_combo.findText("2 min idle"))
     settings.pin_edit.setText("2468")
     settings.pin_repeat.setText("2468")
     qtbot.mouseClick(settings.save_pin_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: lock.pin_hash is not None, timeout=5000)
     assert "2468" not in lock.pin_hash  # only a hash is kept
-    # set_idle_ms from the saved minutes would make the test wait minutes: keep the short one.
-    lock.set_idle_ms(400)
-    qtbot.waitUntil(lambda: lock.locked, timeout=5000)
+    assert lock.idle_ms == 2 * 60_000
+    clock.advance(2 * 60_000 - 1)
+    assert not lock.check_idle()
+    clock.advance(1)
+    assert lock.check_idle() and lock.locked
     assert lock.overlay.geometry() == window.rect()
 
     lock.overlay.pin_edit.setText("1357")
-    qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
+    with qtbot.assertNotEmitted(lock.overlay.unlocked):
+        qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
     assert lock.locked
+    assert lock.overlay.message.text() == "Wrong PIN. Try again."
     lock.overlay.pin_edit.setText("2468")
     qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
     assert not lock.locked
@@ -104,13 +117,14 @@ def test_enroll_from_the_qr_image_it_prints(qtbot, ctx, tmp_path: Path) -> None:
                  "--db", server.db_url]
         subprocess.run([*admin, "user", "add", user, "--role", "manager", "--grids", scope.grid],
                        check=True, cwd=REPO, capture_output=True)
-        subprocess.run([*admin, "enroll-code", user, "--server", server.url, "--png", str(png)],
-                       check=True, cwd=REPO, capture_output=True)
+        issued = subprocess.run([*admin, "enroll-code", user, "--server", server.url, "--png", str(png)],
+                                check=True, cwd=REPO, capture_output=True, text=True)
+        code = issued.stdout.split()[-1]  # the code is printed last, under the QR code
         settings = SettingsScreen(ctx)
         qtbot.addWidget(settings)
         assert settings.enroll_from_image(png)
         assert settings.server_edit.text() == server.url
-        assert settings.code_edit.text()
+        assert settings.code_edit.text() == code
         with qtbot.waitSignal(ctx.sync.enrolled, timeout=30_000):
             qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: f"Grids: {scope.grid}" in settings.about.text(), timeout=10_000)
@@ -124,13 +138,18 @@ def test_enroll_form_names_the_field_that_is_wrong(qtbot, ctx) -> None:
     qtbot.addWidget(settings)
     settings.server_edit.setText("127.0.0.1:8765")
     settings.code_edit.setText("ABCD")
-    qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
-    assert settings.enroll_message.text().startswith("Server address:")
-    assert settings.code_edit.text() == "ABCD"  # nothing typed is lost
-    settings.server_edit.setText("https://centre.example")
-    settings.code_edit.clear()
-    qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
-    assert settings.enroll_message.text().startswith("Enrollment code:")
+    # Refused before anything is sent: no enrollment starts, none succeeds or fails on the wire.
+    controller = settings.controller
+    with quiet(qtbot, controller.enrolled, controller.enroll_failed, controller.sync_started):
+        qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
+        assert settings.enroll_message.text() == (
+            "Server address: start with https:// (or http:// on a test network).")
+        assert settings.code_edit.text() == "ABCD"  # nothing typed is lost
+        settings.server_edit.setText("https://centre.example")
+        settings.code_edit.clear()
+        qtbot.mouseClick(settings.enroll_button, Qt.MouseButton.LeftButton)
+        assert settings.enroll_message.text() == "Enrollment code: type the code from IT."
+        assert settings.enroll_button.isEnabled()  # ready for the corrected entry
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -163,8 +182,12 @@ def test_a_saved_pin_locks_from_start_up_without_opening_settings(qtbot, ctx) ->
     lock = ctx.lock
     qtbot.waitUntil(lambda: lock.pin_hash is not None, timeout=5000)
     assert lock.idle_ms == 60_000  # the saved 1 minute
-    lock.set_idle_ms(300)
-    qtbot.waitUntil(lambda: lock.locked, timeout=5000)
+    clock = ManualClock()
+    lock.clock = clock.seconds
+    clock.advance(59_999)
+    assert not lock.check_idle()
+    clock.advance(1)
+    assert lock.check_idle() and lock.locked
     lock.overlay.pin_edit.setText("2468")
     qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
     assert not lock.locked

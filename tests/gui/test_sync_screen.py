@@ -3,11 +3,11 @@ status strip, Sync now empties the outbox while the strip follows, conflicts sho
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from signal_checks import quiet
 from support.sync_env import FAST_RETRY, ServerProc
 from sync_ui_support import close_ctx, make_ctx
 
@@ -69,7 +69,6 @@ def test_sync_now_empties_the_outbox_and_the_strip_follows(qtbot, server, app_ui
 
     seen: list[str] = []
     ctx.sync.snapshot.connect(lambda _s: seen.append(strip.outbox_label.text()))
-    started = time.monotonic()
     with qtbot.waitSignal(ctx.sync.sync_finished, timeout=60_000) as done:
         qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
         assert not screen.sync_button.isEnabled()  # no double start
@@ -83,7 +82,6 @@ def test_sync_now_empties_the_outbox_and_the_strip_follows(qtbot, server, app_ui
     assert screen.sync_button.isEnabled()
     assert "Sent 1200" in screen.result_label.text()
     assert not screen.error_card.isVisible()
-    assert time.monotonic() - started < 60
 
 
 def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot, app_ui, tmp_path) -> None:
@@ -97,15 +95,16 @@ def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot, app_ui, tmp_
     store = open_store(ctx.data_dir / "gridpad.sqlite")
     _buildings(store, scope.grid, 2)
     store.close()
-    with qtbot.waitSignal(ctx.sync.sync_failed, timeout=60_000):
+    with quiet(qtbot, ctx.sync.sync_finished), qtbot.waitSignal(ctx.sync.sync_failed, timeout=60_000):
         ctx.sync.sync_now()
     qtbot.waitUntil(lambda: strip.state_label.text() == "● Offline", timeout=10_000)
     assert strip.outbox_label.text() == "Waiting to sync: 2"
     assert strip.error_label.text() == ""  # offline is normal: no alarm in the strip
     # The sync screen explains in plain words and says what to do.
     assert screen.error_card.isVisibleTo(screen)
-    assert "could not be reached" in screen.error_what.text()
-    assert "Nothing is lost" in screen.error_todo.text()
+    assert screen.error_what.text() == "The server could not be reached."
+    assert screen.error_todo.text() == (
+        "Nothing is lost: edits wait on the tablet and sync when the network returns.")
 
 
 def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, app_ui, tmp_path) -> None:
@@ -199,8 +198,8 @@ def test_a_revoked_tablet_is_told_so_in_plain_words(qtbot, server, app_ui) -> No
     device = store.get_meta(enroll_mod.DEVICE_ID)
     store.close()
     server.revoke(device)
-    with qtbot.waitSignal(ctx.sync.sync_failed, timeout=30_000):
+    with quiet(qtbot, ctx.sync.sync_finished), qtbot.waitSignal(ctx.sync.sync_failed, timeout=30_000):
         qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "revoked" in screen.error_what.text(), timeout=10_000)
-    assert "IT" in screen.error_todo.text()
+    qtbot.waitUntil(lambda: screen.error_what.text() == "This tablet has been revoked by IT.", timeout=10_000)
+    assert screen.error_todo.text() == "Ask IT before using it again; local data must be wiped."
     qtbot.waitUntil(lambda: strip.state_label.text() == "● Not enrolled", timeout=10_000)  # wiped

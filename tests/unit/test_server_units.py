@@ -106,9 +106,13 @@ def test_plate_keys_rotate_and_old_plates_stay_valid(tmp_path) -> None:
     assert new_id != key_id and keys.load_or_create_signing_key(tmp_path)[0] == new_id
     published = keys.public_keys(tmp_path)
     assert set(published) == {key_id, new_id}
-    assert doorplate.verify(old_plate, published).ok
     assert (tmp_path / "plate_keys" / f"{key_id}.pem").stat().st_mode & 0o077 == 0
-    assert json.dumps(published)  # plain text, ready for EnrollResponse
+    # What a tablet receives in EnrollResponse (JSON text) checks plates of both keys offline.
+    received = json.loads(json.dumps(published))
+    new_plate = doorplate.make_payload(bid, keys.load_or_create_signing_key(tmp_path)[1], new_id)
+    for plate, signer in ((old_plate, key_id), (new_plate, new_id)):
+        check = doorplate.verify(plate, received)
+        assert (check.status, check.building_id, check.key_id) == (doorplate.PlateStatus.VALID, bid, signer)
 
 
 def test_migrate_adds_new_columns_and_refuses_a_newer_database(tmp_path) -> None:

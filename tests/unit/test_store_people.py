@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -96,14 +96,16 @@ def test_find_by_id_number_lists_every_registration(store: Store) -> None:
 
 def test_reveal_returns_the_value_and_audits_without_it(store: Store) -> None:
     pid = repo.insert(store, "person", {"grid_id": "g1", "name": "陈静", "id_number": ID_NUMBER})
+    before = datetime.now(UTC).replace(microsecond=0)
     assert people.reveal(store, "person", pid, "id_number", actor="grid-manager-7") == ID_NUMBER
+    after = datetime.now(UTC)
     rows = store.conn.execute("SELECT * FROM audit").fetchall()
     assert len(rows) == 1
     cols = [d[1] for d in store.conn.execute("PRAGMA table_info(audit)")]
     audit = dict(zip(cols, rows[0], strict=True))
     assert (audit["actor"], audit["action"], audit["tbl"], audit["row_id"], audit["field"]) == (
         "grid-manager-7", "reveal", "person", pid, "id_number")
-    assert audit["at"]
+    assert before <= datetime.fromisoformat(audit["at"]) <= after  # when, in UTC
     assert all(ID_NUMBER not in str(v) for v in audit.values())
     with pytest.raises(KeyError):
         people.reveal(store, "person", pid, "password", actor="x")
