@@ -113,7 +113,19 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
     # default), 7 % larger; small answers (an empty sync) go as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit)
+    _add_error_handlers(app)
+    _add_account_routes(app, engine, data_dir, token_key, token_ttl_ms, clock)
+    _add_sync_routes(app, engine, data_dir, clock)
+    _add_photo_routes(app, engine, data_dir)
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        return JSONResponse({"ok": True})
+
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def _refused(_request: Request, exc: Refused) -> Response:
         return _json(exc.body, exc.status)
@@ -128,6 +140,8 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
         return _json(ErrorBody(error="invalid_request", reason=reason, problems=problems), 422)
 
 
+def _add_account_routes(app: FastAPI, engine: Engine, data_dir: Path, token_key: bytes,
+                        token_ttl_ms: int, clock: Clock) -> None:
     @app.post("/v1/enroll", response_model=EnrollResponse, responses=_ERRORS)
     def enroll(req: EnrollRequest) -> Response:
         """Trade a one-time enrollment code for a device credential (the code is then spent)."""
@@ -146,6 +160,8 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
         return _json(Me(device_id=dev.id, user=dev.user, role=dev.role, grids=sorted(dev.grids),
                         revoked=False, plate_public_keys=keys.public_keys(data_dir)))
 
+
+def _add_sync_routes(app: FastAPI, engine: Engine, data_dir: Path, clock: Clock) -> None:
     @app.post("/v1/push", response_model=PushResponse, responses=_ERRORS)
     def push_changes(req: PushRequest, dev: Device) -> Response:
         """Merge up to 500 outbox rows in one transaction; idempotent by (device_id, change_id)."""
@@ -176,6 +192,26 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
         with db.read_tx(engine) as conn:
             return _json(reads.checksums(conn, dev.grids))
 
+    @app.get("/v1/conflicts", response_model=ConflictList, responses=_ERRORS)
+    def list_conflicts(dev: Device, include_resolved: bool = False) -> Response:
+        """Open conflicts in the device's grids (oldest first, at most 500)."""
+        with db.read_tx(engine) as conn:
+            return _json(ConflictList(conflicts=reads.conflicts(conn, dev.grids, include_resolved)))
+
+    @app.post("/v1/conflicts/{conflict_id}/resolve", response_model=Conflict, responses=_ERRORS)
+    def resolve(conflict_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], req: ResolveRequest,
+                dev: Device) -> Response:
+        with db.write_tx(engine) as conn:
+            return _json(central.resolve(conn, conflict_id, req.choice, dev.id, dev.grids, clock()))
+
+    @app.post("/v1/plates", response_model=PlatesResponse, responses=_ERRORS)
+    def make_plates(req: PlatesRequest, dev: Device) -> Response:
+        """Signed door-plate payloads for buildings in the device's grids."""
+        with db.read_tx(engine) as conn:
+            return _json(plates.for_buildings(conn, data_dir, req.building_ids, dev.grids))
+
+
+def _add_photo_routes(app: FastAPI, engine: Engine, data_dir: Path) -> None:
     @app.put("/v1/photos/{sha256}", response_model=PhotoStatus, responses=_ERRORS, openapi_extra={
         "requestBody": {"required": True, "content": {"application/octet-stream": {
             "schema": {"type": "string", "format": "binary"}}}}})
@@ -203,27 +239,3 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
         if path is None:
             raise Refused(404, "not_found", "the server does not hold this photo (yet)")
         return FileResponse(path, media_type="application/octet-stream")
-
-    @app.get("/v1/conflicts", response_model=ConflictList, responses=_ERRORS)
-    def list_conflicts(dev: Device, include_resolved: bool = False) -> Response:
-        """Open conflicts in the device's grids (oldest first, at most 500)."""
-        with db.read_tx(engine) as conn:
-            return _json(ConflictList(conflicts=reads.conflicts(conn, dev.grids, include_resolved)))
-
-    @app.post("/v1/conflicts/{conflict_id}/resolve", response_model=Conflict, responses=_ERRORS)
-    def resolve(conflict_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], req: ResolveRequest,
-                dev: Device) -> Response:
-        with db.write_tx(engine) as conn:
-            return _json(central.resolve(conn, conflict_id, req.choice, dev.id, dev.grids, clock()))
-
-    @app.post("/v1/plates", response_model=PlatesResponse, responses=_ERRORS)
-    def make_plates(req: PlatesRequest, dev: Device) -> Response:
-        """Signed door-plate payloads for buildings in the device's grids."""
-        with db.read_tx(engine) as conn:
-            return _json(plates.for_buildings(conn, data_dir, req.building_ids, dev.grids))
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> JSONResponse:
-        return JSONResponse({"ok": True})
-
-    return app

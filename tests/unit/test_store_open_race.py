@@ -68,7 +68,7 @@ def _process_opener(base: str, rounds: int, barrier: Barrier,
         try:
             device, mode, version = _open_and_describe(Path(base) / f"round{i}" / "gridpad.sqlite")
             results.put((i, f"{device} {mode} {version}"))
-        except Exception as e:  # any error: reported to the test, which fails on it
+        except Exception as e:  # noqa: BLE001 - any error: reported to the test, which fails on it
             where = traceback.extract_tb(e.__traceback__)[-1]
             results.put((i, f"error {type(e).__name__}: {e} at {where.filename}:{where.lineno}"))
 
