@@ -31,7 +31,8 @@ import keyring  # noqa: E402
 from support.sync_env import Device, ServerProc  # noqa: E402
 from support.tcp_proxy import TcpProxy  # noqa: E402
 
-from gridpad.core import demo  # noqa: E402
+from gridpad.demo.generator import generate  # noqa: E402
+from gridpad.demo.grids import grids_for  # noqa: E402
 from gridpad.store import capture, remote, repo  # noqa: E402
 from gridpad.store.db import open_store  # noqa: E402
 from gridpad.sync_client import engine as sync_engine  # noqa: E402
@@ -328,9 +329,9 @@ def main() -> None:
         base = Path(tmp)
         server = ServerProc(base / "server", args.db).start()
         try:
-            grid = demo.grids_for(1)[0]
+            grid = grids_for(1)[0]
             admin.add_grid(server.engine, grid, "基准网格")
-            people = demo.generate(args.rows, 1, grid_ids=[grid]).person[: args.rows]
+            people = generate(args.rows, 1, grid_ids=[grid]).person[: args.rows]
             seeder = new_device(server, base, "seed", grid)
             repo.insert_many(seeder.store, "person", people)
             t = time.perf_counter()

@@ -1,4 +1,4 @@
-"""``seed_demo``: write the generated demo grid (:mod:`gridpad.core.demo`) into a local store.
+"""``seed_demo``: write the generated demo grid (:mod:`gridpad.demo`) into a local store.
 
 Grids are reference data from the central system, so they are written with change capture
 suppressed (and skipped if already there, e.g. pulled from a demo server); every other row goes
@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from gridpad.core.demo import DemoGrid, generate
+from gridpad.demo.generator import generate
+from gridpad.demo.records import DemoGrid
 from gridpad.store import repo, search
 from gridpad.store.capture import applying_remote
 from gridpad.store.db import Store
