@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 import keyring  # noqa: E402
+from pydantic import JsonValue  # noqa: E402
 from support.sync_env import Device, ServerProc  # noqa: E402
 from support.tcp_proxy import TcpProxy  # noqa: E402
 
@@ -40,6 +41,16 @@ from gridpad.sync_client.credentials import SessionKeyring  # noqa: E402
 from gridpad.sync_client.enroll import client_for  # noqa: E402
 from gridpad.sync_client.transport import ServerClient  # noqa: E402
 from sync import hlc  # noqa: E402
+from sync.protocol import (  # noqa: E402
+    Change,
+    EnrollRequest,
+    EnrollResponse,
+    Me,
+    PullQuery,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from sync.schema import TABLES  # noqa: E402
 from sync.server import admin  # noqa: E402
 
@@ -244,10 +255,11 @@ def concurrent_devices(server: ServerProc, grid: str, devices: int, ops: int) ->
         admin.add_user(server.engine, user, "manager", [grid])
         code = server.issue_code(user)
         c = ServerClient(server.url)
-        body = c.call("POST", "/v1/enroll", auth=False, json_body={"code": code, "device_name": f"sim{i}"})
-        c.device_id, c._secret = body["device_id"], body["device_secret"]
+        body = c.call("POST", "/v1/enroll", EnrollResponse, auth=False,
+                      body=EnrollRequest(code=code, device_name=f"sim{i}"))
+        c.device_id, c._secret = body.device_id, body.device_secret
         clients.append(c)
-    top = int(clients[0].call("GET", "/v1/pull", params={"since": 0, "limit": 1}).get("next_cursor", 0))
+    top = clients[0].call("GET", "/v1/pull", PullResponse, params=PullQuery(since=0, limit=1)).next_cursor
     lat: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -263,13 +275,15 @@ def concurrent_devices(server: ServerProc, grid: str, devices: int, ops: int) ->
                     changes = []
                     for _ in range(5):
                         cid += 1
-                        changes.append({"change_id": cid, "table": "person", "row_id": repo.new_id(),
-                                        "op": "insert", "base_seq": 0, "hlc": now + cid,
-                                        "fields": {"grid_id": grid, "name": f"模拟{k}-{cid}", "_deleted": 0}})
-                    c.call("POST", "/v1/push", gzip_json=True,
-                           json_body={"device_id": c.device_id, "changes": changes})
+                        fields: dict[str, JsonValue] = {"grid_id": grid, "name": f"模拟{k}-{cid}",
+                                                        "_deleted": 0}
+                        changes.append(Change(change_id=cid, table="person", row_id=repo.new_id(),
+                                              op="insert", base_seq=0, hlc=now + cid, fields=fields))
+                    c.call("POST", "/v1/push", PushResponse, gzip_body=True,
+                           body=PushRequest(device_id=c.device_id or "", changes=changes))
                 else:
-                    c.call("GET", "/v1/pull", params={"since": min(since, top + 10**9), "limit": 1000})
+                    query = PullQuery(since=min(since, top + 10**9), limit=1000)
+                    c.call("GET", "/v1/pull", PullResponse, params=query)
             except Exception as exc:  # counted, not hidden
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}")
@@ -278,7 +292,7 @@ def concurrent_devices(server: ServerProc, grid: str, devices: int, ops: int) ->
                 lat.append(time.perf_counter() - t)
 
     for c in clients:  # tokens first, so the timed part measures syncs
-        c.call("GET", "/v1/me")
+        c.call("GET", "/v1/me", Me)
     threads = [threading.Thread(target=run, args=(k, c)) for k, c in enumerate(clients)]
     t0 = time.perf_counter()
     for t in threads:

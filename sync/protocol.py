@@ -74,6 +74,14 @@ class RowImage(_Msg):
     fields: dict[str, JsonValue]
 
 
+class PullQuery(_Msg):
+    """The query string of ``GET /v1/pull``."""
+    since: Seq = 0
+    limit: Annotated[int, Field(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT
+    #: Only this table (a re-download after a checksum mismatch).
+    table: TableName | None = None
+
+
 class PullResponse(_Msg):
     rows: list[RowImage]
     #: Pass as ``since`` next time (the last row's server_seq, or ``since`` when nothing came).

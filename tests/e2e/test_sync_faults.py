@@ -19,6 +19,7 @@ from gridpad.store import capture, outbox, repo
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
 from sync.hlc import now_ms
+from sync.protocol import Change, PushRequest, PushResponse
 
 pytestmark = pytest.mark.slow
 
@@ -137,17 +138,16 @@ def test_batches_delivered_twice_and_out_of_order_change_nothing_twice(own_serve
     changes = outbox.pending(a.store, limit=1000)
     first, second = changes[:30], changes[30:]
     with closing(client_for(a.store)) as c:
-        def send(batch: list[outbox.OutboxChange]) -> dict:
-            return c.call("POST", "/v1/push", gzip_json=True, json_body={
-                "device_id": c.device_id,
-                "changes": [{"change_id": x.change_id, "table": x.table, "row_id": x.row_id, "op": x.op,
-                             "fields": x.fields, "base_seq": x.base_seq, "hlc": x.hlc} for x in batch]})
+        def send(batch: list[outbox.OutboxChange]) -> PushResponse:
+            changes = [Change.model_validate(x, from_attributes=True) for x in batch]
+            return c.call("POST", "/v1/push", PushResponse, gzip_body=True,
+                          body=PushRequest(device_id=c.device_id or "", changes=changes))
         r2 = send(second)
         r1 = send(first)
         again2 = send(second)
         again1 = send(first)
-    assert r2["receipt"] == again2["receipt"] and r1["receipt"] == again1["receipt"]
-    assert r1["conflicts"] == r2["conflicts"] == 0
+    assert r2.receipt == again2.receipt and r1.receipt == again1.receipt
+    assert r1.conflicts == r2.conflicts == 0
     # The device never saw those receipts (as if every answer was lost): its next sync replays all.
     result = a.sync()
     assert result.pushed == 50 and result.conflicts == 0

@@ -19,6 +19,7 @@ from gridpad.sync_client import conflicts, status
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
 from gridpad.sync_client.pull import pull_pages
+from sync.protocol import PhotoStatus
 
 
 def _pair(server: ServerProc, make) -> tuple:  # type: ignore[no-untyped-def]
@@ -118,12 +119,12 @@ def test_photos_upload_resumably_and_are_confirmed_by_hash(sync_server, make_dev
     assert status.read_status(a.store).photo_backlog == 1
     # The first megabyte already reached the server in an earlier, interrupted attempt.
     with closing(client_for(a.store)) as c:
-        c.call("PUT", f"/v1/photos/{sha}", data=blob[: 1 << 20],
+        c.call("PUT", f"/v1/photos/{sha}", PhotoStatus, data=blob[: 1 << 20],
                headers={"Content-Range": f"bytes 0-{(1 << 20) - 1}/{len(blob)}"})
         result = a.sync()
         assert result.photos_uploaded == 1 and result.photo_backlog == 0
-        got = c.call("GET", f"/v1/photos/{sha}")
-    assert got["complete"] and got["received"] == len(blob)
+        got = c.call("GET", f"/v1/photos/{sha}", PhotoStatus)
+    assert got.complete and got.received == len(blob)
     assert (a.data_dir / "photos" / sha).exists()  # kept on the tablet; only now could it go
     assert remote.photo_confirmed(a.store, sha)
     assert status.read_status(a.store).photo_backlog == 0
