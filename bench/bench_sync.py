@@ -29,7 +29,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 import keyring  # noqa: E402
 from pydantic import JsonValue  # noqa: E402
-from support.sync_env import Device, ServerProc  # noqa: E402
+from support.devices import Device  # noqa: E402
+from support.live_server import ServerProcess  # noqa: E402
 from support.tcp_proxy import TcpProxy  # noqa: E402
 
 from gridpad.demo.generator import generate  # noqa: E402
@@ -104,7 +105,7 @@ class ApplyTimer:
         remote.apply_rows = self._orig  # type: ignore[assignment]
 
 
-def new_device(server: ServerProc, base: Path, name: str, grid: str) -> Device:
+def new_device(server: ServerProcess, base: Path, name: str, grid: str) -> Device:
     user = f"bench_{name}"
     admin.add_user(server.engine, user, "manager", [grid])
     d = Device(base / name)
@@ -130,7 +131,7 @@ def raw_insert(base: Path, rows: list[tuple[Any, ...]], cols: list[str], *, bare
     return took
 
 
-def initial_download(server: ServerProc, base: Path, grid: str, runs: int) -> dict[str, float]:
+def initial_download(server: ServerProcess, base: Path, grid: str, runs: int) -> dict[str, float]:
     whole, apply, phases = [], [], []
     dev = None
     for r in range(runs):
@@ -164,7 +165,7 @@ def initial_download(server: ServerProc, base: Path, grid: str, runs: int) -> di
     return out
 
 
-def incremental(server: ServerProc, base: Path, grid: str, runs: int) -> dict[str, float]:
+def incremental(server: ServerProcess, base: Path, grid: str, runs: int) -> dict[str, float]:
     a = new_device(server, base, "incA", grid)
     b = new_device(server, base, "incB", grid)
     a.sync()
@@ -205,7 +206,7 @@ def incremental(server: ServerProc, base: Path, grid: str, runs: int) -> dict[st
     return out
 
 
-def empty_sync(server: ServerProc, base: Path, grid: str, runs: int) -> dict[str, float]:
+def empty_sync(server: ServerProcess, base: Path, grid: str, runs: int) -> dict[str, float]:
     d = new_device(server, base, "empty", grid)
     d.sync()
     proxy = TcpProxy(server.port)
@@ -248,7 +249,7 @@ def empty_sync(server: ServerProc, base: Path, grid: str, runs: int) -> dict[str
     return out
 
 
-def concurrent_devices(server: ServerProc, grid: str, devices: int, ops: int) -> dict[str, float]:
+def concurrent_devices(server: ServerProcess, grid: str, devices: int, ops: int) -> dict[str, float]:
     clients = []
     for i in range(devices):
         user = f"bench_sim{i}"
@@ -341,7 +342,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="gridpad-bench-sync-") as tmp:
         base = Path(tmp)
-        server = ServerProc(base / "server", args.db).start()
+        server = ServerProcess(base / "server", args.db).start()
         try:
             grid = grids_for(1)[0]
             admin.add_grid(server.engine, grid, "基准网格")

@@ -18,7 +18,7 @@ from pathlib import Path
 import certifi
 import pytest
 import sqlalchemy as sa
-from support.server_process import REPO, ServerProcess, TLSFiles, running_server
+from support.live_server import REPO, ServerProcess, TLSFiles, running_server
 from support.tls import CA, make_ca, server_cert
 
 from gridpad.store import repo
