@@ -101,7 +101,6 @@ class PullOutcome:
     pulled: int = 0
     scope_changed: bool = False   # the device's grids changed: pulled again from 0
     purged: int = 0               # rows of grids taken away, removed from this device
-    kept_pending: int = 0         # rows of grids taken away kept because a local edit waits
 
 
 def apply_scope(store: Store, sent: list[str] | None, out: PullOutcome) -> bool:
@@ -116,9 +115,8 @@ def apply_scope(store: Store, sent: list[str] | None, out: PullOutcome) -> bool:
     added, removed = set(now) - set(held), set(held) - set(now)
     log.info("grids changed: %d added, %d removed", len(added), len(removed))
     out.scope_changed = True
-    purged, kept = remote.change_scope(store, now, removed, restart=bool(added))
+    purged, _kept = remote.change_scope(store, now, removed, restart=bool(added))
     out.purged += purged
-    out.kept_pending += kept
     return bool(added)
 
 
