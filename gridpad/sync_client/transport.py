@@ -29,7 +29,6 @@ from gridpad.sync_client.errors import (
 from sync.protocol import ErrorBody, TokenRequest, TokenResponse
 
 Reply = TypeVar("Reply", bound=BaseModel)
-Answer = TypeVar("Answer")
 
 #: Connect / read timeouts (seconds): a dead network must not hold the sync thread for long.
 TIMEOUT = (5.0, 60.0)
@@ -162,26 +161,10 @@ class ServerClient:
                 data = gzip.compress(data, compresslevel=5)
                 hdrs["Content-Encoding"] = "gzip"
         query = params.model_dump(mode="json", exclude_none=True) if params is not None else None
-        request = f"{method} {path}"
+        return self._send(method, path, reply, data=data, params=query, headers=hdrs, auth=auth)
 
-        def read(resp: requests.Response) -> Reply:
-            self._refuse(resp)
-            try:
-                return reply.model_validate_json(resp.content, extra="ignore")
-            except ValidationError as exc:
-                problems = exc.errors(include_url=False, include_input=False)
-                if any(p["type"] == "json_invalid" for p in problems):
-                    # A cut-off body: the request is idempotent, so ask again.
-                    raise _RetryableError(f"{self.base_url}: incomplete answer") from None
-                first = problems[0]
-                msg = str(first["msg"])
-                raise ProtocolError(_field_path(first["loc"]), msg[:1].lower() + msg[1:], request) from None
-
-        return self._send(method, path, read, data=data, params=query, headers=hdrs, auth=auth)
-
-    def _send(self, method: str, path: str, read: Callable[[requests.Response], Answer], *,
-              data: bytes | None = None, params: dict[str, Any] | None = None,
-              headers: dict[str, str], auth: bool) -> Answer:
+    def _send(self, method: str, path: str, reply: type[Reply], *, data: bytes | None,
+              params: dict[str, Any] | None, headers: dict[str, str], auth: bool) -> Reply:
         url = self.base_url + path
         delays = self.retry.delays()
         refreshed = False
@@ -198,7 +181,7 @@ class ServerClient:
                     headers.update(self._auth_header())
                     resp = self.session.request(method, url, data=data, params=params, headers=headers,
                                                 timeout=TIMEOUT, verify=self.verify)
-                return read(resp)
+                return self._read(resp, reply, f"{method} {path}")
             except requests.RequestException as exc:
                 failure = _network_detail(exc, self.base_url)
                 untrusted = _certificate_problem(exc)
@@ -211,6 +194,19 @@ class ServerClient:
         if untrusted:
             raise CertificateError(self.base_url, untrusted)
         raise ServerUnreachableError(failure)
+
+    def _read(self, resp: requests.Response, reply: type[Reply], request: str) -> Reply:
+        self._refuse(resp)
+        try:
+            return reply.model_validate_json(resp.content, extra="ignore")
+        except ValidationError as exc:
+            problems = exc.errors(include_url=False, include_input=False)  # no personal value echoed
+            if any(p["type"] == "json_invalid" for p in problems):
+                # A cut-off body: the request is idempotent, so ask again.
+                raise _RetryableError(f"{self.base_url}: incomplete answer") from None
+            first = problems[0]
+            msg = str(first["msg"])
+            raise ProtocolError(_field_path(first["loc"]), msg[:1].lower() + msg[1:], request) from None
 
     def _refuse(self, resp: requests.Response) -> None:
         """Raise for an answer that is not a success: 5xx retried, 4xx final."""
