@@ -23,9 +23,8 @@ from pathlib import Path
 
 import openpyxl
 
-from gridpad.store import repo
+from gridpad.store import outbox, repo
 from gridpad.store.db import open_store
-from gridpad.store.lookup import grid_ids, outbox_count
 from gridpad.transfer.registry_import import ensure_grid, import_registry
 
 _W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -80,11 +79,11 @@ def baseline(path: Path, db: Path) -> float:
 
 def timed_import(path: Path, db: Path) -> tuple[float, str, int]:
     store = open_store(db)
-    grid = ensure_grid(store, "G1", grid_ids(store.db))
+    grid = ensure_grid(store, "G1")
     t0 = time.process_time()
     result = import_registry(store, path, grid)
     elapsed = time.process_time() - t0
-    box = outbox_count(store.db)
+    box = outbox.count(store)
     store.close()
     return elapsed, result.summary(), box
 

@@ -1,6 +1,6 @@
 """Search-as-you-type at 200k persons (DESIGN.md target: p95 <= 15 ms per query kind).
 
-Seeds a fresh store with the demo generator (gridpad.core.demo.generate), builds the search index
+Seeds a fresh store with the demo generator (gridpad.demo.generator.generate), builds the search index
 (timed), then runs queries drawn from the data for each kind and prints p50/p95 and the ratio of
 each p95 to a primary-key lookup measured in the same run. Multi-term kinds are what a grid
 manager types at a door: a current resident's 2-character name and room ("张伟 302"), the door
@@ -21,13 +21,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gridpad.core import demo, search_query
+from gridpad.core import search_query
+from gridpad.demo.generator import generate
 from gridpad.store import repo, search
 from gridpad.store.db import Store, open_store
 
 
 def seed(store: Store, persons: int) -> None:
-    grid = demo.generate(persons, seed=7)
+    grid = generate(persons, seed=7)
     for table, records in grid.tables().items():
         repo.insert_many(store, table, records)
 

@@ -16,7 +16,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from gridpad.core.demo import DemoGrid, generate
+from gridpad.demo.generator import generate
+from gridpad.demo.records import DemoGrid
 from gridpad.store.db import open_store
 from gridpad.store.repo import insert_many
 from gridpad.transfer.seed import write_demo

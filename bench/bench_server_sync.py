@@ -22,7 +22,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from support.server_process import running_server
+from support.live_server import running_server
 
 from sync import hlc
 from sync.server import admin

@@ -28,10 +28,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 import keyring  # noqa: E402
-from support.sync_env import Device, ServerProc  # noqa: E402
+from pydantic import JsonValue  # noqa: E402
+from support.devices import Device  # noqa: E402
+from support.live_server import ServerProcess  # noqa: E402
 from support.tcp_proxy import TcpProxy  # noqa: E402
 
-from gridpad.core import demo  # noqa: E402
+from gridpad.demo.generator import generate  # noqa: E402
+from gridpad.demo.grids import grids_for  # noqa: E402
 from gridpad.store import capture, remote, repo  # noqa: E402
 from gridpad.store.db import open_store  # noqa: E402
 from gridpad.sync_client import engine as sync_engine  # noqa: E402
@@ -39,6 +42,16 @@ from gridpad.sync_client.credentials import SessionKeyring  # noqa: E402
 from gridpad.sync_client.enroll import client_for  # noqa: E402
 from gridpad.sync_client.transport import ServerClient  # noqa: E402
 from sync import hlc  # noqa: E402
+from sync.protocol import (  # noqa: E402
+    Change,
+    EnrollRequest,
+    EnrollResponse,
+    Me,
+    PullQuery,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from sync.schema import TABLES  # noqa: E402
 from sync.server import admin  # noqa: E402
 
@@ -92,7 +105,7 @@ class ApplyTimer:
         remote.apply_rows = self._orig  # type: ignore[assignment]
 
 
-def new_device(server: ServerProc, base: Path, name: str, grid: str) -> Device:
+def new_device(server: ServerProcess, base: Path, name: str, grid: str) -> Device:
     user = f"bench_{name}"
     admin.add_user(server.engine, user, "manager", [grid])
     d = Device(base / name)
@@ -118,7 +131,7 @@ def raw_insert(base: Path, rows: list[tuple[Any, ...]], cols: list[str], *, bare
     return took
 
 
-def initial_download(server: ServerProc, base: Path, grid: str, runs: int) -> dict[str, float]:
+def initial_download(server: ServerProcess, base: Path, grid: str, runs: int) -> dict[str, float]:
     whole, apply, phases = [], [], []
     dev = None
     for r in range(runs):
@@ -152,7 +165,7 @@ def initial_download(server: ServerProc, base: Path, grid: str, runs: int) -> di
     return out
 
 
-def incremental(server: ServerProc, base: Path, grid: str, runs: int) -> dict[str, float]:
+def incremental(server: ServerProcess, base: Path, grid: str, runs: int) -> dict[str, float]:
     a = new_device(server, base, "incA", grid)
     b = new_device(server, base, "incB", grid)
     a.sync()
@@ -193,7 +206,7 @@ def incremental(server: ServerProc, base: Path, grid: str, runs: int) -> dict[st
     return out
 
 
-def empty_sync(server: ServerProc, base: Path, grid: str, runs: int) -> dict[str, float]:
+def empty_sync(server: ServerProcess, base: Path, grid: str, runs: int) -> dict[str, float]:
     d = new_device(server, base, "empty", grid)
     d.sync()
     proxy = TcpProxy(server.port)
@@ -236,17 +249,18 @@ def empty_sync(server: ServerProc, base: Path, grid: str, runs: int) -> dict[str
     return out
 
 
-def concurrent_devices(server: ServerProc, grid: str, devices: int, ops: int) -> dict[str, float]:
+def concurrent_devices(server: ServerProcess, grid: str, devices: int, ops: int) -> dict[str, float]:
     clients = []
     for i in range(devices):
         user = f"bench_sim{i}"
         admin.add_user(server.engine, user, "manager", [grid])
         code = server.issue_code(user)
         c = ServerClient(server.url)
-        body = c.call("POST", "/v1/enroll", auth=False, json_body={"code": code, "device_name": f"sim{i}"})
-        c.device_id, c._secret = body["device_id"], body["device_secret"]
+        body = c.call("POST", "/v1/enroll", EnrollResponse, auth=False,
+                      body=EnrollRequest(code=code, device_name=f"sim{i}"))
+        c.device_id, c._secret = body.device_id, body.device_secret
         clients.append(c)
-    top = int(clients[0].call("GET", "/v1/pull", params={"since": 0, "limit": 1}).get("next_cursor", 0))
+    top = clients[0].call("GET", "/v1/pull", PullResponse, params=PullQuery(since=0, limit=1)).next_cursor
     lat: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -262,13 +276,15 @@ def concurrent_devices(server: ServerProc, grid: str, devices: int, ops: int) ->
                     changes = []
                     for _ in range(5):
                         cid += 1
-                        changes.append({"change_id": cid, "table": "person", "row_id": repo.new_id(),
-                                        "op": "insert", "base_seq": 0, "hlc": now + cid,
-                                        "fields": {"grid_id": grid, "name": f"模拟{k}-{cid}", "_deleted": 0}})
-                    c.call("POST", "/v1/push", gzip_json=True,
-                           json_body={"device_id": c.device_id, "changes": changes})
+                        fields: dict[str, JsonValue] = {"grid_id": grid, "name": f"模拟{k}-{cid}",
+                                                        "_deleted": 0}
+                        changes.append(Change(change_id=cid, table="person", row_id=repo.new_id(),
+                                              op="insert", base_seq=0, hlc=now + cid, fields=fields))
+                    c.call("POST", "/v1/push", PushResponse, gzip_body=True,
+                           body=PushRequest(device_id=c.device_id or "", changes=changes))
                 else:
-                    c.call("GET", "/v1/pull", params={"since": min(since, top + 10**9), "limit": 1000})
+                    query = PullQuery(since=min(since, top + 10**9), limit=1000)
+                    c.call("GET", "/v1/pull", PullResponse, params=query)
             except Exception as exc:  # noqa: BLE001 - any failure is counted and printed, not hidden
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}")
@@ -277,7 +293,7 @@ def concurrent_devices(server: ServerProc, grid: str, devices: int, ops: int) ->
                 lat.append(time.perf_counter() - t)
 
     for c in clients:  # tokens first, so the timed part measures syncs
-        c.call("GET", "/v1/me")
+        c.call("GET", "/v1/me", Me)
     threads = [threading.Thread(target=run, args=(k, c)) for k, c in enumerate(clients)]
     t0 = time.perf_counter()
     for t in threads:
@@ -326,11 +342,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="gridpad-bench-sync-") as tmp:
         base = Path(tmp)
-        server = ServerProc(base / "server", args.db).start()
+        server = ServerProcess(base / "server", args.db).start()
         try:
-            grid = demo.grids_for(1)[0]
+            grid = grids_for(1)[0]
             admin.add_grid(server.engine, grid, "基准网格")
-            people = demo.generate(args.rows, 1, grid_ids=[grid]).person[: args.rows]
+            people = generate(args.rows, 1, grid_ids=[grid]).person[: args.rows]
             seeder = new_device(server, base, "seed", grid)
             repo.insert_many(seeder.store, "person", people)
             t = time.perf_counter()

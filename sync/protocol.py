@@ -74,6 +74,14 @@ class RowImage(_Msg):
     fields: dict[str, JsonValue]
 
 
+class PullQuery(_Msg):
+    """The query string of ``GET /v1/pull``."""
+    since: Seq = 0
+    limit: Annotated[int, Field(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT
+    #: Only this table (a re-download after a checksum mismatch).
+    table: TableName | None = None
+
+
 class PullResponse(_Msg):
     rows: list[RowImage]
     #: Pass as ``since`` next time (the last row's server_seq, or ``since`` when nothing came).
@@ -299,7 +307,8 @@ def _digest_plan(table: str) -> tuple[tuple[int, str, ColumnType | None], ...]:
 
 
 def row_values_digest(table: str, row_id: str, deleted: bool, values: Sequence[Any]) -> int:
-    """:func:`row_digest` of a row given as its values in ``TABLES[table].column_names`` order."""
+    """SHA-256 (as an int) of the canonical JSON of one row, given as its values in
+    ``TABLES[table].column_names`` order: set columns only, storage form."""
     canon: dict[str, Any] = {}
     for i, name, ctype in _digest_plan(table):
         value = values[i]
@@ -311,11 +320,6 @@ def row_values_digest(table: str, row_id: str, deleted: bool, values: Sequence[A
         canon[name] = value
     text = _CANON.encode([table, row_id, 1 if deleted else 0, canon])
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big")
-
-
-def row_digest(table: str, row_id: str, deleted: bool, fields: Mapping[str, Any]) -> int:
-    """SHA-256 (as an int) of the canonical JSON of one row: set columns only, storage form."""
-    return row_values_digest(table, row_id, deleted, [fields.get(n) for n in TABLES[table].column_names])
 
 
 def table_checksum(table: str, rows: Iterable[tuple[str, bool, Mapping[str, Any]]]) -> TableChecksum:

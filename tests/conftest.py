@@ -10,6 +10,9 @@ import pytest
 
 from gridpad.sync_client.credentials import SessionKeyring
 
+# The real-server harness (fixtures `server`, `api_factory`) and in-process tablets (`make_device`).
+pytest_plugins = ["support.live_server", "support.devices"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 GUI_TESTS = Path(__file__).parent / "gui"

@@ -56,8 +56,8 @@ def _admin(server_dir: Path, *args: str) -> str:
 
 def _set_up_server(server_dir: Path, user_grids: Sequence[str]) -> None:
     """Town, villages, the twelve demo grids and the demo user (once per server data dir)."""
-    from gridpad.core import demo_data
-    from gridpad.core.demo import demo_grids
+    from gridpad.demo import reference_data as demo_data
+    from gridpad.demo.grids import demo_grids
 
     marker = server_dir / "demo-setup-done"
     if marker.exists():
@@ -139,7 +139,7 @@ def _enroll(store: object, server: DemoServer) -> None:
 
 def prepare(data_dir: Path, persons: int, seed: int = 1) -> DemoServer:
     """Everything but the window; returns the running server (the caller stops it)."""
-    from gridpad.core.demo import demo_grids, grids_for
+    from gridpad.demo.grids import demo_grids, grids_for
     from gridpad.store.db import open_store
     from gridpad.sync_client.engine import sync_once
     from gridpad.sync_client.errors import SyncError

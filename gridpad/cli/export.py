@@ -28,18 +28,18 @@ def run(args: argparse.Namespace) -> int:
             if out is None:
                 if hasattr(sys.stdout, "reconfigure"):
                     sys.stdout.reconfigure(encoding="utf-8")  # Chinese whatever the locale says
-                n = write_jsonl(store.db, sys.stdout)
+                n = write_jsonl(store, sys.stdout)
             else:
                 tmp = out.with_name(out.name + ".part")
                 with tmp.open("w", encoding="utf-8", newline="\n") as f:
-                    n = write_jsonl(store.db, f)
+                    n = write_jsonl(store, f)
                 tmp.replace(out)  # a reader never sees half a file
         elif fmt == "csv":
             assert out is not None
-            n = write_csv(store.db, out)
+            n = write_csv(store, out)
         else:
             assert out is not None
-            n = write_xlsx(store.db, out)
+            n = write_xlsx(store, out)
     if out is not None:
         print(f"exported {n} records to {out}", file=sys.stderr)
     return 0

@@ -9,7 +9,6 @@ from pathlib import Path
 from gridpad import config
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
-from gridpad.store.lookup import grid_ids
 from gridpad.transfer.error_file import default_path, write_errors
 from gridpad.transfer.registry_import import ensure_grid, import_registry
 from gridpad.transfer.sheets import SheetError
@@ -21,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{source}: no such file")
     with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
         try:
-            grid = ensure_grid(store, args.grid, grid_ids(store.db))
+            grid = ensure_grid(store, args.grid)
         except LookupError as exc:
             raise CommandError(str(exc)) from None
         try:

@@ -60,6 +60,7 @@ def _buildings(store: Store, args: argparse.Namespace) -> list[dict[str, object]
 def _server_payloads(store: Store, ids: Sequence[str]) -> dict[str, str]:
     from gridpad.sync_client.enroll import client_for
     from gridpad.sync_client.errors import NotEnrolledError, SyncError
+    from sync.protocol import PlatesRequest, PlatesResponse
 
     try:
         client = client_for(store)
@@ -70,9 +71,8 @@ def _server_payloads(store: Store, ids: Sequence[str]) -> dict[str, str]:
     try:
         for start in range(0, len(ids), _BATCH):
             batch = list(ids[start:start + _BATCH])
-            body = client.call("POST", "/v1/plates", json_body={"building_ids": batch})
-            for plate in body.get("plates", []):
-                payloads[str(plate["building_id"])] = str(plate["payload"])
+            body = client.call("POST", "/v1/plates", PlatesResponse, body=PlatesRequest(building_ids=batch))
+            payloads.update((plate.building_id, plate.payload) for plate in body.plates)
     except SyncError as exc:
         raise CommandError(f"fetching signed plates: {exc}") from None
     finally:

@@ -45,12 +45,3 @@ def ack(store: Store, change_ids: Iterable[int]) -> int:
 def count(store: Store) -> int:
     return int(store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
-
-def pending_fields(store: Store, table: str, row_id: str) -> set[str]:
-    """Fields of this row with local edits not yet pushed (a pull must not overwrite them)."""
-    out: set[str] = set()
-    for (fields,) in store.conn.execute(
-        "SELECT fields FROM outbox WHERE tbl = ? AND row_id = ?", (table, row_id)
-    ):
-        out.update(json.loads(fields))
-    return out

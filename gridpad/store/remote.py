@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from gridpad.store import capture
@@ -143,16 +143,6 @@ def _held(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], di
             for rec in store.conn.execute(f'SELECT id, {sel} FROM "{tname}" WHERE id IN ({marks})', chunk):
                 out[(tname, rec[0])] = dict(zip(names, rec[1:], strict=True))
     return out
-
-
-def table_images(store: Store, tname: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
-    """``(id, _server_seq, fields)`` of every row of a synced table, ``_deleted`` among the fields."""
-    table = TABLES[tname]
-    cols = ", ".join(f'"{c}"' for c in (*table.column_names, DELETED))
-    cur = store.conn.execute(f'SELECT id, _server_seq, {cols} FROM "{tname}" ORDER BY id')
-    names = (*table.column_names, DELETED)
-    for rec in cur:
-        yield rec[0], int(rec[1]), dict(zip(names, rec[2:], strict=True))
 
 
 def checksum_rows(store: Store, tname: str, grids: Iterable[str]) -> list[tuple[str, int, tuple[Any, ...]]]:

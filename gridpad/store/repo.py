@@ -6,7 +6,7 @@ here writes the outbox itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from uuid6 import uuid7
@@ -91,10 +91,43 @@ def get(store: Store, table: str, id: str) -> Record | None:
     return dict(zip([d[0] for d in cur.description], row, strict=True))
 
 
-def rows(store: Store, table: str, *, include_deleted: bool = False) -> Iterator[Record]:
+def exists(store: Store, table: str, equals: Mapping[str, Any]) -> bool:
+    """Whether any row, tombstoned ones included, has these column values."""
+    columns = set(schema_table(table).column_names)
+    unknown = [c for c in equals if c not in columns]
+    if unknown:
+        raise KeyError(f"{table} has no column {unknown[0]!r}")
+    where = " AND ".join(f"{c} = ?" for c in equals) or "1"
+    found = store.conn.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", list(equals.values()))
+    return found.fetchone() is not None
+
+
+def get_many(store: Store, table: str, ids: Sequence[str]) -> dict[str, Record]:
+    """Rows by id, tombstoned ones too (``_deleted`` tells), in chunks under SQLite's variable limit."""
     schema_table(table)
-    where = "" if include_deleted else f" WHERE {DELETED} = 0"
-    cur = store.conn.execute(f"SELECT * FROM {table}{where} ORDER BY id")
+    out: dict[str, Record] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        cur = store.conn.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        names = [d[0] for d in cur.description]
+        for values in cur:
+            row = dict(zip(names, values, strict=True))
+            out[row["id"]] = row
+    return out
+
+
+def rows(store: Store, table: str, *, include_deleted: bool = False,
+         grid_id: str | None = None) -> Iterator[Record]:
+    """Every row of ``table`` (live ones unless ``include_deleted``; one grid's when ``grid_id``),
+    ordered by id: the export order."""
+    schema_table(table)
+    where = [] if include_deleted else [f"{DELETED} = 0"]
+    params: list[str] = []
+    if grid_id is not None:
+        where.append("grid_id = ?")
+        params.append(grid_id)
+    sql = f"SELECT * FROM {table}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id"
+    cur = store.conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     for row in cur:
         yield dict(zip(names, row, strict=True))

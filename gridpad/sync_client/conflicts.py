@@ -7,22 +7,21 @@ new edit) or an ordinary new local edit that syncs like any other.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from gridpad.store import repo
 from gridpad.store.db import Store
 from gridpad.sync_client import enroll as meta_keys
 from gridpad.sync_client.status import OPEN_CONFLICTS
 from gridpad.sync_client.transport import ServerClient
-from sync.protocol import Conflict
+from sync.protocol import Conflict, ConflictList, ResolveRequest
 
 CHOICES = ("kept", "lost", "mine", "theirs", "edit")
 
 
 def fetch_open(store: Store, client: ServerClient) -> list[Conflict]:
     """GET /v1/conflicts (open ones, the device's grids) and cache them for :func:`list_open`."""
-    body = client.call("GET", "/v1/conflicts")
-    found = [Conflict.model_validate(c) for c in body.get("conflicts", [])]
+    found = client.call("GET", "/v1/conflicts", ConflictList).conflicts
     open_ = [c for c in found if not c.resolved]
     store.set_meta(OPEN_CONFLICTS, json.dumps([c.model_dump(mode="json") for c in open_], ensure_ascii=False))
     return open_
@@ -33,9 +32,11 @@ def list_open(store: Store) -> list[Conflict]:
     return [Conflict.model_validate(c) for c in json.loads(store.get_meta(OPEN_CONFLICTS) or "[]")]
 
 
-def _server_choice(store: Store, conflict: Conflict, choice: str) -> str:
-    if choice in ("kept", "lost"):
-        return choice
+def _server_choice(store: Store, conflict: Conflict, choice: str) -> Literal["kept", "lost"]:
+    if choice == "kept":
+        return "kept"
+    if choice == "lost":
+        return "lost"
     me = store.get_meta(meta_keys.DEVICE_ID)
     mine_lost = conflict.lost.device_id == me
     if choice == "mine":
@@ -56,6 +57,7 @@ def resolve(store: Store, conflict: Conflict | int | str, choice: str, value: An
         if not matches:
             raise ValueError(f"conflict {wanted}: not among the open conflicts of the last sync")
         conflict = matches[0]
+    server_choice: Literal["kept", "lost"]
     if choice == "edit":
         repo.update(store, conflict.table, conflict.row_id, {conflict.field: value})
         server_choice = "kept"
@@ -65,7 +67,8 @@ def resolve(store: Store, conflict: Conflict | int | str, choice: str, value: An
     if client is None:
         client = meta_keys.client_for(store)
     try:
-        client.call("POST", f"/v1/conflicts/{conflict.id}/resolve", json_body={"choice": server_choice})
+        client.call("POST", f"/v1/conflicts/{conflict.id}/resolve", Conflict,
+                    body=ResolveRequest(choice=server_choice))
     finally:
         if own:
             client.close()

@@ -22,6 +22,7 @@ from gridpad.sync_client.errors import DeviceRevokedError, HeldBackError, Reject
 from gridpad.sync_client.pull import PullOutcome, apply_scope, pull_all
 from gridpad.sync_client.push import push_outbox
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
+from sync.protocol import Me
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +93,8 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
         # (one extra request, on this path only) and push again without the other grids' edits.
         if exc.status != 403:
             raise
-        me = client.call("GET", "/v1/me")
-        apply_scope(store, me.get("grids"), scope)
+        me = client.call("GET", "/v1/me", Me)
+        apply_scope(store, me.grids, scope)
         if not scope.scope_changed:
             raise
         pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress,

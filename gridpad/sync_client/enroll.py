@@ -7,13 +7,15 @@ import platform
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+
+from pydantic import ValidationError
 
 from gridpad.store import remote
 from gridpad.store.db import Store
 from gridpad.sync_client import credentials
 from gridpad.sync_client.errors import KeyringUnavailableError, NotEnrolledError, RejectedError
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
+from sync.protocol import EnrollRequest, EnrollResponse
 
 # Keys in the store's meta table (other packages read these; see docs/internals.md).
 SERVER_URL = "server_url"
@@ -55,21 +57,23 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
         raise KeyringUnavailableError(problem)
     client = ServerClient(server_url, verify=_verify(ca_bundle), retry=retry)
     try:
-        body: dict[str, Any] = client.call("POST", "/v1/enroll", auth=False, json_body={
-            "code": code, "device_id": store.device_id,
-            "device_name": device_name or platform.node() or "gridpad",
-        })
+        try:
+            request = EnrollRequest(code=code, device_id=store.device_id,
+                                    device_name=(device_name or platform.node() or "gridpad")[:100])
+        except ValidationError:  # only the typed code can be out of shape
+            raise RejectedError("enrollment code: not a code (too long)") from None
+        body = client.call("POST", "/v1/enroll", EnrollResponse, body=request, auth=False)
     finally:
         client.close()
-    device_id = str(body.get("device_id") or store.device_id)
-    secret = body.get("device_secret")
+    device_id = body.device_id
+    secret = body.device_secret
     if not secret:
         raise RejectedError("enrollment answer carried no device credential")
-    credentials.save_secret(device_id, str(secret))
-    user_name = str(body.get("user", ""))
-    role = str(body.get("role", ""))
-    grids = [str(g) for g in body.get("grids") or []]
-    keys = body.get("plate_public_keys") or {}
+    credentials.save_secret(device_id, secret)
+    user_name = body.user
+    role = body.role
+    grids = body.grids
+    keys = body.plate_public_keys
     with store.transaction():
         store.set_meta(SERVER_URL, client.base_url)
         store.set_meta(DEVICE_ID, device_id)

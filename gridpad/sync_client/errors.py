@@ -44,6 +44,19 @@ class RejectedError(SyncError):
         self.status = status
 
 
+class ProtocolError(SyncError):
+    """The server answered, but not in the shape of ``sync.protocol`` (a field missing, renamed or of
+    the wrong type): not retried, since the same server would answer the same way. ``field`` names
+    the first field not understood (``rows[3].server_seq``; empty when the whole reply was wrong)."""
+
+    def __init__(self, field: str, problem: str, request: str) -> None:
+        where = f"{field}: {problem}" if field else problem
+        super().__init__(f"the server's reply was not understood: {where} ({request})")
+        self.field = field
+        self.problem = problem
+        self.request = request
+
+
 class HeldBackError(RejectedError):
     """Everything else synced, but local edits to rows of a grid this device does not hold (any
     more: the office took it away) stay in the outbox unsent. ``result``: the sync's SyncResult."""

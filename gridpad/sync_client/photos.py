@@ -1,7 +1,7 @@
 """Photo upload queue: content-addressed files, resumable, confirmed by hash before anything is dropped.
 
 A photo row syncs as metadata through the outbox; its file ``<data_dir>/photos/<sha256>`` travels
-here. ``HEAD /v1/photos/{sha}`` says how many bytes the server already holds; ``PUT`` sends the
+here. ``GET /v1/photos/{sha}`` says how many bytes the server already holds; ``PUT`` sends the
 rest in chunks (``Content-Range``); the server checks the SHA-256 of the whole file and says
 ``complete``. Only then is the photo marked confirmed locally.
 """
@@ -12,13 +12,13 @@ import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from gridpad.store import remote
 from gridpad.store.db import Store
 from gridpad.sync_client import status
 from gridpad.sync_client.errors import RejectedError
 from gridpad.sync_client.transport import ServerClient
+from sync.protocol import PhotoStatus
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +37,8 @@ def _sha256_file(path: Path) -> str:
 
 def _server_offset(client: ServerClient, sha: str) -> tuple[int, bool]:
     """(bytes the server holds, complete?) — 0 when it has never seen this photo."""
-    resp = client.call("HEAD", f"/v1/photos/{sha}", raw=True, allow_404=True)
-    if resp.status_code == 404:
-        return 0, False
-    received = int(resp.headers.get("Upload-Offset", resp.headers.get("X-Received", "0")) or 0)
-    flag = resp.headers.get("Upload-Complete", resp.headers.get("X-Complete", ""))
-    complete = flag.lower() in ("1", "true", "?1")
-    return received, complete
+    held = client.call("GET", f"/v1/photos/{sha}", PhotoStatus)
+    return held.received, held.complete
 
 
 def upload_one(client: ServerClient, path: Path, sha: str) -> bool:
@@ -58,16 +53,16 @@ def upload_one(client: ServerClient, path: Path, sha: str) -> bool:
         offset = 0
     with path.open("rb") as f:
         f.seek(offset)
-        answer: Any = {}
+        answer: PhotoStatus | None = None
         while offset < size:
             chunk = f.read(CHUNK)
             end = offset + len(chunk) - 1
-            answer = client.call("PUT", f"/v1/photos/{sha}", data=chunk, headers={
+            answer = client.call("PUT", f"/v1/photos/{sha}", PhotoStatus, data=chunk, headers={
                 "Content-Type": "application/octet-stream",
                 "Content-Range": f"bytes {offset}-{end}/{size}",
             })
             offset += len(chunk)
-    return bool(answer.get("complete")) and answer.get("sha256", sha) == sha
+    return answer is not None and answer.complete and answer.sha256 == sha
 
 
 def upload_backlog(store: Store, client: ServerClient, data_dir: Path, *,

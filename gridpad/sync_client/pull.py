@@ -14,12 +14,15 @@ from typing import Any
 from gridpad.store import remote
 from gridpad.store.db import Store
 from gridpad.sync_client.transport import ServerClient
-from sync.protocol import MAX_PULL_LIMIT
+from sync.protocol import MAX_PULL_LIMIT, PullQuery, PullResponse
 
 Progress = Callable[[str, int, int], None]
 
 log = logging.getLogger(__name__)
 
+
+#: One page as ``store.remote.apply_rows`` takes it: row images, the cursor after them, more to come?
+Page = tuple[list[dict[str, Any]], int, bool]
 
 #: The first page of a pull is this small (then each page doubles up to the limit): applying
 #: starts sooner, and the next, bigger page downloads meanwhile.
@@ -27,37 +30,33 @@ FIRST_PAGE = 1000
 
 
 def _raw_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
-               table: str | None = None) -> Iterator[dict[str, Any]]:
+               table: str | None = None) -> Iterator[PullResponse]:
     """The server's pull answers from ``since`` on, until it says there is no more."""
     size = min(limit, FIRST_PAGE)
     while True:
-        params: dict[str, Any] = {"since": since, "limit": size}
+        query = PullQuery(since=since, limit=size, table=table)
         size = min(limit, size * 2)
-        if table is not None:
-            params["table"] = table
-        page: dict[str, Any] = client.call("GET", "/v1/pull", params=params)
+        page = client.call("GET", "/v1/pull", PullResponse, params=query)
         yield page
-        nxt = int(page.get("next_cursor", since))
-        if not (page.get("more") and nxt > since):
+        if not (page.more and page.next_cursor > since):
             return
-        since = nxt
+        since = page.next_cursor
 
 
-def _as_page(page: dict[str, Any], since: int) -> tuple[list[Any], int, bool]:
-    nxt = int(page.get("next_cursor", since))
-    return page.get("rows", []), nxt, bool(page.get("more")) and nxt > since
+def _as_page(page: PullResponse, since: int) -> Page:
+    # store.remote.apply_rows takes row images as mappings; the fields dicts are handed on, not copied.
+    rows = [{"table": r.table, "id": r.id, "server_seq": r.server_seq, "deleted": r.deleted,
+             "fields": r.fields} for r in page.rows]
+    return rows, page.next_cursor, page.more and page.next_cursor > since
 
 
 def pull_pages(client: ServerClient, since: int, *, limit: int = MAX_PULL_LIMIT,
-               table: str | None = None) -> Iterator[tuple[list[Any], int, bool]]:
+               table: str | None = None) -> Iterator[Page]:
     """Yield ``(rows, next_cursor, more)`` pages from ``since`` until the server says there is no more."""
     for page in _raw_pages(client, since, limit=limit, table=table):
         rows, nxt, more = _as_page(page, since)
         yield rows, nxt, more
         since = nxt
-
-
-Page = tuple[list[Any], int, bool]
 
 
 def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
@@ -79,7 +78,7 @@ def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
                 if stop.is_set():
                     return
             box.put(("end", None))
-        except BaseException as exc:  # handed to the caller, raised there
+        except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread, raised there
             box.put(("error", exc))
 
     worker = threading.Thread(target=fetch, name="gridpad-pull-fetch", daemon=True)
@@ -102,24 +101,22 @@ class PullOutcome:
     pulled: int = 0
     scope_changed: bool = False   # the device's grids changed: pulled again from 0
     purged: int = 0               # rows of grids taken away, removed from this device
-    kept_pending: int = 0         # rows of grids taken away kept because a local edit waits
 
 
-def apply_scope(store: Store, sent: list[Any] | None, out: PullOutcome) -> bool:
+def apply_scope(store: Store, sent: list[str] | None, out: PullOutcome) -> bool:
     """Compare the grids the server sent with those held; on a change store them, drop the rows of
     removed grids and, if grids were added, reset the cursor to 0. True when grids were added."""
     if sent is None:  # a server from before grids travelled with the pull
         return False
-    now = [str(g) for g in sent]
+    now = list(sent)
     held = json.loads(store.get_meta(remote.GRIDS_KEY) or "[]")
     if sorted(now) == sorted(held):
         return False
     added, removed = set(now) - set(held), set(held) - set(now)
     log.info("grids changed: %d added, %d removed", len(added), len(removed))
     out.scope_changed = True
-    purged, kept = remote.change_scope(store, now, removed, restart=bool(added))
+    purged, _kept = remote.change_scope(store, now, removed, restart=bool(added))
     out.purged += purged
-    out.kept_pending += kept
     return bool(added)
 
 
@@ -134,7 +131,7 @@ def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = 
     since = remote.cursor(store)
     raw = _raw_pages(client, since, limit=limit)
     head = next(raw)
-    if apply_scope(store, head.get("grids"), out) and since != 0:
+    if apply_scope(store, head.grids, out) and since != 0:
         since = 0
         raw = _raw_pages(client, since, limit=limit)
         head = next(raw)
@@ -150,7 +147,7 @@ def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = 
     return out
 
 
-def _following(raw: Iterator[dict[str, Any]], since: int) -> Iterator[Page]:
+def _following(raw: Iterator[PullResponse], since: int) -> Iterator[Page]:
     for page in raw:
         rows, nxt, more = _as_page(page, since)
         yield rows, nxt, more

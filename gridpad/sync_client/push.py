@@ -9,7 +9,7 @@ from gridpad.store import outbox, remote
 from gridpad.store.db import Store
 from gridpad.sync_client.errors import RejectedError
 from gridpad.sync_client.transport import ServerClient
-from sync.protocol import MAX_BATCH
+from sync.protocol import MAX_BATCH, Change, PushRequest, PushResponse
 
 Progress = Callable[[str, int, int], None]
 
@@ -39,25 +39,21 @@ def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
                    if c.change_id not in outside][:batch]
         if not changes:
             return out
-        body = {
-            "device_id": client.device_id,
-            "changes": [
-                {"change_id": c.change_id, "table": c.table, "row_id": c.row_id, "op": c.op,
-                 "fields": c.fields, "base_seq": c.base_seq, "hlc": c.hlc}
-                for c in changes
-            ],
-            "backlog": max(total - out.pushed, len(changes)),
-            "photo_backlog": photo_backlog,
-        }
-        answer = client.call("POST", "/v1/push", json_body=body, gzip_json=True)
+        body = PushRequest(
+            device_id=client.device_id or "",
+            changes=[Change.model_validate(c, from_attributes=True) for c in changes],
+            backlog=max(total - out.pushed, len(changes)),
+            photo_backlog=photo_backlog,
+        )
+        answer = client.call("POST", "/v1/push", PushResponse, body=body, gzip_body=True)
         sent = {c.change_id for c in changes}
-        receipt = [int(c) for c in answer.get("receipt", []) if int(c) in sent]
+        receipt = [c for c in answer.receipt if c in sent]
         if not receipt:
             # The server took the batch but receipted none of it: pushing again would loop forever.
             raise RejectedError("the server acknowledged none of the changes sent")
         outbox.ack(store, receipt)
         out.pushed += len(receipt)
-        out.conflicts += int(answer.get("conflicts", 0))
-        out.server_time_ms = int(answer.get("server_time_ms", 0))
+        out.conflicts += answer.conflicts
+        out.server_time_ms = answer.server_time_ms
         if progress:
             progress("push", out.pushed, max(total, out.pushed))

@@ -3,26 +3,32 @@
 Every request the sync client makes is idempotent on the server (the push ledger makes a replayed
 batch a no-op), so network errors and 5xx answers are retried with exponential backoff; 4xx answers
 are final and become :class:`RejectedError` with the server's own reason, or :class:`DeviceRevokedError`.
+Bodies are built from the :mod:`sync.protocol` models and every reply is validated into its model, so
+a reply missing a field (or carrying a renamed one) is a :class:`ProtocolError`, never a default.
 """
 
 from __future__ import annotations
 
 import gzip
-import json
 import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
+from pydantic import BaseModel, ValidationError
 
 from gridpad.sync_client.errors import (
     CertificateError,
     DeviceRevokedError,
+    ProtocolError,
     RejectedError,
     ServerUnreachableError,
 )
+from sync.protocol import ErrorBody, TokenRequest, TokenResponse
+
+Reply = TypeVar("Reply", bound=BaseModel)
 
 #: Connect / read timeouts (seconds): a dead network must not hold the sync thread for long.
 TIMEOUT = (5.0, 60.0)
@@ -43,43 +49,36 @@ class _RetryableError(Exception):
         self.detail = detail
 
 
-def _reason(resp: requests.Response) -> str:
+def _error_body(resp: requests.Response) -> ErrorBody | None:
+    """The server's refusal (:class:`sync.protocol.ErrorBody`), or None when something else answered
+    (a proxy's page, an unknown path)."""
     try:
-        body = resp.json()
-    except ValueError:
+        return ErrorBody.model_validate_json(resp.content, extra="ignore")
+    except ValidationError:
+        return None
+
+
+def _reason(resp: requests.Response, body: ErrorBody | None) -> str:
+    if body is None:
+        try:
+            detail = resp.json().get("detail")
+        except (ValueError, AttributeError):
+            detail = None
+        if isinstance(detail, str) and detail:  # Starlette's own answers, e.g. an unknown path
+            return detail
         return resp.text.strip()[:200] or f"HTTP {resp.status_code}"
-    if isinstance(body, dict):
-        if isinstance(body.get("detail"), dict):  # HTTPException(detail={...}) nests the body
-            body = body["detail"]
-        problems = body.get("problems") or []
-        if problems and isinstance(problems[0], dict) and problems[0].get("message"):
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            return f"{body.get('reason') or body.get('error')}: {problems[0]['message']}{more}"
-        for key in ("reason", "detail", "message", "error"):
-            value = body.get(key)
-            if isinstance(value, str) and value:
-                return value
-            if isinstance(value, list) and value:  # FastAPI validation errors
-                first = value[0]
-                if isinstance(first, dict):
-                    where = ".".join(str(p) for p in first.get("loc", []) if p != "body")
-                    return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg"))
-    return f"HTTP {resp.status_code}"
+    if body.problems:
+        more = f" (and {len(body.problems) - 1} more)" if len(body.problems) > 1 else ""
+        return f"{body.reason or body.error}: {body.problems[0].message}{more}"
+    return body.reason or body.error or f"HTTP {resp.status_code}"
 
 
-def _is_revoked(resp: requests.Response) -> bool:
-    if resp.status_code != 403:
-        return False
-    try:
-        body = resp.json()
-    except ValueError:
-        return False
-    if not isinstance(body, dict):
-        return False
-    detail = body.get("detail")
-    if isinstance(detail, dict):  # HTTPException(detail={...}) nests the body
-        body = detail
-    return body.get("error") == "revoked" or bool(body.get("wipe"))
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """``("rows", 3, "server_seq")`` -> ``rows[3].server_seq``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 def _certificate_problem(exc: BaseException) -> str | None:
@@ -141,44 +140,48 @@ class ServerClient:
     def _fetch_token(self) -> None:
         if not self.device_id or not self._secret:
             raise RejectedError("no device credential on this device; enroll again")
-        creds = {"device_id": self.device_id, "device_secret": self._secret}
-        body = self.call("POST", "/v1/token", json_body=creds, auth=False)
-        self._token = str(body.get("token") or body.get("access_token"))
-        ttl = float(body.get("expires_in", 300))
+        creds = TokenRequest(device_id=self.device_id, device_secret=self._secret)
+        answer = self.call("POST", "/v1/token", TokenResponse, body=creds, auth=False)
+        self._token = answer.token
+        ttl = float(answer.expires_in)
         self._token_expires = time.monotonic() + max(ttl - 30.0, ttl / 2)
 
     # -- requests -------------------------------------------------------------------------------
-    def call(self, method: str, path: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
-             gzip_json: bool = False, data: bytes | None = None, headers: dict[str, str] | None = None,
-             auth: bool = True, raw: bool = False, allow_404: bool = False) -> Any:
-        """Send with retries; return the decoded JSON (or the response when ``raw``)."""
-        url = self.base_url + path
-        body: bytes | None = data
+    def call(self, method: str, path: str, reply: type[Reply], *, body: BaseModel | None = None,
+             params: BaseModel | None = None, gzip_body: bool = False, data: bytes | None = None,
+             headers: dict[str, str] | None = None, auth: bool = True) -> Reply:
+        """Send ``body`` (a :mod:`sync.protocol` model, or raw ``data``) with retries; return the
+        answer validated into ``reply``. A reply not of that shape raises :class:`ProtocolError`
+        naming the field (fields a newer server adds are ignored)."""
         hdrs: dict[str, str] = dict(headers or {})
-        if json_body is not None:
-            body = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
+        if body is not None:
+            data = body.model_dump_json().encode()
             hdrs["Content-Type"] = "application/json"
-            if gzip_json:
-                body = gzip.compress(body, compresslevel=5)
+            if gzip_body:
+                data = gzip.compress(data, compresslevel=5)
                 hdrs["Content-Encoding"] = "gzip"
+        query = params.model_dump(mode="json", exclude_none=True) if params is not None else None
+        return self._send(method, path, reply, data=data, params=query, headers=hdrs, auth=auth)
+
+    def _send(self, method: str, path: str, reply: type[Reply], *, data: bytes | None,
+              params: dict[str, Any] | None, headers: dict[str, str], auth: bool) -> Reply:
+        url = self.base_url + path
         delays = self.retry.delays()
         refreshed = False
         untrusted: str | None = None
         for attempt in range(len(delays) + 1):
             try:
                 if auth:
-                    hdrs.update(self._auth_header())
-                resp = self.session.request(method, url, data=body, params=params, headers=hdrs,
+                    headers.update(self._auth_header())
+                resp = self.session.request(method, url, data=data, params=params, headers=headers,
                                             timeout=TIMEOUT, verify=self.verify)
                 if resp.status_code == 401 and auth and not refreshed:
                     self._token = None  # expired or server restarted: one fresh token, then judge
                     refreshed = True
-                    hdrs.update(self._auth_header())
-                    resp = self.session.request(method, url, data=body, params=params, headers=hdrs,
+                    headers.update(self._auth_header())
+                    resp = self.session.request(method, url, data=data, params=params, headers=headers,
                                                 timeout=TIMEOUT, verify=self.verify)
-                if allow_404 and resp.status_code == 404:
-                    return resp
-                return self._judge(resp, raw)
+                return self._read(resp, reply, f"{method} {path}")
             except requests.RequestException as exc:
                 failure = _network_detail(exc, self.base_url)
                 untrusted = _certificate_problem(exc)
@@ -192,18 +195,25 @@ class ServerClient:
             raise CertificateError(self.base_url, untrusted)
         raise ServerUnreachableError(failure)
 
-    def _judge(self, resp: requests.Response, raw: bool) -> Any:
+    def _read(self, resp: requests.Response, reply: type[Reply], request: str) -> Reply:
+        self._refuse(resp)
+        try:
+            return reply.model_validate_json(resp.content, extra="ignore")
+        except ValidationError as exc:
+            problems = exc.errors(include_url=False, include_input=False)  # no personal value echoed
+            if any(p["type"] == "json_invalid" for p in problems):
+                # A cut-off body: the request is idempotent, so ask again.
+                raise _RetryableError(f"{self.base_url}: incomplete answer") from None
+            first = problems[0]
+            msg = str(first["msg"])
+            raise ProtocolError(_field_path(first["loc"]), msg[:1].lower() + msg[1:], request) from None
+
+    def _refuse(self, resp: requests.Response) -> None:
+        """Raise for an answer that is not a success: 5xx retried, 4xx final."""
         if resp.status_code >= 500:
             raise _RetryableError(f"{self.base_url}: server error {resp.status_code}")
-        if _is_revoked(resp):
-            raise DeviceRevokedError()
         if resp.status_code >= 400:
-            raise RejectedError(_reason(resp), resp.status_code)
-        if raw:
-            return resp
-        if not resp.content:
-            return {}
-        try:
-            return resp.json()
-        except ValueError:  # a cut-off body: the request is idempotent, so ask again
-            raise _RetryableError(f"{self.base_url}: incomplete answer") from None
+            body = _error_body(resp)
+            if resp.status_code == 403 and body is not None and (body.error == "revoked" or body.wipe):
+                raise DeviceRevokedError()
+            raise RejectedError(_reason(resp, body), resp.status_code)

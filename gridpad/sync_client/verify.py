@@ -11,7 +11,7 @@ from gridpad.store.db import Store
 from gridpad.sync_client import enroll as meta_keys
 from gridpad.sync_client.pull import pull_pages
 from gridpad.sync_client.transport import ServerClient
-from sync.protocol import TableChecksum, table_checksum_values
+from sync.protocol import Checksums, TableChecksum, table_checksum_values
 from sync.schema import TABLES
 
 
@@ -25,17 +25,13 @@ def mismatching_tables(store: Store, client: ServerClient, tables: Iterable[str]
     # The server hashes its rows while this device hashes its own: both take time in proportion
     # to the table, so they run side by side (only the helper thread uses the HTTP client).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridpad-checksums") as pool:
-        answer = pool.submit(client.call, "GET", "/v1/checksums")
+        answer = pool.submit(client.call, "GET", "/v1/checksums", Checksums)
         grids = set(json.loads(store.get_meta(meta_keys.GRIDS) or "[]"))
         busy = {t for (t, _row) in remote.pending_fields_by_row(store)}
         names = [n for n in (tables if tables is not None else TABLES) if n in TABLES]
         mine = {n: local_checksum(store, n, grids) for n in names if n not in busy}
-        server = answer.result().get("tables", {})
-    bad = []
-    for name, ours in sorted(mine.items()):
-        if name in server and TableChecksum.model_validate(server[name]) != ours:
-            bad.append(name)
-    return bad
+        server = answer.result().tables
+    return [name for name, ours in sorted(mine.items()) if name in server and server[name] != ours]
 
 
 def redownload(store: Store, client: ServerClient, table: str) -> int:
@@ -43,7 +39,7 @@ def redownload(store: Store, client: ServerClient, table: str) -> int:
     seen: set[str] = set()
     applied = 0
     for rows, _nxt, _more in pull_pages(client, 0, table=table):
-        mine = [r for r in rows if r.get("table") == table]
+        mine = [r for r in rows if r["table"] == table]
         seen.update(str(r["id"]) for r in mine)
         applied += remote.apply_rows(store, mine, None)
     grids = set(json.loads(store.get_meta(meta_keys.GRIDS) or "[]"))

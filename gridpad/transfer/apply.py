@@ -20,7 +20,6 @@ from typing import Any
 from gridpad.store import repo
 from gridpad.store.capture import applying_remote
 from gridpad.store.db import Store
-from gridpad.store.lookup import rows_by_ids
 from gridpad.store.validation import check
 from gridpad.transfer.values import changed_fields, to_store
 from sync.schema import DELETED, TABLES
@@ -100,7 +99,7 @@ def apply_edits(store: Store, edits: Iterable[Edit], result: ApplyResult, *, bat
 def _apply_chunk(store: Store, chunk: list[Edit], result: ApplyResult) -> None:
     existing: dict[tuple[str, str], dict[str, Any]] = {}
     for table in {e.table for e in chunk}:
-        rows = rows_by_ids(store.db, table, [e.id for e in chunk if e.table == table])
+        rows = repo.get_many(store, table, [e.id for e in chunk if e.table == table])
         existing.update({(table, i): r for i, r in rows.items()})
     with store.transaction():
         writer = _ChunkWriter(store, existing, result)

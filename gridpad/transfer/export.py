@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from sqlite_utils import Database
-
-from gridpad.store.lookup import live_rows
+from gridpad.store import repo
+from gridpad.store.db import Store
 from gridpad.transfer.values import file_fields
 from sync.schema import TABLES, Table
 
@@ -59,10 +58,10 @@ def _tables() -> list[Table]:
     return [TABLES[name] for name in sorted(TABLES)]
 
 
-def records(db: Database) -> Iterator[dict[str, Any]]:
+def records(store: Store) -> Iterator[dict[str, Any]]:
     """Every live record, sorted by table then id, in export form."""
     for table in _tables():
-        for row in live_rows(db, table.name):
+        for row in repo.rows(store, table.name):
             yield {"table": table.name, "id": row["id"], "fields": file_fields(table, row)}
 
 
@@ -72,9 +71,9 @@ def jsonl_line(record: dict[str, Any]) -> str:
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def write_jsonl(db: Database, out: IO[str]) -> int:
+def write_jsonl(store: Store, out: IO[str]) -> int:
     n = 0
-    for record in records(db):
+    for record in records(store):
         out.write(jsonl_line(record) + "\n")
         n += 1
     return n
@@ -92,13 +91,13 @@ def _header(table: Table) -> list[str]:
     return ["编号 id", *(f"{LABELS.get(c.name, c.name)} {c.name}" for c in table.columns)]
 
 
-def _table_rows(db: Database, table: Table) -> Iterator[list[Any]]:
-    for row in live_rows(db, table.name):
+def _table_rows(store: Store, table: Table) -> Iterator[list[Any]]:
+    for row in repo.rows(store, table.name):
         fields = file_fields(table, row)
         yield [row["id"], *(_cell(fields[c.name]) for c in table.columns)]
 
 
-def write_csv(db: Database, out: Path) -> int:
+def write_csv(store: Store, out: Path) -> int:
     """One ``<table>.csv`` per table (UTF-8 with BOM, so Excel shows the Chinese) in a folder,
     or inside a zip when ``out`` ends with ``.zip``."""
     n = 0
@@ -107,7 +106,7 @@ def write_csv(db: Database, out: Path) -> int:
         buf = io.StringIO(newline="")
         w = csv.writer(buf)
         w.writerow(_header(table))
-        for cells in _table_rows(db, table):
+        for cells in _table_rows(store, table):
             w.writerow(["" if c is None else c for c in cells])
             n += 1
         files[f"{table.name}.csv"] = "\ufeff" + buf.getvalue()
@@ -122,7 +121,7 @@ def write_csv(db: Database, out: Path) -> int:
     return n
 
 
-def write_xlsx(db: Database, out: Path) -> int:
+def write_xlsx(store: Store, out: Path) -> int:
     """One sheet per table, Chinese header labels with the column name beside them."""
     import openpyxl
 
@@ -131,7 +130,7 @@ def write_xlsx(db: Database, out: Path) -> int:
     for table in _tables():
         ws = wb.create_sheet(SHEET_NAMES.get(table.name, table.name))
         ws.append(_header(table))
-        for cells in _table_rows(db, table):
+        for cells in _table_rows(store, table):
             # Strings stay text cells, so 18-digit ID numbers keep every digit.
             ws.append(cells)
             n += 1

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from gridpad.store import repo, search
 from gridpad.store.db import Store
-from gridpad.store.lookup import live_rows_in_grid
 from gridpad.transfer.cleaning import address_key, room_key
 from gridpad.transfer.registry_rows import Record, RowParser
 from gridpad.transfer.sheets import read_sheet
@@ -147,23 +146,22 @@ class _Matcher:
     """The grid's current rows, indexed by the keys the plan uses."""
 
     def __init__(self, store: Store, grid_id: str) -> None:
-        db = store.db
         self.buildings: dict[Key, Record] = {}
-        for r in live_rows_in_grid(db, "building", grid_id):
+        for r in repo.rows(store, "building", grid_id=grid_id):
             self.buildings.setdefault((address_key(r["address"] or ""),), r)
         self.units: dict[tuple[str, str], Record] = {}
-        for r in live_rows_in_grid(db, "unit", grid_id):
+        for r in repo.rows(store, "unit", grid_id=grid_id):
             self.units.setdefault((r["building_id"], room_key(r["room_no"] or "")), r)
         self.persons: dict[Key, Record] = {}
         by_id: dict[str, Record] = {}
-        for r in live_rows_in_grid(db, "person", grid_id):
+        for r in repo.rows(store, "person", grid_id=grid_id):
             by_id[r["id"]] = r
             if r["id_number"] or r["phone"]:
                 self.persons.setdefault(person_key(r), r)
         self.tenancies: dict[tuple[str, str, str], list[Record]] = {}
         # (building id, name) → person linked to it: landlord or resident (for people with no numbers)
         self.in_building: dict[tuple[str, str], Record] = {}
-        for r in live_rows_in_grid(db, "tenancy", grid_id):
+        for r in repo.rows(store, "tenancy", grid_id=grid_id):
             self.tenancies.setdefault((r["person_id"], r["building_id"], r["unit_id"] or ""), []).append(r)
             resident = by_id.get(r["person_id"])
             if resident:
@@ -281,10 +279,11 @@ def import_registry(store: Store, path: Path, grid_id: str, *, batch_rows: int =
     return result
 
 
-def ensure_grid(store: Store, code: str | None, existing: list[str]) -> str:
-    """The grid to import into: ``code`` (created as reference data if new), else the only one."""
+def ensure_grid(store: Store, code: str | None) -> str:
+    """The grid to import into: ``code`` (created as reference data if new), else the only one held."""
     from gridpad.store.capture import applying_remote
 
+    existing = [str(r["id"]) for r in repo.rows(store, "grid")]
     if code is None:
         if len(existing) == 1:
             return existing[0]

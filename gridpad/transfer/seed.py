@@ -1,4 +1,4 @@
-"""``seed_demo``: write the generated demo grid (:mod:`gridpad.core.demo`) into a local store.
+"""``seed_demo``: write the generated demo grid (:mod:`gridpad.demo`) into a local store.
 
 Grids are reference data from the central system, so they are written with change capture
 suppressed (and skipped if already there, e.g. pulled from a demo server); every other row goes
@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from gridpad.core.demo import DemoGrid, generate
+from gridpad.demo.generator import generate
+from gridpad.demo.records import DemoGrid
 from gridpad.store import repo, search
 from gridpad.store.capture import applying_remote
 from gridpad.store.db import Store
@@ -22,8 +23,7 @@ class DemoAlreadySeededError(RuntimeError):
 
 
 def has_demo_data(store: Store) -> bool:
-    row = store.conn.execute("SELECT 1 FROM person WHERE is_demo = 1 LIMIT 1").fetchone()
-    return row is not None
+    return repo.exists(store, "person", {"is_demo": 1})
 
 
 def write_demo(store: Store, demo: DemoGrid) -> dict[str, int]:
@@ -32,9 +32,7 @@ def write_demo(store: Store, demo: DemoGrid) -> dict[str, int]:
     with store.transaction():
         if has_demo_data(store):
             raise DemoAlreadySeededError(f"{store.path} already holds demo data; use an empty data dir")
-        wanted = [str(g["id"]) for g in demo.grid]
-        marks = ", ".join("?" * len(wanted))
-        present = {r[0] for r in store.conn.execute(f"SELECT id FROM grid WHERE id IN ({marks})", wanted)}
+        present = repo.get_many(store, "grid", [str(g["id"]) for g in demo.grid])
         new_grids = [g for g in demo.grid if g["id"] not in present]
         with applying_remote(store):
             repo.insert_many(store, "grid", new_grids)

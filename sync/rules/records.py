@@ -30,10 +30,6 @@ from sync.schema import table as schema_table
 #: Keys a record may carry besides the schema's columns (storage bookkeeping that travels).
 BOOKKEEPING: Mapping[str, str] = {"id": "text", DELETED: "bool"}
 
-Rule = Callable[[object, Mapping[str, object]], object]
-"""A rule gets the (type-checked) value and the whole record; returns the value in normal
-form or raises :class:`RuleError`."""
-
 _EARLIEST_BUILT_YEAR = 1800
 
 

@@ -254,6 +254,3 @@ def update_many(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
            f"WHERE {q(key)} = {mark}")
     conn.exec_driver_sql(sql, [(*(r[n] for n in names), r[key]) for r in rows])
 
-
-def current_seq(conn: Connection) -> int:
-    return int(conn.execute(sa.select(counter.c.value).where(counter.c.name == SEQ)).scalar_one())

@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import sqlalchemy as sa
 from PIL import Image
-from server_fixtures import server, tag  # noqa: F401 - fixture
-from support.server_process import REPO, ServerProcess
+from support.live_server import REPO, ServerProcess, tag
 
 from gridpad.qr.decode import decode
 from sync.server import db
@@ -27,12 +26,12 @@ def _gridpad(data_dir: Path, ring: Path, *args: str) -> subprocess.CompletedProc
                           capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
 
 
-def _users(server: ServerProcess) -> set[str]:  # noqa: F811
+def _users(server: ServerProcess) -> set[str]:
     with server.engine.connect() as conn:
         return {r[0] for r in conn.execute(sa.select(db.app_user.c.name))}
 
 
-def test_a_roster_becomes_printed_codes_that_enroll_tablets(server: ServerProcess, tmp_path: Path) -> None:  # noqa: F811
+def test_a_roster_becomes_printed_codes_that_enroll_tablets(server: ServerProcess, tmp_path: Path) -> None:
     t = tag()
     cli = server.admin_cli
     cli("grid", "add", f"A{t}", "--name", "乌沙第一网格")
@@ -75,7 +74,7 @@ def test_a_roster_becomes_printed_codes_that_enroll_tablets(server: ServerProces
     assert line.split("\t")[1:4:2] == [f"李{t}", "active"]
 
 
-def test_a_bad_roster_names_every_bad_line_and_issues_nothing(server: ServerProcess, tmp_path: Path) -> None:  # noqa: F811
+def test_a_bad_roster_names_every_bad_line_and_issues_nothing(server: ServerProcess, tmp_path: Path) -> None:
     t = tag()
     server.admin_cli("grid", "add", f"A{t}", "--name", "x")
     server.admin_cli("user", "add", f"陈{t}", "--role", "manager", "--grids", f"A{t}")
@@ -99,7 +98,7 @@ def test_a_bad_roster_names_every_bad_line_and_issues_nothing(server: ServerProc
     assert "cols.csv line 1: needs the columns name,role,grids (missing role)" in r.stderr
 
 
-def test_an_earlier_batch_is_never_overwritten(server: ServerProcess, tmp_path: Path) -> None:  # noqa: F811
+def test_an_earlier_batch_is_never_overwritten(server: ServerProcess, tmp_path: Path) -> None:
     t = tag()
     server.admin_cli("grid", "add", f"A{t}", "--name", "x")
     roster = tmp_path / "users.csv"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support.server_process import REPO, ServerProcess, running_server
+from support.live_server import REPO, ServerProcess, running_server
 
 from gridpad import __version__
 

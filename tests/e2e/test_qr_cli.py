@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import qrcode
 from PIL import Image
-from support.sync_env import sync_server  # noqa: F401
 
 from gridpad.qr.synthetic import Shot, plate_photo, save_photo
 from gridpad.store import repo
@@ -169,12 +168,12 @@ def test_plates_clear_errors(tablet: dict, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_plates_signed_by_the_enrolled_server_scan_on_the_tablet(sync_server, tmp_path: Path) -> None:  # noqa: F811
+def test_plates_signed_by_the_enrolled_server_scan_on_the_tablet(server, tmp_path: Path) -> None:
     """The real journey: enroll, register a building, sync, print its plate (signed by the server
     over POST /v1/plates), photograph it, scan it with the key received at enrollment."""
-    scope = sync_server.new_scope(users=1)
+    scope = server.new_scope(users=1)
     ring, home = tmp_path / "ring", tmp_path / "home"
-    r = _cli(home, "enroll", "--server", sync_server.url, "--code", scope.codes[0], keyring_dir=ring)
+    r = _cli(home, "enroll", "--server", server.url, "--code", scope.codes[0], keyring_dir=ring)
     assert r.returncode == 0, r.stderr
     store = open_store(home / "gridpad.sqlite")
     building = repo.insert(store, "building", {"grid_id": scope.grid, "address": ADDRESS_A})

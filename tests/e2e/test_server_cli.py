@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from PIL import Image
-from server_fixtures import Api, building, server, tag, uid  # noqa: F401 - fixture
-from support.server_process import ServerProcess
+from support.live_server import Api, ServerProcess, building, tag, uid
 
 from gridpad.qr.decode import decode
 from sync import doorplate
 
 
-def test_it_sets_up_a_town_enrolls_and_revokes_a_tablet(server: ServerProcess, tmp_path) -> None:  # noqa: F811
+def test_it_sets_up_a_town_enrolls_and_revokes_a_tablet(server: ServerProcess, tmp_path) -> None:
     t = tag()
     cli = server.admin_cli
     cli("town", "add", f"T{t}", "--name", "虎门镇")
@@ -52,7 +51,7 @@ def test_it_sets_up_a_town_enrolls_and_revokes_a_tablet(server: ServerProcess, t
         api.close()
 
 
-def test_bad_admin_input_is_one_line_and_nonzero(server: ServerProcess) -> None:  # noqa: F811
+def test_bad_admin_input_is_one_line_and_nonzero(server: ServerProcess) -> None:
     t = tag()
     server.admin_cli("grid", "add", f"G{t}", "--name", "x")
     for args, words in [

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from server_fixtures import Api, new_scope, server  # noqa: F401 - fixture
-from support.server_process import ServerProcess
+from support.live_server import Api, ServerProcess
 
 
-def test_no_generated_request_gets_a_server_error(server: ServerProcess) -> None:  # noqa: F811
+def test_no_generated_request_gets_a_server_error(server: ServerProcess) -> None:
     api = Api(server.url)
-    assert api.enroll(new_scope(server).code).status_code == 200
+    assert api.enroll(server.new_scope().code).status_code == 200
     headers = {"Authorization": f"Bearer {api.token}"}
     api.close()
     schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json")

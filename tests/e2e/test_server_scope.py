@@ -5,14 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from server_fixtures import Api, building, new_scope, server, uid  # noqa: F401 - fixture
-from support.server_process import ServerProcess
+from support.live_server import Api, ServerProcess, building, uid
 
 from sync import hlc
 from sync.server import admin, db
 
 
-def test_devices_never_cross_grids(server: ServerProcess) -> None:  # noqa: F811
+def test_devices_never_cross_grids(server: ServerProcess) -> None:
     """Random (device, grid, record, action) triples: allowed exactly when the grid is the device's."""
     t = uid()[:8].upper()
     grids = [f"S{t}{i}" for i in range(3)]
@@ -65,8 +64,8 @@ def test_devices_never_cross_grids(server: ServerProcess) -> None:  # noqa: F811
             dev.close()
 
 
-def test_scope_is_read_from_the_database_at_request_time(server: ServerProcess) -> None:  # noqa: F811
-    scope = new_scope(server, n_grids=2)
+def test_scope_is_read_from_the_database_at_request_time(server: ServerProcess) -> None:
+    scope = server.new_scope(grids=2)
     api = Api(server.url)
     try:
         assert api.enroll(scope.code).status_code == 200

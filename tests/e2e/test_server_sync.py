@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from server_fixtures import api_factory, building, new_scope, new_scope_same_user, server, uid  # noqa: F401 - fixtures
+from support.live_server import building, uid
 
 from sync import hlc
 from sync.protocol import table_checksum
 from sync.server import admin
 
 
-def test_enrollment_gives_credential_once(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server, n_grids=2)
+def test_enrollment_gives_credential_once(server, api_factory) -> None:
+    scope = server.new_scope(grids=2)
     api = api_factory()
     r = api.enroll(scope.code)
     assert r.status_code == 200, r.text
@@ -32,15 +32,15 @@ def test_enrollment_gives_credential_once(server, api_factory) -> None:  # noqa:
     assert api_factory().enroll("AAAA-BBBB-CCCC-DDDD").json()["error"] == "bad_code"
 
 
-def test_expired_code_refused(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server)
+def test_expired_code_refused(server, api_factory) -> None:
+    scope = server.new_scope()
     code = admin.issue_code(server.engine, scope.user, hlc.now_ms() - 10_000, ttl_ms=5_000)
     r = api_factory().enroll(code)
     assert r.status_code == 403 and r.json()["error"] == "code_expired"
 
 
-def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:  # noqa: F811
-    api = api_factory(new_scope(server))
+def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:
+    api = api_factory(server.new_scope())
     r = api.http.post("/v1/token", json={"device_id": api.device_id, "device_secret": "nope"})
     assert r.status_code == 401 and r.json()["error"] == "bad_credentials"
     assert api.http.get("/v1/pull").status_code == 401
@@ -49,9 +49,9 @@ def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:  #
     assert r.status_code == 401 and r.json()["error"] == "bad_token"
 
 
-def test_push_then_pull_roundtrip(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server)
-    a, b = api_factory(scope), api_factory(new_scope_same_user(server, scope))
+def test_push_then_pull_roundtrip(server, api_factory) -> None:
+    scope = server.new_scope()
+    a, b = api_factory(scope), api_factory(server.fresh_code(scope))
     bid = uid()
     fields = building(scope.grids[0], floors_above=6, fire_facilities=json.dumps(["灭火器"]))
     change = a.change("building", bid, "insert", {**fields, "_server_seq": 10**12})
@@ -80,8 +80,8 @@ def test_push_then_pull_roundtrip(server, api_factory) -> None:  # noqa: F811
     assert [x["deleted"] for x in rows if x["id"] == bid][-1] is True
 
 
-def test_replayed_batch_is_a_noop_with_the_same_receipt(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server)
+def test_replayed_batch_is_a_noop_with_the_same_receipt(server, api_factory) -> None:
+    scope = server.new_scope()
     a = api_factory(scope)
     ids = [uid() for _ in range(3)]
     batch = [a.change("building", i, "insert", building(scope.grids[0])) for i in ids]
@@ -102,11 +102,11 @@ def test_replayed_batch_is_a_noop_with_the_same_receipt(server, api_factory) -> 
     assert [(x["id"], x["fields"]["floors_above"]) for x in rows] == [(ids[0], 3)]
 
 
-def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:  # noqa: F811
+def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:
     """Batches arriving out of order (a retry after a later batch) still converge by HLC."""
-    scope = new_scope(server)
+    scope = server.new_scope()
     a = api_factory(scope)
-    b = api_factory(new_scope_same_user(server, scope))
+    b = api_factory(server.fresh_code(scope))
     bid = uid()
     assert a.push([a.change("building", bid, "insert", building(scope.grids[0]))]).status_code == 200
     rows, _ = a.pull_all()
@@ -133,10 +133,10 @@ def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:
     assert a.post(f"/v1/conflicts/{mine[0]['id']}/resolve", {"choice": "kept"}).status_code == 409
 
 
-def test_edit_racing_a_delete_is_kept_for_review_and_can_be_restored(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server)
+def test_edit_racing_a_delete_is_kept_for_review_and_can_be_restored(server, api_factory) -> None:
+    scope = server.new_scope()
     a = api_factory(scope)
-    b = api_factory(new_scope_same_user(server, scope))
+    b = api_factory(server.fresh_code(scope))
     bid = uid()
     assert a.push([a.change("building", bid, "insert", building(scope.grids[0]))]).status_code == 200
     rows, _ = b.pull_all()
@@ -156,8 +156,8 @@ def test_edit_racing_a_delete_is_kept_for_review_and_can_be_restored(server, api
     assert row["deleted"] is False and row["fields"]["name"] == "锦厦花园3栋"
 
 
-def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server)
+def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:
+    scope = server.new_scope()
     a = api_factory(scope)
     good = a.change("building", uid(), "insert", building(scope.grids[0]))
     ahead = a.change("building", uid(), "insert", building(scope.grids[0]),
@@ -173,8 +173,8 @@ def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:  # no
     assert a.push([ok]).status_code == 200
 
 
-def test_invalid_values_named_and_nothing_written(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server)
+def test_invalid_values_named_and_nothing_written(server, api_factory) -> None:
+    scope = server.new_scope()
     a = api_factory(scope)
     pid = uid()
     bad = a.change("person", pid, "insert", {"grid_id": scope.grids[0], "name": "张伟",
@@ -188,8 +188,8 @@ def test_invalid_values_named_and_nothing_written(server, api_factory) -> None: 
     assert a.pull_all()[0] == [x for x in a.pull_all()[0] if x["table"] == "grid"]
 
 
-def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -> None:  # noqa: F811
-    s1 = new_scope(server, n_grids=2)
+def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -> None:
+    s1 = server.new_scope(grids=2)
     a = api_factory(s1)
     r = a.push([a.change("grid", s1.grids[0], "update", {"name": "hijacked"}, base_seq=0)])
     assert r.status_code == 403 and r.json()["problems"][0]["rule"] == "read_only_table"
@@ -199,16 +199,16 @@ def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -
     assert r.status_code == 422 and r.json()["error"] == "grid_change"
 
 
-def test_revoked_device_is_refused_and_told_to_wipe(server, api_factory) -> None:  # noqa: F811
-    a = api_factory(new_scope(server))
+def test_revoked_device_is_refused_and_told_to_wipe(server, api_factory) -> None:
+    a = api_factory(server.new_scope())
     admin.revoke(server.engine, a.device_id)
     for r in (a.get("/v1/pull"), a.refresh(), a.push([])):
         assert r.status_code == 403
         assert r.json()["error"] == "revoked" and r.json()["wipe"] is True
 
 
-def test_checksums_match_what_the_device_computes(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server)
+def test_checksums_match_what_the_device_computes(server, api_factory) -> None:
+    scope = server.new_scope()
     a = api_factory(scope)
     changes = [a.change("building", uid(), "insert", building(scope.grids[0], regulated=True))
                for _ in range(5)]
@@ -222,8 +222,8 @@ def test_checksums_match_what_the_device_computes(server, api_factory) -> None: 
     assert sums["building"]["count"] == 5
 
 
-def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:  # noqa: F811
-    scope = new_scope(server)
+def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:
+    scope = server.new_scope()
     a = api_factory(scope)
     h = {**a.auth, "Content-Type": "application/json"}
     cases = [
@@ -257,12 +257,12 @@ def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:
     assert [x for x in a.pull_all()[0] if x["table"] != "grid"] == []
 
 
-def test_concurrent_pushes_get_distinct_sequence_numbers(server, api_factory) -> None:  # noqa: F811
+def test_concurrent_pushes_get_distinct_sequence_numbers(server, api_factory) -> None:
     """Pushes from several devices at once: every row lands, each with its own server_seq."""
     import concurrent.futures
 
-    scope = new_scope(server)
-    devices = [api_factory(new_scope_same_user(server, scope)) for _ in range(4)]
+    scope = server.new_scope()
+    devices = [api_factory(server.fresh_code(scope)) for _ in range(4)]
     batches = [[d.change("building", uid(), "insert", building(scope.grids[0])) for _ in range(50)]
                for d in devices]
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
@@ -273,11 +273,11 @@ def test_concurrent_pushes_get_distinct_sequence_numbers(server, api_factory) ->
     assert len(seqs) == 200 and len(set(seqs)) == 200
 
 
-def test_photo_resumable_upload_verified(server, api_factory) -> None:  # noqa: F811
+def test_photo_resumable_upload_verified(server, api_factory) -> None:
     import hashlib
     import os
 
-    a = api_factory(new_scope(server))
+    a = api_factory(server.new_scope())
     data = os.urandom(300_000)
     sha = hashlib.sha256(data).hexdigest()
     h = {**a.auth, "Content-Type": "application/octet-stream"}
@@ -303,10 +303,10 @@ def test_photo_resumable_upload_verified(server, api_factory) -> None:  # noqa: 
                                                    "complete": False}
 
 
-def test_plates_signed_for_own_buildings_only(server, api_factory) -> None:  # noqa: F811
+def test_plates_signed_for_own_buildings_only(server, api_factory) -> None:
     from sync import doorplate
 
-    s1, s2 = new_scope(server), new_scope(server)
+    s1, s2 = server.new_scope(), server.new_scope()
     a, b = api_factory(s1), api_factory(s2)
     bid = uid()
     assert a.push([a.change("building", bid, "insert", building(s1.grids[0]))]).status_code == 200
@@ -320,13 +320,13 @@ def test_plates_signed_for_own_buildings_only(server, api_factory) -> None:  # n
 
 def test_pg_marker_fails_without_database_in_ci(monkeypatch) -> None:
     """The PostgreSQL suite may not silently skip in CI."""
-    from support import server_process
+    from support import live_server
 
     monkeypatch.delenv("GRIDPAD_TEST_PG_URL", raising=False)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):
-        server_process.pg_url()
+        live_server.pg_url()
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
-        server_process.pg_url()
+        live_server.pg_url()
 

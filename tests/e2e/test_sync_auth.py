@@ -10,17 +10,17 @@ from pathlib import Path
 
 import keyring
 import pytest
-from support.sync_env import REPO, ServerProc, make_device, sync_server  # noqa: F401
+from support.live_server import REPO, ServerProcess
 
 from gridpad.store import repo
 from gridpad.sync_client.errors import DeviceRevokedError, RejectedError
 
 
-def test_a_revoked_device_is_told_then_wiped(sync_server: ServerProc, make_device) -> None:  # noqa: F811
-    scope = sync_server.new_scope(users=2)
+def test_a_revoked_device_is_told_then_wiped(server: ServerProcess, make_device) -> None:
+    scope = server.new_scope(users=2)
     a, b = make_device("a"), make_device("b")
-    a.enroll(sync_server.url, scope.codes[0])
-    b.enroll(sync_server.url, scope.codes[1])
+    a.enroll(server.url, scope.codes[0])
+    b.enroll(server.url, scope.codes[1])
     repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "刘洋"})
     a.sync()
     sha = hashlib.sha256(b"photo").hexdigest()
@@ -28,7 +28,7 @@ def test_a_revoked_device_is_told_then_wiped(sync_server: ServerProc, make_devic
     (a.data_dir / "photos" / sha).write_bytes(b"photo")
     device_id = a.device_id
     db_file = a.data_dir / "gridpad.sqlite"
-    sync_server.revoke(device_id)
+    server.revoke(device_id)
     told: list[tuple[str, bool]] = []
     with pytest.raises(DeviceRevokedError, match=r"^enrollment revoked"):
         a.sync(before_wipe=lambda why: told.append((why, db_file.exists())))
@@ -39,21 +39,21 @@ def test_a_revoked_device_is_told_then_wiped(sync_server: ServerProc, make_devic
     b.sync()  # the other tablet is not affected
 
 
-def test_an_enrollment_code_cannot_be_used_twice(sync_server: ServerProc, make_device) -> None:  # noqa: F811
-    scope = sync_server.new_scope(users=1)
+def test_an_enrollment_code_cannot_be_used_twice(server: ServerProcess, make_device) -> None:
+    scope = server.new_scope(users=1)
     a, b = make_device("a"), make_device("b")
-    a.enroll(sync_server.url, scope.codes[0])
+    a.enroll(server.url, scope.codes[0])
     with pytest.raises(RejectedError, match=r"^rejected by server: .*already used"):
-        b.enroll(sync_server.url, scope.codes[0])
+        b.enroll(server.url, scope.codes[0])
     with pytest.raises(RejectedError, match=r"^rejected by server: .*unknown enrollment code"):
-        b.enroll(sync_server.url, "AAAA-BBBB-CCCC-DDDD")
+        b.enroll(server.url, "AAAA-BBBB-CCCC-DDDD")
     assert b.store.get_meta("server_url") is None  # nothing half-enrolled
 
 
 @pytest.mark.slow
-def test_gridpad_sync_on_a_revoked_device_says_so_and_exits_non_zero(sync_server: ServerProc,  # noqa: F811
+def test_gridpad_sync_on_a_revoked_device_says_so_and_exits_non_zero(server: ServerProcess,
                                                                       tmp_path: Path) -> None:
-    scope = sync_server.new_scope(users=1)
+    scope = server.new_scope(users=1)
     env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}",
            "PYTHON_KEYRING_BACKEND": "support.file_keyring.FileKeyring",
            "GRIDPAD_TEST_KEYRING_DIR": str(tmp_path / "ring")}
@@ -63,11 +63,11 @@ def test_gridpad_sync_on_a_revoked_device_says_so_and_exits_non_zero(sync_server
         return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(data), *args],
                               capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
 
-    done = gridpad("enroll", "--server", sync_server.url, "--code", scope.codes[0])
+    done = gridpad("enroll", "--server", server.url, "--code", scope.codes[0])
     assert done.returncode == 0, done.stderr
     device_id = done.stdout.split()[2]  # "enrolled device <id> for …"
     assert device_id in (tmp_path / "ring" / "keyring.json").read_text()
-    sync_server.revoke(device_id)
+    server.revoke(device_id)
     r = gridpad("sync")
     assert r.returncode != 0
     assert r.stderr.strip().splitlines() == [f"gridpad sync: {DeviceRevokedError()}"]

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.sync_env import Device, ServerProc, export_store, sync_server  # noqa: F401
+from support.devices import Device, export_store
+from support.live_server import ServerProcess
 
 from gridpad.store import outbox, repo
 from gridpad.sync_client import conflicts
@@ -108,7 +109,7 @@ class Model:
 
 @dataclass
 class World:
-    server: ServerProc
+    server: ServerProcess
     grid: str
     devices: list[Device]
     model: Model = field(default_factory=Model)
@@ -182,16 +183,16 @@ ops = st.lists(st.one_of(
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(n=st.integers(2, 5), script=ops)
-def test_devices_converge_and_no_acknowledged_write_is_lost(sync_server: ServerProc,  # noqa: F811
+def test_devices_converge_and_no_acknowledged_write_is_lost(server: ServerProcess,
                                                             tmp_path_factory: pytest.TempPathFactory,
                                                             n: int, script: list[tuple[Any, ...]]) -> None:
     base = tmp_path_factory.mktemp("conv")
-    scope = sync_server.new_scope(users=n + 1)
+    scope = server.new_scope(users=n + 1)
     devices = [Device(base / f"d{i}") for i in range(n)]
     try:
         for d, code in zip(devices, scope.codes, strict=False):
-            d.enroll(sync_server.url, code)
-        w = World(sync_server, scope.grid, devices)
+            d.enroll(server.url, code)
+        w = World(server, scope.grid, devices)
         # Shared records everyone starts from: four people, two of them tenants.
         before = w._last_change(0)
         people = repo.insert_many(devices[0].store, "person",

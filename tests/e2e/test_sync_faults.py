@@ -12,35 +12,36 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from support.sync_env import Device, ServerProc, backend_url, export_store
+from support.devices import Device, export_store
+from support.live_server import BACKENDS, ServerProcess, backend_url
 from support.tcp_proxy import TcpProxy
 
 from gridpad.store import capture, outbox, repo
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
 from sync.hlc import now_ms
+from sync.protocol import Change, PushRequest, PushResponse
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
-                        pytest.param("postgresql", id="pg", marks=pytest.mark.pg)])
-def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerProc]:
+@pytest.fixture(params=BACKENDS)
+def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerProcess]:
     """A server of this test's own: these tests kill it."""
     with backend_url(request.param) as url:
-        server = ServerProc(tmp_path / "server", url).start()
+        server = ServerProcess(tmp_path / "server", url).start()
         yield server
         server.stop()
 
 
 @pytest.fixture
-def proxy(own_server: ServerProc) -> Iterator[TcpProxy]:
+def proxy(own_server: ServerProcess) -> Iterator[TcpProxy]:
     p = TcpProxy(own_server.port)
     yield p
     p.close()
 
 
-def _devices(server: ServerProc, tmp_path: Path, n: int, url: str) -> tuple[str, list[Device]]:
+def _devices(server: ServerProcess, tmp_path: Path, n: int, url: str) -> tuple[str, list[Device]]:
     scope = server.new_scope(users=n)
     devs = []
     for i in range(n):
@@ -55,7 +56,7 @@ def _people(dev: Device, grid: str, n: int, tag: str) -> list[str]:
     return repo.insert_many(dev.store, "person", [{"grid_id": grid, "name": f"{tag}{i}"} for i in range(n)])
 
 
-def _assert_healthy_and_converged(server: ServerProc, devs: list[Device], tmp_path: Path) -> None:
+def _assert_healthy_and_converged(server: ServerProcess, devs: list[Device], tmp_path: Path) -> None:
     for _round in range(2):  # convergence within two syncs
         for d in devs:
             d.sync()
@@ -80,11 +81,11 @@ def _assert_healthy_and_converged(server: ServerProc, devs: list[Device], tmp_pa
         fresh.close()
 
 
-def _user_of(server: ServerProc, dev: Device) -> str:
+def _user_of(server: ServerProcess, dev: Device) -> str:
     return dev.store.get_meta("user_name") or ""
 
 
-def test_server_killed_mid_push_then_restarted(own_server: ServerProc, proxy: TcpProxy,
+def test_server_killed_mid_push_then_restarted(own_server: ServerProcess, proxy: TcpProxy,
                                                tmp_path: Path) -> None:
     grid, (a, b) = _devices(own_server, tmp_path, 2, proxy.url)
     _people(a, grid, 1300, "甲")  # three batches of ≤ 500
@@ -107,7 +108,7 @@ def test_server_killed_mid_push_then_restarted(own_server: ServerProc, proxy: Tc
     assert sum(1 for t, *_ in a.export() if t == "person") == 1340
 
 
-def test_connection_cut_mid_response_is_retried_without_duplicates(own_server: ServerProc, proxy: TcpProxy,
+def test_connection_cut_mid_response_is_retried_without_duplicates(own_server: ServerProcess, proxy: TcpProxy,
                                                                    tmp_path: Path) -> None:
     grid, (a, b) = _devices(own_server, tmp_path, 2, proxy.url)
     _people(a, grid, 600, "丙")
@@ -125,7 +126,7 @@ def test_connection_cut_mid_response_is_retried_without_duplicates(own_server: S
     _assert_healthy_and_converged(own_server, [a, b], tmp_path)
 
 
-def test_batches_delivered_twice_and_out_of_order_change_nothing_twice(own_server: ServerProc,
+def test_batches_delivered_twice_and_out_of_order_change_nothing_twice(own_server: ServerProcess,
                                                                        tmp_path: Path) -> None:
     grid, (a, b) = _devices(own_server, tmp_path, 2, own_server.url)
     old = _people(a, grid, 20, "戊")
@@ -137,17 +138,16 @@ def test_batches_delivered_twice_and_out_of_order_change_nothing_twice(own_serve
     changes = outbox.pending(a.store, limit=1000)
     first, second = changes[:30], changes[30:]
     with closing(client_for(a.store)) as c:
-        def send(batch: list[outbox.OutboxChange]) -> dict:
-            return c.call("POST", "/v1/push", gzip_json=True, json_body={
-                "device_id": c.device_id,
-                "changes": [{"change_id": x.change_id, "table": x.table, "row_id": x.row_id, "op": x.op,
-                             "fields": x.fields, "base_seq": x.base_seq, "hlc": x.hlc} for x in batch]})
+        def send(batch: list[outbox.OutboxChange]) -> PushResponse:
+            changes = [Change.model_validate(x, from_attributes=True) for x in batch]
+            return c.call("POST", "/v1/push", PushResponse, gzip_body=True,
+                          body=PushRequest(device_id=c.device_id or "", changes=changes))
         r2 = send(second)
         r1 = send(first)
         again2 = send(second)
         again1 = send(first)
-    assert r2["receipt"] == again2["receipt"] and r1["receipt"] == again1["receipt"]
-    assert r1["conflicts"] == r2["conflicts"] == 0
+    assert r2.receipt == again2.receipt and r1.receipt == again1.receipt
+    assert r1.conflicts == r2.conflicts == 0
     # The device never saw those receipts (as if every answer was lost): its next sync replays all.
     result = a.sync()
     assert result.pushed == 50 and result.conflicts == 0
@@ -156,7 +156,7 @@ def test_batches_delivered_twice_and_out_of_order_change_nothing_twice(own_serve
     assert len(people) == 50 and sum("凤岗五金厂" in f for f in people) == 20
 
 
-def test_a_clock_a_day_ahead_is_refused_plainly_and_nothing_is_lost(own_server: ServerProc,
+def test_a_clock_a_day_ahead_is_refused_plainly_and_nothing_is_lost(own_server: ServerProcess,
                                                                     tmp_path: Path) -> None:
     grid, (a, b) = _devices(own_server, tmp_path, 2, own_server.url)
     _people(a, grid, 3, "庚")

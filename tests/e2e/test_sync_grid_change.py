@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from support.sync_env import REPO, ServerProc, make_device, sync_server  # noqa: F401
+from support.live_server import ServerProcess
 
 from gridpad.store import repo
 from gridpad.sync_client import status
@@ -16,21 +13,9 @@ from gridpad.sync_client.engine import SyncResult
 from gridpad.sync_client.errors import HeldBackError
 
 
-def _grids_cli(server: ServerProc, user: str, grids: str) -> subprocess.CompletedProcess[str]:
+def _set_grids(server: ServerProcess, user: str, *grids: str) -> None:
     """``gridpad-server admin user grids`` as the office runs it, against the server's database."""
-    return subprocess.run(
-        [sys.executable, "-m", "sync.server.cli", "admin", "--db", server.db_url, "--data-dir",
-         str(server.data_dir), "user", "grids", user, "--grids", grids],
-        capture_output=True, text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
-
-
-def _set_grids(server: ServerProc, user: str, *grids: str) -> None:
-    done = _grids_cli(server, user, ",".join(grids))
-    assert done.returncode == 0, done.stderr
-
-
-def _user(grid: str) -> str:
-    return f"u{grid[1:]}_0"  # how ServerProc.new_scope names a scope's first user
+    server.admin_cli("user", "grids", user, "--grids", ",".join(grids))
 
 
 def _persons(dev, grid: str) -> set[str]:  # type: ignore[no-untyped-def]
@@ -38,11 +23,11 @@ def _persons(dev, grid: str) -> set[str]:  # type: ignore[no-untyped-def]
         "SELECT name FROM person WHERE grid_id = ? AND _deleted = 0", [grid])}
 
 
-def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(sync_server, make_device):  # noqa: F811
-    scope_a, scope_b = sync_server.new_scope(), sync_server.new_scope()
+def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(server, make_device):
+    scope_a, scope_b = server.new_scope(), server.new_scope()
     a, b = make_device("a"), make_device("b")
-    a.enroll(sync_server.url, scope_a.codes[0])
-    b.enroll(sync_server.url, scope_b.codes[0])
+    a.enroll(server.url, scope_a.codes[0])
+    b.enroll(server.url, scope_b.codes[0])
     mine = repo.insert(a.store, "person", {"grid_id": scope_a.grid, "name": "张伟"})
     for name in ("李娜", "王芳"):
         repo.insert(b.store, "person", {"grid_id": scope_b.grid, "name": name})
@@ -51,7 +36,7 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(sync_server, make
     a.sync()
     assert _persons(a, scope_b.grid) == set()  # not this device's grid yet
 
-    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid, scope_b.grid)
+    _set_grids(server, scope_a.user, scope_a.grid, scope_b.grid)
     got = a.sync()  # one sync: B's older rows sat behind A's cursor and now arrive
     assert got.grids_changed
     assert _persons(a, scope_b.grid) == {"李娜", "王芳"}
@@ -66,7 +51,7 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(sync_server, make
     a.sync()
     assert _persons(a, scope_b.grid) == {"李娜", "王芳", "赵磊"}  # B now travels as usual
 
-    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid)
+    _set_grids(server, scope_a.user, scope_a.grid)
     gone = a.sync()
     assert gone.grids_changed and gone.purged >= 4  # three persons and the grid row
     assert "grids changed" in gone.summary()
@@ -80,32 +65,32 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(sync_server, make
     assert _persons(b, scope_b.grid) == {"李娜", "王芳", "赵磊"}  # nothing was deleted on the server
 
 
-def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(sync_server, make_device):  # noqa: F811
-    scope = sync_server.new_scope()
+def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(server, make_device):
+    scope = server.new_scope()
     a = make_device("a")
-    a.enroll(sync_server.url, scope.codes[0])
-    user = _user(scope.grid)
+    a.enroll(server.url, scope.codes[0])
+    user = scope.user
     for name, grids, says in ((user, "GNOPE", "no grid GNOPE"), ("nobody-here", scope.grid, "no user"),
                               (user, "", "at least one grid")):
-        done = _grids_cli(sync_server, name, grids)
+        done = server.admin_cli("user", "grids", name, "--grids", grids, check=False)
         assert done.returncode != 0 and says in done.stderr
     assert a.sync().grids_changed is False
     assert json.loads(a.store.get_meta("grids") or "[]") == [scope.grid]
 
 
-def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(sync_server, make_device):  # noqa: F811
-    scope_a, scope_b = sync_server.new_scope(), sync_server.new_scope()
+def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(server, make_device):
+    scope_a, scope_b = server.new_scope(), server.new_scope()
     a, b = make_device("a"), make_device("b")
-    a.enroll(sync_server.url, scope_a.codes[0])
-    b.enroll(sync_server.url, scope_b.codes[0])
+    a.enroll(server.url, scope_a.codes[0])
+    b.enroll(server.url, scope_b.codes[0])
     theirs = repo.insert(b.store, "person", {"grid_id": scope_b.grid, "name": "李娜"})
     other = repo.insert(b.store, "person", {"grid_id": scope_b.grid, "name": "王芳"})
     b.sync()
-    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid, scope_b.grid)
+    _set_grids(server, scope_a.user, scope_a.grid, scope_b.grid)
     a.sync()
     repo.update(a.store, "person", theirs, {"employer": "虎门服装厂"})  # edited on A, not yet sent …
     mine = repo.insert(a.store, "person", {"grid_id": scope_a.grid, "name": "张伟"})
-    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid)  # … when B is taken away
+    _set_grids(server, scope_a.user, scope_a.grid)  # … when B is taken away
 
     with pytest.raises(HeldBackError, match=r"^rejected by server: 1 edit.* cannot be sent") as err:
         a.sync()  # the server refuses B's edit: the rest is pushed and pulled, B's edit waits
@@ -125,7 +110,7 @@ def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(sync_server
     row = repo.get(b.store, "person", theirs)
     assert row is not None and row["employer"] != "虎门服装厂"
 
-    _set_grids(sync_server, _user(scope_a.grid), scope_a.grid, scope_b.grid)  # B given back
+    _set_grids(server, scope_a.user, scope_a.grid, scope_b.grid)  # B given back
     back = a.sync()  # learns B is back in the pull, then sends the waiting edit
     assert back.grids_changed and back.held_back == 0 and back.pushed == 1
     assert a.outbox_count() == 0

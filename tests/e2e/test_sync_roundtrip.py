@@ -12,16 +12,18 @@ from pathlib import Path
 
 import keyring
 import pytest
-from support.sync_env import REPO, ServerProc, export_store, make_device, sync_server  # noqa: F401
+from support.devices import export_store
+from support.live_server import REPO, ServerProcess
 
 from gridpad.store import capture, outbox, remote, repo
 from gridpad.sync_client import conflicts, status
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
 from gridpad.sync_client.pull import pull_pages
+from sync.protocol import PhotoStatus
 
 
-def _pair(server: ServerProc, make) -> tuple:  # type: ignore[no-untyped-def]
+def _pair(server: ServerProcess, make) -> tuple:  # type: ignore[no-untyped-def]
     scope = server.new_scope(users=2)
     a, b = make("a"), make("b")
     a.enroll(server.url, scope.codes[0])
@@ -29,10 +31,10 @@ def _pair(server: ServerProc, make) -> tuple:  # type: ignore[no-untyped-def]
     return scope, a, b
 
 
-def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(sync_server, make_device):  # noqa: F811
-    scope = sync_server.new_scope()
+def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(server, make_device):
+    scope = server.new_scope()
     dev = make_device("a")
-    done = dev.enroll(sync_server.url, scope.codes[0])
+    done = dev.enroll(server.url, scope.codes[0])
     assert done.grids == [scope.grid]
     assert keyring.get_password("gridpad", done.device_id)  # the secret is in the keyring …
     secret = keyring.get_password("gridpad", done.device_id)
@@ -43,8 +45,8 @@ def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(sync_s
     assert status.read_status(dev.store).enrolled
 
 
-def test_edits_travel_between_two_devices(sync_server, make_device):  # noqa: F811
-    scope, a, b = _pair(sync_server, make_device)
+def test_edits_travel_between_two_devices(server, make_device):
+    scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "张伟", "employer": "东城电子厂"})
     first = a.sync()
     assert first.pushed == 1 and a.outbox_count() == 0
@@ -62,8 +64,8 @@ def test_edits_travel_between_two_devices(sync_server, make_device):  # noqa: F8
     assert st.last_success_at and st.last_error is None and st.outbox_count == 0
 
 
-def test_same_field_edits_make_one_conflict_and_different_fields_none(sync_server, make_device):  # noqa: F811
-    scope, a, b = _pair(sync_server, make_device)
+def test_same_field_edits_make_one_conflict_and_different_fields_none(server, make_device):
+    scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "王芳"})
     a.sync()
     b.sync()
@@ -87,8 +89,8 @@ def test_same_field_edits_make_one_conflict_and_different_fields_none(sync_serve
     assert conflicts.list_open(b.store) == []
 
 
-def test_a_pending_local_edit_survives_a_pull_and_then_merges(sync_server, make_device):  # noqa: F811
-    scope, a, b = _pair(sync_server, make_device)
+def test_a_pending_local_edit_survives_a_pull_and_then_merges(server, make_device):
+    scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "陈静"})
     a.sync()
     b.sync()
@@ -107,8 +109,8 @@ def test_a_pending_local_edit_survives_a_pull_and_then_merges(sync_server, make_
     assert export_store(a.store) == export_store(b.store)
 
 
-def test_photos_upload_resumably_and_are_confirmed_by_hash(sync_server, make_device):  # noqa: F811
-    scope, a, _b = _pair(sync_server, make_device)
+def test_photos_upload_resumably_and_are_confirmed_by_hash(server, make_device):
+    scope, a, _b = _pair(server, make_device)
     blob = os.urandom(3 * 1024 * 1024 + 17)
     sha = hashlib.sha256(blob).hexdigest()
     (a.data_dir / "photos").mkdir()
@@ -118,26 +120,26 @@ def test_photos_upload_resumably_and_are_confirmed_by_hash(sync_server, make_dev
     assert status.read_status(a.store).photo_backlog == 1
     # The first megabyte already reached the server in an earlier, interrupted attempt.
     with closing(client_for(a.store)) as c:
-        c.call("PUT", f"/v1/photos/{sha}", data=blob[: 1 << 20],
+        c.call("PUT", f"/v1/photos/{sha}", PhotoStatus, data=blob[: 1 << 20],
                headers={"Content-Range": f"bytes 0-{(1 << 20) - 1}/{len(blob)}"})
         result = a.sync()
         assert result.photos_uploaded == 1 and result.photo_backlog == 0
-        got = c.call("GET", f"/v1/photos/{sha}")
-    assert got["complete"] and got["received"] == len(blob)
+        got = c.call("GET", f"/v1/photos/{sha}", PhotoStatus)
+    assert got.complete and got.received == len(blob)
     assert (a.data_dir / "photos" / sha).exists()  # kept on the tablet; only now could it go
     assert remote.photo_confirmed(a.store, sha)
     assert status.read_status(a.store).photo_backlog == 0
 
 
-def test_failures_are_reported_in_plain_words_with_the_outbox_intact(sync_server, make_device):  # noqa: F811
-    scope, a, _b = _pair(sync_server, make_device)
+def test_failures_are_reported_in_plain_words_with_the_outbox_intact(server, make_device):
+    scope, a, _b = _pair(server, make_device)
     repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "周杰"})
     a.retarget("http://127.0.0.1:9")  # nothing listens there
     with pytest.raises(ServerUnreachableError, match=r"^server unreachable: "):
         a.sync()
     assert a.outbox_count() == 1
     assert (status.read_status(a.store).last_error or "").startswith("server unreachable")
-    a.retarget(sync_server.url)
+    a.retarget(server.url)
     # A change to a grid this device does not hold is kept but not sent, and said; the rest goes.
     repo.insert(a.store, "person", {"grid_id": "NOT-MINE", "name": "外人"})
     with pytest.raises(RejectedError, match=r"^rejected by server: .*grid"):
@@ -155,16 +157,16 @@ def _cli(data_dir: Path, *args: str, keyring_dir: Path) -> subprocess.CompletedP
 
 
 @pytest.mark.slow
-def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(sync_server, tmp_path):  # noqa: F811
-    scope = sync_server.new_scope(users=1)
+def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(server, tmp_path):
+    scope = server.new_scope(users=1)
     ring = tmp_path / "ring"
     d1, d2 = tmp_path / "d1", tmp_path / "d2"
-    r = _cli(d1, "enroll", "--server", sync_server.url, "--code", scope.codes[0], keyring_dir=ring)
+    r = _cli(d1, "enroll", "--server", server.url, "--code", scope.codes[0], keyring_dir=ring)
     assert r.returncode == 0, r.stderr
     assert "enrolled device" in r.stdout
     secret_file = (ring / "keyring.json").read_text()
     assert json.loads(secret_file)  # the test keyring holds it; the data dir does not
-    r = _cli(d2, "enroll", "--server", sync_server.url, "--code", scope.codes[0], keyring_dir=ring)
+    r = _cli(d2, "enroll", "--server", server.url, "--code", scope.codes[0], keyring_dir=ring)
     assert r.returncode != 0
     assert r.stderr.strip().splitlines()[-1].startswith("gridpad enroll: rejected by server: ")
     assert "already used" in r.stderr
@@ -173,8 +175,8 @@ def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(sync_server, tm
     assert r.stdout.startswith("pushed 0, pulled 1, conflicts 0")
 
 
-def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(sync_server, make_device):  # noqa: F811
-    scope, a, b = _pair(sync_server, make_device)
+def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(server, make_device):
+    scope, a, b = _pair(server, make_device)
     ids = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"赵{i}"} for i in range(30)])
     a.sync()
     b.sync()
@@ -191,8 +193,8 @@ def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(sync_server, 
     assert b.sync(verify=True).redownloaded == []
 
 
-def test_a_first_download_over_several_pages_is_checked_and_repaired(sync_server, make_device):  # noqa: F811
-    scope, a, b = _pair(sync_server, make_device)
+def test_a_first_download_over_several_pages_is_checked_and_repaired(server, make_device):
+    scope, a, b = _pair(server, make_device)
     repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"钱{i}"} for i in range(2500)])
     a.sync()
     # b holds a row of its grid the server never had (no outbox entry) before its first download.
@@ -203,13 +205,13 @@ def test_a_first_download_over_several_pages_is_checked_and_repaired(sync_server
     assert first.pulled >= 2500 and first.redownloaded == ["person"]
     assert export_store(b.store) == export_store(a.store)
     c = make_device("c")
-    c.enroll(sync_server.url, sync_server.issue_code(f"u{scope.grid[1:]}_0"))
+    c.enroll(server.url, server.issue_code(scope.user))
     assert c.sync().redownloaded == []  # a clean first download matches the server
     assert export_store(c.store) == export_store(a.store)
 
 
-def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(sync_server, make_device):  # noqa: F811
-    scope, a, b = _pair(sync_server, make_device)
+def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(server, make_device):
+    scope, a, b = _pair(server, make_device)
     p1, p2 = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": n} for n in ("甲", "乙")])
     a.sync()
     b.sync()

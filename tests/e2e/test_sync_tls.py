@@ -18,13 +18,14 @@ from pathlib import Path
 import certifi
 import pytest
 import sqlalchemy as sa
-from support.server_process import REPO, ServerProcess, TLSFiles, running_server
+from support.live_server import REPO, ServerProcess, TLSFiles, running_server
 from support.tls import CA, make_ca, server_cert
 
 from gridpad.store import repo
 from gridpad.store.db import open_store
 from gridpad.sync_client.errors import CertificateError
 from gridpad.sync_client.transport import ServerClient
+from sync.protocol import Me
 from sync.server import admin
 
 pytestmark = pytest.mark.slow
@@ -107,7 +108,7 @@ def test_without_the_bundle_enrollment_is_refused_and_the_code_stays_valid(
     slept: list[float] = []
     client = ServerClient(https_server.url, sleep=slept.append)
     with pytest.raises(CertificateError, match=r"^cannot verify the server's certificate at https://"):
-        client.call("GET", "/healthz", auth=False)
+        client.call("GET", "/v1/me", Me, auth=False)
     client.close()
     assert slept == []
 

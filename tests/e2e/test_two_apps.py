@@ -1,7 +1,7 @@
 """Two tablets and the centre, all real processes: a tenant registered through the app's widgets on
 tablet A reaches tablet B.
 
-- ``gridpad-server serve`` subprocess on 127.0.0.1 (tests/support/sync_env.py);
+- ``gridpad-server serve`` subprocess on 127.0.0.1 (tests/support/live_server.py);
 - two ``gridpad`` data dirs, each enrolled with ``gridpad enroll`` (subprocess) for the same grid,
   with a test-only file keyring per tablet (the product uses the OS keyring);
 - tablet A gets a building and a room with ``gridpad apply`` and ``gridpad sync``;
@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from support.sync_env import REPO, ServerProc
+from support.live_server import REPO, ServerProcess
 
 from sync.rules.idnumber import make_resident_id
 
@@ -46,12 +46,12 @@ def gridpad(data_dir: Path, *args: str, check: bool = True) -> subprocess.Comple
 
 @pytest.fixture
 def server(tmp_path: Path):
-    proc = ServerProc(tmp_path / "server").start()
+    proc = ServerProcess(tmp_path / "server").start()
     yield proc
     proc.stop()
 
 
-def test_a_tenant_registered_in_one_app_appears_in_the_other(server: ServerProc, tmp_path: Path) -> None:
+def test_a_tenant_registered_in_one_app_appears_in_the_other(server: ServerProcess, tmp_path: Path) -> None:
     scope = server.new_scope(users=2)
     a, b = tmp_path / "tablet-a", tmp_path / "tablet-b"
     gridpad(a, "enroll", "--server", server.url, "--code", scope.codes[0])

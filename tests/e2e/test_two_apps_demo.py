@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.sync_env import REPO
+from support.live_server import REPO
 
 pytestmark = pytest.mark.slow
 

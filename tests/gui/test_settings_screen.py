@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from signal_checks import quiet
 from support.clocks import ManualClock
-from support.sync_env import REPO, ServerProc
+from support.live_server import REPO, ServerProcess
 from sync_ui_support import close_ctx, make_ctx
 
 from gridpad.ui.scan_screen import ScanScreen
@@ -108,7 +108,7 @@ def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot, ctx)
 
 
 def test_enroll_from_the_qr_image_it_prints(qtbot, ctx, tmp_path: Path) -> None:
-    server = ServerProc(tmp_path / "server").start()
+    server = ServerProcess(tmp_path / "server").start()
     try:
         scope = server.new_scope()
         user = f"qr{scope.grid}"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from signal_checks import quiet
-from support.sync_env import FAST_RETRY, ServerProc
+from support.devices import FAST_RETRY
+from support.live_server import ServerProcess
 from sync_ui_support import close_ctx, make_ctx
 
 from gridpad.store import repo
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    proc = ServerProc(tmp_path_factory.mktemp("sync-ui-server")).start()
+    proc = ServerProcess(tmp_path_factory.mktemp("sync-ui-server")).start()
     yield proc
     proc.stop()
 
@@ -86,7 +87,7 @@ def test_sync_now_empties_the_outbox_and_the_strip_follows(qtbot, server, app_ui
 
 def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot, app_ui, tmp_path) -> None:
     ctx, settings, screen, strip = app_ui
-    dead = ServerProc(tmp_path / "dead-server").start()  # enroll, then the network goes away
+    dead = ServerProcess(tmp_path / "dead-server").start()  # enroll, then the network goes away
     try:
         scope = dead.new_scope()
         _enroll_through_settings(qtbot, ctx, settings, dead.url, scope.codes[0])
@@ -168,7 +169,7 @@ def test_sync_starts_by_itself_when_the_network_returns(qtbot, tmp_path) -> None
     strip, settings = StatusStrip(ctx), SettingsScreen(ctx)
     qtbot.addWidget(strip)
     qtbot.addWidget(settings)
-    server = ServerProc(tmp_path / "server").start()
+    server = ServerProcess(tmp_path / "server").start()
     try:
         scope = server.new_scope()
         _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])

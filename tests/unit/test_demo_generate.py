@@ -9,9 +9,11 @@ from datetime import date
 
 import pytest
 
-from gridpad.core import demo_data
-from gridpad.core.demo import DemoGrid, demo_grids, generate, grids_for
-from gridpad.core.demo_people import LOCAL, ORIGINS
+from gridpad.demo import reference_data as demo_data
+from gridpad.demo.generator import generate
+from gridpad.demo.grids import demo_grids, grids_for
+from gridpad.demo.people import LOCAL, ORIGINS
+from gridpad.demo.records import DemoGrid
 from sync.rules.idnumber import RESIDENT_TYPES, validate_id_number
 from sync.rules.records import validate_record
 from sync.rules.tenancy import is_report_late

@@ -1,4 +1,5 @@
-"""The sync client's HTTP layer against a real local HTTP server: retries, plain-word failures."""
+"""The sync client's HTTP layer against a real local HTTP server: retries, plain-word failures, and
+replies read through the protocol models (a missing or renamed field is a ProtocolError)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,25 @@ import keyring
 import keyring.backends.fail
 import pytest
 
+from gridpad.store import remote
 from gridpad.store.db import open_store
+from gridpad.sync_client.engine import sync_once
 from gridpad.sync_client.enroll import enroll
 from gridpad.sync_client.errors import (
     DeviceRevokedError,
     KeyringUnavailableError,
+    ProtocolError,
     RejectedError,
     ServerUnreachableError,
 )
+from gridpad.sync_client.pull import pull_pages
+from gridpad.sync_client.status import read_status
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
+from sync.protocol import Me, PullResponse, PushRequest, PushResponse
 
 
 class Script:
-    """Answers to give, in order: (status, json body)."""
+    """Answers to give, in order: (status, json body, or raw bytes)."""
 
     def __init__(self) -> None:
         self.answers: list[tuple[int, object]] = []
@@ -42,7 +49,7 @@ def http() -> Iterator[tuple[str, Script]]:
             self.rfile.read(length)
             script.seen.append(f"{self.command} {self.path.split('?')[0]}")
             status, body = script.answers.pop(0) if script.answers else (200, {})
-            data = json.dumps(body).encode()
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -62,6 +69,10 @@ def http() -> Iterator[tuple[str, Script]]:
     server.server_close()
 
 
+TOKEN = {"token": "t", "token_type": "bearer", "expires_in": 900, "expires_at_ms": 1}
+EMPTY_PAGE = {"rows": [], "next_cursor": 0, "more": False, "grids": ["G1"]}
+
+
 def _client(url: str) -> ServerClient:
     return ServerClient(url, device_id="dev1", secret="s3cret",
                         retry=RetryPolicy(attempts=3, backoff_s=0.001))
@@ -69,35 +80,35 @@ def _client(url: str) -> ServerClient:
 
 def test_a_server_error_is_retried_and_the_request_then_succeeds(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, {"token": "t", "expires_in": 900}), (503, {}), (200, {"rows": [], "more": False})]
+    script.answers = [(200, TOKEN), (503, {}), (200, EMPTY_PAGE)]
     with closing(_client(url)) as c:
-        assert c.call("GET", "/v1/pull") == {"rows": [], "more": False}
+        assert c.call("GET", "/v1/pull", PullResponse) == PullResponse.model_validate(EMPTY_PAGE)
     assert script.seen == ["POST /v1/token", "GET /v1/pull", "GET /v1/pull"]
 
 
 def test_persistent_server_errors_become_server_unreachable(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, {"token": "t", "expires_in": 900})] + [(500, {})] * 3
+    script.answers = [(200, TOKEN)] + [(500, {})] * 3
     with closing(_client(url)) as c, \
             pytest.raises(ServerUnreachableError, match=r"^server unreachable: .*500"):
-        c.call("GET", "/v1/pull")
+        c.call("GET", "/v1/pull", PullResponse)
     assert script.seen.count("GET /v1/pull") == 3
 
 
 def test_nothing_listening_is_server_unreachable() -> None:
     with closing(_client("http://127.0.0.1:9")) as c, \
             pytest.raises(ServerUnreachableError, match=r"^server unreachable: http://127\.0\.0\.1:9: conn"):
-        c.call("GET", "/v1/pull", auth=False)
+        c.call("GET", "/v1/pull", PullResponse, auth=False)
 
 
 def test_a_refusal_is_final_and_carries_the_servers_reason(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, {"token": "t", "expires_in": 900}),
+    script.answers = [(200, TOKEN),
                       (422, {"error": "invalid_change", "reason": "bad", "problems": [
                           {"change_id": 3, "field": "phone", "rule": "phone",
                            "message": "person.phone is not a mobile"}]})]
     with closing(_client(url)) as c, pytest.raises(RejectedError) as info:
-        c.call("POST", "/v1/push", json_body={})
+        c.call("POST", "/v1/push", PushResponse, body=PushRequest(device_id="dev1", changes=[]))
     assert str(info.value) == "rejected by server: bad: person.phone is not a mobile"
     assert script.seen.count("POST /v1/push") == 1  # not retried
 
@@ -106,15 +117,18 @@ def test_revocation_is_recognised(http: tuple[str, Script]) -> None:
     url, script = http
     script.answers = [(403, {"error": "revoked", "reason": "this device was revoked", "wipe": True})]
     with closing(_client(url)) as c, pytest.raises(DeviceRevokedError, match=r"^enrollment revoked"):
-        c.call("GET", "/v1/pull")
+        c.call("GET", "/v1/pull", PullResponse)
 
 
 def test_an_expired_token_is_renewed_once(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, {"token": "t1", "expires_in": 900}), (401, {"error": "bad_token"}),
-                      (200, {"token": "t2", "expires_in": 900}), (200, {"ok": 1})]
+    me = {"device_id": "dev1", "user": "u", "role": "manager", "grids": [], "revoked": False,
+          "plate_public_keys": {}}
+    expired = {"error": "bad_token", "reason": "token expired"}
+    script.answers = [(200, TOKEN | {"token": "t1"}), (401, expired),
+                      (200, TOKEN | {"token": "t2"}), (200, me)]
     with closing(_client(url)) as c:
-        assert c.call("GET", "/v1/me") == {"ok": 1}
+        assert c.call("GET", "/v1/me", Me).user == "u"
     assert script.seen == ["POST /v1/token", "GET /v1/me", "POST /v1/token", "GET /v1/me"]
 
 
@@ -133,3 +147,60 @@ def test_a_missing_ca_bundle_is_named(http: tuple[str, Script], tmp_path: Path) 
     with closing(open_store(tmp_path / "gridpad.sqlite")) as store, \
             pytest.raises(RejectedError, match="--ca-bundle: no such file"):
         enroll(store, url, "AAAA-BBBB", ca_bundle=str(tmp_path / "nope.pem"))
+
+
+# --- replies are read through the sync.protocol models ----------------------------------------
+
+def test_a_pull_page_without_more_fails_loudly_and_is_not_retried(http: tuple[str, Script]) -> None:
+    url, script = http
+    script.answers = [(200, TOKEN), (200, {"rows": [], "next_cursor": 5, "grids": ["G1"]})]
+    with closing(_client(url)) as c, pytest.raises(ProtocolError) as info:
+        list(pull_pages(c, 0))
+    assert str(info.value) == "the server's reply was not understood: more: field required (GET /v1/pull)"
+    assert info.value.field == "more"
+    assert script.seen.count("GET /v1/pull") == 1  # the same server would answer the same way
+
+
+def test_a_renamed_field_deep_in_a_row_is_named(http: tuple[str, Script]) -> None:
+    url, script = http
+    row = {"table": "person", "id": "p1", "serverSeq": 3, "deleted": False, "fields": {}}
+    script.answers = [(200, TOKEN), (200, {"rows": [row], "next_cursor": 3, "more": False})]
+    with closing(_client(url)) as c, pytest.raises(ProtocolError) as info:
+        list(pull_pages(c, 0))
+    assert info.value.field == "rows[0].server_seq" and info.value.problem == "field required"
+
+
+def test_a_push_receipt_of_the_wrong_type_is_not_taken_for_an_empty_one(http: tuple[str, Script]) -> None:
+    url, script = http
+    answer = {"receipt": "1,2", "applied": 2, "conflicts": 0, "server_time_ms": 1}
+    script.answers = [(200, TOKEN), (200, answer)]
+    with closing(_client(url)) as c, pytest.raises(ProtocolError) as info:
+        c.call("POST", "/v1/push", PushResponse, body=PushRequest(device_id="dev1", changes=[]))
+    assert info.value.field == "receipt"
+
+
+def test_fields_a_newer_server_adds_are_ignored(http: tuple[str, Script]) -> None:
+    url, script = http
+    script.answers = [(200, TOKEN | {"scope": "sync"}), (200, EMPTY_PAGE | {"server_version": "2.0"})]
+    with closing(_client(url)) as c:
+        assert c.call("GET", "/v1/pull", PullResponse).grids == ["G1"]
+
+
+def test_a_cut_off_reply_is_asked_for_again(http: tuple[str, Script]) -> None:
+    url, script = http
+    script.answers = [(200, TOKEN), (200, json.dumps(EMPTY_PAGE).encode()[:15]), (200, EMPTY_PAGE)]
+    with closing(_client(url)) as c:
+        assert c.call("GET", "/v1/pull", PullResponse).more is False
+    assert script.seen.count("GET /v1/pull") == 2
+
+
+def test_the_sync_reports_a_reply_it_did_not_understand(http: tuple[str, Script], tmp_path: Path) -> None:
+    """What the status strip and `gridpad sync` show; nothing pulled is half-applied."""
+    url, script = http
+    script.answers = [(200, TOKEN), (200, {"rows": [], "next_cursor": 9, "grids": []})]
+    with closing(open_store(tmp_path / "gridpad.sqlite")) as store, closing(_client(url)) as c:
+        with pytest.raises(ProtocolError):
+            sync_once(store, data_dir=tmp_path, client=c)
+        assert read_status(store).last_error == \
+            "the server's reply was not understood: more: field required (GET /v1/pull)"
+        assert remote.cursor(store) == 0

@@ -1,6 +1,6 @@
 """Households in the demo grid: who lives in a room, where they work, and their tenancies.
 
-A mixin of :class:`gridpad.core.demo_build.GridFiller` (split out only to keep modules short).
+A mixin of :class:`gridpad.demo.grid_filler.GridFiller` (split out only to keep modules short).
 Families share an origin county (children carry the father's area code); co-workers share an
 employer; about 3 % of let rooms had an earlier tenant who moved out and ~4 % of household
 heads moved within the grid, so the registry has move-outs to show.
@@ -12,9 +12,9 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from gridpad.core import demo_data as d
-from gridpad.core.demo import DemoGrid, Record
-from gridpad.core.demo_people import People
+from gridpad.demo import reference_data as d
+from gridpad.demo.people import People
+from gridpad.demo.records import DemoGrid, Record
 from sync.rules.tenancy import add_working_days
 
 _AREA = {"SINGLE_ROOM": (12.0, 25.0), "ONE_BEDROOM": (28.0, 45.0), "TWO_BEDROOM": (50.0, 75.0),

@@ -14,7 +14,7 @@ from datetime import date
 from itertools import accumulate
 from typing import TypeVar
 
-from gridpad.core import demo_data as d
+from gridpad.demo import reference_data as d
 from sync.rules.areas import lookup_area
 from sync.rules.idnumber import check_digit
 

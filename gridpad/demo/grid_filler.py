@@ -1,7 +1,7 @@
 """Buildings, rooms, households, employers and tenancies for one demo grid (domain.md §6.3, §8).
 
-Kept apart from :mod:`gridpad.core.demo` because it is long; every choice here is "realistic
-enough for a demo" [~], not a statistic.
+:func:`gridpad.demo.generator.generate` runs one :class:`GridFiller` over the chosen grids; every
+choice here is "realistic enough for a demo" [~], not a statistic.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from gridpad.core import demo_data as d
-from gridpad.core.demo import DemoGrid, Record
-from gridpad.core.demo_households import HouseholdsMixin
-from gridpad.core.demo_people import LOCAL, People
+from gridpad.demo import reference_data as d
+from gridpad.demo.households import HouseholdsMixin
+from gridpad.demo.people import LOCAL, People
+from gridpad.demo.records import DemoGrid, Record
 from sync.rules.buildings import default_max_occupants, is_scale_rental
 from sync.rules.uscc import make_uscc
 
