@@ -72,7 +72,7 @@ def pick_ids(data_dir: Path) -> dict[str, str]:
     """A busy building, one of its rooms and a resident, for the detail screens."""
     store = open_store(db_path(data_dir))
     try:
-        q = store.conn.execute
+        q = store.db.execute
         building = q("SELECT building_id FROM tenancy WHERE move_out_at IS NULL AND _deleted = 0 "
                      "GROUP BY building_id ORDER BY count(*) DESC, building_id LIMIT 1").fetchone()[0]
         unit = q("SELECT unit_id FROM tenancy WHERE building_id = ? AND move_out_at IS NULL "

@@ -23,7 +23,7 @@ class OutboxChange:
 
 def pending(store: Store, limit: int = 500) -> list[OutboxChange]:
     """The oldest ``limit`` changes not yet acknowledged by the server, oldest first."""
-    rows = store.conn.execute(
+    rows = store._conn.execute(
         "SELECT change_id, tbl, row_id, op, fields, base_seq, hlc FROM outbox ORDER BY change_id LIMIT ?",
         (limit,),
     ).fetchall()
@@ -38,18 +38,18 @@ def ack(store: Store, change_ids: Iterable[int]) -> int:
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            removed += store.conn.execute(f"DELETE FROM outbox WHERE change_id IN ({marks})", chunk).rowcount
+            removed += store._conn.execute(f"DELETE FROM outbox WHERE change_id IN ({marks})", chunk).rowcount
     return removed
 
 
 def count(store: Store) -> int:
-    return int(store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+    return int(store._conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
 
 def pending_fields(store: Store, table: str, row_id: str) -> set[str]:
     """Fields of this row with local edits not yet pushed (a pull must not overwrite them)."""
     out: set[str] = set()
-    for (fields,) in store.conn.execute(
+    for (fields,) in store._conn.execute(
         "SELECT fields FROM outbox WHERE tbl = ? AND row_id = ?", (table, row_id)
     ):
         out.update(json.loads(fields))

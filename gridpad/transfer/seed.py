@@ -22,7 +22,7 @@ class DemoAlreadySeededError(RuntimeError):
 
 
 def has_demo_data(store: Store) -> bool:
-    row = store.conn.execute("SELECT 1 FROM person WHERE is_demo = 1 LIMIT 1").fetchone()
+    row = store.db.execute("SELECT 1 FROM person WHERE is_demo = 1 LIMIT 1").fetchone()
     return row is not None
 
 
@@ -34,7 +34,7 @@ def write_demo(store: Store, demo: DemoGrid) -> dict[str, int]:
             raise DemoAlreadySeededError(f"{store.path} already holds demo data; use an empty data dir")
         wanted = [str(g["id"]) for g in demo.grid]
         marks = ", ".join("?" * len(wanted))
-        present = {r[0] for r in store.conn.execute(f"SELECT id FROM grid WHERE id IN ({marks})", wanted)}
+        present = {r[0] for r in store.db.execute(f"SELECT id FROM grid WHERE id IN ({marks})", wanted)}
         new_grids = [g for g in demo.grid if g["id"] not in present]
         with applying_remote(store):
             repo.insert_many(store, "grid", new_grids)

@@ -17,7 +17,9 @@ from gridpad.ui.context import AppContext
 from gridpad.ui.db_worker import DbClient
 from gridpad.ui.drafts import Drafts
 from gridpad.ui.i18n import Translations
+from gridpad.ui.lock import IdleLock
 from gridpad.ui.resources import load_theme, register_fonts, register_icon_path
+from gridpad.ui.sync_worker import SyncController
 
 #: When set, the app prints ``ready <unix time>`` once the window is shown and the first data has
 #: loaded, then quits (bench/bench_startup.py measures cold start with it).
@@ -36,18 +38,27 @@ def make_context(app: QApplication, data_dir: Path, lang: str | None) -> AppCont
     i18n = Translations(app, prefs=data_dir / "ui.json")
     i18n.start(lang)
     db = DbClient(db_path(data_dir), app)
-    drafts = Drafts(db)
-    # The first request opens the store (and imports sqlite-utils) on the DB thread while the window
-    # is built; it also moves drafts an older version kept as files into the store.
-    drafts.adopt_files(data_dir)
-    return AppContext(data_dir=data_dir, db=db, theme=theme, i18n=i18n, drafts=drafts)
+    ctx = AppContext(data_dir=data_dir, db=db, theme=theme, i18n=i18n, drafts=Drafts(db),
+                     sync=SyncController(db_path(data_dir), data_dir), lock=IdleLock())
+    start_services(ctx)
+    return ctx
+
+
+def start_services(ctx: AppContext) -> None:
+    """Start sync and arm the lock. The first DB request opens the store (and imports sqlite-utils)
+    on the DB thread while the window is built; it also moves drafts an older version kept as
+    files into the store and reads the lock's settings, so a saved PIN locks from start-up."""
+    from gridpad.app.startup import open_session
+
+    ctx.sync.start()
+    ctx.db.call(open_session, ctx.data_dir, on_done=lambda start: ctx.lock.apply(start.lock),
+                owner=ctx.lock)
 
 
 def shutdown_context(ctx: AppContext) -> None:
-    """Stop the worker threads (sync first: it may be mid-push). Sync is made on first use by
-    ``gridpad.ui.sync_worker.shared_controller`` (status strip, sync and settings screens)."""
-    if ctx.sync is not None:
-        ctx.sync.stop()
+    """Stop the services (sync first: it may be mid-push), then the DB worker."""
+    ctx.sync.stop()
+    ctx.lock.shutdown()
     ctx.db.shutdown()
     ctx.i18n.uninstall()
 

@@ -16,34 +16,25 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 if TYPE_CHECKING:
+    from gridpad.app.syncing import SyncSnapshot
     from gridpad.store.db import Store
+    from gridpad.sync_client.engine import SyncResult
+    from sync.protocol import Conflict
 
-# The store, requests and the sync client are imported where used, on the sync thread: the status
-# strip that imports this module is built at start-up, and importing them here cost the window
-# ~0.6 s before its first paint (bench/bench_startup.py). It also lets the window open on a build
-# whose sync client is incomplete (then the strip says why instead of the app failing to start).
+# gridpad.app.syncing (the store, requests, the sync client) is imported where used, on the sync
+# thread: make_context builds this controller at start-up, and importing them on the GUI thread
+# cost the window ~0.6 s before its first paint (bench/bench_startup.py).
 
 log = logging.getLogger(__name__)
 
 #: How long a reachability probe may take; short so a dead network never queues a sync for long.
 PROBE_TIMEOUT_S = 3.0
-
-
-@dataclass(frozen=True)
-class SyncSnapshot:
-    """What the status strip and the sync screen show: the client's status plus the extras."""
-
-    status: Any  # gridpad.sync_client.status.SyncStatus
-    outbox_by_table: dict[str, int] = field(default_factory=dict)
-    conflicts: list[Any] = field(default_factory=list)  # sync.protocol.Conflict
-    device_id: str | None = None  # as enrolled: tells "mine" from "theirs" in a conflict
 
 
 class SyncWorker(QObject):
@@ -89,16 +80,9 @@ class SyncWorker(QObject):
 
     # -- status ---------------------------------------------------------------------------------
     def _snapshot(self) -> SyncSnapshot:
-        from gridpad.store.outbox_stats import count_by_table
-        from gridpad.sync_client import conflicts as conflict_api
-        from gridpad.sync_client.enroll import DEVICE_ID
-        from gridpad.sync_client.status import read_status
+        from gridpad.app.syncing import snapshot
 
-        store = self._require_store()
-        status = read_status(store)
-
-        return SyncSnapshot(status, count_by_table(store), list(conflict_api.list_open(store)),
-                            store.get_meta(DEVICE_ID))
+        return snapshot(self._require_store())
 
     @Slot()
     def refresh(self) -> None:
@@ -118,19 +102,18 @@ class SyncWorker(QObject):
 
     @Slot()
     def sync(self) -> None:
-        from gridpad.sync_client.engine import sync_once
-        from gridpad.sync_client.status import read_status
+        from gridpad.app.syncing import is_enrolled, sync_now
 
         if self._syncing:
             return
         store = self._require_store()
-        if not read_status(store).enrolled:
+        if not is_enrolled(store):
             self.refresh()
             return
         self._syncing = True
         self.sync_started.emit()
         try:
-            result = sync_once(store, data_dir=self._data_dir, progress=self._on_progress)
+            result = sync_now(store, self._data_dir, progress=self._on_progress)
         except Exception as exc:  # the client records last_error; we show it
             if type(exc).__name__ == "DeviceRevokedError":
                 self._store = None  # the client wiped and closed it; the next use opens a fresh one
@@ -149,20 +132,19 @@ class SyncWorker(QObject):
         """Cheap reachability check: any HTTP answer from the server counts as online."""
         import requests
 
-        from gridpad.sync_client.enroll import CA_BUNDLE
-        from gridpad.sync_client.status import read_status
+        from gridpad.app.syncing import server_target
 
         try:
-            store = self._require_store()
-            url = read_status(store).server_url
-            ca_bundle = store.get_meta(CA_BUNDLE)  # as enrolled: a private CA must be trusted here too
+            target = server_target(self._require_store())
         except Exception:
             log.exception("reading sync status failed")
             return
-        if not url:
+        if not target.url:
             return
         try:
-            requests.get(url.rstrip("/") + "/v1/me", timeout=PROBE_TIMEOUT_S, verify=ca_bundle or True)
+            # As enrolled: a private CA must be trusted here too.
+            requests.get(target.url.rstrip("/") + "/v1/me", timeout=PROBE_TIMEOUT_S,
+                         verify=target.ca_bundle or True)
         except requests.RequestException:
             self.reachability.emit(False)
         else:
@@ -171,23 +153,23 @@ class SyncWorker(QObject):
     # -- enrollment and conflicts ---------------------------------------------------------------
     @Slot(str, str)
     def enroll(self, server_url: str, code: str) -> None:
-        from gridpad.sync_client.enroll import enroll
+        from gridpad.app.syncing import enroll_device
 
         try:
-            enroll(self._require_store(), server_url, code)
+            enroll_device(self._require_store(), server_url, code)
         except Exception as exc:
             self.enroll_failed.emit(str(exc) or type(exc).__name__)
         else:
             self.enrolled.emit(self._snapshot())
 
     @Slot(object, str, object)
-    def resolve(self, conflict: Any, choice: str, value: object) -> None:
+    def resolve(self, conflict: Conflict | int | str, choice: str, value: object) -> None:
         """``choice``: ``mine`` / ``theirs`` / ``edit`` (then ``value`` is the typed value)."""
-        from gridpad.sync_client import conflicts as conflict_api
+        from gridpad.app.syncing import resolve_conflict
 
         cid = str(getattr(conflict, "id", conflict))
         try:
-            conflict_api.resolve(self._require_store(), conflict, choice, value)
+            resolve_conflict(self._require_store(), conflict, choice, value)
         except Exception as exc:
             self.conflict_failed.emit(cid, str(exc) or type(exc).__name__)
         else:
@@ -273,8 +255,11 @@ class SyncController(QObject):
 
     # -- control --------------------------------------------------------------------------------
     def start(self) -> None:
+        """Start the thread and the timers (``make_context`` does, once). ``stop`` is called by
+        ``shutdown_context``, or at interpreter exit for a window that never ran an event loop."""
         if self._thread.isRunning():
             return
+        atexit.register(_stop_controller, weakref.ref(self))
         self._thread.start()
         self._do_open.emit()
         self._do_probe.emit()
@@ -302,7 +287,7 @@ class SyncController(QObject):
     def enroll(self, server_url: str, code: str) -> None:
         self._do_enroll.emit(server_url, code)
 
-    def resolve(self, conflict: object, choice: str, value: object = None) -> None:
+    def resolve(self, conflict: Conflict | int | str, choice: str, value: object = None) -> None:
         self._do_resolve.emit(conflict, choice, value)
 
     # -- worker results -------------------------------------------------------------------------
@@ -314,7 +299,7 @@ class SyncController(QObject):
         self.syncing = True
         self.sync_started.emit()
 
-    def _on_finished(self, result: object) -> None:
+    def _on_finished(self, result: SyncResult) -> None:
         self.syncing = False
         self.sync_finished.emit(result)
 
@@ -341,23 +326,3 @@ def _stop_controller(ref: weakref.ref[SyncController]) -> None:
     controller = ref()
     if controller is not None:
         controller.stop()
-
-
-def shared_controller(ctx: Any) -> SyncController:
-    """The one sync controller of an app context (status strip, sync and settings screens share it).
-
-    Made and started on first use; stopped when the application quits, or at interpreter exit for
-    windows that never ran an event loop (tests, the screenshot script).
-    """
-    controller: SyncController | None = getattr(ctx, "sync", None)
-    if controller is None:
-        from gridpad.config import db_path
-
-        controller = SyncController(db_path(ctx.data_dir), ctx.data_dir)
-        ctx.sync = controller
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(controller.stop)
-        atexit.register(_stop_controller, weakref.ref(controller))
-    controller.start()
-    return controller

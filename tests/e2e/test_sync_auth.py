@@ -13,6 +13,7 @@ import pytest
 from support.sync_env import REPO, ServerProc, make_device, sync_server  # noqa: F401
 
 from gridpad.store import repo
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.errors import DeviceRevokedError, RejectedError
 
 
@@ -47,7 +48,7 @@ def test_an_enrollment_code_cannot_be_used_twice(sync_server: ServerProc, make_d
         b.enroll(sync_server.url, scope.codes[0])
     with pytest.raises(RejectedError, match=r"^rejected by server: .*unknown enrollment code"):
         b.enroll(sync_server.url, "AAAA-BBBB-CCCC-DDDD")
-    assert b.store.get_meta("server_url") is None  # nothing half-enrolled
+    assert DeviceMeta(b.store).server_url is None  # nothing half-enrolled
 
 
 @pytest.mark.slow

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -11,6 +10,7 @@ import pytest
 from support.sync_env import REPO, ServerProc, make_device, sync_server  # noqa: F401
 
 from gridpad.store import repo
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import status
 from gridpad.sync_client.engine import SyncResult
 from gridpad.sync_client.errors import HeldBackError
@@ -34,7 +34,7 @@ def _user(grid: str) -> str:
 
 
 def _persons(dev, grid: str) -> set[str]:  # type: ignore[no-untyped-def]
-    return {r[0] for r in dev.store.conn.execute(
+    return {r[0] for r in dev.store.db.execute(
         "SELECT name FROM person WHERE grid_id = ? AND _deleted = 0", [grid])}
 
 
@@ -56,7 +56,7 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(sync_server, make
     assert got.grids_changed
     assert _persons(a, scope_b.grid) == {"李娜", "王芳"}
     assert repo.get(a.store, "grid", scope_b.grid) is not None
-    assert sorted(json.loads(a.store.get_meta("grids") or "[]")) == sorted([scope_a.grid, scope_b.grid])
+    assert sorted(DeviceMeta(a.store).grids) == sorted([scope_a.grid, scope_b.grid])
     assert a.outbox_count() == 0  # what was pulled is not pushed back as a local edit
     assert a.sync().grids_changed is False  # and the next sync is an ordinary one
 
@@ -70,11 +70,11 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(sync_server, make
     assert gone.grids_changed and gone.purged >= 4  # three persons and the grid row
     assert "grids changed" in gone.summary()
     for table in ("person", "grid"):
-        left = a.store.conn.execute(f"SELECT count(*) FROM {table} WHERE grid_id = ?", [scope_b.grid])
+        left = a.store.db.execute(f"SELECT count(*) FROM {table} WHERE grid_id = ?", [scope_b.grid])
         assert left.fetchone()[0] == 0
     assert a.outbox_count() == 0  # removing them queued no deletes for the server
     assert repo.get(a.store, "person", mine) is not None  # grid A untouched
-    assert json.loads(a.store.get_meta("grids") or "[]") == [scope_a.grid]
+    assert DeviceMeta(a.store).grids == [scope_a.grid]
     b.sync()
     assert _persons(b, scope_b.grid) == {"李娜", "王芳", "赵磊"}  # nothing was deleted on the server
 
@@ -89,7 +89,7 @@ def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(sync
         done = _grids_cli(sync_server, name, grids)
         assert done.returncode != 0 and says in done.stderr
     assert a.sync().grids_changed is False
-    assert json.loads(a.store.get_meta("grids") or "[]") == [scope.grid]
+    assert DeviceMeta(a.store).grids == [scope.grid]
 
 
 def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(sync_server, make_device):  # noqa: F811
