@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from gridpad.store.db import DEVICE_ID_KEY, Store
+from gridpad.store.migrations import SCHEMA_FINGERPRINT_KEY
 
 # Enrollment (written by gridpad.sync_client.enroll).
 SERVER_URL = "server_url"
@@ -34,8 +35,9 @@ SYNC_VERIFY_DUE = "sync_verify_due"  # "1": compare checksums on the next sync
 LOCK_PIN_HASH = "ui.lock_pin"  # scrypt$n$r$p$salt$hash, hex
 LOCK_IDLE_MINUTES = "ui.lock_idle_minutes"
 
-#: Every key of the table, for docs and tests.
-KEYS = (DEVICE_ID_KEY, SERVER_URL, ENROLLED_DEVICE_ID, USER_NAME, USER_ROLE, GRIDS, PLATE_PUBLIC_KEYS,
+#: Every key of the table, for docs and tests. ``device_id`` is made with the file (db.py) and
+#: ``schema_fingerprint`` kept by the migrations; neither is anyone else's to write.
+KEYS = (DEVICE_ID_KEY, SCHEMA_FINGERPRINT_KEY, SERVER_URL, ENROLLED_DEVICE_ID, USER_NAME, USER_ROLE, GRIDS, PLATE_PUBLIC_KEYS,
         CA_BUNDLE, ENROLLED_AT, SYNC_CURSOR, SYNC_LAST_SUCCESS_AT, SYNC_LAST_ERROR, SYNC_LAST_ATTEMPT_AT,
         SYNC_OPEN_CONFLICTS, SYNC_VERIFIED_AT, SYNC_VERIFY_DUE, LOCK_PIN_HASH, LOCK_IDLE_MINUTES)
 
