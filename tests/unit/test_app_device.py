@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from gridpad.app import demo_data, device, drafts, lock_settings, plates, registry_files, scan, search, startup
+from gridpad.app import (
+    demo_data,
+    device,
+    drafts,
+    lock_settings,
+    plates,
+    registry_files,
+    scan,
+    search,
+    startup,
+)
 from gridpad.qr.scan import ScanOutcome
 from gridpad.store import repo
 from gridpad.store.db import Store, open_store
@@ -39,7 +49,8 @@ def _meta_table(store: Store) -> dict[str, str]:
 def test_device_meta_round_trips_each_key_in_its_type(store: Store) -> None:
     meta = DeviceMeta(store)
     assert (meta.grids, meta.plate_public_keys, meta.sync_cursor, meta.open_conflicts, meta.verify_due,
-            meta.verified_at, meta.ca_bundle, meta.lock_idle_minutes) == ([], {}, 0, None, False, 0.0, None, None)
+            meta.verified_at, meta.ca_bundle, meta.lock_idle_minutes) == (
+        [], {}, 0, None, False, 0.0, None, None)
     meta.record_enrollment(server_url="https://c.example", device_id="dev-1", user="wg_zhang", role="manager",
                            grids=[GRID], plate_public_keys={"K1": "abc"}, ca_bundle="",
                            enrolled_at="2026-01-01T00:00:00+00:00")

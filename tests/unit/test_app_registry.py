@@ -55,7 +55,8 @@ def test_a_new_building_and_its_two_people_are_saved_and_linked(store: Store) ->
 def test_a_refused_contact_is_named_as_the_form_names_it_and_nothing_is_written(store: Store) -> None:
     with pytest.raises(ValidationFailed) as refused:
         buildings.save_building(store, None, {"grid_id": GRID, "address": "兴业路18号"},
-                                {"landlord": {"name": "陈国强"}, "manager": {"name": "李楼长", "phone": "123"}})
+                                {"landlord": {"name": "陈国强"},
+                                 "manager": {"name": "李楼长", "phone": "123"}})
     assert [(e.field, e.rule) for e in refused.value.errors] == [("manager_phone", "phone.mobile_length")]
     assert _rows(store, "SELECT count(*) FROM building") == [(0,)]
     assert _rows(store, "SELECT count(*) FROM person") == [(0,)]
@@ -69,7 +70,8 @@ def test_editing_a_building_leaves_an_untouched_contact_alone(store: Store) -> N
     buildings.save_building(store, bid, {"name": "兴业楼"},
                             {"landlord": {"name": None, "phone": None}, "manager": {"name": "李楼长"}})
     assert _rows(store, "SELECT name, landlord_id FROM building") == [("兴业楼", before)]
-    assert _rows(store, "SELECT name, phone FROM person WHERE id = ?", (before,)) == [("陈国强", "13922223333")]
+    landlord = _rows(store, "SELECT name, phone FROM person WHERE id = ?", (before,))
+    assert landlord == [("陈国强", "13922223333")]
     assert _rows(store, "SELECT count(*) FROM person") == [(2,)]  # the new manager
 
 
@@ -102,7 +104,8 @@ def test_registering_a_tenant_and_editing_the_person_later(store: Store) -> None
 def test_where_registered_lists_other_active_registrations_only(store: Store) -> None:
     _uid, saved = _registered(store)
     found = tenants.where_registered(store, ZW_ID, None)
-    assert [(r.person_id, r.name, r.room_no, r.active) for r in found] == [(saved.person_id, "张伟", "302", True)]
+    assert [(r.person_id, r.name, r.room_no, r.active) for r in found] == [
+        (saved.person_id, "张伟", "302", True)]
     assert "兴业路21号" in (found[0].address or "")
     assert tenants.where_registered(store, ZW_ID, saved.person_id) == []  # the person being edited
 

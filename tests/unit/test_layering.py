@@ -51,12 +51,13 @@ def connection_uses(root: Path) -> list[str]:
             continue
         hits: list[ast.expr] = []
         for node in ast.walk(ast.parse(text, str(rel))):
-            if isinstance(node, ast.Attribute) and node.attr in CONNECTION_ATTRS \
-                    and _receiver(node.value) != "self":
-                hits.append(node)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id in ("getattr", "setattr") and len(node.args) >= 2 \
-                    and isinstance(node.args[1], ast.Constant) and node.args[1].value in CONNECTION_ATTRS:
+            attribute = isinstance(node, ast.Attribute) and node.attr in CONNECTION_ATTRS \
+                and _receiver(node.value) != "self"
+            by_name = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("getattr", "setattr") and len(node.args) >= 2 \
+                and isinstance(node.args[1], ast.Constant) and node.args[1].value in CONNECTION_ATTRS
+            if attribute or by_name:
+                assert isinstance(node, ast.expr)
                 hits.append(node)
         hits.sort(key=lambda n: (n.lineno, n.col_offset))
         found += [f"{rel}:{n.lineno}: {ast.unparse(n)}" for n in hits]
@@ -97,7 +98,8 @@ def test_the_checks_find_what_they_forbid(tmp_path: Path) -> None:
         "    getattr(store, '_conn')\n"
         "    store.set_meta('grids', '[]')\n", encoding="utf-8")
     (tmp_path / "scripts").mkdir()
-    (tmp_path / "scripts" / "task").write_text("python -c 'open_store(p).conn.execute(1)'\n", encoding="utf-8")
+    (tmp_path / "scripts" / "task").write_text("python -c 'open_store(p).conn.execute(1)'\n",
+                                               encoding="utf-8")
     store = tmp_path / "gridpad" / "store"
     store.mkdir()
     (store / "repo.py").write_text("def get(store):\n    return store._conn.execute('SELECT 1')\n",
