@@ -60,14 +60,6 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
 
 
-def discard_all_drafts(store: object) -> None:
-    """On the DB worker."""
-    from gridpad.store import drafts
-
-    for key in drafts.keys(store):  # type: ignore[arg-type]
-        drafts.discard(store, key)  # type: ignore[arg-type]
-
-
 def pick_ids(data_dir: Path) -> dict[str, str]:
     """A busy building, one of its rooms and a resident, for the detail screens."""
     store = open_store(db_path(data_dir))
@@ -100,6 +92,8 @@ def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable
         reg._run_search()
 
     def fresh_form() -> None:
+        from gridpad.app.drafts import discard_all_drafts
+
         window.ctx.db.call(discard_all_drafts)  # each picture starts from an empty form
         settle(window.ctx)
 

@@ -1,7 +1,8 @@
 """Sync for the UI's sync thread and the CLI: enroll, sync once, status, conflicts.
 
-Thin over ``gridpad.sync_client`` (which does the network and keeps its rules); the sync thread
-imports this module only when it first runs, so the window's start-up does not pay for requests.
+Thin over ``gridpad.sync_client`` (which does the network and keeps its rules). The UI's sync
+thread imports this module as the app starts, while the window is built: the sync engine and
+enrollment (requests, the push/pull machinery) are imported on first use, not with the status.
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.store.outbox_stats import count_by_table
 from gridpad.sync_client import conflicts as conflict_api
-from gridpad.sync_client.engine import Progress, SyncResult, sync_once
-from gridpad.sync_client.enroll import Enrollment, enroll
 from gridpad.sync_client.status import SyncStatus, read_status
 from sync.protocol import Conflict
+
+if TYPE_CHECKING:
+    from gridpad.sync_client.engine import Progress, SyncResult
+    from gridpad.sync_client.enroll import Enrollment
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ def server_target(store: Store) -> ServerTarget:
 def enroll_device(store: Store, server_url: str, code: str, *, ca_bundle: str | None = None,
                   device_name: str | None = None) -> Enrollment:
     """Trade a one-time code for this device's credential and scope (raises SyncError)."""
+    from gridpad.sync_client.enroll import enroll
+
     return enroll(store, server_url, code, ca_bundle=ca_bundle, device_name=device_name)
 
 
@@ -68,6 +73,8 @@ def remember_ca_bundle(store: Store, bundle: Path) -> None:
 def sync_now(store: Store, data_dir: Path, *, progress: Progress | None = None,
              before_wipe: Callable[[str], None] | None = None) -> SyncResult:
     """Push then pull once (raises SyncError; a revoked device is wiped and ``store`` closed)."""
+    from gridpad.sync_client.engine import sync_once
+
     return sync_once(store, data_dir=data_dir, progress=progress, before_wipe=before_wipe)
 
 
