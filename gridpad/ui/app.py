@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import sys
@@ -20,6 +21,8 @@ from gridpad.ui.i18n import Translations
 from gridpad.ui.lock import IdleLock
 from gridpad.ui.resources import load_theme, register_fonts, register_icon_path
 from gridpad.ui.sync_worker import SyncController
+
+log = logging.getLogger(__name__)
 
 #: When set, the app prints ``ready <unix time>`` once the window is shown and the first data has
 #: loaded, then quits (bench/bench_startup.py measures cold start with it).
@@ -45,14 +48,22 @@ def make_context(app: QApplication, data_dir: Path, lang: str | None) -> AppCont
 
 
 def start_services(ctx: AppContext) -> None:
-    """Start sync and arm the lock. The first DB request opens the store (and imports sqlite-utils)
-    on the DB thread while the window is built; it also moves drafts an older version kept as
-    files into the store and reads the lock's settings, so a saved PIN locks from start-up."""
-    from gridpad.app.startup import open_session
+    """Arm the lock, then start sync. The first DB request opens the store (and imports
+    sqlite-utils) on the DB thread while the window is built; it also moves drafts an older
+    version kept as files into the store and reads the lock's settings, so a saved PIN locks from
+    start-up. Sync starts once that request is answered: the file exists and is migrated before a
+    second connection opens it, and the sync thread's imports come after the first paint's."""
+    from gridpad.app.startup import SessionStart, open_session
 
-    ctx.sync.start()
-    ctx.db.call(open_session, ctx.data_dir, on_done=lambda start: ctx.lock.apply(start.lock),
-                owner=ctx.lock)
+    def opened(start: SessionStart) -> None:
+        ctx.lock.apply(start.lock)
+        ctx.sync.start()
+
+    def failed(exc: BaseException) -> None:
+        log.error("opening the store failed: %s", exc)
+        ctx.sync.start()  # its status read reports the same problem on the strip
+
+    ctx.db.call(open_session, ctx.data_dir, on_done=opened, on_error=failed, owner=ctx.lock)
 
 
 def shutdown_context(ctx: AppContext) -> None:

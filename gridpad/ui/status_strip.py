@@ -81,7 +81,8 @@ class StatusStrip(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._ctx = ctx
         self._controller = controller = ctx.sync
-        self._snapshot: SyncSnapshot | None = None
+        # Sync started with the app: a status read may have arrived before this strip existed.
+        self._snapshot: SyncSnapshot | None = controller.last_snapshot
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 4, 16, 4)
         lay.setSpacing(8)

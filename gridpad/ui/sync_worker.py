@@ -221,6 +221,7 @@ class SyncController(QObject):
         self.online: bool | None = None  # unknown until the first probe or sync
         self.syncing = False
         self.last_snapshot: SyncSnapshot | None = None
+        self._stopped = False
         self._thread = QThread()
         self._thread.setObjectName("gridpad-sync")
         self._worker = SyncWorker(db_path, data_dir)
@@ -257,7 +258,7 @@ class SyncController(QObject):
     def start(self) -> None:
         """Start the thread and the timers (``make_context`` does, once). ``stop`` is called by
         ``shutdown_context``, or at interpreter exit for a window that never ran an event loop."""
-        if self._thread.isRunning():
+        if self._thread.isRunning() or self._stopped:
             return
         atexit.register(_stop_controller, weakref.ref(self))
         self._thread.start()
@@ -267,7 +268,9 @@ class SyncController(QObject):
             t.start()
 
     def stop(self) -> None:
-        """Stop timers, let a running sync finish, close the worker's connection, join the thread."""
+        """Stop timers, let a running sync finish, close the worker's connection, join the thread.
+        Final: a start requested later (the store opened as the app was closing) does nothing."""
+        self._stopped = True
         for t in (self._probe_timer, self._periodic_timer, self._refresh_timer):
             t.stop()
         if self._thread.isRunning():
