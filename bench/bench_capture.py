@@ -42,13 +42,13 @@ def make_rows(n: int, rng: random.Random) -> list[dict[str, object]]:
 
 def clone_without_triggers(store: Store) -> None:
     """``person_raw``: the same columns and indexes as ``person``, no triggers."""
-    sql = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'person'").fetchone()[0]
-    store.conn.execute(sql.replace("CREATE TABLE person", "CREATE TABLE person_raw", 1))
-    for (idx_sql,) in store.conn.execute(
+    sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'person'").fetchone()[0]
+    store.db.execute(sql.replace("CREATE TABLE person", "CREATE TABLE person_raw", 1))
+    for (idx_sql,) in store.db.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'person' AND sql IS NOT NULL"
     ).fetchall():
         renamed = idx_sql.replace(" ON person(", " ON person_raw(").replace("INDEX person_", "INDEX praw_")
-        store.conn.execute(renamed)
+        store.db.execute(renamed)
 
 
 def bulk(rows: list[dict[str, object]], repeat: int) -> dict[str, list[float]]:
@@ -71,9 +71,9 @@ def bulk(rows: list[dict[str, object]], repeat: int) -> dict[str, list[float]]:
                     table = "person_raw" if kind == "raw" else "person"
                     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
                     with store.transaction():
-                        store.conn.executemany(sql, [[r.get(c) for c in cols] for r in fresh])
+                        store.executemany(sql, [[r.get(c) for c in cols] for r in fresh])
                 out[kind].append(time.perf_counter() - t0)
-                captured = store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+                captured = store.db.execute("SELECT count(*) FROM outbox").fetchone()[0]
                 assert captured == (0 if kind == "raw" else len(rows)), captured
                 store.close()
     return out
@@ -85,7 +85,7 @@ def edits(rows: list[dict[str, object]], count: int) -> tuple[float, float]:
         clone_without_triggers(store)
         cols = ["id", *TABLES["person"].column_names]
         for table in ("person", "person_raw"):
-            store.conn.executemany(
+            store.executemany(
                 f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                 [[r.get(c) for c in cols] for r in rows])
         ids = [str(r["id"]) for r in rows]
@@ -95,9 +95,9 @@ def edits(rows: list[dict[str, object]], count: int) -> tuple[float, float]:
             for table in (("person", "person_raw") if n % 2 else ("person_raw", "person")):
                 row_id, phone = rng.choice(ids), f"13{rng.randint(10**8, 10**9 - 1)}"
                 t0 = time.perf_counter()
-                store.conn.execute("BEGIN IMMEDIATE")
-                store.conn.execute(f"UPDATE {table} SET phone = ? WHERE id = ?", (phone, row_id))
-                store.conn.execute("COMMIT")
+                store.db.execute("BEGIN IMMEDIATE")
+                store.db.execute(f"UPDATE {table} SET phone = ? WHERE id = ?", (phone, row_id))
+                store.db.execute("COMMIT")
                 out[table].append(time.perf_counter() - t0)
         store.close()
     return statistics.median(out["person_raw"]), statistics.median(out["person"])

@@ -65,7 +65,7 @@ def baseline(path: Path, db: Path) -> float:
         units.append((u, "G1", b, r[5]))
         tenancies.append((repo.new_id(), "G1", p, u, b, "2023-05-01"))
     with store.transaction():
-        c = store.conn
+        c = store
         c.executemany("INSERT INTO building (id, grid_id, address) VALUES (?, 'G1', ?)",
                       [(i, a) for a, i in buildings.items()])
         c.executemany("INSERT INTO person (id, grid_id, name, id_number, phone) VALUES (?,?,?,?,?)", persons)

@@ -36,7 +36,7 @@ def seed(store: Store, persons: int) -> None:
 def load(store: Store) -> dict[str, list[dict[str, object]]]:
     """What the queries are drawn from, read back from the store."""
     def rows(sql: str) -> list[dict[str, object]]:
-        cur = store.conn.execute(sql)
+        cur = store.db.execute(sql)
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
@@ -112,20 +112,20 @@ def main() -> None:
         search.refresh_index(store)
         t2 = time.perf_counter()
         data = load(store)
-        docs = store.conn.execute("SELECT count(*) FROM search_doc").fetchone()[0]
+        docs = store.db.execute("SELECT count(*) FROM search_doc").fetchone()[0]
         how = "reused" if a.db else f"seeded in {t1 - t0:.1f} s (captured)"
         print(f"{len(data['person'])} persons, {len(data['unit'])} units, "
               f"{len(data['building'])} buildings: {how}")
         print(f"search index bulk build: {docs} documents in {t2 - t1:.1f} s")
         if a.keep:
-            store.conn.execute("VACUUM INTO ?", (str(a.keep),))
+            store.db.execute("VACUUM INTO ?", (str(a.keep),))
 
         ids = [str(x["id"]) for x in data["person"]]
         base = []
         for _ in range(2000):
             row_id = rng.choice(ids)
             s = time.perf_counter()
-            store.conn.execute("SELECT * FROM person WHERE id = ?", (row_id,)).fetchall()
+            store.db.execute("SELECT * FROM person WHERE id = ?", (row_id,)).fetchall()
             base.append(time.perf_counter() - s)
         base_p50 = statistics.median(base)
         print(f"baseline primary-key lookup: p50 {base_p50 * 1000:.3f} ms")

@@ -119,13 +119,13 @@ def raw_insert(base: Path, rows: list[tuple[Any, ...]], cols: list[str], *, bare
     store = open_store(base / f"raw{time.monotonic_ns()}.sqlite")
     table = "person"
     if bare:
-        sql = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'person'").fetchone()[0]
-        store.conn.execute(sql.replace("CREATE TABLE person", "CREATE TABLE person_bare", 1))
+        sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'person'").fetchone()[0]
+        store.db.execute(sql.replace("CREATE TABLE person", "CREATE TABLE person_bare", 1))
         table = "person_bare"
     marks = ",".join("?" * len(cols))
     t = time.perf_counter()
     with store.transaction(), capture.applying_remote(store):
-        store.conn.executemany(f"INSERT INTO {table} ({','.join(cols)}) VALUES ({marks})", rows)
+        store.executemany(f"INSERT INTO {table} ({','.join(cols)}) VALUES ({marks})", rows)
     took = time.perf_counter() - t
     store.close()
     return took
@@ -150,7 +150,7 @@ def initial_download(server: ServerProcess, base: Path, grid: str, runs: int) ->
             dev.close()
     assert dev is not None
     cols = ["id", *TABLES["person"].column_names, "_server_seq", "_deleted"]
-    rows = list(dev.store.conn.execute(f"SELECT {','.join(cols)} FROM person"))
+    rows = list(dev.store.db.execute(f"SELECT {','.join(cols)} FROM person"))
     dev.close()
     raw = [raw_insert(base, rows, cols, bare=False) for _ in range(runs)]
     bare = [raw_insert(base, rows, cols, bare=True) for _ in range(runs)]
@@ -170,7 +170,7 @@ def incremental(server: ServerProcess, base: Path, grid: str, runs: int) -> dict
     b = new_device(server, base, "incB", grid)
     a.sync()
     b.sync()
-    ids = [r[0] for r in a.store.conn.execute("SELECT id FROM person ORDER BY id")]
+    ids = [r[0] for r in a.store.db.execute("SELECT id FROM person ORDER BY id")]
     ca, cb = client_for(a.store), client_for(b.store)  # kept across syncs, as the app's worker may
     push_t, pull_t, whole_a, whole_b = [], [], [], []
     for r in range(runs + 1):

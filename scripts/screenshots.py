@@ -60,19 +60,11 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
 
 
-def discard_all_drafts(store: object) -> None:
-    """On the DB worker."""
-    from gridpad.store import drafts
-
-    for key in drafts.keys(store):  # type: ignore[arg-type]
-        drafts.discard(store, key)  # type: ignore[arg-type]
-
-
 def pick_ids(data_dir: Path) -> dict[str, str]:
     """A busy building, one of its rooms and a resident, for the detail screens."""
     store = open_store(db_path(data_dir))
     try:
-        q = store.conn.execute
+        q = store.db.execute
         building = q("SELECT building_id FROM tenancy WHERE move_out_at IS NULL AND _deleted = 0 "
                      "GROUP BY building_id ORDER BY count(*) DESC, building_id LIMIT 1").fetchone()[0]
         unit = q("SELECT unit_id FROM tenancy WHERE building_id = ? AND move_out_at IS NULL "
@@ -100,6 +92,8 @@ def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable
         reg._run_search()
 
     def fresh_form() -> None:
+        from gridpad.app.drafts import discard_all_drafts
+
         window.ctx.db.call(discard_all_drafts)  # each picture starts from an empty form
         settle(window.ctx)
 

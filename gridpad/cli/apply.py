@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from gridpad import config
+from gridpad.app.registry_files import apply_edit_lines
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
-from gridpad.transfer.apply import ApplyResult, apply_edits, parse_lines
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,9 +20,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{source}: no such file") from None
     except UnicodeDecodeError:
         raise CommandError(f"{source}: not UTF-8 text") from None
-    result = ApplyResult()
     with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
-        apply_edits(store, parse_lines(text.splitlines(), result), result)
+        result = apply_edit_lines(store, text.splitlines())
     # Reasons name the field and the rule; personal values never go into them.
     for line in sorted(result.rejected, key=lambda s: int(s.split(":", 1)[0].split()[1])):
         print(line)

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from gridpad import config
+from gridpad.app.registry_files import import_spreadsheet
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
 from gridpad.transfer.error_file import default_path, write_errors
-from gridpad.transfer.registry_import import ensure_grid, import_registry
 from gridpad.transfer.sheets import SheetError
 
 
@@ -20,12 +20,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{source}: no such file")
     with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
         try:
-            grid = ensure_grid(store, args.grid)
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
-        try:
-            result = import_registry(store, source, grid)
-        except SheetError as exc:
+            grid, result = import_spreadsheet(store, source, args.grid)
+        except (LookupError, SheetError) as exc:
             raise CommandError(str(exc)) from None
     # Reasons name the column and the rule, never the value, so they are safe to print.
     for rejected in result.rejected:

@@ -12,9 +12,9 @@ from gridpad.cli import CommandError
 
 
 def run(args: argparse.Namespace) -> int:
+    from gridpad.app.search import search
     from gridpad.store.db import open_store
     from gridpad.store.errors import StoreVersionError
-    from gridpad.store.search import search
 
     directory = config.data_dir(args.data_dir)
     path = config.db_path(directory)

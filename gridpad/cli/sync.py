@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 from gridpad import config
+from gridpad.app.syncing import remember_ca_bundle, sync_now
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
-from gridpad.sync_client.engine import sync_once
-from gridpad.sync_client.enroll import CA_BUNDLE
 from gridpad.sync_client.errors import DeviceRevokedError, SyncError
 
 
@@ -26,8 +25,8 @@ def run(args: argparse.Namespace) -> int:
             bundle = Path(args.ca_bundle).expanduser()
             if not bundle.is_file():
                 raise CommandError(f"--ca-bundle: no such file {bundle}")
-            store.set_meta(CA_BUNDLE, str(bundle.resolve()))
-        result = sync_once(store, data_dir=directory, before_wipe=tell)
+            remember_ca_bundle(store, bundle)
+        result = sync_now(store, directory, before_wipe=tell)
     except DeviceRevokedError:
         return 3  # already told the user (before wiping); the store is gone
     except SyncError as exc:

@@ -8,7 +8,6 @@ what it needs from the local store.
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,11 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from gridpad.qr.decode import Backend, Channels, ImageLike, decode
 from gridpad.store import repo
 from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
 from sync.doorplate import PlateStatus, verify
-
-#: Store meta keys written at enrollment (gridpad.sync_client.enroll).
-META_PLATE_KEYS = "plate_public_keys"
-META_GRIDS = "grids"
 
 
 class ScanOutcome(enum.Enum):
@@ -120,16 +116,13 @@ class ScanContext:
 
 
 def store_public_keys(store: Store) -> dict[str, Ed25519PublicKey | str]:
-    raw = store.get_meta(META_PLATE_KEYS)
-    keys = json.loads(raw) if raw else {}
-    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
+    return dict(DeviceMeta(store).plate_public_keys)
 
 
 def store_grids(store: Store) -> frozenset[str]:
     """The grids this tablet holds: its enrollment scope, else (never enrolled: a demo data dir)
     the grids present in the store."""
-    raw = store.get_meta(META_GRIDS)
-    grids = json.loads(raw) if raw else []
+    grids = DeviceMeta(store).grids
     if grids:
         return frozenset(str(g) for g in grids)
     return frozenset(r["id"] for r in repo.rows(store, "grid"))

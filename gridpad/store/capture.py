@@ -206,19 +206,19 @@ def drop_triggers(db: sqlite_utils.Database) -> None:
 def applying_remote(store: Store) -> Iterator[None]:
     """Suppress capture for writes in this block (pulled rows), inside the caller's transaction."""
     with store.transaction():
-        store.conn.execute("UPDATE capture_state SET suppressed = 1")
+        store._conn.execute("UPDATE capture_state SET suppressed = 1")
         try:
             yield
         finally:
-            if store.conn.in_transaction:
-                store.conn.execute("UPDATE capture_state SET suppressed = 0")
+            if store._conn.in_transaction:
+                store._conn.execute("UPDATE capture_state SET suppressed = 0")
 
 
 def observe_remote_hlc(store: Store, hlc: int) -> None:
     """Never hand out a clock value at or below one seen from the server or another device."""
     with store.transaction():
-        store.conn.execute("UPDATE hlc_state SET value = max(value, ?)", (int(hlc),))
+        store._conn.execute("UPDATE hlc_state SET value = max(value, ?)", (int(hlc),))
 
 
 def current_hlc(store: Store) -> int:
-    return int(store.conn.execute(f"SELECT max(h.value, coalesce(o.hlc, 0)) {_LAST}").fetchone()[0])
+    return int(store._conn.execute(f"SELECT max(h.value, coalesce(o.hlc, 0)) {_LAST}").fetchone()[0])

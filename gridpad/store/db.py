@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -17,84 +18,96 @@ from gridpad.store import migrations
 BUSY_TIMEOUT_MS = 10_000
 #: Page cache per connection (KiB).
 CACHE_KIB = 64_000
+#: Meta key of the database's own id (every other key: gridpad.store.device_meta).
+DEVICE_ID_KEY = "device_id"
 
 
 class Store:
-    """The local database. ``db`` is the sqlite-utils view of the same connection as ``conn``."""
+    """The local database. ``db`` is the sqlite-utils view of the same connection as ``_conn``.
+
+    ``_conn`` is private to ``gridpad.store``: code above the store goes through its modules (and
+    ``gridpad.app``), never the connection (tests/unit/test_layering.py enforces it)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
-        self.conn = conn
+        self._conn = conn
         self.db = sqlite_utils.Database(conn)
         self._depth = 0
         self._savepoints = 0
 
     @property
     def device_id(self) -> str:
-        value = self.get_meta("device_id")
+        value = self.get_meta(DEVICE_ID_KEY)
         if value is None:  # pragma: no cover - made by the first migration
             raise RuntimeError("store has no device_id")
         return value
 
+    # The meta table's primitives: read and write keys through gridpad.store.device_meta.DeviceMeta.
     def get_meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str | None) -> None:
         with self.transaction():
             if value is None:
-                self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+                self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
             else:
-                self.conn.execute(
+                self._conn.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (key, value),
                 )
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Raw SQL over many rows on this store's connection (one statement, a driver loop):
+        for bulk loads in benchmarks and tests. Capture triggers see it like any write; single
+        statements go through ``store.db.execute``. Returns the rows changed."""
+        return int(self._conn.executemany(sql, rows).rowcount)
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error). Nested blocks — also inside a
         transaction opened another way, e.g. sqlite-utils' ``db.atomic()`` — are savepoints, so an
         inner failure undoes only the inner block (and still propagates)."""
-        if self._depth == 0 and not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+        if self._depth == 0 and not self._conn.in_transaction:
+            self._conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:
                 yield self
             except BaseException:
                 self._depth = 0
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             self._depth = 0
             try:
-                self.conn.execute("COMMIT")
+                self._conn.execute("COMMIT")
             except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             return
         self._savepoints += 1
         name = f"gp_sp_{self._savepoints}"
-        self.conn.execute(f"SAVEPOINT {name}")
+        self._conn.execute(f"SAVEPOINT {name}")
         self._depth += 1
         try:
             yield self
         except BaseException:
             self._depth -= 1
-            if self.conn.in_transaction:
-                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            if self._conn.in_transaction:
+                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self._conn.execute(f"RELEASE SAVEPOINT {name}")
             raise
         self._depth -= 1
-        self.conn.execute(f"RELEASE SAVEPOINT {name}")
+        self._conn.execute(f"RELEASE SAVEPOINT {name}")
 
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0
 
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -162,8 +175,8 @@ def open_store(path: Path) -> Store:
         # apply() reads the version and the applied migrations again inside it.
         with store.transaction():
             migrations.apply(store.db)
-            if store.get_meta("device_id") is None:
-                store.set_meta("device_id", str(uuid.uuid4()))
+            if store.get_meta(DEVICE_ID_KEY) is None:
+                store.set_meta(DEVICE_ID_KEY, str(uuid.uuid4()))
     except BaseException:
         conn.close()
         raise

@@ -28,7 +28,7 @@ def save(store: Store, key: str, values: Mapping[str, Any]) -> None:
     """Write (or replace) the draft under ``key``."""
     body = json.dumps(dict(values), ensure_ascii=False, sort_keys=True)
     with store.transaction():
-        store.conn.execute(
+        store._conn.execute(
             "INSERT INTO draft(key, body, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
             (key, body, _now()),
@@ -37,22 +37,22 @@ def save(store: Store, key: str, values: Mapping[str, Any]) -> None:
 
 def load(store: Store, key: str) -> dict[str, Any] | None:
     """The draft under ``key``, or None (also for a body that is not a JSON object)."""
-    row = store.conn.execute("SELECT body FROM draft WHERE key = ?", (key,)).fetchone()
+    row = store._conn.execute("SELECT body FROM draft WHERE key = ?", (key,)).fetchone()
     return None if row is None else _body(row[0])
 
 
 def discard(store: Store, key: str) -> None:
     with store.transaction():
-        store.conn.execute("DELETE FROM draft WHERE key = ?", (key,))
+        store._conn.execute("DELETE FROM draft WHERE key = ?", (key,))
 
 
 def keys(store: Store) -> list[str]:
-    return [r[0] for r in store.conn.execute("SELECT key FROM draft ORDER BY key")]
+    return [r[0] for r in store._conn.execute("SELECT key FROM draft ORDER BY key")]
 
 
 def all_drafts(store: Store) -> list[tuple[str, dict[str, Any]]]:
     """Every readable draft as (key, values), most recently changed first."""
-    rows = store.conn.execute("SELECT key, body FROM draft ORDER BY updated_at DESC, key").fetchall()
+    rows = store._conn.execute("SELECT key, body FROM draft ORDER BY updated_at DESC, key").fetchall()
     return [(key, body) for key, text in rows if (body := _body(text)) is not None]
 
 
@@ -70,7 +70,7 @@ def adopt_files(store: Store, directory: Path) -> int:
             continue
         if values is not None:
             with store.transaction():
-                store.conn.execute(
+                store._conn.execute(
                     "INSERT INTO draft(key, body, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING",
                     (path.stem, json.dumps(values, ensure_ascii=False, sort_keys=True), _now()),
                 )

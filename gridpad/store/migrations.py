@@ -142,6 +142,10 @@ def _local_drafts(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE draft (key TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL)")
 
 
+#: Meta key of the synced tables' shape as last migrated (listed with the others in device_meta.KEYS).
+SCHEMA_FINGERPRINT_KEY = "schema_fingerprint"
+
+
 def schema_fingerprint() -> str:
     shape: dict[str, list[tuple[str, str]]] = {
         name: [(c.name, c.type) for c in t.columns] for name, t in TABLES.items()
@@ -170,9 +174,8 @@ def sync_synced_tables(db: sqlite_utils.Database) -> None:
                 db.execute(f"CREATE INDEX IF NOT EXISTS {name}_{col} ON {name}({col})")
     capture.install_triggers(db)
     db.execute(
-        "INSERT INTO meta(key, value) VALUES ('schema_fingerprint', ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (schema_fingerprint(),),
+        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (SCHEMA_FINGERPRINT_KEY, schema_fingerprint()),
     )
 
 
@@ -194,7 +197,7 @@ def apply(db: sqlite_utils.Database) -> None:
     """Apply pending migrations; call inside a write transaction."""
     check_version(db)
     migrations.apply(db)
-    row = db.execute("SELECT value FROM meta WHERE key = 'schema_fingerprint'").fetchone()
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_FINGERPRINT_KEY,)).fetchone()
     if row is None or row[0] != schema_fingerprint():
         sync_synced_tables(db)
     major, minor = file_version(db)

@@ -23,7 +23,7 @@ class OutboxChange:
 
 def pending(store: Store, limit: int = 500) -> list[OutboxChange]:
     """The oldest ``limit`` changes not yet acknowledged by the server, oldest first."""
-    rows = store.conn.execute(
+    rows = store._conn.execute(
         "SELECT change_id, tbl, row_id, op, fields, base_seq, hlc FROM outbox ORDER BY change_id LIMIT ?",
         (limit,),
     ).fetchall()
@@ -38,10 +38,10 @@ def ack(store: Store, change_ids: Iterable[int]) -> int:
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            removed += store.conn.execute(f"DELETE FROM outbox WHERE change_id IN ({marks})", chunk).rowcount
+            removed += store._conn.execute(f"DELETE FROM outbox WHERE change_id IN ({marks})", chunk).rowcount
     return removed
 
 
 def count(store: Store) -> int:
-    return int(store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+    return int(store._conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
 

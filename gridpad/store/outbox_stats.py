@@ -7,5 +7,5 @@ from gridpad.store.db import Store
 
 def count_by_table(store: Store) -> dict[str, int]:
     """``{"person": 3, "tenancy": 2}``: pending outbox rows per table (tables with none omitted)."""
-    rows = store.conn.execute("SELECT tbl, count(*) FROM outbox GROUP BY tbl ORDER BY tbl").fetchall()
+    rows = store._conn.execute("SELECT tbl, count(*) FROM outbox GROUP BY tbl ORDER BY tbl").fetchall()
     return {str(tbl): int(n) for tbl, n in rows}

@@ -65,7 +65,7 @@ def find_by_id_number(store: Store, id_number: str, grid_id: str | None = None) 
     if grid_id is not None:
         grid_clause = " AND p.grid_id = ?"
         params.append(grid_id)
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         f"""SELECT p.id AS person_id, p.name, p.grid_id, t.id AS tenancy_id, t.building_id,
                    coalesce(b.name || ' ', '') || b.address AS address, t.unit_id, u.room_no,
                    t.move_in_at, t.move_out_at,
@@ -91,10 +91,10 @@ def reveal(store: Store, table: str, row_id: str, field: str, actor: str) -> str
     """The clear value of a masked field, logging who looked (never the value) in ``audit``."""
     column = schema_table(table).column(field)
     with store.transaction():
-        row = store.conn.execute(f"SELECT {column.name} FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        row = store._conn.execute(f"SELECT {column.name} FROM {table} WHERE id = ?", (row_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no {table} row with id {row_id}")
-        store.conn.execute(
+        store._conn.execute(
             "INSERT INTO audit(actor, action, tbl, row_id, field) VALUES (?, 'reveal', ?, ?, ?)",
             (actor, table, row_id, field),
         )

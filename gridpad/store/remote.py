@@ -14,10 +14,9 @@ from typing import Any
 
 from gridpad.store import capture
 from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
 from sync.schema import DELETED, TABLES
 
-CURSOR_KEY = "sync_cursor"
-GRIDS_KEY = "grids"  # JSON list of the grid codes this device holds
 _PHOTO_RECEIPTS = "photo_receipt"
 
 
@@ -54,7 +53,7 @@ def pending_fields_by_row(store: Store, keys: Iterable[tuple[str, str]] | None =
     One scan of the outbox instead of a query per pulled row (a page holds thousands)."""
     wanted = None if keys is None else set(keys)
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for tbl, row_id, fields in store.conn.execute("SELECT tbl, row_id, fields FROM outbox").fetchall():
+    for tbl, row_id, fields in store._conn.execute("SELECT tbl, row_id, fields FROM outbox").fetchall():
         key = (tbl, row_id)
         if wanted is not None and key not in wanted:
             continue
@@ -63,8 +62,7 @@ def pending_fields_by_row(store: Store, keys: Iterable[tuple[str, str]] | None =
 
 
 def cursor(store: Store) -> int:
-    value = store.get_meta(CURSOR_KEY)
-    return int(value) if value else 0
+    return DeviceMeta(store).sync_cursor
 
 
 def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | None,
@@ -114,12 +112,12 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
         for (tname, cols), params in inserts.items():
             names = ", ".join(f'"{c}"' for c in (*cols, "_server_seq"))
             marks = ", ".join("?" for _ in range(len(cols) + 2))
-            store.conn.executemany(f'INSERT INTO "{tname}" (id, {names}) VALUES ({marks})', params)
+            store._conn.executemany(f'INSERT INTO "{tname}" (id, {names}) VALUES ({marks})', params)
         for (tname, cols), params in updates.items():
             sets = ", ".join(f'"{c}" = ?' for c in (*cols, "_server_seq"))
-            store.conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', params)
+            store._conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', params)
         if cursor is not None:
-            store.set_meta(CURSOR_KEY, str(cursor))
+            DeviceMeta(store).sync_cursor = cursor
         hlcs = [int(r["hlc"]) for r in latest.values() if r.get("hlc")]
         if max_hlc is not None:
             hlcs.append(int(max_hlc))
@@ -140,7 +138,7 @@ def _held(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], di
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            for rec in store.conn.execute(f'SELECT id, {sel} FROM "{tname}" WHERE id IN ({marks})', chunk):
+            for rec in store._conn.execute(f'SELECT id, {sel} FROM "{tname}" WHERE id IN ({marks})', chunk):
                 out[(tname, rec[0])] = dict(zip(names, rec[1:], strict=True))
     return out
 
@@ -153,7 +151,7 @@ def checksum_rows(store: Store, tname: str, grids: Iterable[str]) -> list[tuple[
         return []
     cols = ", ".join(f'"{c}"' for c in table.column_names)
     marks = ",".join("?" * len(grid_list))
-    cur = store.conn.execute(f'SELECT id, "{DELETED}", {cols} FROM "{tname}" WHERE grid_id IN ({marks})',
+    cur = store._conn.execute(f'SELECT id, "{DELETED}", {cols} FROM "{tname}" WHERE grid_id IN ({marks})',
                              grid_list)
     return [(rec[0], rec[1], rec[2:]) for rec in cur]
 
@@ -162,12 +160,12 @@ def drop_rows_not_on_server(store: Store, tname: str, server_ids: set[str], grid
     """After a table re-download: remove rows of ``grids`` the server does not hold, unless a
     local edit of that row still waits to be pushed."""
     pending = {row_id for (t, row_id) in pending_fields_by_row(store) if t == tname}
-    local = [r[0] for r in store.conn.execute(f'SELECT id, grid_id FROM "{TABLES[tname].name}"')
+    local = [r[0] for r in store._conn.execute(f'SELECT id, grid_id FROM "{TABLES[tname].name}"')
              if r[1] in grids]
     gone = [(i,) for i in local if i not in server_ids and i not in pending]
     if gone:
         with store.transaction(), capture.applying_remote(store):
-            store.conn.executemany(f'DELETE FROM "{tname}" WHERE id = ?', gone)
+            store._conn.executemany(f'DELETE FROM "{tname}" WHERE id = ?', gone)
     return len(gone)
 
 
@@ -185,15 +183,16 @@ def change_scope(store: Store, grids: Sequence[str], removed: Iterable[str], *,
             pending = pending_fields_by_row(store)
             marks = ",".join("?" * len(gone))
             for tname in TABLES:
-                ids = [r[0] for r in store.conn.execute(
+                ids = [r[0] for r in store._conn.execute(
                     f'SELECT id FROM "{tname}" WHERE grid_id IN ({marks})', gone)]
                 drop = [(i,) for i in ids if (tname, i) not in pending]
                 kept += len(ids) - len(drop)
                 purged += len(drop)
-                store.conn.executemany(f'DELETE FROM "{tname}" WHERE id = ?', drop)
-        store.set_meta(GRIDS_KEY, json.dumps(list(grids)))
+                store._conn.executemany(f'DELETE FROM "{tname}" WHERE id = ?', drop)
+        meta = DeviceMeta(store)
+        meta.grids = list(grids)
         if restart:
-            store.set_meta(CURSOR_KEY, "0")
+            meta.sync_cursor = 0
     return purged, kept
 
 
@@ -203,11 +202,11 @@ def changes_outside(store: Store, grids: Iterable[str]) -> set[int]:
     held = sorted(set(grids))
     marks = ",".join("?" * len(held))
     out: set[int] = set()
-    tables = [r[0] for r in store.conn.execute("SELECT DISTINCT tbl FROM outbox")]
+    tables = [r[0] for r in store._conn.execute("SELECT DISTINCT tbl FROM outbox")]
     for tname in tables:
         if tname not in TABLES:
             continue
-        out.update(r[0] for r in store.conn.execute(
+        out.update(r[0] for r in store._conn.execute(
             f'SELECT o.change_id FROM outbox o JOIN "{tname}" r ON r.id = o.row_id '
             f"WHERE o.tbl = ? AND r.grid_id NOT IN ({marks})", [tname, *held]))
     return out
@@ -215,7 +214,7 @@ def changes_outside(store: Store, grids: Iterable[str]) -> set[int]:
 
 # -- photos -------------------------------------------------------------------------------------
 def _ensure_receipts(store: Store) -> None:
-    store.conn.execute(
+    store._conn.execute(
         f"CREATE TABLE IF NOT EXISTS {_PHOTO_RECEIPTS} (sha256 TEXT PRIMARY KEY, confirmed_at TEXT NOT NULL)"
     )
 
@@ -223,7 +222,7 @@ def _ensure_receipts(store: Store) -> None:
 def photos_to_upload(store: Store) -> list[str]:
     """SHA-256 of live photo rows whose upload the server has not confirmed yet."""
     _ensure_receipts(store)
-    return [r[0] for r in store.conn.execute(
+    return [r[0] for r in store._conn.execute(
         f"SELECT DISTINCT p.sha256 FROM photo p LEFT JOIN {_PHOTO_RECEIPTS} r ON r.sha256 = p.sha256 "
         "WHERE p._deleted = 0 AND r.sha256 IS NULL ORDER BY p.sha256"
     )]
@@ -233,12 +232,12 @@ def confirm_photo(store: Store, sha256: str, when: str) -> None:
     """The server confirmed it holds this content: only now may the tablet ever drop the file."""
     _ensure_receipts(store)
     with store.transaction():
-        store.conn.execute(
+        store._conn.execute(
             f"INSERT OR REPLACE INTO {_PHOTO_RECEIPTS} (sha256, confirmed_at) VALUES (?, ?)", [sha256, when]
         )
 
 
 def photo_confirmed(store: Store, sha256: str) -> bool:
     _ensure_receipts(store)
-    found = store.conn.execute(f"SELECT 1 FROM {_PHOTO_RECEIPTS} WHERE sha256 = ?", [sha256]).fetchone()
+    found = store._conn.execute(f"SELECT 1 FROM {_PHOTO_RECEIPTS} WHERE sha256 = ?", [sha256]).fetchone()
     return found is not None

@@ -45,7 +45,7 @@ def insert(store: Store, table: str, fields: Mapping[str, Any], *, id: str | Non
     row_id = id or str(fields.get("id") or new_id())
     cols = ["id", *record]
     with store.transaction():
-        store.conn.execute(
+        store._conn.execute(
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [row_id, *record.values()],
         )
@@ -68,7 +68,7 @@ def update(store: Store, table: str, id: str, fields: Mapping[str, Any], *, vali
         if not record:
             return
         sets = ", ".join(f"{c} = ?" for c in record)
-        cur = store.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*record.values(), id])
+        cur = store._conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*record.values(), id])
         if cur.rowcount == 0:
             raise NotFoundError(f"no {table} row with id {id}")
 
@@ -77,14 +77,14 @@ def mark_deleted(store: Store, table: str, id: str) -> None:
     """Tombstone a row (``_deleted = 1``); it stays so the delete can sync and merge."""
     schema_table(table)
     with store.transaction():
-        cur = store.conn.execute(f"UPDATE {table} SET {DELETED} = 1 WHERE id = ?", (id,))
+        cur = store._conn.execute(f"UPDATE {table} SET {DELETED} = 1 WHERE id = ?", (id,))
         if cur.rowcount == 0:
             raise NotFoundError(f"no {table} row with id {id}")
 
 
 def get(store: Store, table: str, id: str) -> Record | None:
     schema_table(table)
-    cur = store.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (id,))
+    cur = store._conn.execute(f"SELECT * FROM {table} WHERE id = ?", (id,))
     row = cur.fetchone()
     if row is None:
         return None
@@ -98,7 +98,7 @@ def exists(store: Store, table: str, equals: Mapping[str, Any]) -> bool:
     if unknown:
         raise KeyError(f"{table} has no column {unknown[0]!r}")
     where = " AND ".join(f"{c} = ?" for c in equals) or "1"
-    found = store.conn.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", list(equals.values()))
+    found = store._conn.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", list(equals.values()))
     return found.fetchone() is not None
 
 
@@ -108,7 +108,7 @@ def get_many(store: Store, table: str, ids: Sequence[str]) -> dict[str, Record]:
     out: dict[str, Record] = {}
     for start in range(0, len(ids), 500):
         chunk = list(ids[start:start + 500])
-        cur = store.conn.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        cur = store._conn.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
         names = [d[0] for d in cur.description]
         for values in cur:
             row = dict(zip(names, values, strict=True))
@@ -127,7 +127,7 @@ def rows(store: Store, table: str, *, include_deleted: bool = False,
         where.append("grid_id = ?")
         params.append(grid_id)
     sql = f"SELECT * FROM {table}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id"
-    cur = store.conn.execute(sql, params)
+    cur = store._conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     for row in cur:
         yield dict(zip(names, row, strict=True))
@@ -169,4 +169,4 @@ def _write_batch(store: Store, table: str, columns: tuple[str, ...],
     present = set().union(*(r.keys() for _, r in batch))
     cols = [c for c in (*columns, DELETED, "_server_seq") if c in present]
     sql = f"INSERT INTO {table} (id, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
-    store.conn.executemany(sql, [[row_id, *(r.get(c) for c in cols)] for row_id, r in batch])
+    store._conn.executemany(sql, [[row_id, *(r.get(c) for c in cols)] for row_id, r in batch])

@@ -96,7 +96,7 @@ def _insert_docs(conn: sqlite3.Connection, docs: Iterable[_Doc]) -> None:
 
 def rebuild_index(store: Store) -> None:
     """Drop and rebuild the whole index (bulk imports, first open)."""
-    conn = store.conn
+    conn = store._conn
     with store.transaction():
         _mark_seen(conn)
         conn.execute("DELETE FROM search_key")
@@ -140,7 +140,7 @@ def _lacks_unit_keys(conn: sqlite3.Connection) -> bool:
 def refresh_index(store: Store) -> int:
     """Re-index what changed since the last refresh (outbox rows not yet seen, and rows the
     triggers marked dirty); returns how many documents were looked at."""
-    conn = store.conn
+    conn = store._conn
     seen = int(conn.execute("SELECT outbox_seen FROM search_state").fetchone()[0])
     if _lacks_unit_keys(conn):  # an index built before units were keyed by their building
         with store.transaction():
@@ -184,17 +184,17 @@ def refresh_index(store: Store) -> int:
 def _refresh_if_free(store: Store) -> None:
     """Search-as-you-type must not stall behind a sync writing a page: if the write lock is taken,
     search the index as it is (the next keystroke refreshes it)."""
-    if store.in_transaction or store.conn.in_transaction:
+    if store.in_transaction or store._conn.in_transaction:
         refresh_index(store)
         return
-    store.conn.execute(f"PRAGMA busy_timeout = {REFRESH_WAIT_MS}")
+    store._conn.execute(f"PRAGMA busy_timeout = {REFRESH_WAIT_MS}")
     try:
         refresh_index(store)
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
     finally:
-        store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        store._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def search(store: Store, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
@@ -204,7 +204,7 @@ def search(store: Store, query: str, limit: int = 20, offset: int = 0) -> list[S
     if not terms or limit <= 0:
         return []
     _refresh_if_free(store)
-    conn = store.conn
+    conn = store._conn
     if len(terms) == 1:
         q = sq.parse(terms[0])
         if sq.place_and_room(q.text) is None or search_terms.has_candidates(conn, q):

@@ -68,7 +68,7 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 def building_ids(store: Store) -> list[str]:
     """Every live building id, ordered by address with door numbers in numeric order."""
-    rows = store.conn.execute(f"SELECT id, address FROM building WHERE {_LIVE}").fetchall()
+    rows = store._conn.execute(f"SELECT id, address FROM building WHERE {_LIVE}").fetchall()
     rows.sort(key=lambda r: (natural_key(r[1] or ""), r[0]))
     return [str(r[0]) for r in rows]
 
@@ -92,7 +92,7 @@ def short_address(address: str, village: str | None) -> str:
 
 
 def _villages(store: Store) -> dict[str, str]:
-    return {str(r[0]): str(r[1]) for r in store.conn.execute(
+    return {str(r[0]): str(r[1]) for r in store._conn.execute(
         f"SELECT id, village_name FROM grid WHERE {_LIVE} AND village_name IS NOT NULL").fetchall()}
 
 
@@ -308,7 +308,7 @@ class TodaySummary:
 def today_summary(store: Store, today: dt.date, horizon_days: int = 7, limit: int = 50) -> TodaySummary:
     """Counts and the buildings whose inspection is due within ``horizon_days`` or overdue."""
     def one(sql: str) -> int:
-        return int(store.conn.execute(sql).fetchone()[0])
+        return int(store._conn.execute(sql).fetchone()[0])
 
     due_sql = (f"SELECT id, grid_id, address,"
                f" date(last_inspected_at, '+' || inspection_cycle_days || ' days') AS due"
@@ -324,7 +324,7 @@ def today_summary(store: Store, today: dt.date, horizon_days: int = 7, limit: in
                      f" coalesce(sum(u.max_occupants > 0 AND x.n > u.max_occupants), 0)"
                      f" FROM (SELECT unit_id, count(*) AS n FROM tenancy WHERE {_CURRENT} GROUP BY unit_id) x"
                      f" LEFT JOIN unit u ON u.id = x.unit_id AND u.{_LIVE}")
-    residents, over_limit = store.conn.execute(occupancy_sql).fetchone()
+    residents, over_limit = store._conn.execute(occupancy_sql).fetchone()
     return TodaySummary(
         buildings=one(f"SELECT count(*) FROM building WHERE {_LIVE}"),
         units=one(f"SELECT count(*) FROM unit WHERE {_LIVE}"),

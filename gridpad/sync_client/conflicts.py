@@ -6,13 +6,12 @@ new edit) or an ordinary new local edit that syncs like any other.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from gridpad.store import repo
 from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import enroll as meta_keys
-from gridpad.sync_client.status import OPEN_CONFLICTS
 from gridpad.sync_client.transport import ServerClient
 from sync.protocol import Conflict, ConflictList, ResolveRequest
 
@@ -23,13 +22,13 @@ def fetch_open(store: Store, client: ServerClient) -> list[Conflict]:
     """GET /v1/conflicts (open ones, the device's grids) and cache them for :func:`list_open`."""
     found = client.call("GET", "/v1/conflicts", ConflictList).conflicts
     open_ = [c for c in found if not c.resolved]
-    store.set_meta(OPEN_CONFLICTS, json.dumps([c.model_dump(mode="json") for c in open_], ensure_ascii=False))
+    DeviceMeta(store).open_conflicts = [c.model_dump(mode="json") for c in open_]
     return open_
 
 
 def list_open(store: Store) -> list[Conflict]:
     """Open conflicts as of the last sync (no network: the UI calls this often)."""
-    return [Conflict.model_validate(c) for c in json.loads(store.get_meta(OPEN_CONFLICTS) or "[]")]
+    return [Conflict.model_validate(c) for c in DeviceMeta(store).open_conflicts or []]
 
 
 def _server_choice(store: Store, conflict: Conflict, choice: str) -> Literal["kept", "lost"]:
@@ -37,7 +36,7 @@ def _server_choice(store: Store, conflict: Conflict, choice: str) -> Literal["ke
         return "kept"
     if choice == "lost":
         return "lost"
-    me = store.get_meta(meta_keys.DEVICE_ID)
+    me = DeviceMeta(store).enrolled_device_id
     mine_lost = conflict.lost.device_id == me
     if choice == "mine":
         return "lost" if mine_lost else "kept"
@@ -73,4 +72,4 @@ def resolve(store: Store, conflict: Conflict | int | str, choice: str, value: An
         if own:
             client.close()
     left = [c for c in list_open(store) if c.id != conflict.id]
-    store.set_meta(OPEN_CONFLICTS, json.dumps([c.model_dump(mode="json") for c in left], ensure_ascii=False))
+    DeviceMeta(store).open_conflicts = [c.model_dump(mode="json") for c in left]

@@ -7,7 +7,6 @@ A revoked device is told so, then wiped.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from gridpad.store import outbox, remote
 from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import conflicts, photos, status, verify
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import DeviceRevokedError, HeldBackError, RejectedError, SyncError
@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 
 #: Meta flag: the last end-of-sync check found a difference (check again next time even if idle).
-_VERIFY_DUE = "sync_verify_due"
-_VERIFIED_AT = "sync_verified_at"  # time.time() of the last checksum comparison
 #: Checksums cost time in proportion to the tables on both sides (~0.5 s at 20k rows), so an
 #: ordinary incremental sync does not pay for them: they run after a download from scratch, after
 #: a mismatch, when asked, and otherwise at most this often (on a sync that moved something).
@@ -68,16 +66,16 @@ class SyncResult:
 
 
 def _grids(store: Store) -> list[str]:
-    return [str(g) for g in json.loads(store.get_meta(remote.GRIDS_KEY) or "[]")]
+    return DeviceMeta(store).grids
 
 
 def _verify_due(store: Store, asked: bool | None, from_scratch: bool, moved: bool) -> bool:
     if asked is not None:
         return asked
-    if store.get_meta(_VERIFY_DUE) == "1" or (from_scratch and moved):
+    meta = DeviceMeta(store)
+    if meta.verify_due or (from_scratch and moved):
         return True
-    last = float(store.get_meta(_VERIFIED_AT) or 0)
-    return moved and time.time() - last > VERIFY_EVERY_S
+    return moved and time.time() - meta.verified_at > VERIFY_EVERY_S
 
 
 def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress | None,
@@ -119,12 +117,12 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
             verify.redownload(store, client, table)
             result.redownloaded.append(table)
         with store.transaction():
-            store.set_meta(_VERIFY_DUE, "1" if result.redownloaded else "0")
-            store.set_meta(_VERIFIED_AT, str(time.time()))
+            DeviceMeta(store).verify_due = bool(result.redownloaded)
+            DeviceMeta(store).verified_at = time.time()
     uploaded = photos.upload_backlog(store, client, data_dir, progress=progress)
     result.photos_uploaded = uploaded
     result.photo_backlog = len(status.photo_backlog(store, data_dir))
-    if moved or store.get_meta(status.OPEN_CONFLICTS) is None:
+    if moved or DeviceMeta(store).open_conflicts is None:
         result.open_conflicts = len(conflicts.fetch_open(store, client))
     else:
         result.open_conflicts = len(conflicts.list_open(store))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import platform
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,22 +9,17 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gridpad.store import remote
+from gridpad.store import device_meta
 from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import credentials
 from gridpad.sync_client.errors import KeyringUnavailableError, NotEnrolledError, RejectedError
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
 from sync.protocol import EnrollRequest, EnrollResponse
 
-# Keys in the store's meta table (other packages read these; see docs/internals.md).
-SERVER_URL = "server_url"
-DEVICE_ID = "enrolled_device_id"
-USER = "user_name"
-ROLE = "user_role"
-GRIDS = remote.GRIDS_KEY
-PLATE_KEYS = "plate_public_keys"
-CA_BUNDLE = "ca_bundle"
-ENROLLED_AT = "enrolled_at"
+# Kept for gridpad/cli/demo.py until it reads them through DeviceMeta (gridpad.store.device_meta).
+SERVER_URL = device_meta.SERVER_URL
+DEVICE_ID = device_meta.ENROLLED_DEVICE_ID
 
 
 @dataclass(frozen=True)
@@ -70,30 +64,21 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     if not secret:
         raise RejectedError("enrollment answer carried no device credential")
     credentials.save_secret(device_id, secret)
-    user_name = body.user
-    role = body.role
-    grids = body.grids
-    keys = body.plate_public_keys
-    with store.transaction():
-        store.set_meta(SERVER_URL, client.base_url)
-        store.set_meta(DEVICE_ID, device_id)
-        store.set_meta(USER, user_name)
-        store.set_meta(ROLE, role)
-        store.set_meta(GRIDS, json.dumps(grids))
-        store.set_meta(PLATE_KEYS, json.dumps(keys))
-        store.set_meta(CA_BUNDLE, "" if ca_bundle is None else str(_verify(ca_bundle)))
-        store.set_meta(ENROLLED_AT, datetime.now(UTC).isoformat(timespec="seconds"))
-    return Enrollment(client.base_url, device_id, user_name, role, grids)
+    DeviceMeta(store).record_enrollment(
+        server_url=client.base_url, device_id=device_id, user=body.user, role=body.role,
+        grids=list(body.grids), plate_public_keys=dict(body.plate_public_keys),
+        ca_bundle="" if ca_bundle is None else str(_verify(ca_bundle)),
+        enrolled_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    return Enrollment(client.base_url, device_id, body.user, body.role, list(body.grids))
 
 
 def client_for(store: Store, *, retry: RetryPolicy | None = None) -> ServerClient:
     """A client for the server this device enrolled with, credential from the keyring."""
-    url = store.get_meta(SERVER_URL)
-    device_id = store.get_meta(DEVICE_ID)
+    meta = DeviceMeta(store)
+    url, device_id = meta.server_url, meta.enrolled_device_id
     if not url or not device_id:
         raise NotEnrolledError()
     secret = credentials.load_secret(device_id)
     if secret is None:
         raise NotEnrolledError()
-    ca = store.get_meta(CA_BUNDLE)
-    return ServerClient(url, verify=ca or True, device_id=device_id, secret=secret, retry=retry)
+    return ServerClient(url, verify=meta.ca_bundle or True, device_id=device_id, secret=secret, retry=retry)

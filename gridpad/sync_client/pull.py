@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import queue
 import threading
@@ -13,6 +12,7 @@ from typing import Any
 
 from gridpad.store import remote
 from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.transport import ServerClient
 from sync.protocol import MAX_PULL_LIMIT, PullQuery, PullResponse
 
@@ -109,7 +109,7 @@ def apply_scope(store: Store, sent: list[str] | None, out: PullOutcome) -> bool:
     if sent is None:  # a server from before grids travelled with the pull
         return False
     now = list(sent)
-    held = json.loads(store.get_meta(remote.GRIDS_KEY) or "[]")
+    held = DeviceMeta(store).grids
     if sorted(now) == sorted(held):
         return False
     added, removed = set(now) - set(held), set(held) - set(now)

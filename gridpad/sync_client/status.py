@@ -5,19 +5,13 @@ Read from the local store only (no network), so the UI can refresh it every few 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from gridpad.store import outbox, remote
 from gridpad.store.db import Store
-from gridpad.sync_client import enroll as meta_keys
-
-LAST_SUCCESS = "sync_last_success_at"
-LAST_ERROR = "sync_last_error"
-LAST_ATTEMPT = "sync_last_attempt_at"
-OPEN_CONFLICTS = "sync_open_conflicts"  # JSON list of the server's open conflicts, as of the last sync
+from gridpad.store.device_meta import DeviceMeta
 
 
 @dataclass(frozen=True)
@@ -48,26 +42,29 @@ def photo_backlog(store: Store, data_dir: Path | None = None) -> list[str]:
 
 
 def read_status(store: Store) -> SyncStatus:
-    url = store.get_meta(meta_keys.SERVER_URL)
+    meta = DeviceMeta(store)
+    url = meta.server_url
     return SyncStatus(
-        enrolled=bool(url and store.get_meta(meta_keys.DEVICE_ID)),
+        enrolled=bool(url and meta.enrolled_device_id),
         server_url=url,
-        last_success_at=store.get_meta(LAST_SUCCESS),
-        last_error=store.get_meta(LAST_ERROR) or None,
+        last_success_at=meta.last_success_at,
+        last_error=meta.last_error,
         outbox_count=outbox.count(store),
         photo_backlog=len(photo_backlog(store)),
-        open_conflicts=len(json.loads(store.get_meta(OPEN_CONFLICTS) or "[]")),
+        open_conflicts=len(meta.open_conflicts or []),
     )
 
 
 def mark_success(store: Store, attempt: str) -> None:
+    meta = DeviceMeta(store)
     with store.transaction():
-        store.set_meta(LAST_ATTEMPT, attempt)
-        store.set_meta(LAST_SUCCESS, now_iso())
-        store.set_meta(LAST_ERROR, None)
+        meta.last_attempt_at = attempt
+        meta.last_success_at = now_iso()
+        meta.last_error = None
 
 
 def mark_failure(store: Store, message: str, attempt: str) -> None:
+    meta = DeviceMeta(store)
     with store.transaction():
-        store.set_meta(LAST_ATTEMPT, attempt)
-        store.set_meta(LAST_ERROR, message)
+        meta.last_attempt_at = attempt
+        meta.last_error = message

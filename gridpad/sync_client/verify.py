@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from gridpad.store import remote
 from gridpad.store.db import Store
-from gridpad.sync_client import enroll as meta_keys
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.pull import pull_pages
 from gridpad.sync_client.transport import ServerClient
 from sync.protocol import Checksums, TableChecksum, table_checksum_values
@@ -26,7 +25,7 @@ def mismatching_tables(store: Store, client: ServerClient, tables: Iterable[str]
     # to the table, so they run side by side (only the helper thread uses the HTTP client).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridpad-checksums") as pool:
         answer = pool.submit(client.call, "GET", "/v1/checksums", Checksums)
-        grids = set(json.loads(store.get_meta(meta_keys.GRIDS) or "[]"))
+        grids = set(DeviceMeta(store).grids)
         busy = {t for (t, _row) in remote.pending_fields_by_row(store)}
         names = [n for n in (tables if tables is not None else TABLES) if n in TABLES]
         mine = {n: local_checksum(store, n, grids) for n in names if n not in busy}
@@ -42,6 +41,6 @@ def redownload(store: Store, client: ServerClient, table: str) -> int:
         mine = [r for r in rows if r["table"] == table]
         seen.update(str(r["id"]) for r in mine)
         applied += remote.apply_rows(store, mine, None)
-    grids = set(json.loads(store.get_meta(meta_keys.GRIDS) or "[]"))
+    grids = set(DeviceMeta(store).grids)
     remote.drop_rows_not_on_server(store, table, seen, grids)
     return applied

@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import credentials
-from gridpad.sync_client import enroll as meta_keys
 
 
 def wipe_device(store: Store, data_dir: Path) -> None:
     """Close ``store`` and delete everything this device held. The store is unusable afterwards."""
-    device_id = store.get_meta(meta_keys.DEVICE_ID)
+    device_id = DeviceMeta(store).enrolled_device_id
     db_path = Path(store.path)
     store.close()
     for suffix in ("", "-wal", "-shm", "-journal"):

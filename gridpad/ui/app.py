@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import sys
@@ -17,7 +18,11 @@ from gridpad.ui.context import AppContext
 from gridpad.ui.db_worker import DbClient
 from gridpad.ui.drafts import Drafts
 from gridpad.ui.i18n import Translations
+from gridpad.ui.lock import IdleLock
 from gridpad.ui.resources import load_theme, register_fonts, register_icon_path
+from gridpad.ui.sync_worker import SyncController
+
+log = logging.getLogger(__name__)
 
 #: When set, the app prints ``ready <unix time>`` once the window is shown and the first data has
 #: loaded, then quits (bench/bench_startup.py measures cold start with it).
@@ -36,18 +41,35 @@ def make_context(app: QApplication, data_dir: Path, lang: str | None) -> AppCont
     i18n = Translations(app, prefs=data_dir / "ui.json")
     i18n.start(lang)
     db = DbClient(db_path(data_dir), app)
-    drafts = Drafts(db)
-    # The first request opens the store (and imports sqlite-utils) on the DB thread while the window
-    # is built; it also moves drafts an older version kept as files into the store.
-    drafts.adopt_files(data_dir)
-    return AppContext(data_dir=data_dir, db=db, theme=theme, i18n=i18n, drafts=drafts)
+    ctx = AppContext(data_dir=data_dir, db=db, theme=theme, i18n=i18n, drafts=Drafts(db),
+                     sync=SyncController(db_path(data_dir), data_dir), lock=IdleLock())
+    start_services(ctx)
+    return ctx
+
+
+def start_services(ctx: AppContext) -> None:
+    """Arm the lock, then start sync. The first DB request opens the store (and imports
+    sqlite-utils) on the DB thread while the window is built; it also moves drafts an older
+    version kept as files into the store and reads the lock's settings, so a saved PIN locks from
+    start-up. Sync starts once that request is answered: the file exists and is migrated before a
+    second connection opens it, and the sync thread's imports come after the first paint's."""
+    from gridpad.app.startup import SessionStart, open_session
+
+    def opened(start: SessionStart) -> None:
+        ctx.lock.apply(start.lock)
+        ctx.sync.start()
+
+    def failed(exc: BaseException) -> None:
+        log.error("opening the store failed: %s", exc)
+        ctx.sync.start()  # its status read reports the same problem on the strip
+
+    ctx.db.call(open_session, ctx.data_dir, on_done=opened, on_error=failed, owner=ctx.lock)
 
 
 def shutdown_context(ctx: AppContext) -> None:
-    """Stop the worker threads (sync first: it may be mid-push). Sync is made on first use by
-    ``gridpad.ui.sync_worker.shared_controller`` (status strip, sync and settings screens)."""
-    if ctx.sync is not None:
-        ctx.sync.stop()
+    """Stop the services (sync first: it may be mid-push), then the DB worker."""
+    ctx.sync.stop()
+    ctx.lock.shutdown()
     ctx.db.shutdown()
     ctx.i18n.uninstall()
 

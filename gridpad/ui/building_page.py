@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from gridpad.store import views
-from gridpad.ui import ops
 from gridpad.ui.building_list import due_text, setup_table
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
@@ -208,15 +207,19 @@ class BuildingPage(Page):
         return None if d is None else (d.landlord if who == "landlord" else d.manager)
 
     def _reveal(self, who: str, field: str, target: MaskedValue) -> None:
+        from gridpad.app.reveal import reveal
+
         contact = self._contact(who)
         if contact is None:
             return
-        self.ctx.db.call(ops.reveal, "person", contact.person_id, field, owner=self,
+        self.ctx.db.call(reveal, "person", contact.person_id, field, owner=self,
                          on_done=target.show_clear)
 
     def _call(self, who: str, target: MaskedValue) -> None:
         """Reveal the number through the audited store function (a call shows it in clear), then
         hand ``tel:`` to the system's dialer."""
+        from gridpad.app.reveal import reveal
+
         contact = self._contact(who)
         if contact is None or not contact.phone:
             return
@@ -227,7 +230,7 @@ class BuildingPage(Page):
                 self.no_dialer.setText(self.tr("This device cannot place calls: dial the number shown."))
                 self.no_dialer.show()
 
-        self.ctx.db.call(ops.reveal, "person", contact.person_id, "phone", owner=self, on_done=dial)
+        self.ctx.db.call(reveal, "person", contact.person_id, "phone", owner=self, on_done=dial)
 
     def _edit_contact(self, role: str) -> None:
         self.edit_building.emit(self.building_id)

@@ -1,7 +1,7 @@
 """All database work on one worker thread with its own Store connection.
 
-Screens call :meth:`DbClient.call` with a plain function ``fn(store, *args)`` (usually from
-``gridpad.store.views`` or another store module); the function runs on the worker thread and its
+Screens call :meth:`DbClient.call` with a plain function ``fn(store, *args)``: a ``gridpad.app``
+operation, or a read-only query from ``gridpad.store.views``; the function runs on the worker thread and its
 result (or exception) comes back to the GUI thread by signal, tagged with a request id, and is
 handed to the callbacks. Rule (from Anki's taskman): never touch widgets inside ``fn``.
 """
@@ -12,10 +12,13 @@ import itertools
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+if TYPE_CHECKING:
+    from gridpad.app.startup import Store
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +40,17 @@ class DbWorker(QObject):
     def __init__(self, db_path: Path) -> None:
         super().__init__()
         self._db_path = db_path
-        self._store: Any = None
+        self._store: Store | None = None
 
     @Slot(int, object, object)
     def run(self, request_id: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
             if self._store is None:
-                from gridpad.store.db import open_store
+                from gridpad.app.startup import open_device_store
 
-                self._store = open_store(self._db_path)
+                self._store = open_device_store(self._db_path)
             result = fn(self._store, *args)
-        except Exception as exc:  # handed to the caller's failure callback
+        except Exception as exc:  # noqa: BLE001 - the worker thread lives on; the caller's callback decides
             log.debug("db request %d failed: %s", request_id, type(exc).__name__)
             self.failed.emit(request_id, exc)
         else:

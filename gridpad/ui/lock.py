@@ -1,7 +1,7 @@
 """Privacy lock: after N idle minutes a PIN screen covers the window, hiding personal data.
 
-The PIN is set in Settings and kept only as a scrypt hash (in the store's ``meta`` table, written
-by the settings screen through the DB worker). Idle time is measured by an event filter on the
+The PIN is set in Settings and kept only as a scrypt hash (``gridpad.app.lock_settings``, through
+the DB worker). Idle time is measured by an event filter on the
 application: any key, tap, click or wheel counts as activity.
 """
 
@@ -12,17 +12,19 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from gridpad.ui.i18n import tr
 
-#: Store meta key for the PIN hash (the value is ``scrypt$n$r$p$salt$hash``, hex).
-PIN_META_KEY = "ui.lock_pin"
-#: Store meta key for the idle minutes before locking.
-IDLE_META_KEY = "ui.lock_idle_minutes"
+if TYPE_CHECKING:
+    from gridpad.app.lock_settings import LockSettings
+
+#: Same as gridpad.app.lock_settings.DEFAULT_IDLE_MINUTES (that module imports the store; this one
+#: is imported at start-up). tests/gui/test_settings_screen.py checks they agree.
 DEFAULT_IDLE_MINUTES = 5
 MIN_PIN_LENGTH = 4
 
@@ -137,10 +139,12 @@ _INPUT = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.Shortcut, QE
 
 
 class IdleLock(QObject):
-    """Watches the application for input; locks ``window`` after ``idle_ms`` without any.
+    """Watches the application for input; locks the attached window after ``idle_ms`` without any.
 
-    Locking needs a PIN: with none set, idle time changes nothing. While locked, input aimed at
-    anything but the overlay is swallowed, so Tab cannot reach a hidden form behind it.
+    One per app, made by ``make_context`` before there is a window; the main window attaches
+    itself (:meth:`attach`). Locking needs a PIN and a window: without them idle time changes
+    nothing. While locked, input aimed at anything but the overlay is swallowed, so Tab cannot
+    reach a hidden form behind it.
 
     Idle time is read from ``clock`` (monotonic seconds); the timer only decides how often to
     look, so a test moves the clock instead of waiting minutes.
@@ -148,16 +152,16 @@ class IdleLock(QObject):
 
     locked_changed = Signal(bool)
 
-    def __init__(self, window: QWidget, *, idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000,
-                 check_ms: int = 1000, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, window: QWidget | None = None, *, idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000,
+                 check_ms: int = 1000, clock: Callable[[], float] = time.monotonic,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._window: QWidget | None = None
+        self.overlay: LockOverlay | None = None
         self.idle_ms = idle_ms
         self.pin_hash: str | None = None
         self._clock = clock
         self._last_activity = clock()
-        self.overlay = LockOverlay(window)
-        self.overlay.unlocked.connect(self._on_unlocked)
         self._timer = QTimer(self)
         self._timer.setInterval(min(check_ms, max(50, idle_ms // 4)))
         self._timer.timeout.connect(self.check_idle)
@@ -165,10 +169,29 @@ class IdleLock(QObject):
         if app is not None:
             app.installEventFilter(self)
         self._timer.start()
+        if window is not None:
+            self.attach(window)
+
+    def attach(self, window: QWidget) -> None:
+        """Cover ``window`` when locking (its overlay is made now, hidden)."""
+        self._window = window
+        self.overlay = LockOverlay(window)
+        self.overlay.unlocked.connect(self._on_unlocked)
+
+    @property
+    def attached(self) -> bool:
+        """A window to cover is attached and alive (the lock outlives windows closed in tests;
+        no ``destroyed`` hook: PySide crashes calling back into a lock deleted first)."""
+        return self.overlay is not None and shiboken6.isValid(self.overlay)
 
     @property
     def locked(self) -> bool:
-        return self.overlay.isVisible()
+        return self.attached and self.overlay is not None and self.overlay.isVisible()
+
+    def apply(self, settings: LockSettings) -> None:
+        """The saved PIN hash and idle time (read on the DB worker)."""
+        self.set_pin_hash(settings.pin_hash)
+        self.set_idle_ms(settings.idle_ms)
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -193,7 +216,7 @@ class IdleLock(QObject):
         self._last_activity = self._clock()
 
     def lock_now(self) -> bool:
-        if not self.pin_hash or self.locked:
+        if not self.pin_hash or self.locked or not self.attached or self.overlay is None:
             return False
         self.overlay.lock(self.pin_hash)
         self.locked_changed.emit(True)
@@ -230,25 +253,3 @@ class IdleLock(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-
-
-def read_lock_settings(store: Any) -> tuple[str | None, int]:
-    """Runs on the DB worker: the PIN hash (None: no PIN) and the idle minutes."""
-    return store.get_meta(PIN_META_KEY), int(store.get_meta(IDLE_META_KEY) or DEFAULT_IDLE_MINUTES)
-
-
-def shared_lock(ctx: Any, window: QWidget) -> IdleLock:
-    """The app's one privacy lock over ``window`` (kept as ``ctx.lock``), armed from the store's
-    settings as soon as the window exists, whichever screen is shown first."""
-    lock: IdleLock | None = getattr(ctx, "lock", None)
-    if lock is None:
-        lock = IdleLock(window)
-        ctx.lock = lock
-
-        def arm(settings: tuple[str | None, int]) -> None:
-            pin_hash, minutes = settings
-            lock.set_pin_hash(pin_hash)
-            lock.set_idle_ms(minutes * 60_000)
-
-        ctx.db.call(read_lock_settings, on_done=arm, owner=lock)
-    return lock

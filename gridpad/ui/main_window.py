@@ -6,7 +6,6 @@ Landscape (≥ 900 px wide) puts the rail on the left; portrait puts it at the b
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -17,28 +16,22 @@ from gridpad.ui.context import AppContext
 from gridpad.ui.nav_rail import ITEMS, NavRail
 from gridpad.ui.placeholder_screen import PlaceholderScreen
 from gridpad.ui.registry_screen import RegistryScreen
+from gridpad.ui.status_strip import StatusStrip
 from gridpad.ui.today_screen import TodayScreen
-
-log = logging.getLogger(__name__)
 
 PORTRAIT_BELOW = 900
 
-# Screens built by the sync/settings/scan helper: module, class. Missing ones get a placeholder.
-_EXTERNAL = {
+# Screens built on first visit (module, class): scan and sync pull in the camera, numpy and the
+# sync client, which a cold start does not need. An import error raises: no screen is replaced.
+_DEFERRED = {
     "scan": ("gridpad.ui.scan_screen", "ScanScreen"),
     "sync": ("gridpad.ui.sync_screen", "SyncScreen"),
     "settings": ("gridpad.ui.settings_screen", "SettingsScreen"),
 }
 
 
-def _external(ctx: AppContext, module: str, name: str) -> QWidget | None:
-    try:
-        cls = getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-    widget: QWidget = cls(ctx)
+def _deferred(ctx: AppContext, module: str, name: str) -> QWidget:
+    widget: QWidget = getattr(importlib.import_module(module), name)(ctx)
     return widget
 
 
@@ -65,17 +58,11 @@ class MainWindow(QMainWindow):
         self.status_slot.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         slot_layout = QVBoxLayout(self.status_slot)
         slot_layout.setContentsMargins(0, 0, 0, 0)
-        self.status_strip: QWidget | None = None
-        try:
-            from gridpad.ui.status_strip import StatusStrip
-        except ImportError:  # a build without the sync client
-            self.status_slot.setFixedHeight(0)
-        else:
-            strip = StatusStrip(ctx)
-            self.status_strip = strip
-            slot_layout.addWidget(strip)
+        self.status_strip = StatusStrip(ctx)
+        slot_layout.addWidget(self.status_strip)
         outer.addWidget(self.status_slot)
         self.setCentralWidget(central)
+        ctx.lock.attach(self)  # the privacy lock covers this window
 
         self.screens: dict[str, QWidget] = {}
         self._built: set[str] = set()
@@ -95,20 +82,18 @@ class MainWindow(QMainWindow):
             return today
         if key == "registry":
             return RegistryScreen(self.ctx)
-        if key in _EXTERNAL:
-            # Built on first visit: scan and sync pull in the camera, numpy and the sync client,
-            # which a cold start does not need.
+        if key in _DEFERRED:
             empty = QWidget()
             empty.setObjectName("screen")
             return empty
-        return PlaceholderScreen(key)
+        return PlaceholderScreen(key)  # 巡查 / 隐患: not built yet
 
     def screen_for(self, key: str) -> QWidget:
         """The screen for ``key``, building a deferred one now."""
         current = self.screens[key]
-        if key in _EXTERNAL and key not in self._built:
+        if key in _DEFERRED and key not in self._built:
             self._built.add(key)
-            widget = _external(self.ctx, *_EXTERNAL[key]) or PlaceholderScreen(key)
+            widget = _deferred(self.ctx, *_DEFERRED[key])
             index = self.stack.indexOf(current)
             self.stack.insertWidget(index, widget)
             self.stack.removeWidget(current)

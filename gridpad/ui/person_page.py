@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from gridpad.store import views
-from gridpad.ui import ops
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
 from gridpad.ui.page_base import Page
@@ -116,8 +115,10 @@ class PersonPage(Page):
         self.homes.addStretch(1)
 
     def _reveal(self, field: str, target: MaskedValue) -> None:
+        from gridpad.app.reveal import reveal
+
         if self.person_id:
-            self.ctx.db.call(ops.reveal, "person", self.person_id, field, owner=self,
+            self.ctx.db.call(reveal, "person", self.person_id, field, owner=self,
                              on_done=target.show_clear)
 
     def retranslate(self) -> None:

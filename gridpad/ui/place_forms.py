@@ -9,7 +9,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from gridpad.store import views
-from gridpad.ui import ops
 from gridpad.ui.context import AppContext
 from gridpad.ui.form_base import FormPage, parse_number
 from gridpad.ui.rule_text import rule_text
@@ -39,7 +38,8 @@ class _NumberMixin(FormPage):
 
 
 # The building's people (§2.6): the landlord (房东) and the day-to-day manager (管理人/楼长), each a
-# person row linked by ``building.<role>_id``. Their form fields are ``<role>_<person column>``.
+# person row linked by ``building.<role>_id`` (gridpad.app.buildings.CONTACT_ROLES, which imports
+# the store: this module is imported at start-up). Their form fields are ``<role>_<person column>``.
 CONTACT_ROLES = ("landlord", "manager")
 CONTACT_FIELDS = ("name", "phone", "id_type", "id_number")
 
@@ -176,30 +176,11 @@ class BuildingForm(_NumberMixin):
         fields = {k: val for k, val in v.items() if val not in (None, "") or self.building_id}
         if self.building_id is None:
             fields["grid_id"] = self.grid_id
+        from gridpad.app.buildings import save_building
+
         self.primary.setEnabled(False)
-        self.ctx.db.call(save_building_and_contacts, self.building_id, fields, contacts, owner=self,
+        self.ctx.db.call(save_building, self.building_id, fields, contacts, owner=self,
                          on_done=self._done, on_error=self.save_failed)
-
-
-def save_building_and_contacts(store: Any, building_id: str | None, fields: dict[str, Any],
-                               contacts: dict[str, dict[str, Any]]) -> str:
-    """On the DB worker: the building and its landlord/manager people in one transaction (nothing
-    typed for a role: that person is left alone). A person's refused field comes back named as
-    the form's field (``manager_phone``), so the form marks it under the right box."""
-    from gridpad.store import repo
-    from gridpad.store.errors import ValidationFailed
-
-    with store.transaction():
-        building_id = ops.save_row(store, "building", building_id, fields)
-        current = repo.get(store, "building", building_id) or {}
-        grid_id = current.get("grid_id") or fields.get("grid_id", "")
-        for role, person in contacts.items():
-            try:
-                ops.save_landlord(store, building_id, grid_id, f"{role}_id", current.get(f"{role}_id"),
-                                  person)
-            except ValidationFailed as exc:
-                raise ValidationFailed([e.for_field(f"{role}_{e.field}") for e in exc.errors]) from None
-    return building_id
 
 
 class UnitForm(_NumberMixin):
@@ -253,8 +234,10 @@ class UnitForm(_NumberMixin):
         fields = {k: val for k, val in v.items() if val not in (None, "") or self.unit_id}
         if self.unit_id is None:
             fields |= {"building_id": self.building_id, "grid_id": self.grid_id}
+        from gridpad.app.units import save_unit
+
         self.primary.setEnabled(False)
-        self.ctx.db.call(ops.save_row, "unit", self.unit_id, fields, owner=self,
+        self.ctx.db.call(save_unit, self.unit_id, fields, owner=self,
                          on_done=self._done, on_error=self.save_failed)
 
 
@@ -293,7 +276,9 @@ class MoveOutForm(FormPage):
         except ValueError:
             self.local_error("move_out_at", "date")
             return
+        from gridpad.app.tenants import move_out
+
         self.primary.setEnabled(False)
-        self.ctx.db.call(ops.move_out, self.tenancy_id, date, v.get("move_out_reason"), owner=self,
+        self.ctx.db.call(move_out, self.tenancy_id, date, v.get("move_out_reason"), owner=self,
                          on_done=lambda _r: self.finish_save("tenancy", self.person_id),
                          on_error=self.save_failed)

@@ -12,7 +12,7 @@ import atexit
 import time
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
@@ -30,9 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridpad.qr.scan import ScanOutcome, ScanResult, best, store_context
+from gridpad.app.plate_reading import ScanOutcome, ScanResult, best, read_frame, read_photo
 from gridpad.ui.i18n import tr
 from gridpad.ui.widgets import label, screen_layout
+
+if TYPE_CHECKING:
+    from gridpad.app.scan import GridChoice
+    from gridpad.ui.context import AppContext
 
 #: Frames decoded per second at most (DESIGN: "a few frames a second").
 DECODE_FPS = 4
@@ -67,28 +71,6 @@ def result_text(result: ScanResult) -> str:
     return tr("No QR code found. Hold the camera closer and steady, or light the plate.")
 
 
-def _my_grids(store: Any) -> list[tuple[str, str]]:
-    """Runs on the DB worker: (grid id, name) of the grids this tablet holds."""
-    from gridpad.qr.scan import store_grids
-    from gridpad.store import repo
-
-    names = {str(r["id"]): str(r.get("name") or r["id"]) for r in repo.rows(store, "grid")}
-    return sorted((g, names.get(g, g)) for g in store_grids(store))
-
-
-def _register_building(store: Any, building_id: str, grid_id: str, address: str) -> str:
-    """Runs on the DB worker: a new building carrying the plate's id (an ordinary captured edit)."""
-    from gridpad.store import repo
-
-    return repo.insert(store, "building", {"grid_id": grid_id, "address": address}, id=building_id)
-
-
-def _check_texts(store: Any, texts: list[str]) -> ScanResult:
-    """Runs on the DB worker: what the decoded texts mean here (best of them)."""
-    context = store_context(store)
-    return best(context.check(t) for t in texts)
-
-
 def _stop_thread(ref: weakref.ref[QThread]) -> None:
     thread = ref()
     if thread is not None and thread.isRunning():
@@ -104,19 +86,15 @@ class DecodeWorker(QObject):
 
     @Slot(object)
     def decode_frame(self, grey: np.ndarray) -> None:
-        from gridpad.qr.decode import decode
-
         try:
-            self.decoded.emit(decode(grey), "camera")
-        except Exception as exc:
+            self.decoded.emit(read_frame(grey), "camera")
+        except Exception as exc:  # noqa: BLE001 - a frame that fails to decode is reported, the camera goes on
             self.failed.emit(str(exc))
 
     @Slot(str)
     def decode_file(self, path: str) -> None:
-        from gridpad.qr.decode import decode
-
         try:
-            texts = decode(path, thorough=True)  # a photo: also light-on-dark, then zbar
+            texts = read_photo(path)
         except (OSError, ValueError) as exc:
             self.failed.emit(tr("Cannot read that image: {0}").format(exc))
             return
@@ -130,7 +108,7 @@ class ScanScreen(QWidget):
     _decode_frame = Signal(object)
     _decode_file = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.last_result: ScanResult | None = None
@@ -310,7 +288,9 @@ class ScanScreen(QWidget):
             if source == "image":
                 self._show(best([]))
             return
-        self._ctx.db.call(_check_texts, texts, on_done=self._show, on_error=self._on_check_failed, owner=self)
+        from gridpad.app.scan import check_texts
+
+        self._ctx.db.call(check_texts, texts, on_done=self._show, on_error=self._on_check_failed, owner=self)
 
     def _on_failed(self, message: str) -> None:
         self._busy = False
@@ -340,12 +320,14 @@ class ScanScreen(QWidget):
         self.register_error.clear()
         self.register_box.show()
         self.address_edit.setFocus()
-        self._ctx.db.call(_my_grids, on_done=self._fill_grids, owner=self)
+        from gridpad.app.scan import my_grids
 
-    def _fill_grids(self, grids: list[tuple[str, str]]) -> None:
+        self._ctx.db.call(my_grids, on_done=self._fill_grids, owner=self)
+
+    def _fill_grids(self, grids: list[GridChoice]) -> None:
         self.grid_combo.clear()
-        for gid, name in grids:
-            self.grid_combo.addItem(f"{name} ({gid})", gid)
+        for grid in grids:
+            self.grid_combo.addItem(f"{grid.name} ({grid.grid_id})", grid.grid_id)
 
     def save_new_building(self) -> None:
         address = self.address_edit.text().strip()
@@ -358,7 +340,9 @@ class ScanScreen(QWidget):
             return
         assert self.last_result is not None and self.last_result.building_id
         self.register_save.setEnabled(False)
-        self._ctx.db.call(_register_building, self.last_result.building_id, grid, address,
+        from gridpad.app.scan import register_building
+
+        self._ctx.db.call(register_building, self.last_result.building_id, grid, address,
                           on_done=self._registered, on_error=self._register_failed, owner=self)
 
     def _registered(self, building_id: str) -> None:

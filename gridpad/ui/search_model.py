@@ -1,4 +1,4 @@
-"""Search-as-you-type results: pages of ``gridpad.store.search.search`` fetched on the DB worker.
+"""Search-as-you-type results: pages of ``gridpad.app.search.search`` fetched on the DB worker.
 
 A newer query makes older answers stale (a generation counter drops them), and more results are
 fetched with Qt's ``canFetchMore``/``fetchMore`` when the user scrolls to the end.
@@ -24,12 +24,6 @@ def kind_label(kind: str) -> str:
         "person": QCoreApplication.translate("Search", "Resident"),
     }
     return labels.get(kind, kind)
-
-
-def _run_search(store: Any, query: str, limit: int, offset: int) -> list[Any]:
-    from gridpad.store.search import search
-
-    return list(search(store, query, limit=limit, offset=offset))
 
 
 COLUMNS: Sequence[Column] = (
@@ -70,9 +64,11 @@ class SearchModel(ListTableModel):
         return self.rows[row]
 
     def _load(self, offset: int) -> None:
+        from gridpad.app.search import search
+
         self._loading = True
         generation = self._generation
-        self._db.call(_run_search, self.query, self.PAGE, offset, owner=self,
+        self._db.call(search, self.query, self.PAGE, offset, owner=self,
                       on_done=lambda hits: self._loaded(generation, hits),
                       on_error=lambda _exc: self._failed(generation))
 

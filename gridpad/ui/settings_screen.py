@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import platform
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlparse
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -23,18 +23,15 @@ from PySide6.QtWidgets import (
 
 from gridpad import __version__, config
 from gridpad.ui.i18n import tr
-from gridpad.ui.lock import (
-    DEFAULT_IDLE_MINUTES,
-    IDLE_META_KEY,
-    PIN_META_KEY,
-    IdleLock,
-    hash_pin,
-    pin_problem,
-    shared_lock,
-)
+from gridpad.ui.lock import DEFAULT_IDLE_MINUTES, hash_pin, pin_problem
 from gridpad.ui.status_strip import plain_error
-from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
 from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
+
+if TYPE_CHECKING:
+    from gridpad.app.device import DeviceInfo
+    from gridpad.app.lock_settings import LockSettings
+    from gridpad.app.syncing import SyncSnapshot
+    from gridpad.ui.context import AppContext
 
 
 def parse_enroll_qr(text: str) -> tuple[str, str]:
@@ -61,29 +58,6 @@ def parse_enroll_qr(text: str) -> tuple[str, str]:
     return "", text
 
 
-def _device_info(store: Any) -> dict[str, Any]:
-    """Runs on the DB worker: what the About card shows, and the lock settings."""
-    from gridpad.store import repo
-    from gridpad.sync_client import enroll as keys
-
-    names = {str(r["id"]): str(r.get("name") or "") for r in repo.rows(store, "grid")}
-    codes = json.loads(store.get_meta(keys.GRIDS) or "[]")
-    grids = [f"{names[g]} ({g})" if names.get(g) else g for g in codes]
-    return {
-        "device_id": store.get_meta(keys.DEVICE_ID) or store.device_id,
-        "user": store.get_meta(keys.USER) or "", "role": store.get_meta(keys.ROLE) or "",
-        "grids": grids, "server": store.get_meta(keys.SERVER_URL) or "",
-        "pin_hash": store.get_meta(PIN_META_KEY),
-        "idle_minutes": int(store.get_meta(IDLE_META_KEY) or DEFAULT_IDLE_MINUTES),
-    }
-
-
-def _save_lock(store: Any, pin_hash: str | None, idle_minutes: int) -> None:
-    with store.transaction():
-        store.set_meta(PIN_META_KEY, pin_hash)
-        store.set_meta(IDLE_META_KEY, str(idle_minutes))
-
-
 def _card(parent: QWidget | None) -> tuple[Card, QVBoxLayout, QLabel]:
     card = Card(parent, margins=CARD_MARGINS)
     title = label("", "title", card)
@@ -92,12 +66,12 @@ def _card(parent: QWidget | None) -> tuple[Card, QVBoxLayout, QLabel]:
 
 
 class SettingsScreen(QWidget):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self.controller = shared_controller(ctx)
-        self.lock: IdleLock | None = None
-        self._info: dict[str, Any] = {}
+        self.controller = ctx.sync
+        self.lock = ctx.lock
+        self.info: DeviceInfo | None = None
 
         outer, self.heading = screen_layout(self, spacing=None)
         scroll, col = scroll_column(self)
@@ -164,7 +138,7 @@ class SettingsScreen(QWidget):
         self.remove_pin_button = QPushButton(card)
         self.remove_pin_button.clicked.connect(self.remove_pin)
         self.lock_now_button = QPushButton(card)
-        self.lock_now_button.clicked.connect(lambda: self.lock is not None and self.lock.lock_now())
+        self.lock_now_button.clicked.connect(self.lock.lock_now)
         self.save_pin_button = QPushButton(card)
         self.save_pin_button.setObjectName("primary")
         self.save_pin_button.clicked.connect(self.save_pin)
@@ -186,35 +160,24 @@ class SettingsScreen(QWidget):
         self.controller.snapshot.connect(self._on_snapshot)
         self.retranslate()
         self.reload()
-        # The lock watches the whole window, known once the main window has placed this screen.
-        QTimer.singleShot(0, self._attach_lock)
 
     # -- data -----------------------------------------------------------------------------------
     def reload(self) -> None:
-        self._ctx.db.call(_device_info, on_done=self._on_info, owner=self)
+        from gridpad.app.device import device_info
 
-    def _on_info(self, info: dict[str, Any]) -> None:
-        self._info = info
-        if info.get("server") and not self.server_edit.text():
-            self.server_edit.setText(info["server"])
-        index = self.idle_combo.findData(info.get("idle_minutes", DEFAULT_IDLE_MINUTES))
+        self._ctx.db.call(device_info, on_done=self._on_info, owner=self)
+
+    def _on_info(self, info: DeviceInfo) -> None:
+        self.info = info
+        if info.server and not self.server_edit.text():
+            self.server_edit.setText(info.server)
+        index = self.idle_combo.findData(info.lock.idle_minutes)
         self.idle_combo.setCurrentIndex(max(index, 0))
-        if self.lock is not None:
-            self.lock.set_pin_hash(info.get("pin_hash"))
-            self.lock.set_idle_ms(int(info.get("idle_minutes", DEFAULT_IDLE_MINUTES)) * 60_000)
         self.refresh_view()
 
-    def _attach_lock(self) -> None:
-        if self.lock is None and self.window() is not self:
-            self.attach_lock(self.window())
-
-    def attach_lock(self, window: QWidget, idle_ms: int | None = None) -> IdleLock:
-        """The app's privacy lock over ``window`` (tests pass a short ``idle_ms``)."""
-        self.lock = shared_lock(self._ctx, window)
-        if idle_ms is not None:
-            self.lock.set_idle_ms(idle_ms)
-        self.refresh_view()
-        return self.lock
+    def _lock_saved(self, settings: LockSettings) -> None:
+        self.lock.apply(settings)
+        self.reload()
 
     # -- enrollment -----------------------------------------------------------------------------
     def enroll(self) -> None:
@@ -238,10 +201,10 @@ class SettingsScreen(QWidget):
 
     def enroll_from_image(self, path: Path) -> bool:
         """Fill server and code from a photo of the enrollment QR; True when a code was found."""
-        from gridpad.qr.decode import decode
+        from gridpad.app.plate_reading import read_photo
 
         try:
-            texts = decode(str(path), thorough=True)
+            texts = read_photo(str(path))
         except (OSError, ValueError):
             texts = []
         if not texts:
@@ -304,35 +267,36 @@ class SettingsScreen(QWidget):
         self._store_lock(None)
 
     def _store_lock(self, pin_hash: str | None) -> None:
+        from gridpad.app.lock_settings import save_lock_settings
+
         minutes = int(self.idle_combo.currentData() or DEFAULT_IDLE_MINUTES)
-        self._ctx.db.call(_save_lock, pin_hash, minutes, on_done=lambda _r: self.reload(), owner=self)
+        self._ctx.db.call(save_lock_settings, pin_hash, minutes, on_done=self._lock_saved, owner=self)
 
     # -- text -----------------------------------------------------------------------------------
     def refresh_view(self) -> None:
-        info = self._info
+        info = self.info
         status = self.controller.last_snapshot.status if self.controller.last_snapshot else None
         enrolled = bool(status and status.enrolled)
         lines = [
             tr("App version: {0}").format(__version__),
-            tr("Device ID: {0}").format(info.get("device_id", "")),
+            tr("Device ID: {0}").format(info.device_id if info else ""),
             tr("Enrolled: {0}").format(tr("yes") if enrolled else tr("no")),
         ]
-        if info.get("server"):
-            lines.append(tr("Server: {0}").format(info["server"]))
-        if info.get("user"):
+        if info and info.server:
+            lines.append(tr("Server: {0}").format(info.server))
+        if info and info.user:
             roles = {"manager": tr("grid manager"), "supervisor": tr("supervisor")}
-            role = roles.get(info.get("role", ""), info.get("role", ""))
-            lines.append(tr("User: {0} ({1})").format(info["user"], role))
-        if info.get("grids"):
-            lines.append(tr("Grids: {0}").format(", ".join(info["grids"])))
+            lines.append(tr("User: {0} ({1})").format(info.user, roles.get(info.role, info.role)))
+        if info and info.grids:
+            lines.append(tr("Grids: {0}").format(", ".join(info.grids)))
         lines.append(tr("System: {0}").format(platform.platform(terse=True)))
         self.about.setText("\n".join(lines))
-        has_pin = bool(info.get("pin_hash"))
+        has_pin = bool(info and info.lock.pin_hash)
         self.lock_state.setText(
             tr("A PIN is set: the screen locks when the tablet is left idle.") if has_pin
             else tr("No PIN set: the screen does not lock. Set one to protect personal data."))
         self.remove_pin_button.setEnabled(has_pin)
-        self.lock_now_button.setEnabled(has_pin and self.lock is not None)
+        self.lock_now_button.setEnabled(has_pin and self.lock.attached)
         self.enroll_button.setText(tr("Enroll again") if enrolled else tr("Enroll"))
 
     def retranslate(self) -> None:

@@ -8,15 +8,17 @@ every state also has words, so colour is never the only signal.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from gridpad.ui.i18n import tr
-from gridpad.ui.lock import shared_lock
-from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
 from gridpad.ui.widgets import label
+
+if TYPE_CHECKING:
+    from gridpad.app.syncing import SyncSnapshot
+    from gridpad.ui.context import AppContext
 
 
 def format_when(value: Any, now: datetime | None = None) -> str:
@@ -73,13 +75,14 @@ def plain_error(message: str | None) -> tuple[str, str]:
 class StatusStrip(QWidget):
     """One line at the bottom of every screen; its Details button opens the sync screen."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusStrip")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._ctx = ctx
-        self._controller = controller = shared_controller(ctx)
-        self._snapshot: SyncSnapshot | None = None
+        self._controller = controller = ctx.sync
+        # Sync started with the app: a status read may have arrived before this strip existed.
+        self._snapshot: SyncSnapshot | None = controller.last_snapshot
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 4, 16, 4)
         lay.setSpacing(8)
@@ -110,12 +113,6 @@ class StatusStrip(QWidget):
         controller.sync_finished.connect(lambda _r: self.refresh_view())
         controller.sync_failed.connect(lambda _m: self.refresh_view())
         self.refresh_view()
-        # The strip exists from start-up on every screen: it arms the privacy lock over the window.
-        QTimer.singleShot(0, self._arm_lock)
-
-    def _arm_lock(self) -> None:
-        if self.window() is not self:
-            shared_lock(self._ctx, self.window())
 
     def _on_snapshot(self, snap: SyncSnapshot) -> None:
         self._snapshot = snap

@@ -3,7 +3,7 @@ with what to do, Sync now with a progress bar, and the conflict review list."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
 from gridpad.ui.conflicts_view import ConflictCard, table_title
 from gridpad.ui.i18n import tr
 from gridpad.ui.status_strip import format_when, plain_error
-from gridpad.ui.sync_worker import SyncSnapshot, shared_controller
 from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
+
+if TYPE_CHECKING:
+    from gridpad.app.syncing import SyncSnapshot
+    from gridpad.ui.context import AppContext
 
 
 def stage_text(stage: str) -> str:
@@ -29,10 +32,10 @@ def stage_text(stage: str) -> str:
 
 
 class SyncScreen(QWidget):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self.controller = c = shared_controller(ctx)
+        self.controller = c = ctx.sync
         self._snapshot: SyncSnapshot | None = None
         self._cards: dict[str, ConflictCard] = {}
         self._result_text = ""

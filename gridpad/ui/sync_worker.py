@@ -16,34 +16,24 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 if TYPE_CHECKING:
-    from gridpad.store.db import Store
+    from gridpad.app.startup import Store
+    from gridpad.app.syncing import SyncResult, SyncSnapshot
+    from sync.protocol import Conflict
 
-# The store, requests and the sync client are imported where used, on the sync thread: the status
-# strip that imports this module is built at start-up, and importing them here cost the window
-# ~0.6 s before its first paint (bench/bench_startup.py). It also lets the window open on a build
-# whose sync client is incomplete (then the strip says why instead of the app failing to start).
+# gridpad.app.syncing (the store, requests, the sync client) is imported where used, on the sync
+# thread: make_context builds this controller at start-up, and importing them on the GUI thread
+# cost the window ~0.6 s before its first paint (bench/bench_startup.py).
 
 log = logging.getLogger(__name__)
 
 #: How long a reachability probe may take; short so a dead network never queues a sync for long.
 PROBE_TIMEOUT_S = 3.0
-
-
-@dataclass(frozen=True)
-class SyncSnapshot:
-    """What the status strip and the sync screen show: the client's status plus the extras."""
-
-    status: Any  # gridpad.sync_client.status.SyncStatus
-    outbox_by_table: dict[str, int] = field(default_factory=dict)
-    conflicts: list[Any] = field(default_factory=list)  # sync.protocol.Conflict
-    device_id: str | None = None  # as enrolled: tells "mine" from "theirs" in a conflict
 
 
 class SyncWorker(QObject):
@@ -82,23 +72,16 @@ class SyncWorker(QObject):
 
     def _require_store(self) -> Store:
         if self._store is None:
-            from gridpad.store.db import open_store
+            from gridpad.app.startup import open_device_store
 
-            self._store = open_store(self._db_path)
+            self._store = open_device_store(self._db_path)
         return self._store
 
     # -- status ---------------------------------------------------------------------------------
     def _snapshot(self) -> SyncSnapshot:
-        from gridpad.store.outbox_stats import count_by_table
-        from gridpad.sync_client import conflicts as conflict_api
-        from gridpad.sync_client.enroll import DEVICE_ID
-        from gridpad.sync_client.status import read_status
+        from gridpad.app.syncing import snapshot
 
-        store = self._require_store()
-        status = read_status(store)
-
-        return SyncSnapshot(status, count_by_table(store), list(conflict_api.list_open(store)),
-                            store.get_meta(DEVICE_ID))
+        return snapshot(self._require_store())
 
     @Slot()
     def refresh(self) -> None:
@@ -118,26 +101,25 @@ class SyncWorker(QObject):
 
     @Slot()
     def sync(self) -> None:
-        from gridpad.sync_client.engine import sync_once
-        from gridpad.sync_client.status import read_status
+        from gridpad.app.syncing import is_enrolled, is_network_error, sync_now
 
         if self._syncing:
             return
         store = self._require_store()
-        if not read_status(store).enrolled:
+        if not is_enrolled(store):
             self.refresh()
             return
         self._syncing = True
         self.sync_started.emit()
         try:
-            result = sync_once(store, data_dir=self._data_dir, progress=self._on_progress)
-        except Exception as exc:  # the client records last_error; we show it
+            result = sync_now(store, self._data_dir, progress=self._on_progress)
+        except Exception as exc:  # noqa: BLE001 - the client records last_error; the strip shows it
             if type(exc).__name__ == "DeviceRevokedError":
                 self._store = None  # the client wiped and closed it; the next use opens a fresh one
             self._syncing = False
             self.refresh()  # the status first, so listeners of the outcome see the new numbers
             self.sync_failed.emit(str(exc) or type(exc).__name__)
-            self.reachability.emit(not _is_network_error(exc))
+            self.reachability.emit(not is_network_error(exc))
         else:
             self._syncing = False
             self.refresh()
@@ -147,66 +129,41 @@ class SyncWorker(QObject):
     @Slot()
     def probe(self) -> None:
         """Cheap reachability check: any HTTP answer from the server counts as online."""
-        import requests
-
-        from gridpad.sync_client.enroll import CA_BUNDLE
-        from gridpad.sync_client.status import read_status
+        from gridpad.app.syncing import server_reachable
 
         try:
-            store = self._require_store()
-            url = read_status(store).server_url
-            ca_bundle = store.get_meta(CA_BUNDLE)  # as enrolled: a private CA must be trusted here too
+            reachable = server_reachable(self._require_store(), timeout_s=PROBE_TIMEOUT_S)
         except Exception:
             log.exception("reading sync status failed")
             return
-        if not url:
-            return
-        try:
-            requests.get(url.rstrip("/") + "/v1/me", timeout=PROBE_TIMEOUT_S, verify=ca_bundle or True)
-        except requests.RequestException:
-            self.reachability.emit(False)
-        else:
-            self.reachability.emit(True)
+        if reachable is not None:
+            self.reachability.emit(reachable)
 
     # -- enrollment and conflicts ---------------------------------------------------------------
     @Slot(str, str)
     def enroll(self, server_url: str, code: str) -> None:
-        from gridpad.sync_client.enroll import enroll
+        from gridpad.app.syncing import enroll_device
 
         try:
-            enroll(self._require_store(), server_url, code)
-        except Exception as exc:
+            enroll_device(self._require_store(), server_url, code)
+        except Exception as exc:  # noqa: BLE001 - any failure is shown on the enroll form; the thread lives on
             self.enroll_failed.emit(str(exc) or type(exc).__name__)
         else:
             self.enrolled.emit(self._snapshot())
 
     @Slot(object, str, object)
-    def resolve(self, conflict: Any, choice: str, value: object) -> None:
+    def resolve(self, conflict: Conflict | int | str, choice: str, value: object) -> None:
         """``choice``: ``mine`` / ``theirs`` / ``edit`` (then ``value`` is the typed value)."""
-        from gridpad.sync_client import conflicts as conflict_api
+        from gridpad.app.syncing import resolve_conflict
 
         cid = str(getattr(conflict, "id", conflict))
         try:
-            conflict_api.resolve(self._require_store(), conflict, choice, value)
-        except Exception as exc:
+            resolve_conflict(self._require_store(), conflict, choice, value)
+        except Exception as exc:  # noqa: BLE001 - shown beside the conflict; the thread lives on
             self.conflict_failed.emit(cid, str(exc) or type(exc).__name__)
         else:
             self.conflict_resolved.emit(cid)
         self.refresh()
-
-
-def _is_network_error(exc: BaseException) -> bool:
-    import requests
-
-    from gridpad.sync_client.errors import ServerUnreachableError
-
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, (ServerUnreachableError, requests.ConnectionError, requests.Timeout,
-                             ConnectionError, TimeoutError)):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 class SyncController(QObject):
@@ -239,6 +196,7 @@ class SyncController(QObject):
         self.online: bool | None = None  # unknown until the first probe or sync
         self.syncing = False
         self.last_snapshot: SyncSnapshot | None = None
+        self._stopped = False
         self._thread = QThread()
         self._thread.setObjectName("gridpad-sync")
         self._worker = SyncWorker(db_path, data_dir)
@@ -273,8 +231,11 @@ class SyncController(QObject):
 
     # -- control --------------------------------------------------------------------------------
     def start(self) -> None:
-        if self._thread.isRunning():
+        """Start the thread and the timers (``make_context`` does, once). ``stop`` is called by
+        ``shutdown_context``, or at interpreter exit for a window that never ran an event loop."""
+        if self._thread.isRunning() or self._stopped:
             return
+        atexit.register(_stop_controller, weakref.ref(self))
         self._thread.start()
         self._do_open.emit()
         self._do_probe.emit()
@@ -282,7 +243,9 @@ class SyncController(QObject):
             t.start()
 
     def stop(self) -> None:
-        """Stop timers, let a running sync finish, close the worker's connection, join the thread."""
+        """Stop timers, let a running sync finish, close the worker's connection, join the thread.
+        Final: a start requested later (the store opened as the app was closing) does nothing."""
+        self._stopped = True
         for t in (self._probe_timer, self._periodic_timer, self._refresh_timer):
             t.stop()
         if self._thread.isRunning():
@@ -302,7 +265,7 @@ class SyncController(QObject):
     def enroll(self, server_url: str, code: str) -> None:
         self._do_enroll.emit(server_url, code)
 
-    def resolve(self, conflict: object, choice: str, value: object = None) -> None:
+    def resolve(self, conflict: Conflict | int | str, choice: str, value: object = None) -> None:
         self._do_resolve.emit(conflict, choice, value)
 
     # -- worker results -------------------------------------------------------------------------
@@ -314,7 +277,7 @@ class SyncController(QObject):
         self.syncing = True
         self.sync_started.emit()
 
-    def _on_finished(self, result: object) -> None:
+    def _on_finished(self, result: SyncResult) -> None:
         self.syncing = False
         self.sync_finished.emit(result)
 
@@ -341,23 +304,3 @@ def _stop_controller(ref: weakref.ref[SyncController]) -> None:
     controller = ref()
     if controller is not None:
         controller.stop()
-
-
-def shared_controller(ctx: Any) -> SyncController:
-    """The one sync controller of an app context (status strip, sync and settings screens share it).
-
-    Made and started on first use; stopped when the application quits, or at interpreter exit for
-    windows that never ran an event loop (tests, the screenshot script).
-    """
-    controller: SyncController | None = getattr(ctx, "sync", None)
-    if controller is None:
-        from gridpad.config import db_path
-
-        controller = SyncController(db_path(ctx.data_dir), ctx.data_dir)
-        ctx.sync = controller
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(controller.stop)
-        atexit.register(_stop_controller, weakref.ref(controller))
-    controller.start()
-    return controller

@@ -5,13 +5,12 @@ in the grid shows as a warning card with a link."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from gridpad.store import views
-from gridpad.ui import ops
 from gridpad.ui.context import AppContext
 from gridpad.ui.form_base import FormPage
 from gridpad.ui.labels import enum_label
@@ -20,6 +19,9 @@ from gridpad.ui.widgets import Card, clear_layout, label
 from sync.rules.errors import RuleError
 from sync.rules.idnumber import RESIDENT_TYPES, validate_id_number
 from sync.rules.phone import validate_phone
+
+if TYPE_CHECKING:
+    from gridpad.app.tenants import Registration
 
 DUPLICATE_DEBOUNCE_MS = 250
 
@@ -34,7 +36,7 @@ class TenantForm(FormPage):
         self.grid_id = ""
         self.person_id: str | None = None
         self._units: list[views.UnitRow] = []
-        self._duplicates: list[dict[str, Any]] = []
+        self._duplicates: list[Registration] = []
         self._dup_generation = 0
         self._pending_number = ""
         super().__init__(ctx, parent)
@@ -180,10 +182,12 @@ class TenantForm(FormPage):
     def _check_duplicates(self) -> None:
         self._dup_generation += 1
         generation = self._dup_generation
-        self.ctx.db.call(ops.where_registered, self._pending_number, self.person_id, owner=self,
+        from gridpad.app.tenants import where_registered
+
+        self.ctx.db.call(where_registered, self._pending_number, self.person_id, owner=self,
                          on_done=lambda found: self._show_duplicates(generation, found))
 
-    def _show_duplicates(self, generation: int, found: list[dict[str, Any]]) -> None:
+    def _show_duplicates(self, generation: int, found: list[Registration]) -> None:
         if generation != self._dup_generation:
             return
         self._duplicates = found
@@ -192,14 +196,14 @@ class TenantForm(FormPage):
             self.duplicate_card.hide()
             return
         for reg in found[:3]:
-            where = _place(reg.get("address") or "") + (f" {reg['room_no']}" if reg.get("room_no") else "")
+            where = _place(reg.address or "") + (f" {reg.room_no}" if reg.room_no else "")
             line = QHBoxLayout()
             text = label(self.tr("⚠ This ID number is already registered at %1").replace("%1", where),
                          None, wrap=True)
             line.addWidget(text, 1)
             link = QPushButton(self.tr("View"))
             link.setObjectName("link")
-            link.clicked.connect(lambda _=False, p=reg["person_id"]: self.open_person.emit(p))
+            link.clicked.connect(lambda _=False, p=reg.person_id: self.open_person.emit(p))
             line.addWidget(link)
             self.duplicate_card.body.addLayout(line)
         self.duplicate_card.show()
@@ -253,9 +257,12 @@ class TenantForm(FormPage):
                        "role": "HEAD_TENANT" if relation in (None, "", "01", "02") else "CO_RESIDENT",
                        "reported_at": self.ctx.today().isoformat()}
             tenancy = {k: val for k, val in tenancy.items() if val not in (None, "")}
+        from gridpad.app.tenants import register_tenant
+
         self.primary.setEnabled(False)
-        self.ctx.db.call(ops.register_tenant, self.person_id, person, tenancy, owner=self,
-                         on_done=lambda ids: self.finish_save("person", ids[0]), on_error=self.save_failed)
+        self.ctx.db.call(register_tenant, self.person_id, person, tenancy, owner=self,
+                         on_done=lambda saved: self.finish_save("person", saved.person_id),
+                         on_error=self.save_failed)
 
 
 def _place(address: str) -> str:

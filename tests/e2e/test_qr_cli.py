@@ -3,7 +3,6 @@ its building with both decoders; every other code gets its own plain reason and 
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from PIL import Image
 from gridpad.qr.synthetic import Shot, plate_photo, save_photo
 from gridpad.store import repo
 from gridpad.store.db import open_store
+from gridpad.store.device_meta import DeviceMeta
 from sync import doorplate as dp
 from sync.labels import Plate, render_png
 
@@ -55,8 +55,8 @@ def tablet(tmp_path: Path) -> dict[str, object]:
     a = repo.insert(store, "building", {"grid_id": "G1", "address": ADDRESS_A, "name": "锦厦花园3栋"})
     b = repo.insert(store, "building", {"grid_id": "G1", "address": ADDRESS_B})
     c = repo.insert(store, "building", {"grid_id": "G2", "address": ADDRESS_C})
-    store.set_meta("grids", json.dumps(["G1"]))
-    store.set_meta("plate_public_keys", json.dumps({dp.key_id_for(key): dp.public_key_text(key)}))
+    DeviceMeta(store).grids = ["G1"]
+    DeviceMeta(store).plate_public_keys = {dp.key_id_for(key): dp.public_key_text(key)}
     store.close()
     return {"home": home, "key": key, "env": {"GRIDPAD_PLATE_KEY": str(key_file)}, "a": a, "b": b, "c": c}
 

@@ -13,6 +13,7 @@ import pytest
 from support.live_server import REPO, ServerProcess
 
 from gridpad.store import repo
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.errors import DeviceRevokedError, RejectedError
 
 
@@ -47,7 +48,7 @@ def test_an_enrollment_code_cannot_be_used_twice(server: ServerProcess, make_dev
         b.enroll(server.url, scope.codes[0])
     with pytest.raises(RejectedError, match=r"^rejected by server: .*unknown enrollment code"):
         b.enroll(server.url, "AAAA-BBBB-CCCC-DDDD")
-    assert b.store.get_meta("server_url") is None  # nothing half-enrolled
+    assert DeviceMeta(b.store).server_url is None  # nothing half-enrolled
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from support.live_server import BACKENDS, ServerProcess, backend_url
 from support.tcp_proxy import TcpProxy
 
 from gridpad.store import capture, outbox, repo
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
 from sync.hlc import now_ms
@@ -61,7 +62,7 @@ def _assert_healthy_and_converged(server: ServerProcess, devs: list[Device], tmp
         for d in devs:
             d.sync()
     for d in devs:
-        assert d.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert d.store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert outbox.count(d.store) == 0  # nothing stuck
     if server.db_url.startswith("sqlite:///"):
         with closing(sqlite3.connect(server.db_url.removeprefix("sqlite:///"))) as conn:
@@ -82,7 +83,7 @@ def _assert_healthy_and_converged(server: ServerProcess, devs: list[Device], tmp
 
 
 def _user_of(server: ServerProcess, dev: Device) -> str:
-    return dev.store.get_meta("user_name") or ""
+    return DeviceMeta(dev.store).user_name or ""
 
 
 def test_server_killed_mid_push_then_restarted(own_server: ServerProcess, proxy: TcpProxy,
@@ -167,6 +168,6 @@ def test_a_clock_a_day_ahead_is_refused_plainly_and_nothing_is_lost(own_server: 
     with pytest.raises(RejectedError, match=r"^rejected by server: .*clock.*ahead"):
         a.sync()
     assert [c.row_id for c in outbox.pending(a.store)] == [pid]
-    assert "clock" in (a.store.get_meta("sync_last_error") or "")
+    assert "clock" in (DeviceMeta(a.store).last_error or "")
     b.sync()
     assert all("辛" not in f for _t, _i, f in b.export())  # refused means not applied

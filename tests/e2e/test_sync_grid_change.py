@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from support.live_server import ServerProcess
 
 from gridpad.store import repo
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import status
 from gridpad.sync_client.engine import SyncResult
 from gridpad.sync_client.errors import HeldBackError
@@ -19,7 +18,7 @@ def _set_grids(server: ServerProcess, user: str, *grids: str) -> None:
 
 
 def _persons(dev, grid: str) -> set[str]:  # type: ignore[no-untyped-def]
-    return {r[0] for r in dev.store.conn.execute(
+    return {r[0] for r in dev.store.db.execute(
         "SELECT name FROM person WHERE grid_id = ? AND _deleted = 0", [grid])}
 
 
@@ -42,7 +41,7 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(server, make_devi
     assert _persons(a, scope_b.grid) == {"李娜", "王芳"}
     grid_b = repo.get(a.store, "grid", scope_b.grid)
     assert grid_b is not None and grid_b["name"] == f"测试网格{scope_b.grid[1:]}"  # the grid's own row too
-    assert sorted(json.loads(a.store.get_meta("grids") or "[]")) == sorted([scope_a.grid, scope_b.grid])
+    assert sorted(DeviceMeta(a.store).grids) == sorted([scope_a.grid, scope_b.grid])
     assert a.outbox_count() == 0  # what was pulled is not pushed back as a local edit
     assert a.sync().grids_changed is False  # and the next sync is an ordinary one
 
@@ -56,11 +55,11 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(server, make_devi
     assert gone.grids_changed and gone.purged >= 4  # three persons and the grid row
     assert "grids changed" in gone.summary()
     for table in ("person", "grid"):
-        left = a.store.conn.execute(f"SELECT count(*) FROM {table} WHERE grid_id = ?", [scope_b.grid])
+        left = a.store.db.execute(f"SELECT count(*) FROM {table} WHERE grid_id = ?", [scope_b.grid])
         assert left.fetchone()[0] == 0
     assert a.outbox_count() == 0  # removing them queued no deletes for the server
     assert repo.get(a.store, "person", mine) is not None  # grid A untouched
-    assert json.loads(a.store.get_meta("grids") or "[]") == [scope_a.grid]
+    assert DeviceMeta(a.store).grids == [scope_a.grid]
     b.sync()
     assert _persons(b, scope_b.grid) == {"李娜", "王芳", "赵磊"}  # nothing was deleted on the server
 
@@ -75,7 +74,7 @@ def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(serv
         done = server.admin_cli("user", "grids", name, "--grids", grids, check=False)
         assert done.returncode != 0 and says in done.stderr
     assert a.sync().grids_changed is False
-    assert json.loads(a.store.get_meta("grids") or "[]") == [scope.grid]
+    assert DeviceMeta(a.store).grids == [scope.grid]
 
 
 def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(server, make_device):

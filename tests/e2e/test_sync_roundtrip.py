@@ -16,6 +16,7 @@ from support.devices import export_store
 from support.live_server import REPO, ServerProcess
 
 from gridpad.store import capture, outbox, remote, repo
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import conflicts, status
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
@@ -40,8 +41,8 @@ def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(server
     secret = keyring.get_password("gridpad", done.device_id)
     raw = (dev.data_dir / "gridpad.sqlite").read_bytes()
     assert secret is not None and secret.encode() not in raw  # … and nowhere in the database file
-    assert json.loads(dev.store.get_meta("grids") or "[]") == [scope.grid]
-    assert json.loads(dev.store.get_meta("plate_public_keys") or "{}")
+    assert DeviceMeta(dev.store).grids == [scope.grid]
+    assert DeviceMeta(dev.store).plate_public_keys
     assert status.read_status(dev.store).enrolled
 
 
@@ -182,9 +183,9 @@ def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(server, make_
     b.sync()
     # Damage b's copy behind the sync's back (no outbox entry): a changed value, a lost row, a stray row.
     with b.store.transaction(), capture.applying_remote(b.store):
-        b.store.conn.execute("UPDATE person SET name = '被改' WHERE id = ?", (ids[0],))
-        b.store.conn.execute("DELETE FROM person WHERE id = ?", (ids[1],))
-        b.store.conn.execute("INSERT INTO person (id, grid_id, name) VALUES ('stray', ?, '幽灵')",
+        b.store.db.execute("UPDATE person SET name = '被改' WHERE id = ?", (ids[0],))
+        b.store.db.execute("DELETE FROM person WHERE id = ?", (ids[1],))
+        b.store.db.execute("INSERT INTO person (id, grid_id, name) VALUES ('stray', ?, '幽灵')",
                              (scope.grid,))
     assert b.sync().redownloaded == []  # an idle sync does not pay for checksums …
     result = b.sync(verify=True)        # … a checked one finds the damage and repairs it
@@ -199,7 +200,7 @@ def test_a_first_download_over_several_pages_is_checked_and_repaired(server, mak
     a.sync()
     # b holds a row of its grid the server never had (no outbox entry) before its first download.
     with b.store.transaction(), capture.applying_remote(b.store):
-        b.store.conn.execute("INSERT INTO person (id, grid_id, name) VALUES ('stray', ?, '幽灵')",
+        b.store.db.execute("INSERT INTO person (id, grid_id, name) VALUES ('stray', ?, '幽灵')",
                              (scope.grid,))
     first = b.sync()  # several pages (the first is small), then checksums
     assert first.pulled >= 2500 and first.redownloaded == ["person"]

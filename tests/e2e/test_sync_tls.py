@@ -23,6 +23,7 @@ from support.tls import CA, make_ca, server_cert
 
 from gridpad.store import repo
 from gridpad.store.db import open_store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.errors import CertificateError
 from gridpad.sync_client.transport import ServerClient
 from sync.protocol import Me
@@ -83,7 +84,7 @@ def test_enroll_and_sync_over_https_with_the_ca_bundle(https_server: ServerProce
     # A record made on the tablet reaches the server over HTTPS; the bundle was remembered at
     # enrollment, so a plain `gridpad sync` (what the app's timer does) needs no flag.
     with open_store(device / "gridpad.sqlite") as store:
-        assert store.get_meta("ca_bundle") == str(ca.cert_pem.resolve())
+        assert DeviceMeta(store).ca_bundle == str(ca.cert_pem.resolve())
         pid = repo.insert(store, "person", {"grid_id": grid, "name": "陈静"})
     r = _cli(device, "sync", ring=ring)
     assert r.returncode == 0, r.stderr

@@ -32,7 +32,7 @@ class TelCatcher(QObject):
 def _read(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     store = open_store(db_path(data_dir))
     try:
-        return store.conn.execute(sql, params).fetchall()
+        return store.db.execute(sql, params).fetchall()
     finally:
         store.close()
 

@@ -68,7 +68,7 @@ def test_search_by_pinyin_initials_opens_the_building(qtbot: Any, window: Any, g
     _idle(qtbot, window)
     audit = open_store(db_path(grid_dir[0]))
     try:
-        logged = audit.conn.execute("SELECT tbl, row_id, field FROM audit WHERE action = 'reveal'").fetchall()
+        logged = audit.db.execute("SELECT tbl, row_id, field FROM audit WHERE action = 'reveal'").fetchall()
     finally:
         audit.close()
     assert logged == [("person", ids["landlord"], "phone")]

@@ -3,7 +3,6 @@ other outcomes get their own message and never open a building."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from gridpad.config import db_path
 from gridpad.qr.scan import ScanOutcome
 from gridpad.store import repo
 from gridpad.store.db import open_store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.ui.scan_screen import ScanScreen
 from sync.doorplate import generate_private_key, key_id_for, make_payload, public_key_text
 
@@ -40,8 +40,8 @@ def setup(tmp_path: Path, qapp, qtbot):
     store = open_store(db_path(tmp_path))
     repo.insert(store, "grid", {"grid_id": GRID, "code": GRID, "name": "乌沙社区第3网格"}, id=GRID)
     building = repo.insert(store, "building", {"grid_id": GRID, "address": "东莞市长安镇乌沙社区兴业路18号"})
-    store.set_meta("plate_public_keys", json.dumps({kid: public_key_text(key)}))
-    store.set_meta("grids", json.dumps([GRID]))
+    DeviceMeta(store).plate_public_keys = {kid: public_key_text(key)}
+    DeviceMeta(store).grids = [GRID]
     store.close()
     ctx = make_ctx(tmp_path)
     visits = ctx.visits
@@ -84,7 +84,7 @@ def test_unregistered_building_offers_registration_with_the_plate_id(qtbot, setu
     qtbot.waitUntil(lambda: visits == [("registry", {"building_id": unknown})], timeout=5000)
     store = open_store(db_path(tmp))
     row = repo.get(store, "building", unknown)
-    outbox = store.conn.execute("SELECT count(*) FROM outbox WHERE row_id = ?", (unknown,)).fetchone()[0]
+    outbox = store.db.execute("SELECT count(*) FROM outbox WHERE row_id = ?", (unknown,)).fetchone()[0]
     store.close()
     assert (row["address"], row["grid_id"]) == ("兴业路20号", GRID)
     assert outbox == 1  # an ordinary edit: it will sync

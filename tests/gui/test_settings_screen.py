@@ -62,7 +62,8 @@ def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot, ctx)
     qtbot.addWidget(window)
     window.resize(1000, 700)
     window.show()
-    lock = settings.attach_lock(window)
+    lock = ctx.lock  # made by the context, attached to the window as MainWindow does
+    lock.attach(window)
     clock = ManualClock()
     lock.clock = clock.seconds
 
@@ -102,9 +103,8 @@ def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot, ctx)
     # The PIN survives a restart: a new settings screen on the same data dir locks with it.
     again = SettingsScreen(ctx)
     qtbot.addWidget(again)
-    qtbot.waitUntil(lambda: again._info.get("pin_hash") is not None, timeout=5000)
+    qtbot.waitUntil(lambda: again.info is not None and again.info.lock.pin_hash is not None, timeout=5000)
     assert again.remove_pin_button.isEnabled()
-    lock.shutdown()
 
 
 def test_enroll_from_the_qr_image_it_prints(qtbot, ctx, tmp_path: Path) -> None:
@@ -163,32 +163,31 @@ def test_enrollment_qr_texts(text: str, expected: tuple[str, str]) -> None:
     assert parse_enroll_qr(text) == expected
 
 
-def test_a_saved_pin_locks_from_start_up_without_opening_settings(qtbot, ctx) -> None:
-    from gridpad.store.db import open_store
-    from gridpad.ui.lock import IDLE_META_KEY, PIN_META_KEY, hash_pin
+def test_a_saved_pin_locks_from_start_up_without_opening_settings(qtbot, tmp_path: Path) -> None:
+    from registry_support import close_window, make_window
 
-    store = open_store(ctx.data_dir / "gridpad.sqlite")
-    store.set_meta(PIN_META_KEY, hash_pin("2468"))
-    store.set_meta(IDLE_META_KEY, "1")
+    from gridpad.app.lock_settings import save_lock_settings
+    from gridpad.config import db_path
+    from gridpad.store.db import open_store
+    from gridpad.ui.lock import hash_pin
+
+    store = open_store(db_path(tmp_path))
+    save_lock_settings(store, hash_pin("2468"), 1)
     store.close()
-    window = QWidget()  # stands for the main window: the strip is on every screen
-    lay = QVBoxLayout(window)
-    lay.addWidget(QWidget(), 1)
-    lay.addWidget(StatusStrip(ctx))
-    qtbot.addWidget(window)
-    window.resize(1000, 700)
-    window.show()
-    qtbot.waitUntil(lambda: getattr(ctx, "lock", None) is not None, timeout=5000)
-    lock = ctx.lock
-    qtbot.waitUntil(lambda: lock.pin_hash is not None, timeout=5000)
-    assert lock.idle_ms == 60_000  # the saved 1 minute
-    clock = ManualClock()
-    lock.clock = clock.seconds
-    clock.advance(59_999)
-    assert not lock.check_idle()
-    clock.advance(1)
-    assert lock.check_idle() and lock.locked
-    lock.overlay.pin_edit.setText("2468")
-    qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
-    assert not lock.locked
-    lock.shutdown()
+    window = make_window(qtbot, tmp_path)  # make_context + MainWindow, as `gridpad` starts
+    lock = window.ctx.lock
+    try:
+        qtbot.waitUntil(lambda: lock.pin_hash is not None, timeout=5000)
+        assert lock.idle_ms == 60_000  # the saved 1 minute
+        clock = ManualClock()
+        lock.clock = clock.seconds
+        clock.advance(59_999)
+        assert not lock.check_idle()
+        clock.advance(1)
+        assert lock.check_idle() and lock.locked
+        assert lock.overlay.geometry() == window.rect()  # covers the whole window
+        lock.overlay.pin_edit.setText("2468")
+        qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
+        assert not lock.locked
+    finally:
+        close_window(window)

@@ -14,6 +14,7 @@ from sync_ui_support import close_ctx, make_ctx
 
 from gridpad.store import repo
 from gridpad.store.db import open_store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import enroll as enroll_mod
 from gridpad.sync_client.engine import sync_once
 from gridpad.ui.settings_screen import SettingsScreen
@@ -159,13 +160,8 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, 
 
 
 def test_sync_starts_by_itself_when_the_network_returns(qtbot, tmp_path) -> None:
-    from gridpad.config import db_path
-    from gridpad.ui.sync_worker import SyncController
-
-    ctx = make_ctx(tmp_path / "tablet")
     # A fast reachability probe instead of the app's 30 s; the rest is the app's controller.
-    ctx.sync = SyncController(db_path(ctx.data_dir), ctx.data_dir, probe_ms=300)
-    ctx.sync.start()
+    ctx = make_ctx(tmp_path / "tablet", probe_ms=300)
     strip, settings = StatusStrip(ctx), SettingsScreen(ctx)
     qtbot.addWidget(strip)
     qtbot.addWidget(settings)
@@ -196,7 +192,7 @@ def test_a_revoked_tablet_is_told_so_in_plain_words(qtbot, server, app_ui) -> No
     scope = server.new_scope()
     _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
     store = open_store(ctx.data_dir / "gridpad.sqlite")
-    device = store.get_meta(enroll_mod.DEVICE_ID)
+    device = DeviceMeta(store).enrolled_device_id
     store.close()
     server.revoke(device)
     with quiet(qtbot, ctx.sync.sync_finished), qtbot.waitSignal(ctx.sync.sync_failed, timeout=30_000):

@@ -17,6 +17,7 @@ import pytest
 
 from gridpad.store import outbox
 from gridpad.store.db import Store, open_store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import enroll as enroll_mod
 from gridpad.sync_client.engine import SyncResult, sync_once
 from gridpad.sync_client.transport import RetryPolicy
@@ -41,14 +42,14 @@ class Device:
 
     def retarget(self, url: str) -> None:
         """Point the device at another address of the same server (e.g. through a proxy)."""
-        self.store.set_meta(enroll_mod.SERVER_URL, url)
+        DeviceMeta(self.store).server_url = url
 
     def sync(self, **kw: Any) -> SyncResult:
         return sync_once(self.store, data_dir=self.data_dir, retry=kw.pop("retry", FAST_RETRY), **kw)
 
     @property
     def device_id(self) -> str:
-        value = self.store.get_meta(enroll_mod.DEVICE_ID)
+        value = DeviceMeta(self.store).enrolled_device_id
         assert value is not None
         return value
 
@@ -68,7 +69,7 @@ def export_store(store: Store, tables: tuple[str, ...] = tuple(TABLES)) -> list[
     for name in tables:
         cols = [*TABLES[name].column_names, DELETED]
         sel = ", ".join(cols)
-        for rec in store.conn.execute(f"SELECT id, {sel} FROM {name} ORDER BY id"):
+        for rec in store.db.execute(f"SELECT id, {sel} FROM {name} ORDER BY id"):
             fields = dict(zip(cols, rec[1:], strict=True))
             out.append((name, rec[0], json.dumps(fields, sort_keys=True, ensure_ascii=False)))
     return sorted(out)

@@ -32,6 +32,7 @@ CHECKS: dict[str, list[str]] = {
     "imports": [str(BIN / "lint-imports"), "--no-cache"],
     "banned-api": [str(BIN / "ruff"), "check", "--no-cache", "--select", "TID251", "--quiet", "."],
     "dependencies": [sys.executable, "tests/unit/test_declared_dependencies.py"],
+    "store-internals": [sys.executable, "tests/unit/test_layering.py"],
 }
 
 INJECTIONS = [
@@ -41,6 +42,19 @@ INJECTIONS = [
               "banned-api", "TID251"),
     Injection("Qt widgets in the CLI", "gridpad/cli/gui.py", "from PySide6.QtWidgets import QApplication\n",
               "imports", "Only gridpad.ui imports Qt BROKEN"),
+    Injection("a store write module in the UI", "gridpad/ui/today_screen.py", "from gridpad.store import repo\n",
+              "imports", "The UI reaches the store only through gridpad.app and the read-only views BROKEN"),
+    Injection("the sync client in the UI", "gridpad/ui/sync_screen.py", "import gridpad.sync_client.engine\n",
+              "imports", "The UI reaches the store only through gridpad.app and the read-only views BROKEN"),
+    Injection("the store's connection from the UI", "gridpad/ui/today_screen.py",
+              "def _wipe(store):\n    store.conn.execute('DELETE FROM person')\n",
+              "store-internals", "gridpad/ui/today_screen.py"),
+    Injection("the store's private connection from the UI", "gridpad/ui/registry_screen.py",
+              "def _wipe(store):\n    store._conn.execute('DELETE FROM person')\n",
+              "store-internals", "gridpad/ui/registry_screen.py"),
+    Injection("a meta key spelled outside DeviceMeta", "gridpad/app/device.py",
+              "def _grids(store):\n    return store.get_meta('grids')\n",
+              "store-internals", "gridpad/app/device.py"),
     Injection("SQL in the UI", "gridpad/ui/today_screen.py", "import sqlite3\n",
               "imports", "Only gridpad.store talks to SQLite BROKEN"),
     Injection("SQL in core", "gridpad/core/masking.py", "import sqlite_utils\n",

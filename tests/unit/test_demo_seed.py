@@ -22,16 +22,16 @@ def test_seed_writes_every_row_and_captures_all_but_grids(tmp_path: Path) -> Non
         counts = seed_demo(store, 800, seed=5, today=TODAY)
         assert counts["person"] == 800 and counts["grid"] == 1
         for table, n in counts.items():
-            assert store.conn.execute(f"SELECT count(*) FROM {table} WHERE is_demo = 1").fetchone()[0] == n
-        outbox = dict(store.conn.execute("SELECT tbl, count(*) FROM outbox GROUP BY tbl").fetchall())
+            assert store.db.execute(f"SELECT count(*) FROM {table} WHERE is_demo = 1").fetchone()[0] == n
+        outbox = dict(store.db.execute("SELECT tbl, count(*) FROM outbox GROUP BY tbl").fetchall())
         assert "grid" not in outbox  # reference data from the server is never pushed back
         assert outbox == {t: n for t, n in counts.items() if t != "grid"}
-        fields = json.loads(store.conn.execute(
+        fields = json.loads(store.db.execute(
             "SELECT fields FROM outbox WHERE tbl = 'person' LIMIT 1").fetchone()[0])
         assert fields["is_demo"] == 1 and fields["grid_id"] == "44190011900101"
         with pytest.raises(DemoAlreadySeededError):
             seed_demo(store, 10, seed=6, today=TODAY)
-        assert store.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 800
+        assert store.db.execute("SELECT count(*) FROM person").fetchone()[0] == 800
     finally:
         store.close()
 
@@ -42,7 +42,7 @@ def test_seed_skips_grids_already_pulled(tmp_path: Path) -> None:
         seed_demo(store, 0, seed=1, today=TODAY)  # only the grid row
         counts = seed_demo(store, 50, seed=1, today=TODAY)
         assert counts["grid"] == 0 and counts["person"] == 50
-        assert store.conn.execute("SELECT count(*) FROM grid").fetchone()[0] == 1
+        assert store.db.execute("SELECT count(*) FROM grid").fetchone()[0] == 1
     finally:
         store.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from gridpad.qr.scan import (
 )
 from gridpad.store import repo
 from gridpad.store.db import open_store
+from gridpad.store.device_meta import DeviceMeta
 from sync import doorplate as dp
 
 KEY = dp.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -84,8 +84,8 @@ def test_store_context_reads_keys_grids_and_buildings(tmp_path: Path) -> None:
     theirs = repo.insert(store, "building", {"grid_id": "G2", "address": "东莞市东城街道主山社区八巷3号"})
     gone = repo.insert(store, "building", {"grid_id": "G1", "address": "东莞市南城街道已拆除1号"})
     repo.mark_deleted(store, "building", gone)
-    store.set_meta("plate_public_keys", json.dumps(KEYS))
-    store.set_meta("grids", json.dumps(["G1"]))
+    DeviceMeta(store).plate_public_keys = dict(KEYS)
+    DeviceMeta(store).grids = ["G1"]
     ctx = store_context(store)
     assert ctx.check(dp.make_payload(mine, KEY, "K1")).opens == mine
     assert ctx.check(dp.make_payload(theirs, KEY, "K1")).outcome is ScanOutcome.OTHER_GRID

@@ -117,9 +117,9 @@ def test_raw_sql_edits_from_another_connection_are_found(store: Store) -> None:
 
 def test_moving_in_lifts_a_person_in_the_ranking(store: Store) -> None:
     assert _names(store, "5678")[0] == ("person", "张*")
-    unit = store.conn.execute("SELECT id FROM unit WHERE room_no = '502'").fetchone()[0]
+    unit = store.db.execute("SELECT id FROM unit WHERE room_no = '502'").fetchone()[0]
     people.register_tenant(store, {"id": "p-wf"}, {"unit_id": unit, "move_in_at": "2024-05-01"})
-    tenancy = store.conn.execute("SELECT id FROM tenancy WHERE person_id = (SELECT id FROM person "
+    tenancy = store.db.execute("SELECT id FROM tenancy WHERE person_id = (SELECT id FROM person "
                                  "WHERE name = '张伟')").fetchone()[0]
     people.move_out(store, tenancy, "2024-06-01", "换房")
     assert _names(store, "5678") == [("person", "王*"), ("person", "张*")]
@@ -127,7 +127,7 @@ def test_moving_in_lifts_a_person_in_the_ranking(store: Store) -> None:
 
 def test_bulk_rebuild_matches_incremental(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     incremental = {q: search.search(store, q) for q in ("张伟", "zw", "5678", "301", "锦厦")}
-    store.conn.execute("INSERT INTO search_dirty SELECT 'person', id FROM person")
+    store.db.execute("INSERT INTO search_dirty SELECT 'person', id FROM person")
     monkeypatch.setattr(search, "BULK_REBUILD_AT", 1)
     assert {q: search.search(store, q) for q in incremental} == incremental
 
@@ -165,7 +165,7 @@ def test_bulk_inserted_rows_are_found(store: Store) -> None:
     people_ids = repo.insert_many(store, "person", [
         {"grid_id": "g1", "name": "诸葛亮"}, {"grid_id": "g1", "name": "诸葛瑾", "phone": "13500004321"}])
     assert _names(store, "诸葛") == [("person", "诸*亮"), ("person", "诸*瑾")]
-    unit = store.conn.execute("SELECT id, building_id FROM unit WHERE room_no = '301'").fetchone()
+    unit = store.db.execute("SELECT id, building_id FROM unit WHERE room_no = '301'").fetchone()
     repo.insert_many(store, "tenancy", [{"grid_id": "g1", "person_id": people_ids[1], "unit_id": unit[0],
                                          "building_id": unit[1], "move_in_at": "2024-02-01"}])
     hits = search.search(store, "诸葛")
@@ -186,7 +186,7 @@ def test_edits_pushed_before_any_search_are_still_indexed(store: Store) -> None:
 
 def test_tenancy_moved_to_another_person_updates_both(store: Store) -> None:
     search.refresh_index(store)
-    tenancy = store.conn.execute("SELECT t.id FROM tenancy t JOIN person p ON p.id = t.person_id "
+    tenancy = store.db.execute("SELECT t.id FROM tenancy t JOIN person p ON p.id = t.person_id "
                                  "WHERE p.name = '张伟'").fetchone()[0]
     repo.update(store, "tenancy", tenancy, {"person_id": "p-wf"})
     assert _names(store, "5678") == [("person", "王*"), ("person", "张*")]

@@ -12,7 +12,7 @@ import pytest
 
 from gridpad.core import search_query as sq
 from gridpad.store import people, repo, search, search_terms
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store, connect, open_store
 
 ZW_ID = "441900199001011231"
 ZW_PHONE = "13812345678"
@@ -128,7 +128,7 @@ def test_results_stay_masked(store: Store) -> None:
 
 def test_new_tenant_is_found_by_address_and_room_at_once(store: Store) -> None:
     assert _hits(store, "锦厦 302") == [("unit", "锦厦花园3栋 302", "")]
-    unit = store.conn.execute("SELECT id FROM unit WHERE room_no = '302' AND building_id = "
+    unit = store.db.execute("SELECT id FROM unit WHERE room_no = '302' AND building_id = "
                               "(SELECT id FROM building WHERE name = '锦厦花园3栋')").fetchone()[0]
     people.register_tenant(store, {"grid_id": "g1", "name": "刘洋"},
                            {"unit_id": unit, "move_in_at": "2024-03-01"})
@@ -143,9 +143,11 @@ def test_numbers_only_match_units_and_their_residents(store: Store) -> None:
 
 def test_a_room_number_filters_but_never_drives(store: Store) -> None:
     search.refresh_index(store)
-    readings = search_terms.readings(store.conn, ["302", "张伟"])
+    conn = connect(store.path)  # readings() works on a connection: a plain one to the same file
+    readings = search_terms.readings(conn, ["302", "张伟"])
     assert readings is not None and [q.text for q in readings] == ["张伟", "302"]
-    assert search_terms.readings(store.conn, ["张伟", "nonexistent"]) is None
+    assert search_terms.readings(conn, ["张伟", "nonexistent"]) is None
+    conn.close()
 
 
 def test_cli_takes_a_query_of_several_terms(store: Store, tmp_path: Path) -> None:
@@ -158,7 +160,7 @@ def test_cli_takes_a_query_of_several_terms(store: Store, tmp_path: Path) -> Non
 
 def test_a_unit_moved_to_another_building_is_found_at_its_new_address(store: Store) -> None:
     assert _hits(store, "锦厦 302") == [("unit", "锦厦花园3栋 302", "")]
-    unit, building = store.conn.execute(
+    unit, building = store.db.execute(
         "SELECT u.id, (SELECT id FROM building WHERE road = '兴业路') FROM unit u "
         "JOIN building b ON b.id = u.building_id WHERE b.name = '锦厦花园3栋' AND u.room_no = '302'"
     ).fetchone()
@@ -170,12 +172,12 @@ def test_a_unit_moved_to_another_building_is_found_at_its_new_address(store: Sto
 def test_an_index_built_before_room_keys_gains_them(store: Store) -> None:
     expected = _hits(store, "兴业路18号 302")
     lo, hi = search_terms.unit_key_range()
-    keys = store.conn.execute("SELECT key, doc_id FROM search_key WHERE key >= ? AND key < ? ORDER BY 1",
+    keys = store.db.execute("SELECT key, doc_id FROM search_key WHERE key >= ? AND key < ? ORDER BY 1",
                               (lo, hi)).fetchall()
     assert len(keys) == 5  # one per unit
-    store.conn.execute("DELETE FROM search_key WHERE key >= ? AND key < ?", (lo, hi))
+    store.db.execute("DELETE FROM search_key WHERE key >= ? AND key < ?", (lo, hi))
     assert _hits(store, "兴业路18号 302") == expected
-    assert store.conn.execute("SELECT key, doc_id FROM search_key WHERE key >= ? AND key < ? ORDER BY 1",
+    assert store.db.execute("SELECT key, doc_id FROM search_key WHERE key >= ? AND key < ? ORDER BY 1",
                               (lo, hi)).fetchall() == keys
     search.rebuild_index(store)
     assert _hits(store, "兴业路18号 302") == expected

@@ -28,7 +28,7 @@ def _raw(store: Store) -> sqlite3.Connection:
 
 
 def _outbox(store: Store) -> list[tuple[str, str, str, dict[str, object], int, int]]:
-    rows = store.conn.execute("SELECT tbl, row_id, op, fields, base_seq, hlc FROM outbox ORDER BY change_id")
+    rows = store.db.execute("SELECT tbl, row_id, op, fields, base_seq, hlc FROM outbox ORDER BY change_id")
     return [(t, r, o, json.loads(f), b, h) for t, r, o, f, b, h in rows]
 
 
@@ -103,11 +103,11 @@ def test_null_values_are_captured_as_null(store: Store) -> None:
 
 def test_applying_remote_suppresses_capture_but_still_marks_search(store: Store) -> None:
     with store.transaction(), capture.applying_remote(store):
-        store.conn.execute("INSERT INTO person(id, grid_id, name, _server_seq) "
+        store.db.execute("INSERT INTO person(id, grid_id, name, _server_seq) "
                            "VALUES ('p1', 'g1', '刘洋', 5)")
-        store.conn.execute("UPDATE person SET name = '刘阳' WHERE id = 'p1'")
+        store.db.execute("UPDATE person SET name = '刘阳' WHERE id = 'p1'")
     assert outbox.count(store) == 0
-    assert store.conn.execute("SELECT tbl, row_id FROM search_dirty").fetchall() == [("person", "p1")]
+    assert store.db.execute("SELECT tbl, row_id FROM search_dirty").fetchall() == [("person", "p1")]
     # capture is back on afterwards
     repo.update(store, "person", "p1", {"name": "刘洋"})
     assert [(c.op, c.fields, c.base_seq) for c in outbox.pending(store)] == [("update", {"name": "刘洋"}, 5)]
@@ -115,9 +115,9 @@ def test_applying_remote_suppresses_capture_but_still_marks_search(store: Store)
 
 def test_failed_remote_apply_rolls_back_and_leaves_capture_on(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction(), capture.applying_remote(store):
-        store.conn.execute("INSERT INTO person(id, grid_id, name) VALUES ('p1', 'g1', '刘洋')")
+        store.db.execute("INSERT INTO person(id, grid_id, name) VALUES ('p1', 'g1', '刘洋')")
         raise RuntimeError("bad page")
-    assert store.conn.execute("SELECT suppressed FROM capture_state").fetchone()[0] == 0
+    assert store.db.execute("SELECT suppressed FROM capture_state").fetchone()[0] == 0
     assert repo.get(store, "person", "p1") is None
 
 
@@ -148,9 +148,9 @@ def test_raw_upsert_and_replace_are_captured_and_do_not_trip_the_search_marks(st
     assert ops[-1] == ("insert", "刘扬")
     # pulled rows have no outbox row, so their search marks come from the triggers: still no conflict
     with store.transaction(), capture.applying_remote(store):
-        store.conn.execute(upsert.replace("'p1'", "'p2'"), ("周洁",))
-        store.conn.execute(upsert.replace("'p1'", "'p2'"), ("周杰",))
-    assert store.conn.execute("SELECT tbl, row_id FROM search_dirty").fetchall() == [("person", "p2")]
+        store.db.execute(upsert.replace("'p1'", "'p2'"), ("周洁",))
+        store.db.execute(upsert.replace("'p1'", "'p2'"), ("周杰",))
+    assert store.db.execute("SELECT tbl, row_id FROM search_dirty").fetchall() == [("person", "p2")]
 
 
 def test_server_owned_rows_are_not_captured(store: Store) -> None:

@@ -56,7 +56,7 @@ def test_sigkill_mid_bulk_insert_keeps_rows_and_outbox_together(tmp_path: Path) 
     assert committed >= 3 * BATCH
 
     store = open_store(path)
-    conn = store.conn
+    conn = store.db
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == committed
     unmatched = conn.execute(

@@ -46,7 +46,7 @@ def test_drafts_are_local_only(tmp_path: Path) -> None:
         drafts.save(store, "tenant-b1", TYPED)
         drafts.discard(store, "tenant-b1")
         assert outbox.count(store) == before  # nothing for the server
-        triggers = [r[0] for r in store.conn.execute(
+        triggers = [r[0] for r in store.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'draft'")]
         assert triggers == []
     finally:

@@ -46,7 +46,7 @@ def test_register_tenant_is_all_or_nothing(store: Store) -> None:
         people.register_tenant(store, {"grid_id": "g1", "name": "陈静"},
                                {"unit_id": u, "move_in_at": "2024-03-01", "move_out_at": "2024-01-01"})
     assert [e.field for e in info.value.errors] == ["move_out_at"]
-    assert store.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM person").fetchone()[0] == 0
     assert outbox.count(store) == before
 
 
@@ -56,7 +56,7 @@ def test_register_existing_person_in_a_second_home(store: Store) -> None:
     pid, _ = people.register_tenant(store, {"grid_id": "g1", "name": "陈静"}, {"unit_id": u1})
     again, _ = people.register_tenant(store, {"id": pid}, {"unit_id": u2})
     assert again == pid
-    assert store.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 1
+    assert store.db.execute("SELECT count(*) FROM person").fetchone()[0] == 1
 
 
 def test_move_out_dates_the_tenancy_and_keeps_everything(store: Store) -> None:
@@ -99,9 +99,9 @@ def test_reveal_returns_the_value_and_audits_without_it(store: Store) -> None:
     before = datetime.now(UTC).replace(microsecond=0)
     assert people.reveal(store, "person", pid, "id_number", actor="grid-manager-7") == ID_NUMBER
     after = datetime.now(UTC)
-    rows = store.conn.execute("SELECT * FROM audit").fetchall()
+    rows = store.db.execute("SELECT * FROM audit").fetchall()
     assert len(rows) == 1
-    cols = [d[1] for d in store.conn.execute("PRAGMA table_info(audit)")]
+    cols = [d[1] for d in store.db.execute("PRAGMA table_info(audit)")]
     audit = dict(zip(cols, rows[0], strict=True))
     assert (audit["actor"], audit["action"], audit["tbl"], audit["row_id"], audit["field"]) == (
         "grid-manager-7", "reveal", "person", pid, "id_number")

@@ -48,7 +48,7 @@ def test_invalid_record_raises_and_writes_nothing(store: Store) -> None:
     assert {"name", "id_number"} <= set(by_field)
     assert by_field["name"].rule == "required"
     assert "id_number" in str(info.value)
-    assert store.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM person").fetchone()[0] == 0
     assert outbox.count(store) == 0
 
 
@@ -91,14 +91,14 @@ def test_insert_many_while_applying_remote_is_not_captured(store: Store) -> None
     with store.transaction(), capture.applying_remote(store):
         repo.insert_many(store, "person", [{"grid_id": "g1", "name": "甲", "_server_seq": 4}])
     assert outbox.count(store) == 0
-    assert store.conn.execute("SELECT suppressed FROM capture_state").fetchone()[0] == 0
+    assert store.db.execute("SELECT suppressed FROM capture_state").fetchone()[0] == 0
 
 
 def test_insert_many_with_validation_is_all_or_nothing(store: Store) -> None:
     records = [{"grid_id": "g1", "name": "甲"}, {"grid_id": "g1"}]
     with pytest.raises(ValidationFailed):
         repo.insert_many(store, "person", records, validate=True)
-    assert store.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM person").fetchone()[0] == 0
 
 
 def test_outbox_pending_ack_and_pending_fields(store: Store) -> None:

@@ -104,10 +104,10 @@ def test_redownload_drops_only_rows_the_server_lacks_and_nothing_pending(store: 
 
 def test_a_row_that_comes_back_unchanged_only_advances_its_server_seq(store: Store) -> None:
     remote.apply_rows(store, [_image("p1", 5, employer="旧厂")], 5)
-    store.conn.execute("DELETE FROM search_dirty")  # as after the search index caught up
+    store.db.execute("DELETE FROM search_dirty")  # as after the search index caught up
     remote.apply_rows(store, [_image("p1", 9, employer="旧厂")], 9)
-    assert store.conn.execute("SELECT count(*) FROM search_dirty").fetchone()[0] == 0  # nothing to reindex
+    assert store.db.execute("SELECT count(*) FROM search_dirty").fetchone()[0] == 0  # nothing to reindex
     assert repo.get(store, "person", "p1")["_server_seq"] == 9  # type: ignore[index]
     remote.apply_rows(store, [_image("p1", 10, name="张卫", employer="旧厂")], 10)
-    assert store.conn.execute("SELECT count(*) FROM search_dirty").fetchone()[0] == 1
+    assert store.db.execute("SELECT count(*) FROM search_dirty").fetchone()[0] == 1
     assert repo.get(store, "person", "p1")["name"] == "张卫"  # type: ignore[index]

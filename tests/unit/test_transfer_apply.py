@@ -72,7 +72,7 @@ def data(tmp_path: Path) -> Path:
         },
         id="t1",
     )
-    store.conn.execute("DELETE FROM outbox")
+    store.db.execute("DELETE FROM outbox")
     store.close()
     return home
 

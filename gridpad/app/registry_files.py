@@ -1,0 +1,26 @@
+"""Bulk changes from files: a registry spreadsheet import, and edits from a jsonl file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from gridpad.store.db import Store
+from gridpad.transfer.apply import ApplyResult, apply_edits, parse_lines
+from gridpad.transfer.registry_import import ImportResult, ensure_grid, import_registry
+
+
+def import_spreadsheet(store: Store, source: Path, grid: str | None) -> tuple[str, ImportResult]:
+    """Import ``source`` (.xlsx/.csv) into ``grid`` (made if new; None: the only grid here).
+
+    Raises LookupError when no grid is named and there is not exactly one, and
+    ``gridpad.transfer.sheets.SheetError`` for a file that cannot be read. Returns the grid used."""
+    grid_id = ensure_grid(store, grid)
+    return grid_id, import_registry(store, source, grid_id)
+
+
+def apply_edit_lines(store: Store, lines: Iterable[str]) -> ApplyResult:
+    """Apply jsonl edits, captured for sync like any edit; rejected lines are in the result."""
+    result = ApplyResult()
+    apply_edits(store, parse_lines(lines, result), result)
+    return result

@@ -1,0 +1,114 @@
+"""Sync for the UI's sync thread and the CLI: enroll, sync once, status, conflicts.
+
+Thin over ``gridpad.sync_client`` (which does the network and keeps its rules). The UI's sync
+thread imports this module as the app starts, while the window is built: the sync engine and
+enrollment (requests, the push/pull machinery) are imported on first use, not with the status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
+from gridpad.store.outbox_stats import count_by_table
+from gridpad.sync_client import conflicts as conflict_api
+from gridpad.sync_client.status import SyncStatus, read_status
+from sync.protocol import Conflict
+
+if TYPE_CHECKING:
+    from gridpad.sync_client.engine import Progress
+    from gridpad.sync_client.engine import SyncResult as SyncResult  # named by the UI through here
+    from gridpad.sync_client.enroll import Enrollment
+
+
+@dataclass(frozen=True)
+class SyncSnapshot:
+    """What the status strip and the sync screen show: the client's status plus the extras."""
+
+    status: SyncStatus
+    outbox_by_table: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    device_id: str | None = None  # as enrolled: tells "mine" from "theirs" in a conflict
+
+
+@dataclass(frozen=True)
+class ServerTarget:
+    """Where the enrolled server is and how to trust it (for a reachability probe)."""
+
+    url: str | None
+    ca_bundle: str | None
+
+
+def snapshot(store: Store) -> SyncSnapshot:
+    """Local reads only (no network): cheap enough to refresh every few seconds."""
+    return SyncSnapshot(read_status(store), count_by_table(store), list(conflict_api.list_open(store)),
+                        DeviceMeta(store).enrolled_device_id)
+
+
+def is_enrolled(store: Store) -> bool:
+    return read_status(store).enrolled
+
+
+def server_target(store: Store) -> ServerTarget:
+    meta = DeviceMeta(store)
+    return ServerTarget(meta.server_url, meta.ca_bundle)
+
+
+def enroll_device(store: Store, server_url: str, code: str, *, ca_bundle: str | None = None,
+                  device_name: str | None = None) -> Enrollment:
+    """Trade a one-time code for this device's credential and scope (raises SyncError)."""
+    from gridpad.sync_client.enroll import enroll
+
+    return enroll(store, server_url, code, ca_bundle=ca_bundle, device_name=device_name)
+
+
+def remember_ca_bundle(store: Store, bundle: Path) -> None:
+    """Trust ``bundle`` for this device's server from now on (as ``--ca-bundle`` at enrollment)."""
+    DeviceMeta(store).ca_bundle = str(bundle.resolve())
+
+
+def sync_now(store: Store, data_dir: Path, *, progress: Progress | None = None,
+             before_wipe: Callable[[str], None] | None = None) -> SyncResult:
+    """Push then pull once (raises SyncError; a revoked device is wiped and ``store`` closed)."""
+    from gridpad.sync_client.engine import sync_once
+
+    return sync_once(store, data_dir=data_dir, progress=progress, before_wipe=before_wipe)
+
+
+def resolve_conflict(store: Store, conflict: Conflict | int | str, choice: str, value: Any = None) -> None:
+    """``mine`` / ``theirs`` / ``edit`` (then ``value`` is the typed value), or ``kept`` / ``lost``."""
+    conflict_api.resolve(store, conflict, choice, value)
+
+
+def is_network_error(exc: BaseException) -> bool:
+    """The server could not be reached (as opposed to answering with a refusal)."""
+    import requests
+
+    from gridpad.sync_client.errors import ServerUnreachableError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (ServerUnreachableError, requests.ConnectionError, requests.Timeout,
+                             ConnectionError, TimeoutError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def server_reachable(store: Store, *, timeout_s: float) -> bool | None:
+    """Whether the enrolled server answers at all (any HTTP answer counts); None when not enrolled."""
+    import requests
+
+    target = server_target(store)
+    if not target.url:
+        return None
+    try:
+        # As enrolled: a private CA must be trusted here too.
+        requests.get(target.url.rstrip("/") + "/v1/me", timeout=timeout_s, verify=target.ca_bundle or True)
+    except requests.RequestException:
+        return False
+    return True
