@@ -3,7 +3,8 @@ on the demo grids, the grid seeded and pushed, then the app.
 
 Everything lives under the data dir (the server in ``<data>/demo-server``), so running the demo
 again reuses it: the server keeps its database, the tablet keeps its data and only re-enrolls when
-its credential is gone. The server stops when the app exits (or at once with ``--no-gui``).
+its credential is gone. The server stops when the app exits (or at once with ``--no-gui``; or once
+the first screen has painted with ``--quit-after-first-paint``).
 """
 
 from __future__ import annotations
@@ -105,16 +106,17 @@ class DemoServer:
 
 
 def _ensure_keyring() -> None:
-    """Without an OS keyring (a bare Linux box), keep the demo's credential in this process only:
-    it lives as long as the demo does and never touches a file; the next run enrolls again."""
+    """Without a usable OS keyring (a bare Linux box, or one that is locked or misconfigured), keep
+    the demo's credential in this process only: it lives as long as the demo does and never touches
+    a file; the next run enrolls again."""
     import keyring
-    from keyring.backends import fail
 
-    if isinstance(keyring.get_keyring(), fail.Keyring):
-        from gridpad.sync_client.credentials import SessionKeyring
+    from gridpad.sync_client.credentials import SessionKeyring, keyring_problem
 
+    problem = keyring_problem()
+    if problem:
         keyring.set_keyring(SessionKeyring())
-        _say("no OS keyring here: the device credential is kept in memory for this session only")
+        _say("no usable OS keyring here: the device credential is kept in memory for this session only")
 
 
 def _enroll(store: object, server: DemoServer) -> None:
@@ -184,8 +186,8 @@ def run(args: argparse.Namespace) -> int:
         if args.no_gui:
             _say(f"ready in {data_dir}; not opening the window (--no-gui)")
             return 0
-        from gridpad.ui.app import run_app
+        from gridpad.cli.gui import open_window
 
-        return run_app(data_dir, getattr(args, "lang", None))
+        return open_window(data_dir, args)
     finally:
-        server.stop()
+        server.stop()  # also after --quit-after-first-paint: nothing of the demo outlives it

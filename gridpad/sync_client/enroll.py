@@ -51,7 +51,7 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     if not code:
         raise RejectedError("enrollment code: empty")
     problem = credentials.keyring_problem()
-    if problem:  # checked before the code is spent on the server
+    if problem:  # checked (write, read back, delete) before the code is spent on the server
         raise KeyringUnavailableError(problem)
     client = ServerClient(server_url, verify=_verify(ca_bundle), retry=retry)
     try:
@@ -65,7 +65,15 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     secret = body.get("device_secret")
     if not secret:
         raise RejectedError("enrollment answer carried no device credential")
-    credentials.save_secret(device_id, str(secret))
+    try:
+        credentials.save_secret(device_id, str(secret))
+        kept = credentials.load_secret(device_id) == str(secret)
+    except credentials.BACKEND_FAILURES as exc:  # the keyring passed the check a moment ago
+        raise KeyringUnavailableError(f"the keyring failed after the code was used ({exc}): "
+                                      "fix the keyring and ask for a new code") from exc
+    if not kept:
+        raise KeyringUnavailableError("the keyring lost the credential after the code was used: "
+                                      "fix the keyring and ask for a new code")
     user_name = str(body.get("user", ""))
     role = str(body.get("role", ""))
     grids = [str(g) for g in body.get("grids") or []]
