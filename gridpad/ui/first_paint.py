@@ -31,15 +31,15 @@ def shown_text(widget: QWidget | None, limit: int = 16) -> list[str]:
 def describe(window: MainWindow) -> str:
     """One line: the screen's key and what it shows, then the status strip."""
     screen = window.stack.currentWidget()
-    parts = [f"{PREFIX} {window.current_key} shows " + " | ".join(shown_text(screen))]
+    line = f"{PREFIX} {window.current_key} shows " + " | ".join(shown_text(screen))
     if isinstance(screen, TodayScreen) and screen.summary is not None:
         s = screen.summary
-        parts.append(f"(buildings={s.buildings} rooms={s.units} residents={s.residents} "
-                     f"over_limit={s.over_limit_units} due={len(s.due)})")
+        line += (f" (buildings={s.buildings} rooms={s.units} residents={s.residents} "
+                 f"over_limit={s.over_limit_units} due={len(s.due)})")
     status = shown_text(window.status_strip)
     if status:
-        parts.append("; status: " + " ".join(status))
-    return " ".join(parts)
+        line += "; status: " + " ".join(status)
+    return line
 
 
 class _PaintWatch(QObject):
