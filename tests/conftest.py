@@ -25,8 +25,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.gui)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "os_keyring: uses a real OS keyring (support.secret_service); the in-memory one "
+                   "is not installed")
+
+
 @pytest.fixture(autouse=True)
-def memory_keyring() -> SessionKeyring:
+def memory_keyring(request: pytest.FixtureRequest) -> SessionKeyring | None:
+    """Every test keeps credentials in memory, except those marked ``os_keyring``."""
+    if request.node.get_closest_marker("os_keyring"):
+        return None
     backend = SessionKeyring()
     keyring.set_keyring(backend)
     return backend

@@ -16,6 +16,7 @@ from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.store.outbox_stats import count_by_table
 from gridpad.sync_client import conflicts as conflict_api
+from gridpad.sync_client.errors import SyncError
 from gridpad.sync_client.status import SyncStatus, read_status
 from sync.protocol import Conflict
 
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from gridpad.sync_client.engine import Progress
     from gridpad.sync_client.engine import SyncResult as SyncResult  # named by the UI through here
     from gridpad.sync_client.enroll import Enrollment
+
+__all__ = [
+    "SyncError", "SyncSnapshot", "enroll_device", "is_enrolled", "is_network_error", "remember_ca_bundle",
+    "resolve_conflict", "server_reachable", "server_target", "snapshot", "sync_now",
+]
 
 
 @dataclass(frozen=True)

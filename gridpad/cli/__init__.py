@@ -26,11 +26,15 @@ def _parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("gui", help="open the app")
     g.add_argument("--lang", choices=["zh_CN", "en"], help="interface language")
+    g.add_argument("--quit-after-first-paint", action="store_true",
+                   help="smoke test: print what the first screen shows once painted, then exit")
 
     d = sub.add_parser("demo", help="local server + demo grid + the app")
     d.add_argument("--persons", type=int, default=6000, help="persons to seed (default 6000)")
     d.add_argument("--lang", choices=["zh_CN", "en"])
     d.add_argument("--no-gui", action="store_true", help="set everything up but do not open the window")
+    d.add_argument("--quit-after-first-paint", action="store_true",
+                   help="smoke test: print what the first screen shows once painted, then exit")
 
     s = sub.add_parser("seed-demo", help="fill the data dir with a fictional Dongguan grid")
     s.add_argument("--persons", type=int, default=6000)

@@ -3,7 +3,8 @@ on the demo grids, the grid seeded and pushed, then the app.
 
 Everything lives under the data dir (the server in ``<data>/demo-server``), so running the demo
 again reuses it: the server keeps its database, the tablet keeps its data and only re-enrolls when
-its credential is gone. The server stops when the app exits (or at once with ``--no-gui``).
+its credential is gone. The server stops when the app exits (or at once with ``--no-gui``; or once
+the first screen has painted with ``--quit-after-first-paint``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ import contextlib
 import io
 import socket
 import subprocess
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gridpad import config
 from gridpad.cli import CommandError
+
+if TYPE_CHECKING:
+    from gridpad.app.startup import Store
 
 DEMO_USER = "demo"
 SERVER_DIR = "demo-server"
@@ -105,44 +109,36 @@ class DemoServer:
 
 
 def _ensure_keyring() -> None:
-    """Without an OS keyring (a bare Linux box), keep the demo's credential in this process only:
-    it lives as long as the demo does and never touches a file; the next run enrolls again."""
+    """Without a usable OS keyring (a bare Linux box, or one that is locked or misconfigured), keep
+    the demo's credential in this process only: it lives as long as the demo does and never touches
+    a file; the next run enrolls again."""
     import keyring
-    from keyring.backends import fail
 
-    if isinstance(keyring.get_keyring(), fail.Keyring):
-        from gridpad.sync_client.credentials import SessionKeyring
+    from gridpad.sync_client.credentials import SessionKeyring, keyring_problem
 
+    problem = keyring_problem()
+    if problem:
         keyring.set_keyring(SessionKeyring())
-        _say("no OS keyring here: the device credential is kept in memory for this session only")
+        _say("no usable OS keyring here: the device credential is kept in memory for this session only")
 
 
-def _enroll(store: object, server: DemoServer) -> None:
-    from gridpad.store.db import Store
-    from gridpad.sync_client import credentials
-    from gridpad.sync_client import enroll as enroll_mod
+def _enroll(store: Store, server: DemoServer) -> None:
+    from gridpad.app.demo_data import reuse_demo_enrollment
+    from gridpad.app.syncing import enroll_device
 
-    assert isinstance(store, Store)
-    device_id = store.get_meta(enroll_mod.DEVICE_ID)
-    if device_id and credentials.load_secret(device_id):
-        if store.get_meta(enroll_mod.SERVER_URL) != server.url:
-            store.set_meta(enroll_mod.SERVER_URL, server.url)  # same server, new loopback port
+    if reuse_demo_enrollment(store, server.url):
         return
-    if device_id:
-        # Enrolled in an earlier session whose credential lived only in memory: the server knows
-        # that device id, so this session enrolls as a new device (outbox and data stay).
-        store.set_meta("device_id", str(uuid.uuid4()))
     code = _admin(server.dir, "enroll-code", DEMO_USER).strip().splitlines()[-1].strip()
-    enrollment = enroll_mod.enroll(store, server.url, code, device_name="gridpad demo")
+    enrollment = enroll_device(store, server.url, code, device_name="gridpad demo")
     _say(f"enrolled as {enrollment.user} on grids {', '.join(enrollment.grids)}")
 
 
 def prepare(data_dir: Path, persons: int, seed: int = 1) -> DemoServer:
     """Everything but the window; returns the running server (the caller stops it)."""
+    from gridpad.app.demo_data import has_demo_data, seed_demo
+    from gridpad.app.startup import open_device_store
+    from gridpad.app.syncing import SyncError, sync_now
     from gridpad.demo.grids import demo_grids, grids_for
-    from gridpad.store.db import open_store
-    from gridpad.sync_client.engine import sync_once
-    from gridpad.sync_client.errors import SyncError
 
     server_dir = data_dir / SERVER_DIR
     server_dir.mkdir(parents=True, exist_ok=True)
@@ -154,16 +150,14 @@ def prepare(data_dir: Path, persons: int, seed: int = 1) -> DemoServer:
     _say(f"local server on {server.url} (data in {server_dir})")
     try:
         _ensure_keyring()
-        store = open_store(config.db_path(data_dir))
+        store = open_device_store(config.db_path(data_dir))
         try:
             _enroll(store, server)
-            from gridpad.transfer.seed import has_demo_data, seed_demo
-
             if not has_demo_data(store):
                 _say(f"seeding the demo grid with {persons} fictional persons")
                 seed_demo(store, persons, seed)
             _say("syncing (the first sync sends the demo data to the server)")
-            result = sync_once(store, data_dir=data_dir)
+            result = sync_now(store, data_dir)
             _say(result.summary())
         except SyncError as exc:
             raise CommandError(str(exc)) from None
@@ -184,8 +178,8 @@ def run(args: argparse.Namespace) -> int:
         if args.no_gui:
             _say(f"ready in {data_dir}; not opening the window (--no-gui)")
             return 0
-        from gridpad.ui.app import run_app
+        from gridpad.cli.gui import open_window
 
-        return run_app(data_dir, getattr(args, "lang", None))
+        return open_window(data_dir, args)
     finally:
-        server.stop()
+        server.stop()  # also after --quit-after-first-paint: nothing of the demo outlives it

@@ -9,17 +9,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gridpad.store import device_meta
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import credentials
 from gridpad.sync_client.errors import KeyringUnavailableError, NotEnrolledError, RejectedError
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
 from sync.protocol import EnrollRequest, EnrollResponse
-
-# Kept for gridpad/cli/demo.py until it reads them through DeviceMeta (gridpad.store.device_meta).
-SERVER_URL = device_meta.SERVER_URL
-DEVICE_ID = device_meta.ENROLLED_DEVICE_ID
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     if not code:
         raise RejectedError("enrollment code: empty")
     problem = credentials.keyring_problem()
-    if problem:  # checked before the code is spent on the server
+    if problem:  # checked (write, read back, delete) before the code is spent on the server
         raise KeyringUnavailableError(problem)
     client = ServerClient(server_url, verify=_verify(ca_bundle), retry=retry)
     try:
@@ -63,7 +58,15 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     secret = body.device_secret
     if not secret:
         raise RejectedError("enrollment answer carried no device credential")
-    credentials.save_secret(device_id, secret)
+    try:
+        credentials.save_secret(device_id, secret)
+        kept = credentials.load_secret(device_id) == secret
+    except credentials.BACKEND_FAILURES as exc:  # the keyring passed the check a moment ago
+        raise KeyringUnavailableError(f"the keyring failed after the code was used ({exc}): "
+                                      "fix the keyring and ask for a new code") from exc
+    if not kept:
+        raise KeyringUnavailableError("the keyring lost the credential after the code was used: "
+                                      "fix the keyring and ask for a new code")
     DeviceMeta(store).record_enrollment(
         server_url=client.base_url, device_id=device_id, user=body.user, role=body.role,
         grids=list(body.grids), plate_public_keys=dict(body.plate_public_keys),

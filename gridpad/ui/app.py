@@ -103,8 +103,11 @@ def _probe_when_idle(app: QApplication, ctx: AppContext) -> None:
     QTimer.singleShot(0, idle)
 
 
-def run_app(data_dir: Path, lang: str | None = None) -> int:
-    """Open GridPad on ``data_dir`` (created if needed); returns the exit code."""
+def run_app(data_dir: Path, lang: str | None = None, *, quit_after_first_paint: bool = False) -> int:
+    """Open GridPad on ``data_dir`` (created if needed); returns the exit code.
+
+    ``quit_after_first_paint``: print what the first screen shows once it has painted its data, then
+    quit (gridpad.ui.first_paint)."""
     from gridpad.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -118,6 +121,10 @@ def run_app(data_dir: Path, lang: str | None = None) -> int:
     window.show()
     if os.environ.get(STARTUP_PROBE):
         _probe_when_idle(app, ctx)
+    if quit_after_first_paint:
+        from gridpad.ui.first_paint import quit_after_first_paint as arm
+
+        arm(app, window, ctx)
     try:
         return app.exec()
     finally:

@@ -1,14 +1,16 @@
 """Interface language: Simplified Chinese by default, English at run time.
 
 Strings are written in English with ``tr()``; ``resources/i18n/gridpad_zh_CN.ts`` (pyside6-lupdate)
-holds the Chinese, compiled to .qm by scripts/setup. Switching language swaps the translator; Qt
-then sends every widget a LanguageChange event, on which screens call their ``retranslate()``.
+holds the Chinese, compiled to .qm by scripts/setup (and build_installer.py); a missing .qm is an
+error (MissingTranslationError), never a silent English UI. Switching language swaps the
+translator; Qt then sends every widget a LanguageChange event, on which screens call their
+``retranslate()``.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
+import logging
 import sys
 from pathlib import Path
 
@@ -19,6 +21,13 @@ from gridpad.ui.resources import I18N
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 
+log = logging.getLogger(__name__)
+
+
+class MissingTranslationError(RuntimeError):
+    """The compiled translation (.qm) of the chosen language is missing or unreadable: a build
+    step did not run. Never papered over with an English UI."""
+
 
 def tr(text: str) -> str:
     """Translate outside a QObject; pyside6-lupdate files bare ``tr("…")`` calls under the empty
@@ -26,20 +35,15 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("", text)
 
 
-def _compiled(lang: str) -> Path | None:
-    """The .qm for ``lang``, compiling the .ts if the build step has not run (a fresh checkout)."""
-    ts = I18N / f"gridpad_{lang}.ts"
-    qm = ts.with_suffix(".qm")
-    if ts.exists() and (not qm.exists() or ts.stat().st_mtime > qm.stat().st_mtime):
-        lrelease = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.BinariesPath)) / "lrelease"
-        beside_python = Path(sys.executable).parent / "pyside6-lrelease"  # the venv's, if not on PATH
-        for tool in (str(lrelease), str(beside_python), "pyside6-lrelease"):
-            try:
-                subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], check=True, capture_output=True)
-                break
-            except (OSError, subprocess.CalledProcessError):
-                continue
-    return qm if qm.exists() else None
+def compiled(lang: str, folder: Path | None = None) -> Path:
+    """The .qm of ``lang``. It is a build product (scripts/setup, build_installer.py make it from
+    the .ts); the app never compiles it. Raises MissingTranslationError when it is not there."""
+    qm = (folder or I18N) / f"gridpad_{lang}.qm"
+    if not qm.is_file():
+        fix = ("reinstall GridPad" if getattr(sys, "frozen", False)
+               else "run `bash scripts/setup` to build the translations")
+        raise MissingTranslationError(f"the {lang} translation is not built ({qm} is missing): {fix}")
+    return qm
 
 
 class Translations(QObject):
@@ -76,13 +80,19 @@ class Translations(QObject):
         if lang not in LANGUAGES:
             raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
         assert QCoreApplication.instance() is not None, "create the QApplication first"
-        self.uninstall()
+        translator = None
         if lang != "en":
-            qm = _compiled(lang)
-            if qm is not None:
-                self._install(str(qm))
+            try:  # before anything changes: a failed switch keeps the current language
+                translator = self._load(compiled(lang))
+            except MissingTranslationError as exc:
+                log.error("%s", exc)
+                raise
+        self.uninstall()
+        if translator is not None:
+            QCoreApplication.installTranslator(translator)
+            self._translators.append(translator)
             qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            self._install(f"qtbase_{lang}", qt_dir)
+            self._install(f"qtbase_{lang}", qt_dir)  # Qt's own dialog strings: optional
         QLocale.setDefault(QLocale(lang))
         self.language = lang
         if remember and self._prefs is not None:
@@ -96,6 +106,13 @@ class Translations(QObject):
         for t in self._translators:
             QCoreApplication.removeTranslator(t)
         self._translators = []
+
+    def _load(self, qm: Path) -> QTranslator:
+        translator = QTranslator(self)
+        if not translator.load(str(qm)):
+            raise MissingTranslationError(f"{qm} is not a readable translation: rebuild it "
+                                          "(`bash scripts/setup`)")
+        return translator
 
     def _install(self, name: str, directory: str = "") -> None:
         translator = QTranslator(self)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from support.live_server import REPO, ServerProcess, running_server
+from support.secret_service import secret_service
 
 from gridpad import __version__
 
@@ -91,10 +92,11 @@ def test_frozen_scan_and_enroll_with_the_baked_server_url(built: Built, tmp_path
         scanned = built.run("scan", "--raw", "--backend", backend, str(png))
         assert (scanned.returncode, scanned.stdout.strip()) == (0, code), scanned.stderr
 
-    # keyring's null backend stands in for the tablet's OS keyring (none on a test machine): it
-    # proves the frozen keyring loads its backends, and enroll reaches the baked server without --server.
-    enrolled = built.run("enroll", "--code", code,
-                         env={"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
+    # The tablet's OS keyring: GNOME Keyring's Secret Service on a D-Bus session of its own. It
+    # proves the frozen keyring finds that backend (secretstorage, jeepney), and enroll reaches the
+    # baked server without --server.
+    with secret_service(tmp_path) as ring:
+        enrolled = built.run("enroll", "--code", code, env=ring.env)
     assert enrolled.returncode == 0, enrolled.stderr
     assert "for 李华 (manager), grids: G1" in enrolled.stdout
     device_id = enrolled.stdout.split()[2]

@@ -8,6 +8,7 @@ against being silently ignored.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -100,7 +101,8 @@ def test_without_the_bundle_enrollment_is_refused_and_the_code_stays_valid(
     device, ring = tmp_path / "device", tmp_path / "ring"
     r = _cli(device, "enroll", "--server", https_server.url, "--code", code, ring=ring)
     _assert_refused_for_the_certificate(r, "unable to get local issuer certificate")
-    assert not (ring / "keyring.json").exists()  # no credential was made
+    # No credential was made (the keyring check before enrolling leaves its file empty).
+    assert json.loads((ring / "keyring.json").read_text()) == {}
     assert list(admin.devices(https_server.engine)) == []  # the server saw no enrollment
     r = _cli(device, "sync", ring=ring)
     assert r.returncode != 0 and "not enrolled" in r.stderr

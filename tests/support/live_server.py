@@ -67,7 +67,7 @@ def pg_url() -> str:
     if not url:
         if os.environ.get("CI"):
             pytest.fail("GRIDPAD_TEST_PG_URL is not set but CI is: the PostgreSQL backend must be tested")
-        pytest.skip("GRIDPAD_TEST_PG_URL is not set (see .ci/run); allowed only outside CI")
+        pytest.skip("GRIDPAD_TEST_PG_URL is not set (scripts/test starts a cluster); allowed only outside CI")
     return url
 
 

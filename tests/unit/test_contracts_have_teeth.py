@@ -35,6 +35,8 @@ CHECKS: dict[str, list[str]] = {
     "store-internals": [sys.executable, "tests/unit/test_layering.py"],
 }
 
+UI_CONTRACT = "The UI reaches the store only through gridpad.app and the read-only views"
+
 INJECTIONS = [
     Injection("Qt in config", "gridpad/config.py", "import PySide6\n",
               "imports", "Only gridpad.ui imports Qt BROKEN"),
@@ -42,10 +44,10 @@ INJECTIONS = [
               "banned-api", "TID251"),
     Injection("Qt widgets in the CLI", "gridpad/cli/gui.py", "from PySide6.QtWidgets import QApplication\n",
               "imports", "Only gridpad.ui imports Qt BROKEN"),
-    Injection("a store write module in the UI", "gridpad/ui/today_screen.py", "from gridpad.store import repo\n",
-              "imports", "The UI reaches the store only through gridpad.app and the read-only views BROKEN"),
+    Injection("a store write module in the UI", "gridpad/ui/today_screen.py",
+              "from gridpad.store import repo\n", "imports", f"{UI_CONTRACT} BROKEN"),
     Injection("the sync client in the UI", "gridpad/ui/sync_screen.py", "import gridpad.sync_client.engine\n",
-              "imports", "The UI reaches the store only through gridpad.app and the read-only views BROKEN"),
+              "imports", f"{UI_CONTRACT} BROKEN"),
     Injection("the store's connection from the UI", "gridpad/ui/today_screen.py",
               "def _wipe(store):\n    store.conn.execute('DELETE FROM person')\n",
               "store-internals", "gridpad/ui/today_screen.py"),
