@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Where code that might reach a Store lives (tests may use ``store.db`` and ``Store.executemany``).
-SCANNED = ("gridpad", "sync", "bench", "scripts")
+#: Where code that might reach a Store lives (tests too: they use ``store.db`` and ``Store.executemany``).
+SCANNED = ("gridpad", "sync", "bench", "scripts", "tests")
 STORE = Path("gridpad/store")
 CONNECTION_ATTRS = {"conn", "_conn"}
 #: The store's own modules that may call the meta primitives: the table's owner and db.py (the
