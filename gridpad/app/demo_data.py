@@ -7,10 +7,10 @@ import uuid
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import credentials
-from gridpad.transfer.seed import has_demo_data
+from gridpad.transfer.seed import DemoAlreadySeededError, has_demo_data
 from gridpad.transfer.seed import seed_demo as write_seed
 
-__all__ = ["has_demo_data", "reuse_demo_enrollment", "seed_demo"]
+__all__ = ["DemoAlreadySeededError", "has_demo_data", "reuse_demo_enrollment", "seed_demo"]
 
 
 def seed_demo(store: Store, persons: int, seed: int) -> dict[str, int]:

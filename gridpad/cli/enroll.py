@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from gridpad import config
+from gridpad.app.syncing import SyncError, enroll_device
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
-from gridpad.sync_client.enroll import enroll
-from gridpad.sync_client.errors import SyncError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     directory = config.data_dir(args.data_dir)
     with open_store(config.db_path(directory)) as store:
         try:
-            done = enroll(store, server, args.code, ca_bundle=args.ca_bundle)
+            done = enroll_device(store, server, args.code, ca_bundle=args.ca_bundle)
         except SyncError as exc:
             raise CommandError(str(exc)) from None
     grids = ", ".join(done.grids) or "none"

@@ -9,10 +9,9 @@ from gridpad.cli import CommandError
 
 
 def run(args: argparse.Namespace) -> int:
-    from gridpad.app.demo_data import seed_demo
+    from gridpad.app.demo_data import DemoAlreadySeededError, seed_demo
     from gridpad.store.db import open_store
     from gridpad.store.errors import StoreVersionError
-    from gridpad.transfer.seed import DemoAlreadySeededError
 
     if args.persons < 0:
         raise CommandError("--persons must be 0 or more")

@@ -57,6 +57,8 @@ INJECTIONS = [
     Injection("a meta key spelled outside DeviceMeta", "gridpad/app/device.py",
               "def _grids(store):\n    return store.get_meta('grids')\n",
               "store-internals", "gridpad/app/device.py"),
+    Injection("a store write path in the CLI", "gridpad/cli/search.py",
+              "from gridpad.store import repo\n", "imports", "The CLI writes through gridpad.app BROKEN"),
     Injection("SQL in the UI", "gridpad/ui/today_screen.py", "import sqlite3\n",
               "imports", "Only gridpad.store talks to SQLite BROKEN"),
     Injection("SQL in core", "gridpad/core/masking.py", "import sqlite_utils\n",
