@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridpad import __version__, config
-from gridpad.ui.i18n import tr
+from gridpad.ui.i18n import MissingTranslationError, tr
 from gridpad.ui.lock import DEFAULT_IDLE_MINUTES, hash_pin, pin_problem
 from gridpad.ui.status_strip import plain_error
 from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
@@ -112,6 +112,9 @@ class SettingsScreen(QWidget):
         self._select_language(getattr(ctx.i18n, "language", "zh_CN"))
         self.language_combo.currentIndexChanged.connect(self._language_chosen)
         lay.addWidget(self.language_combo)
+        self.language_message = label("", "fieldError", card, wrap=True)
+        self.language_message.hide()
+        lay.addWidget(self.language_message)
         col.addWidget(card)
 
         # Privacy lock.
@@ -248,8 +251,19 @@ class SettingsScreen(QWidget):
 
     def _language_chosen(self, _index: int) -> None:
         lang = self.language_combo.currentData()
-        if lang and lang != getattr(self._ctx.i18n, "language", None):
+        current = getattr(self._ctx.i18n, "language", None)
+        if not lang or lang == current:
+            return
+        try:
             self._ctx.i18n.set_language(lang)
+        except MissingTranslationError as exc:  # a broken install: say so, keep the language in use
+            self.language_message.setText(str(exc))
+            self.language_message.show()
+            self.language_combo.blockSignals(True)
+            self._select_language(current or "en")
+            self.language_combo.blockSignals(False)
+            return
+        self.language_message.hide()
 
     # -- PIN ------------------------------------------------------------------------------------
     def save_pin(self) -> None:

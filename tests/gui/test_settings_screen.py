@@ -15,6 +15,7 @@ from support.clocks import ManualClock
 from support.live_server import REPO, ServerProcess
 from sync_ui_support import close_ctx, make_ctx
 
+from gridpad.ui import i18n
 from gridpad.ui.scan_screen import ScanScreen
 from gridpad.ui.settings_screen import SettingsScreen, parse_enroll_qr
 from gridpad.ui.status_strip import StatusStrip
@@ -52,6 +53,23 @@ def test_language_switch_retranslates_at_run_time(qtbot, ctx) -> None:
     qtbot.waitUntil(lambda: sync.sync_button.text() == "Sync now", timeout=5000)
     assert strip.state_label.text() == "● Not enrolled"
     scan.shutdown()
+
+
+def test_a_missing_translation_is_shown_and_the_language_in_use_kept(
+        qtbot, ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = SettingsScreen(ctx)
+    qtbot.addWidget(settings)
+    settings.show()
+    unbuilt = tmp_path / "i18n-unbuilt"
+    unbuilt.mkdir()
+    monkeypatch.setattr(i18n, "I18N", unbuilt)  # an install whose .qm files were never built
+    with qtbot.assertNotEmitted(ctx.i18n.language_changed):
+        settings.language_combo.setCurrentIndex(settings.language_combo.findData("zh_CN"))
+    assert settings.language_message.isVisible()
+    assert settings.language_message.text().startswith("the zh_CN translation is not built (")
+    assert settings.language_combo.currentData() == "en"  # the choice shown is the one in use
+    assert ctx.i18n.language == "en"
+    assert settings.heading.text() == "Settings"
 
 
 def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot, ctx) -> None:
