@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import zxingcpp
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from gridpad.qr.decode import decode
@@ -99,7 +100,7 @@ def _real(folder: Path) -> list[tuple[np.ndarray, str]]:
 
 
 def _synthetic(shot: Shot, n: int, seed0: int) -> list[tuple[np.ndarray, str]]:
-    key = doorplate.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
     rng = np.random.default_rng(seed0)
     items = []
     for i in range(n):

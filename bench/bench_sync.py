@@ -98,11 +98,11 @@ class ApplyTimer:
                 return self._orig(*a, **k)
             finally:
                 self.total += time.perf_counter() - t
-        remote.apply_rows = timed  # type: ignore[assignment]
+        remote.apply_rows = timed
         return self
 
     def __exit__(self, *exc: object) -> None:
-        remote.apply_rows = self._orig  # type: ignore[assignment]
+        remote.apply_rows = self._orig
 
 
 def new_device(server: ServerProcess, base: Path, name: str, grid: str) -> Device:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import qrcode
 from PIL import Image
+from support.live_server import ServerProcess
 
 from gridpad.qr.synthetic import Shot, plate_photo, save_photo
 from gridpad.store import repo
@@ -168,7 +169,8 @@ def test_plates_clear_errors(tablet: dict, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_plates_signed_by_the_enrolled_server_scan_on_the_tablet(server, tmp_path: Path) -> None:
+def test_plates_signed_by_the_enrolled_server_scan_on_the_tablet(server: ServerProcess,
+                                                                 tmp_path: Path) -> None:
     """The real journey: enroll, register a building, sync, print its plate (signed by the server
     over POST /v1/plates), photograph it, scan it with the key received at enrollment."""
     scope = server.new_scope(users=1)

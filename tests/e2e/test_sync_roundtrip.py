@@ -12,7 +12,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from support.devices import export_store
+from support.devices import MakeDevice, export_store
 from support.live_server import REPO, ServerProcess
 
 from gridpad.store import capture, outbox, remote, repo
@@ -32,7 +32,8 @@ def _pair(server: ServerProcess, make) -> tuple:  # type: ignore[no-untyped-def]
     return scope, a, b
 
 
-def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(server, make_device):
+def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(server: ServerProcess,
+                                                                          make_device: MakeDevice) -> None:
     scope = server.new_scope()
     dev = make_device("a")
     done = dev.enroll(server.url, scope.codes[0])
@@ -46,7 +47,7 @@ def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(server
     assert status.read_status(dev.store).enrolled
 
 
-def test_edits_travel_between_two_devices(server, make_device):
+def test_edits_travel_between_two_devices(server: ServerProcess, make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "张伟", "employer": "东城电子厂"})
     first = a.sync()
@@ -65,7 +66,8 @@ def test_edits_travel_between_two_devices(server, make_device):
     assert st.last_success_at and st.last_error is None and st.outbox_count == 0
 
 
-def test_same_field_edits_make_one_conflict_and_different_fields_none(server, make_device):
+def test_same_field_edits_make_one_conflict_and_different_fields_none(server: ServerProcess,
+                                                                      make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "王芳"})
     a.sync()
@@ -90,7 +92,8 @@ def test_same_field_edits_make_one_conflict_and_different_fields_none(server, ma
     assert conflicts.list_open(b.store) == []
 
 
-def test_a_pending_local_edit_survives_a_pull_and_then_merges(server, make_device):
+def test_a_pending_local_edit_survives_a_pull_and_then_merges(server: ServerProcess,
+                                                              make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "陈静"})
     a.sync()
@@ -110,7 +113,8 @@ def test_a_pending_local_edit_survives_a_pull_and_then_merges(server, make_devic
     assert export_store(a.store) == export_store(b.store)
 
 
-def test_photos_upload_resumably_and_are_confirmed_by_hash(server, make_device):
+def test_photos_upload_resumably_and_are_confirmed_by_hash(server: ServerProcess,
+                                                           make_device: MakeDevice) -> None:
     scope, a, _b = _pair(server, make_device)
     blob = os.urandom(3 * 1024 * 1024 + 17)
     sha = hashlib.sha256(blob).hexdigest()
@@ -132,7 +136,8 @@ def test_photos_upload_resumably_and_are_confirmed_by_hash(server, make_device):
     assert status.read_status(a.store).photo_backlog == 0
 
 
-def test_failures_are_reported_in_plain_words_with_the_outbox_intact(server, make_device):
+def test_failures_are_reported_in_plain_words_with_the_outbox_intact(server: ServerProcess,
+                                                                     make_device: MakeDevice) -> None:
     scope, a, _b = _pair(server, make_device)
     repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "周杰"})
     a.retarget("http://127.0.0.1:9")  # nothing listens there
@@ -158,7 +163,8 @@ def _cli(data_dir: Path, *args: str, keyring_dir: Path) -> subprocess.CompletedP
 
 
 @pytest.mark.slow
-def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(server, tmp_path):
+def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(server: ServerProcess,
+                                                                 tmp_path: Path) -> None:
     scope = server.new_scope(users=1)
     ring = tmp_path / "ring"
     d1, d2 = tmp_path / "d1", tmp_path / "d2"
@@ -176,7 +182,8 @@ def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(server, tmp_pat
     assert r.stdout.startswith("pushed 0, pulled 1, conflicts 0")
 
 
-def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(server, make_device):
+def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(server: ServerProcess,
+                                                                   make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     ids = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"赵{i}"} for i in range(30)])
     a.sync()
@@ -194,7 +201,8 @@ def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(server, make_
     assert b.sync(verify=True).redownloaded == []
 
 
-def test_a_first_download_over_several_pages_is_checked_and_repaired(server, make_device):
+def test_a_first_download_over_several_pages_is_checked_and_repaired(server: ServerProcess,
+                                                                     make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"钱{i}"} for i in range(2500)])
     a.sync()
@@ -211,7 +219,8 @@ def test_a_first_download_over_several_pages_is_checked_and_repaired(server, mak
     assert export_store(c.store) == export_store(a.store)
 
 
-def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(server, make_device):
+def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(server: ServerProcess,
+                                                                 make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     p1, p2 = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": n} for n in ("甲", "乙")])
     a.sync()

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gridpad.qr.decode import decode
 from sync import doorplate as dp
 from sync import labels
 from sync.labels import Plate, render_sheet
 
-KEY = dp.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 ADDRESSES = [
     "东莞市南城街道金龙新邨七巷16号",
     "东莞市东城街道主山社区八巷3号",

@@ -24,8 +24,8 @@ def _open_and_describe(path: Path) -> tuple[str, str, int]:
     """What the opener relies on: WAL, the current schema, and the device id every opener shares."""
     store = open_store(path)
     try:
-        mode = str(store.conn.execute("PRAGMA journal_mode").fetchone()[0])
-        version = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
+        mode = str(store.db.execute("PRAGMA journal_mode").fetchone()[0])
+        version = int(store.db.execute("PRAGMA user_version").fetchone()[0])
         return store.device_id, mode, version
     finally:
         store.close()
@@ -40,9 +40,9 @@ def _check_round(path: Path, seen: list[tuple[str, str, int]], openers: int) -> 
     # Every migration ran exactly once, however many openers raced to run it.
     store = open_store(path)
     try:
-        names = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
+        names = [r[0] for r in store.db.execute("SELECT name FROM _sqlite_migrations")]
         assert sorted(names) == sorted(m.name for m in migrations.migrations._migrations)
-        assert store.conn.execute("SELECT count(*) FROM meta WHERE key = 'device_id'").fetchone() == (1,)
+        assert store.db.execute("SELECT count(*) FROM meta WHERE key = 'device_id'").fetchone() == (1,)
     finally:
         store.close()
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,13 +14,14 @@ from gridpad.store.db import Store, open_store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = open_store(tmp_path / "gridpad.sqlite")
     yield s
     s.close()
 
 
-def _image(row_id: str, seq: int, *, name: str = "张伟", deleted: bool = False, **extra: object) -> dict:
+def _image(row_id: str, seq: int, *, name: str = "张伟", deleted: bool = False,
+           **extra: object) -> dict[str, Any]:
     fields = {"grid_id": "G1", "is_demo": 0, "name": name, "employer": None, **extra}
     return {"table": "person", "id": row_id, "server_seq": seq, "deleted": deleted, "fields": fields}
 
