@@ -324,7 +324,8 @@ def pouchdb(results: str | None, runs: int) -> dict[str, Any] | None:
             print("PouchDB anchor could not run:\n" + (proc.stderr or proc.stdout)[-2000:])
             return None
         results = proc.stdout.strip().splitlines()[-1]
-    return json.loads(Path(results).read_text())["results"]
+    anchor: dict[str, Any] = json.loads(Path(results).read_text())["results"]
+    return anchor
 
 
 def main() -> None:

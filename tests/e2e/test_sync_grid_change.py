@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support.devices import MakeDevice
+from support.devices import Device, MakeDevice
 from support.live_server import ServerProcess
 
 from gridpad.store import repo
@@ -18,7 +18,7 @@ def _set_grids(server: ServerProcess, user: str, *grids: str) -> None:
     server.admin_cli("user", "grids", user, "--grids", ",".join(grids))
 
 
-def _persons(dev, grid: str) -> set[str]:  # type: ignore[no-untyped-def]
+def _persons(dev: Device, grid: str) -> set[str]:
     return {r[0] for r in dev.store.db.execute(
         "SELECT name FROM person WHERE grid_id = ? AND _deleted = 0", [grid])}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import keyring
 import pytest
-from support.devices import MakeDevice, export_store
-from support.live_server import REPO, ServerProcess
+from support.devices import Device, MakeDevice, export_store
+from support.live_server import REPO, Scope, ServerProcess
 
 from gridpad.store import capture, outbox, remote, repo
 from gridpad.store.device_meta import DeviceMeta
@@ -24,7 +24,7 @@ from gridpad.sync_client.pull import pull_pages
 from sync.protocol import PhotoStatus
 
 
-def _pair(server: ServerProcess, make) -> tuple:  # type: ignore[no-untyped-def]
+def _pair(server: ServerProcess, make: MakeDevice) -> tuple[Scope, Device, Device]:
     scope = server.new_scope(users=2)
     a, b = make("a"), make("b")
     a.enroll(server.url, scope.codes[0])
