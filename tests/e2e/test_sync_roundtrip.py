@@ -16,12 +16,21 @@ from support.devices import Device, MakeDevice, export_store
 from support.live_server import REPO, Scope, ServerProcess
 
 from gridpad.store import capture, outbox, remote, repo
+from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
+from gridpad.store.repo import Record
 from gridpad.sync_client import conflicts, status
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
 from gridpad.sync_client.pull import pull_pages
 from sync.protocol import PhotoStatus
+
+
+def _person(store: Store, person_id: str) -> Record:
+    """The person row, which the test expects to be there."""
+    row = repo.get(store, "person", person_id)
+    assert row is not None, person_id
+    return row
 
 
 def _pair(server: ServerProcess, make: MakeDevice) -> tuple[Scope, Device, Device]:
@@ -88,7 +97,7 @@ def test_same_field_edits_make_one_conflict_and_different_fields_none(server: Se
     conflicts.resolve(a.store, open_[0], "lost")
     a.sync()
     b.sync()
-    assert repo.get(b.store, "person", pid)["employer"] == open_[0].lost_value  # type: ignore[index]
+    assert _person(b.store, pid)["employer"] == open_[0].lost_value
     assert conflicts.list_open(b.store) == []
 
 
@@ -238,7 +247,7 @@ def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(server: ServerP
     conflicts.resolve(b.store, by_row[p2].id, "mine")           # … or this device's own value
     b.sync()
     a.sync()
-    assert repo.get(a.store, "person", p1)["occupation"] == "双方商定"  # type: ignore[index]
-    assert repo.get(a.store, "person", p2)["occupation"] == "B写的"  # type: ignore[index]
+    assert _person(a.store, p1)["occupation"] == "双方商定"
+    assert _person(a.store, p2)["occupation"] == "B写的"
     assert conflicts.list_open(a.store) == [] and conflicts.list_open(b.store) == []
     assert export_store(a.store) == export_store(b.store)
