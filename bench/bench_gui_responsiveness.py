@@ -35,6 +35,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from gridpad.store import repo
+from gridpad.store.db import Store
 from gridpad.ui.db_worker import DbClient
 
 TICK_MS = 10
@@ -80,10 +81,10 @@ def main() -> None:
     assert isinstance(app, QApplication)
     rows = make_rows(a.rows, random.Random(1))
 
-    def sleep(_store: Any) -> None:
+    def sleep(_store: Store) -> None:
         time.sleep(0.5)
 
-    def import_rows(store: Any) -> None:
+    def import_rows(store: Store) -> None:
         repo.insert_many(store, "person", [{**r, "id": repo.new_id()} for r in rows])
 
     with tempfile.TemporaryDirectory() as d:

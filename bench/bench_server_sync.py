@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -28,8 +29,8 @@ from sync import hlc
 from sync.server import admin
 
 
-def timed(fn, n: int = 7) -> float:  # type: ignore[no-untyped-def]
-    times = []
+def timed(fn: Callable[[], object], n: int = 7) -> float:
+    times: list[float] = []
     for _ in range(n):
         t = time.perf_counter()
         fn()

@@ -98,11 +98,11 @@ class ApplyTimer:
                 return self._orig(*a, **k)
             finally:
                 self.total += time.perf_counter() - t
-        remote.apply_rows = timed  # type: ignore[assignment]
+        remote.apply_rows = timed
         return self
 
     def __exit__(self, *exc: object) -> None:
-        remote.apply_rows = self._orig  # type: ignore[assignment]
+        remote.apply_rows = self._orig
 
 
 def new_device(server: ServerProcess, base: Path, name: str, grid: str) -> Device:
@@ -324,7 +324,8 @@ def pouchdb(results: str | None, runs: int) -> dict[str, Any] | None:
             print("PouchDB anchor could not run:\n" + (proc.stderr or proc.stdout)[-2000:])
             return None
         results = proc.stdout.strip().splitlines()[-1]
-    return json.loads(Path(results).read_text())["results"]
+    anchor: dict[str, Any] = json.loads(Path(results).read_text())["results"]
+    return anchor
 
 
 def main() -> None:

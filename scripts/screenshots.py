@@ -31,7 +31,9 @@ from gridpad.config import db_path  # noqa: E402
 from gridpad.store.db import open_store  # noqa: E402
 from gridpad.transfer.seed import seed_demo  # noqa: E402
 from gridpad.ui.app import make_context, shutdown_context  # noqa: E402
+from gridpad.ui.context import AppContext  # noqa: E402
 from gridpad.ui.main_window import MainWindow  # noqa: E402
+from gridpad.ui.registry_screen import RegistryScreen  # noqa: E402
 
 TODAY = dt.date(2026, 11, 26)
 SIZES = ((1280, 800), (800, 1280))
@@ -39,12 +41,12 @@ LANGS = ("zh_CN", "en")
 DOCS = {"registry": "registry", "register": "register"}
 
 
-def settle(ctx: object, seconds: float = 0.25) -> None:
+def settle(ctx: AppContext, seconds: float = 0.25) -> None:
     """Run the event loop until the DB worker is idle, then a little longer for repaints."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         QCoreApplication.processEvents()
-        if ctx.db.pending == 0:  # type: ignore[attr-defined]
+        if ctx.db.pending == 0:
             break
         time.sleep(0.005)
     end = time.monotonic() + seconds
@@ -78,8 +80,14 @@ def pick_ids(data_dir: Path) -> dict[str, str]:
     return {"building": building, "unit": unit, "person": person, "id_number": number}
 
 
-def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable[[], None]]]:
+def registry_screen(window: MainWindow) -> RegistryScreen:
     reg = window.screens["registry"]
+    assert isinstance(reg, RegistryScreen)
+    return reg
+
+
+def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable[[], None]]]:
+    reg = registry_screen(window)
 
     def registry() -> None:
         window.navigate("registry")
@@ -125,17 +133,27 @@ def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable
         time.sleep(0.4)  # the duplicate check runs after a short typing pause
         settle(window.ctx)
 
+    def registry_then(page: str, key: str) -> Callable[[], None]:
+        def show() -> None:
+            registry()
+            reg.go(page, ids[key])
+        return show
+
+    def fresh_registry() -> None:
+        fresh_form()
+        registry()
+
     return [
         ("today", lambda: window.navigate("today")),
-        ("registry", lambda: (fresh_form(), registry())),
+        ("registry", fresh_registry),
         ("search", search),
-        ("building", lambda: (registry(), reg.go("building", ids["building"]))),
-        ("unit", lambda: (registry(), reg.go("unit", ids["unit"]))),
-        ("person", lambda: (registry(), reg.go("person", ids["person"]))),
+        ("building", registry_then("building", "building")),
+        ("unit", registry_then("unit", "unit")),
+        ("person", registry_then("person", "person")),
         ("register", register),
         ("register-error", register_error),
         ("register-duplicate", duplicate),
-        ("building-form", lambda: (registry(), reg.go("building_form", ids["building"]))),
+        ("building-form", registry_then("building_form", "building")),
         ("scan", lambda: window.navigate("scan")),
         ("inspections", lambda: window.navigate("inspections")),
         ("hazards", lambda: window.navigate("hazards")),
@@ -154,6 +172,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     with tempfile.TemporaryDirectory(prefix="gridpad-shots-") as tmp:
         data_dir = Path(tmp)
         store = open_store(db_path(data_dir))
@@ -186,7 +205,7 @@ def main() -> int:
                         docs = ROOT / "docs" / "screenshots"
                         docs.mkdir(parents=True, exist_ok=True)
                         shutil.copy(path, docs / path.name)
-        for form in (window.screens["registry"].tenant_form,):
+        for form in (registry_screen(window).tenant_form,):
             form.discard_draft()
         window.close()
         shutdown_context(ctx)

@@ -7,11 +7,14 @@ import os
 import subprocess
 import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import qrcode
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
+from support.live_server import ServerProcess
 
 from gridpad.qr.synthetic import Shot, plate_photo, save_photo
 from gridpad.store import repo
@@ -40,8 +43,18 @@ def _cli(data_dir: Path, *args: str, env: dict[str, str] | None = None,
                           capture_output=True, text=True, env=full, timeout=120, cwd=REPO)
 
 
+@dataclass
+class Tablet:
+    home: Path
+    key: Ed25519PrivateKey
+    env: dict[str, str]
+    a: str
+    b: str
+    c: str
+
+
 @pytest.fixture
-def tablet(tmp_path: Path) -> dict[str, object]:
+def tablet(tmp_path: Path) -> Tablet:
     """A data dir enrolled (as far as plates care) in grid G1, with a building of grid G2 too, and
     the server's plate key as a file (what IT would hand over for offline printing)."""
     key = dp.generate_private_key()
@@ -58,7 +71,7 @@ def tablet(tmp_path: Path) -> dict[str, object]:
     DeviceMeta(store).grids = ["G1"]
     DeviceMeta(store).plate_public_keys = {dp.key_id_for(key): dp.public_key_text(key)}
     store.close()
-    return {"home": home, "key": key, "env": {"GRIDPAD_PLATE_KEY": str(key_file)}, "a": a, "b": b, "c": c}
+    return Tablet(home=home, key=key, env={"GRIDPAD_PLATE_KEY": str(key_file)}, a=a, b=b, c=c)
 
 
 def _photo_of_code(text: str, out: Path, seed: int = 0) -> Path:
@@ -70,10 +83,10 @@ def _photo_of_code(text: str, out: Path, seed: int = 0) -> Path:
 
 @pytest.mark.parametrize("backend", ["zxing", "zbar"])
 def test_printed_plate_photographed_scans_back_to_its_building(
-        tablet: dict, tmp_path: Path, backend: str) -> None:
-    home, a = tablet["home"], tablet["a"]
+        tablet: Tablet, tmp_path: Path, backend: str) -> None:
+    home, a = tablet.home, tablet.a
     png = tmp_path / "a.png"
-    r = _cli(home, "plates", "--building", a, "--out", str(png), env=tablet["env"])
+    r = _cli(home, "plates", "--building", a, "--out", str(png), env=tablet.env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(png)
     photos = [save_photo(png, tmp_path / f"photo{seed}.jpg", seed, GENTLE) for seed in range(3)]
@@ -83,48 +96,48 @@ def test_printed_plate_photographed_scans_back_to_its_building(
     assert r.stdout.splitlines() == [f"{p}\t{a}\t{ADDRESS_A}" for p in photos]
     raw = _cli(home, "scan", "--raw", "--backend", backend, str(photos[0]))
     assert raw.returncode == 0
-    assert dp.verify(raw.stdout.strip(), {dp.key_id_for(tablet["key"]): tablet["key"].public_key()}).ok
+    assert dp.verify(raw.stdout.strip(), {dp.key_id_for(tablet.key): tablet.key.public_key()}).ok
 
 
-def test_grid_sheet_holds_only_that_grids_buildings(tablet: dict, tmp_path: Path) -> None:
+def test_grid_sheet_holds_only_that_grids_buildings(tablet: Tablet, tmp_path: Path) -> None:
     import pypdfium2 as pdfium
 
     from gridpad.qr.decode import decode
 
     out = tmp_path / "g1.pdf"
-    r = _cli(tablet["home"], "plates", "--grid", "G1", "--out", str(out), env=tablet["env"])
+    r = _cli(tablet.home, "plates", "--grid", "G1", "--out", str(out), env=tablet.env)
     assert r.returncode == 0, r.stderr
     pdf = pdfium.PdfDocument(str(out))
     page = pdf[0]
     codes = decode(page.render(scale=200 / 72).to_pil())
     text = page.get_textpage().get_text_range()
     pdf.close()
-    keys = {dp.key_id_for(tablet["key"]): tablet["key"].public_key()}
-    assert sorted(dp.verify(c, keys).building_id for c in codes) == sorted([tablet["a"], tablet["b"]])
+    keys = {dp.key_id_for(tablet.key): tablet.key.public_key()}
+    assert sorted((dp.verify(c, keys).building_id for c in codes), key=str) == sorted([tablet.a, tablet.b])
     assert ADDRESS_A in text and ADDRESS_B in text and ADDRESS_C not in text
 
 
 @pytest.mark.parametrize("backend", ["zxing", "zbar"])
 def test_every_wrong_code_has_its_own_reason_and_opens_nothing(
-        tablet: dict, tmp_path: Path, backend: str) -> None:
-    key = tablet["key"]
+        tablet: Tablet, tmp_path: Path, backend: str) -> None:
+    key = tablet.key
     key_id = dp.key_id_for(key)
-    good_a = dp.make_payload(tablet["a"], key, key_id)
+    good_a = dp.make_payload(tablet.a, key, key_id)
     cases = {
-        "forged": (dp.make_payload(tablet["a"], dp.generate_private_key(), key_id),
+        "forged": (dp.make_payload(tablet.a, dp.generate_private_key(), key_id),
                    "not issued by the central system"),
         "foreign": ("wxp://f2f0aBcDeFgHiJkLmN0123456789", "Not a GridPad door plate"),
         "alipay": ("https://qr.alipay.com/fkx19876abcdef", "Not a GridPad door plate"),
         "damaged": (good_a[:60], "damaged or incomplete"),
-        "unknown-key": (dp.make_payload(tablet["a"], dp.generate_private_key(), "NEW2"), "does not know yet"),
-        "other-grid": (dp.make_payload(tablet["c"], key, key_id), "belongs to grid G2"),
+        "unknown-key": (dp.make_payload(tablet.a, dp.generate_private_key(), "NEW2"), "does not know yet"),
+        "other-grid": (dp.make_payload(tablet.c, key, key_id), "belongs to grid G2"),
         "unregistered": (dp.make_payload(str(uuid.uuid4()), key, key_id), "not registered on this tablet"),
     }
     photos = {name: _photo_of_code(text, tmp_path / f"{name}.png", seed=i)
               for i, (name, (text, _)) in enumerate(cases.items())}
     blank = tmp_path / "blank.png"
     plate_photo(Image.new("L", (300, 300), 255), 9, GENTLE).save(blank)
-    r = _cli(tablet["home"], "scan", "--backend", backend, *map(str, [*photos.values(), blank]))
+    r = _cli(tablet.home, "scan", "--backend", backend, *map(str, [*photos.values(), blank]))
     assert r.returncode == 1
     assert r.stdout == ""  # nothing opened
     lines = r.stderr.splitlines()
@@ -138,28 +151,28 @@ def test_every_wrong_code_has_its_own_reason_and_opens_nothing(
 
 
 def test_several_images_one_bad_means_exit_1_but_the_good_one_still_opens(
-        tablet: dict, tmp_path: Path) -> None:
-    key = tablet["key"]
+        tablet: Tablet, tmp_path: Path) -> None:
+    key = tablet.key
     good = tmp_path / "good.png"
-    plate_photo(render_png(Plate(dp.make_payload(tablet["b"], key, dp.key_id_for(key)), ADDRESS_B)), 3,
+    plate_photo(render_png(Plate(dp.make_payload(tablet.b, key, dp.key_id_for(key)), ADDRESS_B)), 3,
                 GENTLE).save(good)
     bad = _photo_of_code("https://example.com/not-a-plate", tmp_path / "bad.png")
-    r = _cli(tablet["home"], "scan", str(good), str(bad), str(tmp_path / "missing.png"))
+    r = _cli(tablet.home, "scan", str(good), str(bad), str(tmp_path / "missing.png"))
     assert r.returncode == 1
-    assert r.stdout.splitlines() == [f"{good}\t{tablet['b']}\t{ADDRESS_B}"]
+    assert r.stdout.splitlines() == [f"{good}\t{tablet.b}\t{ADDRESS_B}"]
     assert "Not a GridPad door plate" in r.stderr and "missing.png: no such file" in r.stderr
 
 
-def test_plates_clear_errors(tablet: dict, tmp_path: Path) -> None:
-    home = tablet["home"]
+def test_plates_clear_errors(tablet: Tablet, tmp_path: Path) -> None:
+    home = tablet.home
     r = _cli(home, "plates", "--out", str(tmp_path / "x.pdf"))
     assert r.returncode == 2 and "enroll this device" in r.stderr and "GRIDPAD_PLATE_KEY" in r.stderr
-    r = _cli(home, "plates", "--grid", "G9", "--out", str(tmp_path / "x.pdf"), env=tablet["env"])
+    r = _cli(home, "plates", "--grid", "G9", "--out", str(tmp_path / "x.pdf"), env=tablet.env)
     assert r.returncode == 2 and "--grid G9: no such grid" in r.stderr
     r = _cli(home, "plates", "--building", str(uuid.uuid4()), "--out", str(tmp_path / "x.pdf"),
-             env=tablet["env"])
+             env=tablet.env)
     assert r.returncode == 2 and "no such building" in r.stderr
-    r = _cli(home, "plates", "--out", str(tmp_path / "x.svg"), env=tablet["env"])
+    r = _cli(home, "plates", "--out", str(tmp_path / "x.svg"), env=tablet.env)
     assert r.returncode == 2 and "must end in .pdf or .png" in r.stderr
     r = _cli(home, "plates", "--out", str(tmp_path / "x.pdf"),
              env={"GRIDPAD_PLATE_KEY": str(tmp_path / "nope.pem")})
@@ -168,7 +181,8 @@ def test_plates_clear_errors(tablet: dict, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_plates_signed_by_the_enrolled_server_scan_on_the_tablet(server, tmp_path: Path) -> None:
+def test_plates_signed_by_the_enrolled_server_scan_on_the_tablet(server: ServerProcess,
+                                                                 tmp_path: Path) -> None:
     """The real journey: enroll, register a building, sync, print its plate (signed by the server
     over POST /v1/plates), photograph it, scan it with the key received at enrollment."""
     scope = server.new_scope(users=1)

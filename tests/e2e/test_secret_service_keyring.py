@@ -108,7 +108,7 @@ def test_the_check_before_enrolling_leaves_nothing_in_the_keyring(
 
     for name, value in ring.env.items():
         monkeypatch.setenv(name, value)
-    keyring.set_keyring(SecretServiceBackend.Keyring())  # type: ignore[no-untyped-call]
+    keyring.set_keyring(SecretServiceBackend.Keyring())
     assert credentials.keyring_problem() is None
     assert keyring.get_password(credentials.SERVICE, credentials.PROBE_USER) is None
     assert _keyring(ring, "import secretstorage\n"

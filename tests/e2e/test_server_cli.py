@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PIL import Image
 from support.live_server import Api, ServerProcess, building, tag, uid
 
@@ -9,7 +11,7 @@ from gridpad.qr.decode import decode
 from sync import doorplate
 
 
-def test_it_sets_up_a_town_enrolls_and_revokes_a_tablet(server: ServerProcess, tmp_path) -> None:
+def test_it_sets_up_a_town_enrolls_and_revokes_a_tablet(server: ServerProcess, tmp_path: Path) -> None:
     t = tag()
     cli = server.admin_cli
     cli("town", "add", f"T{t}", "--name", "虎门镇")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.live_server import building, uid
+from support.live_server import ApiFactory, ServerProcess, building, uid
 
 from sync import hlc
 from sync.protocol import table_checksum
 from sync.server import admin
 
 
-def test_enrollment_gives_credential_once(server, api_factory) -> None:
+def test_enrollment_gives_credential_once(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope(grids=2)
     api = api_factory()
     r = api.enroll(scope.code)
@@ -32,14 +32,14 @@ def test_enrollment_gives_credential_once(server, api_factory) -> None:
     assert api_factory().enroll("AAAA-BBBB-CCCC-DDDD").json()["error"] == "bad_code"
 
 
-def test_expired_code_refused(server, api_factory) -> None:
+def test_expired_code_refused(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     code = admin.issue_code(server.engine, scope.user, hlc.now_ms() - 10_000, ttl_ms=5_000)
     r = api_factory().enroll(code)
     assert r.status_code == 403 and r.json()["error"] == "code_expired"
 
 
-def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:
+def test_wrong_secret_and_missing_token_refused(server: ServerProcess, api_factory: ApiFactory) -> None:
     api = api_factory(server.new_scope())
     r = api.http.post("/v1/token", json={"device_id": api.device_id, "device_secret": "nope"})
     assert r.status_code == 401 and r.json()["error"] == "bad_credentials"
@@ -49,7 +49,7 @@ def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:
     assert r.status_code == 401 and r.json()["error"] == "bad_token"
 
 
-def test_push_then_pull_roundtrip(server, api_factory) -> None:
+def test_push_then_pull_roundtrip(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     a, b = api_factory(scope), api_factory(server.fresh_code(scope))
     bid = uid()
@@ -80,7 +80,8 @@ def test_push_then_pull_roundtrip(server, api_factory) -> None:
     assert [x["deleted"] for x in rows if x["id"] == bid][-1] is True
 
 
-def test_replayed_batch_is_a_noop_with_the_same_receipt(server, api_factory) -> None:
+def test_replayed_batch_is_a_noop_with_the_same_receipt(server: ServerProcess,
+                                                        api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     a = api_factory(scope)
     ids = [uid() for _ in range(3)]
@@ -102,7 +103,7 @@ def test_replayed_batch_is_a_noop_with_the_same_receipt(server, api_factory) -> 
     assert [(x["id"], x["fields"]["floors_above"]) for x in rows] == [(ids[0], 3)]
 
 
-def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:
+def test_out_of_order_batches_keep_the_later_write(server: ServerProcess, api_factory: ApiFactory) -> None:
     """Batches arriving out of order (a retry after a later batch) still converge by HLC."""
     scope = server.new_scope()
     a = api_factory(scope)
@@ -133,7 +134,8 @@ def test_out_of_order_batches_keep_the_later_write(server, api_factory) -> None:
     assert a.post(f"/v1/conflicts/{mine[0]['id']}/resolve", {"choice": "kept"}).status_code == 409
 
 
-def test_edit_racing_a_delete_is_kept_for_review_and_can_be_restored(server, api_factory) -> None:
+def test_edit_racing_a_delete_is_kept_for_review_and_can_be_restored(server: ServerProcess,
+                                                                     api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     a = api_factory(scope)
     b = api_factory(server.fresh_code(scope))
@@ -156,7 +158,7 @@ def test_edit_racing_a_delete_is_kept_for_review_and_can_be_restored(server, api
     assert row["deleted"] is False and row["fields"]["name"] == "锦厦花园3栋"
 
 
-def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:
+def test_clock_a_day_ahead_rejects_the_batch(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     a = api_factory(scope)
     good = a.change("building", uid(), "insert", building(scope.grids[0]))
@@ -173,7 +175,7 @@ def test_clock_a_day_ahead_rejects_the_batch(server, api_factory) -> None:
     assert a.push([ok]).status_code == 200
 
 
-def test_invalid_values_named_and_nothing_written(server, api_factory) -> None:
+def test_invalid_values_named_and_nothing_written(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     a = api_factory(scope)
     pid = uid()
@@ -188,7 +190,8 @@ def test_invalid_values_named_and_nothing_written(server, api_factory) -> None:
     assert a.pull_all()[0] == [x for x in a.pull_all()[0] if x["table"] == "grid"]
 
 
-def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -> None:
+def test_grid_rows_are_read_only_and_grid_changes_refused(server: ServerProcess,
+                                                          api_factory: ApiFactory) -> None:
     s1 = server.new_scope(grids=2)
     a = api_factory(s1)
     r = a.push([a.change("grid", s1.grids[0], "update", {"name": "hijacked"}, base_seq=0)])
@@ -199,7 +202,7 @@ def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -
     assert r.status_code == 422 and r.json()["error"] == "grid_change"
 
 
-def test_revoked_device_is_refused_and_told_to_wipe(server, api_factory) -> None:
+def test_revoked_device_is_refused_and_told_to_wipe(server: ServerProcess, api_factory: ApiFactory) -> None:
     a = api_factory(server.new_scope())
     admin.revoke(server.engine, a.device_id)
     for r in (a.get("/v1/pull"), a.refresh(), a.push([])):
@@ -207,7 +210,7 @@ def test_revoked_device_is_refused_and_told_to_wipe(server, api_factory) -> None
         assert r.json()["error"] == "revoked" and r.json()["wipe"] is True
 
 
-def test_checksums_match_what_the_device_computes(server, api_factory) -> None:
+def test_checksums_match_what_the_device_computes(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     a = api_factory(scope)
     changes = [a.change("building", uid(), "insert", building(scope.grids[0], regulated=True))
@@ -222,7 +225,7 @@ def test_checksums_match_what_the_device_computes(server, api_factory) -> None:
     assert sums["building"]["count"] == 5
 
 
-def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:
+def test_hostile_bodies_get_4xx_and_change_nothing(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     a = api_factory(scope)
     h = {**a.auth, "Content-Type": "application/json"}
@@ -257,7 +260,8 @@ def test_hostile_bodies_get_4xx_and_change_nothing(server, api_factory) -> None:
     assert [x for x in a.pull_all()[0] if x["table"] != "grid"] == []
 
 
-def test_concurrent_pushes_get_distinct_sequence_numbers(server, api_factory) -> None:
+def test_concurrent_pushes_get_distinct_sequence_numbers(server: ServerProcess,
+                                                         api_factory: ApiFactory) -> None:
     """Pushes from several devices at once: every row lands, each with its own server_seq."""
     import concurrent.futures
 
@@ -273,7 +277,7 @@ def test_concurrent_pushes_get_distinct_sequence_numbers(server, api_factory) ->
     assert len(seqs) == 200 and len(set(seqs)) == 200
 
 
-def test_photo_resumable_upload_verified(server, api_factory) -> None:
+def test_photo_resumable_upload_verified(server: ServerProcess, api_factory: ApiFactory) -> None:
     import hashlib
     import os
 
@@ -303,7 +307,7 @@ def test_photo_resumable_upload_verified(server, api_factory) -> None:
                                                    "complete": False}
 
 
-def test_plates_signed_for_own_buildings_only(server, api_factory) -> None:
+def test_plates_signed_for_own_buildings_only(server: ServerProcess, api_factory: ApiFactory) -> None:
     from sync import doorplate
 
     s1, s2 = server.new_scope(), server.new_scope()
@@ -318,7 +322,7 @@ def test_plates_signed_for_own_buildings_only(server, api_factory) -> None:
     assert b.post("/v1/plates", {"building_ids": [bid]}).status_code == 404
 
 
-def test_pg_marker_fails_without_database_in_ci(monkeypatch) -> None:
+def test_pg_marker_fails_without_database_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     """The PostgreSQL suite may not silently skip in CI."""
     from support import live_server
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from support.devices import MakeDevice
 from support.live_server import REPO, ServerProcess
 
 from gridpad.store import repo
@@ -17,7 +18,7 @@ from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.errors import DeviceRevokedError, RejectedError
 
 
-def test_a_revoked_device_is_told_then_wiped(server: ServerProcess, make_device) -> None:
+def test_a_revoked_device_is_told_then_wiped(server: ServerProcess, make_device: MakeDevice) -> None:
     scope = server.new_scope(users=2)
     a, b = make_device("a"), make_device("b")
     a.enroll(server.url, scope.codes[0])
@@ -40,7 +41,7 @@ def test_a_revoked_device_is_told_then_wiped(server: ServerProcess, make_device)
     b.sync()  # the other tablet is not affected
 
 
-def test_an_enrollment_code_cannot_be_used_twice(server: ServerProcess, make_device) -> None:
+def test_an_enrollment_code_cannot_be_used_twice(server: ServerProcess, make_device: MakeDevice) -> None:
     scope = server.new_scope(users=1)
     a, b = make_device("a"), make_device("b")
     a.enroll(server.url, scope.codes[0])

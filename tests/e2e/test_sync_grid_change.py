@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.devices import Device, MakeDevice
 from support.live_server import ServerProcess
 
 from gridpad.store import repo
@@ -17,12 +18,13 @@ def _set_grids(server: ServerProcess, user: str, *grids: str) -> None:
     server.admin_cli("user", "grids", user, "--grids", ",".join(grids))
 
 
-def _persons(dev, grid: str) -> set[str]:  # type: ignore[no-untyped-def]
+def _persons(dev: Device, grid: str) -> set[str]:
     return {r[0] for r in dev.store.db.execute(
         "SELECT name FROM person WHERE grid_id = ? AND _deleted = 0", [grid])}
 
 
-def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(server, make_device):
+def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(server: ServerProcess,
+                                                               make_device: MakeDevice) -> None:
     scope_a, scope_b = server.new_scope(), server.new_scope()
     a, b = make_device("a"), make_device("b")
     a.enroll(server.url, scope_a.codes[0])
@@ -64,7 +66,8 @@ def test_an_added_grid_arrives_whole_and_a_removed_grid_leaves(server, make_devi
     assert _persons(b, scope_b.grid) == {"李娜", "王芳", "赵磊"}  # nothing was deleted on the server
 
 
-def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(server, make_device):
+def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(server: ServerProcess,
+                                                                            make_device: MakeDevice) -> None:
     scope = server.new_scope()
     a = make_device("a")
     a.enroll(server.url, scope.codes[0])
@@ -77,7 +80,8 @@ def test_changing_grids_refuses_an_unknown_user_or_grid_and_changes_nothing(serv
     assert DeviceMeta(a.store).grids == [scope.grid]
 
 
-def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(server, make_device):
+def test_an_edit_to_a_grid_taken_away_waits_and_the_rest_still_syncs(server: ServerProcess,
+                                                                     make_device: MakeDevice) -> None:
     scope_a, scope_b = server.new_scope(), server.new_scope()
     a, b = make_device("a"), make_device("b")
     a.enroll(server.url, scope_a.codes[0])

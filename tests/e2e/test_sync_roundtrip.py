@@ -12,11 +12,13 @@ from pathlib import Path
 
 import keyring
 import pytest
-from support.devices import export_store
-from support.live_server import REPO, ServerProcess
+from support.devices import Device, MakeDevice, export_store
+from support.live_server import REPO, Scope, ServerProcess
 
 from gridpad.store import capture, outbox, remote, repo
+from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
+from gridpad.store.repo import Record
 from gridpad.sync_client import conflicts, status
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError
@@ -24,7 +26,14 @@ from gridpad.sync_client.pull import pull_pages
 from sync.protocol import PhotoStatus
 
 
-def _pair(server: ServerProcess, make) -> tuple:  # type: ignore[no-untyped-def]
+def _person(store: Store, person_id: str) -> Record:
+    """The person row, which the test expects to be there."""
+    row = repo.get(store, "person", person_id)
+    assert row is not None, person_id
+    return row
+
+
+def _pair(server: ServerProcess, make: MakeDevice) -> tuple[Scope, Device, Device]:
     scope = server.new_scope(users=2)
     a, b = make("a"), make("b")
     a.enroll(server.url, scope.codes[0])
@@ -32,7 +41,8 @@ def _pair(server: ServerProcess, make) -> tuple:  # type: ignore[no-untyped-def]
     return scope, a, b
 
 
-def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(server, make_device):
+def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(server: ServerProcess,
+                                                                          make_device: MakeDevice) -> None:
     scope = server.new_scope()
     dev = make_device("a")
     done = dev.enroll(server.url, scope.codes[0])
@@ -46,7 +56,7 @@ def test_enrollment_keeps_the_secret_in_the_keyring_and_the_scope_in_meta(server
     assert status.read_status(dev.store).enrolled
 
 
-def test_edits_travel_between_two_devices(server, make_device):
+def test_edits_travel_between_two_devices(server: ServerProcess, make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "张伟", "employer": "东城电子厂"})
     first = a.sync()
@@ -65,7 +75,8 @@ def test_edits_travel_between_two_devices(server, make_device):
     assert st.last_success_at and st.last_error is None and st.outbox_count == 0
 
 
-def test_same_field_edits_make_one_conflict_and_different_fields_none(server, make_device):
+def test_same_field_edits_make_one_conflict_and_different_fields_none(server: ServerProcess,
+                                                                      make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "王芳"})
     a.sync()
@@ -86,11 +97,12 @@ def test_same_field_edits_make_one_conflict_and_different_fields_none(server, ma
     conflicts.resolve(a.store, open_[0], "lost")
     a.sync()
     b.sync()
-    assert repo.get(b.store, "person", pid)["employer"] == open_[0].lost_value  # type: ignore[index]
+    assert _person(b.store, pid)["employer"] == open_[0].lost_value
     assert conflicts.list_open(b.store) == []
 
 
-def test_a_pending_local_edit_survives_a_pull_and_then_merges(server, make_device):
+def test_a_pending_local_edit_survives_a_pull_and_then_merges(server: ServerProcess,
+                                                              make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     pid = repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "陈静"})
     a.sync()
@@ -110,7 +122,8 @@ def test_a_pending_local_edit_survives_a_pull_and_then_merges(server, make_devic
     assert export_store(a.store) == export_store(b.store)
 
 
-def test_photos_upload_resumably_and_are_confirmed_by_hash(server, make_device):
+def test_photos_upload_resumably_and_are_confirmed_by_hash(server: ServerProcess,
+                                                           make_device: MakeDevice) -> None:
     scope, a, _b = _pair(server, make_device)
     blob = os.urandom(3 * 1024 * 1024 + 17)
     sha = hashlib.sha256(blob).hexdigest()
@@ -132,7 +145,8 @@ def test_photos_upload_resumably_and_are_confirmed_by_hash(server, make_device):
     assert status.read_status(a.store).photo_backlog == 0
 
 
-def test_failures_are_reported_in_plain_words_with_the_outbox_intact(server, make_device):
+def test_failures_are_reported_in_plain_words_with_the_outbox_intact(server: ServerProcess,
+                                                                     make_device: MakeDevice) -> None:
     scope, a, _b = _pair(server, make_device)
     repo.insert(a.store, "person", {"grid_id": scope.grid, "name": "周杰"})
     a.retarget("http://127.0.0.1:9")  # nothing listens there
@@ -158,7 +172,8 @@ def _cli(data_dir: Path, *args: str, keyring_dir: Path) -> subprocess.CompletedP
 
 
 @pytest.mark.slow
-def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(server, tmp_path):
+def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(server: ServerProcess,
+                                                                 tmp_path: Path) -> None:
     scope = server.new_scope(users=1)
     ring = tmp_path / "ring"
     d1, d2 = tmp_path / "d1", tmp_path / "d2"
@@ -176,7 +191,8 @@ def test_the_gridpad_commands_enroll_sync_and_refuse_a_used_code(server, tmp_pat
     assert r.stdout.startswith("pushed 0, pulled 1, conflicts 0")
 
 
-def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(server, make_device):
+def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(server: ServerProcess,
+                                                                   make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     ids = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"赵{i}"} for i in range(30)])
     a.sync()
@@ -194,7 +210,8 @@ def test_a_damaged_table_is_found_by_checksum_and_downloaded_again(server, make_
     assert b.sync(verify=True).redownloaded == []
 
 
-def test_a_first_download_over_several_pages_is_checked_and_repaired(server, make_device):
+def test_a_first_download_over_several_pages_is_checked_and_repaired(server: ServerProcess,
+                                                                     make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": f"钱{i}"} for i in range(2500)])
     a.sync()
@@ -211,7 +228,8 @@ def test_a_first_download_over_several_pages_is_checked_and_repaired(server, mak
     assert export_store(c.store) == export_store(a.store)
 
 
-def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(server, make_device):
+def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(server: ServerProcess,
+                                                                 make_device: MakeDevice) -> None:
     scope, a, b = _pair(server, make_device)
     p1, p2 = repo.insert_many(a.store, "person", [{"grid_id": scope.grid, "name": n} for n in ("甲", "乙")])
     a.sync()
@@ -229,7 +247,7 @@ def test_resolving_by_a_new_edit_or_by_mine_reaches_every_device(server, make_de
     conflicts.resolve(b.store, by_row[p2].id, "mine")           # … or this device's own value
     b.sync()
     a.sync()
-    assert repo.get(a.store, "person", p1)["occupation"] == "双方商定"  # type: ignore[index]
-    assert repo.get(a.store, "person", p2)["occupation"] == "B写的"  # type: ignore[index]
+    assert _person(a.store, p1)["occupation"] == "双方商定"
+    assert _person(a.store, p2)["occupation"] == "B写的"
     assert conflicts.list_open(a.store) == [] and conflicts.list_open(b.store) == []
     assert export_store(a.store) == export_store(b.store)

@@ -45,6 +45,8 @@ def main(argv: list[str]) -> int:
     app = QApplication(sys.argv[:1])
     from gridpad.ui.app import make_context
     from gridpad.ui.main_window import MainWindow
+    from gridpad.ui.registry_screen import RegistryScreen
+    from gridpad.ui.sync_screen import SyncScreen
 
     ctx = make_context(app, Path(data_dir), "en")
     window = MainWindow(ctx)
@@ -53,6 +55,7 @@ def main(argv: list[str]) -> int:
     try:
         window.navigate("registry", building_id=building_id)
         reg = window.screens["registry"]
+        assert isinstance(reg, RegistryScreen)
         wait_until(app, lambda: reg.building_page.detail is not None, "the building card")
         reg.building_page.register_button.click()
         form = reg.tenant_form
@@ -70,6 +73,7 @@ def main(argv: list[str]) -> int:
 
         window.navigate("sync")
         sync_screen = window.screens["sync"]
+        assert isinstance(sync_screen, SyncScreen)
         finished: list[object] = []
         failed: list[str] = []
         ctx.sync.sync_finished.connect(finished.append)

@@ -5,20 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from gridpad.config import db_path
 from gridpad.store import people, repo
 from gridpad.store.db import open_store
 from sync.rules.idnumber import make_resident_id
 
+if TYPE_CHECKING:  # the UI modules are imported when a test builds a window
+    from gridpad.ui.form_base import FormPage
+    from gridpad.ui.main_window import MainWindow
+    from gridpad.ui.registry_screen import RegistryScreen
+
 TODAY = dt.date(2026, 11, 26)
 GRID = "44190011900103"
+
+W = TypeVar("W", bound=QWidget)
+#: The ``grid_dir`` fixture: the data dir and the ids ``seed_small`` made.
+GridDir = tuple[Path, dict[str, Any]]
 
 
 def seed_small(data_dir: Path) -> dict[str, Any]:
@@ -67,15 +77,36 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 @pytest.fixture
-def grid_dir(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+def grid_dir(tmp_path: Path) -> GridDir:
     return tmp_path, seed_small(tmp_path)
 
 
-def make_window(qtbot: Any, data_dir: Path, lang: str = "en") -> Any:
+def screen(window: MainWindow, key: str, kind: type[W]) -> W:
+    """Screen ``key`` of the window, as the class the test relies on."""
+    widget = window.screens[key]
+    assert isinstance(widget, kind), f"{key}: {type(widget).__name__}, not {kind.__name__}"
+    return widget
+
+
+def editor(form: FormPage, name: str, kind: type[W]) -> W:
+    """The editor of form field ``name``, as the widget class the test types into."""
+    widget = form.rows[name].editor
+    assert isinstance(widget, kind), f"{name}: {type(widget).__name__}, not {kind.__name__}"
+    return widget
+
+
+def registry(window: MainWindow) -> RegistryScreen:
+    from gridpad.ui.registry_screen import RegistryScreen
+
+    return screen(window, "registry", RegistryScreen)
+
+
+def make_window(qtbot: QtBot, data_dir: Path, lang: str = "en") -> MainWindow:
     from gridpad.ui.app import make_context
     from gridpad.ui.main_window import MainWindow
 
     app = QApplication.instance()
+    assert isinstance(app, QApplication)  # pytest-qt's qapp
     ctx = make_context(app, data_dir, lang)
     ctx.today = lambda: TODAY
     window = MainWindow(ctx)
@@ -85,7 +116,7 @@ def make_window(qtbot: Any, data_dir: Path, lang: str = "en") -> Any:
     return window
 
 
-def close_window(window: Any) -> None:
+def close_window(window: MainWindow) -> None:
     from gridpad.ui.app import shutdown_context
 
     window.close()
@@ -94,7 +125,7 @@ def close_window(window: Any) -> None:
 
 
 @pytest.fixture
-def window(qtbot: Any, grid_dir: tuple[Path, dict[str, Any]]) -> Iterator[Any]:
+def window(qtbot: QtBot, grid_dir: GridDir) -> Iterator[MainWindow]:
     w = make_window(qtbot, grid_dir[0])
     yield w
     close_window(w)

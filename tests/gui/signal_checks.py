@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+
+from PySide6.QtCore import SignalInstance
+from pytestqt.qtbot import QtBot
 
 
 @contextmanager
-def quiet(qtbot: Any, *signals: Any, until: Callable[[], bool] | None = None,
+def quiet(qtbot: QtBot, *signals: SignalInstance, until: Callable[[], bool] | None = None,
           timeout: int = 5000) -> Iterator[None]:
     """Fail if any of ``signals`` fires inside the block or before ``until()`` holds after it."""
     with ExitStack() as stack:

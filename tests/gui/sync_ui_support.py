@@ -19,6 +19,8 @@ from gridpad.ui.sync_worker import SyncController
 
 @dataclass
 class TestContext(AppContext):
+    __test__ = False  # a helper that test modules import, not a class of tests for pytest to collect
+
     #: Where ``navigate`` was asked to go: (screen key, keyword arguments).
     visits: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 

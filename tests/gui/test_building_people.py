@@ -9,11 +9,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from registry_support import type_text
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+from registry_support import GridDir, editor, registry, type_text
 from signal_checks import quiet
 
 from gridpad.config import db_path
 from gridpad.store.db import open_store
+from gridpad.ui.building_page import BuildingPage
+from gridpad.ui.main_window import MainWindow
 from sync.rules.idnumber import make_resident_id
 
 
@@ -37,22 +41,22 @@ def _read(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[
         store.close()
 
 
-def _building_card(qtbot: Any, window: Any, building_id: str) -> Any:
+def _building_card(qtbot: QtBot, window: MainWindow, building_id: str) -> BuildingPage:
     window.navigate("registry")
-    reg = window.screens["registry"]
+    reg = registry(window)
     reg.go("building", building_id)
     page = reg.building_page
     qtbot.waitUntil(lambda: page.detail is not None and page.detail.row["id"] == building_id, timeout=5000)
     return page
 
 
-def _idle(qtbot: Any, window: Any) -> None:
+def _idle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.ctx.db.pending == 0, timeout=5000)
 
 
-def test_add_a_manager_then_call_them(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_add_a_manager_then_call_them(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
-    reg = window.screens["registry"]
+    reg = registry(window)
     page = _building_card(qtbot, window, ids["b1"])
     assert page.manager.value.text() == "Not recorded"
     assert not page.call["manager"].isVisibleTo(page)  # nothing to call yet
@@ -61,26 +65,26 @@ def test_add_a_manager_then_call_them(qtbot: Any, window: Any, grid_dir: Any) ->
     qtbot.mouseClick(page.edit_contact["manager"], Qt.MouseButton.LeftButton)
     form = reg.building_form
     assert reg.pages.currentWidget() is form
-    qtbot.waitUntil(lambda: form.rows["address"].editor.text() == "兴业路18号", timeout=5000)
+    qtbot.waitUntil(lambda: editor(form, "address", QLineEdit).text() == "兴业路18号", timeout=5000)
     _idle(qtbot, window)
-    assert form.rows["manager_name"].editor.hasFocus()  # opened at the manager's fields
-    type_text(form.rows["manager_name"].editor, "黄丽娟")
-    type_text(form.rows["manager_phone"].editor, "1371234567")  # one digit short
+    assert editor(form, "manager_name", QLineEdit).hasFocus()  # opened at the manager's fields
+    type_text(editor(form, "manager_name", QLineEdit), "黄丽娟")
+    type_text(editor(form, "manager_phone", QLineEdit), "1371234567")  # one digit short
     number = make_resident_id("441900", dt.date(1975, 4, 12), 86)
-    type_text(form.rows["manager_id_number"].editor, number[:-1] + ("0" if number[-1] != "0" else "1"))
+    type_text(editor(form, "manager_id_number", QLineEdit), number[:-1] + ("0" if number[-1] != "0" else "1"))
     with quiet(qtbot, form.saved, window.ctx.db.data_changed, until=lambda: window.ctx.db.pending == 0):
         qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     # Each bad value is named under its own box; nothing was written and the typing is kept.
     assert form.rows["manager_phone"].error.text() == "A mobile number has 11 digits, this has 10"
     assert form.rows["manager_id_number"].error.text() == f"Check digit is wrong: should be {number[-1]}"
-    assert form.rows["manager_name"].editor.text() == "黄丽娟"
+    assert editor(form, "manager_name", QLineEdit).text() == "黄丽娟"
     assert reg.pages.currentWidget() is form
     assert _read(data_dir, "SELECT count(*) FROM person WHERE name = '黄丽娟'") == [(0,)]
 
-    form.rows["manager_phone"].editor.clear()
-    type_text(form.rows["manager_phone"].editor, "13712345678")
-    form.rows["manager_id_number"].editor.clear()
-    type_text(form.rows["manager_id_number"].editor, number)
+    editor(form, "manager_phone", QLineEdit).clear()
+    type_text(editor(form, "manager_phone", QLineEdit), "13712345678")
+    editor(form, "manager_id_number", QLineEdit).clear()
+    type_text(editor(form, "manager_id_number", QLineEdit), number)
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is page and page.detail is not None
                     and page.detail.manager is not None, timeout=5000)
@@ -101,7 +105,8 @@ def test_add_a_manager_then_call_them(qtbot: Any, window: Any, grid_dir: Any) ->
     assert page.edit_contact["manager"].text() == "Edit"
 
     catcher = TelCatcher()
-    QDesktopServices.setUrlHandler("tel", catcher, "dial")
+    # PySide6's stub says bytes for the slot name, but it accepts only str (ValueError for bytes).
+    QDesktopServices.setUrlHandler("tel", catcher, "dial")  # type: ignore[arg-type]
     try:
         qtbot.mouseClick(call, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: catcher.urls != [], timeout=5000)
@@ -115,12 +120,13 @@ def test_add_a_manager_then_call_them(qtbot: Any, window: Any, grid_dir: Any) ->
 
 
 def test_calling_the_landlord_is_audited_and_leaves_the_manager_masked(
-        qtbot: Any, window: Any, grid_dir: Any) -> None:
+        qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     page = _building_card(qtbot, window, ids["b1"])
     assert page.landlord_phone.value.text() == "139****3333"
     catcher = TelCatcher()
-    QDesktopServices.setUrlHandler("tel", catcher, "dial")
+    # PySide6's stub says bytes for the slot name, but it accepts only str (ValueError for bytes).
+    QDesktopServices.setUrlHandler("tel", catcher, "dial")  # type: ignore[arg-type]
     try:
         qtbot.mouseClick(page.call["landlord"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: catcher.urls != [], timeout=5000)
@@ -133,23 +139,24 @@ def test_calling_the_landlord_is_audited_and_leaves_the_manager_masked(
     assert page.landlord.value.text() == "陈*强"  # only the number called was revealed
 
 
-def test_a_new_manager_needs_a_name(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_a_new_manager_needs_a_name(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
-    reg = window.screens["registry"]
+    reg = registry(window)
     page = _building_card(qtbot, window, ids["b2"])
     qtbot.mouseClick(page.edit_contact["manager"], Qt.MouseButton.LeftButton)
     form = reg.building_form
-    qtbot.waitUntil(lambda: form.rows["address"].editor.text() == "兴业路21号", timeout=5000)
+    qtbot.waitUntil(lambda: editor(form, "address", QLineEdit).text() == "兴业路21号", timeout=5000)
     _idle(qtbot, window)
-    type_text(form.rows["manager_phone"].editor, "13712345678")
+    type_text(editor(form, "manager_phone", QLineEdit), "13712345678")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     assert form.rows["manager_name"].error.text() == "Required"
-    assert form.rows["manager_phone"].editor.text() == "13712345678"
+    assert editor(form, "manager_phone", QLineEdit).text() == "13712345678"
     _idle(qtbot, window)
     assert _read(data_dir, "SELECT manager_id FROM building WHERE id = ?", (ids["b2"],)) == [(None,)]
 
 
-def test_with_no_dialer_the_card_says_to_dial_by_hand(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_with_no_dialer_the_card_says_to_dial_by_hand(qtbot: QtBot, window: MainWindow,
+                                                      grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     page = _building_card(qtbot, window, ids["b1"])
     assert not page.no_dialer.isVisibleTo(page)

@@ -7,12 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from registry_support import TODAY, close_window, make_window, type_text
+from PySide6.QtWidgets import QComboBox, QLineEdit
+from pytestqt.qtbot import QtBot
+from registry_support import TODAY, GridDir, close_window, editor, make_window, registry, type_text
 from signal_checks import quiet
 
 from gridpad.config import db_path
 from gridpad.store import drafts, repo
-from gridpad.store.db import open_store
+from gridpad.store.db import Store, open_store
+from gridpad.ui.main_window import MainWindow
+from gridpad.ui.registry_screen import RegistryScreen
+from gridpad.ui.tenant_form import TenantForm
+from gridpad.ui.widgets import OccupancyBar
 from sync.rules.idnumber import make_resident_id
 
 
@@ -33,18 +39,19 @@ def _drafts(data_dir: Path) -> dict[str, dict[str, Any]]:
         store.close()
 
 
-def _idle(qtbot: Any, window: Any) -> None:
+def _idle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.ctx.db.pending == 0, timeout=5000)
 
 
-def _registry(qtbot: Any, window: Any) -> Any:
+def _registry(qtbot: QtBot, window: MainWindow) -> RegistryScreen:
     window.navigate("registry")
-    reg = window.screens["registry"]
+    reg = registry(window)
     qtbot.waitUntil(lambda: reg.buildings.model_.rowCount() == 2, timeout=5000)
     return reg
 
 
-def test_search_by_pinyin_initials_opens_the_building(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_search_by_pinyin_initials_opens_the_building(qtbot: QtBot, window: MainWindow,
+                                                      grid_dir: GridDir) -> None:
     _, ids = grid_dir
     reg = _registry(qtbot, window)
     type_text(reg.search, "xyl")  # 兴业路 by its pinyin initials
@@ -74,10 +81,12 @@ def test_search_by_pinyin_initials_opens_the_building(qtbot: Any, window: Any, g
     assert logged == [("person", ids["landlord"], "phone")]
     # Room 201 holds 2 people against a limit of 1: the bar says so in words and turns red.
     bar = page.units_view.indexWidget(page.units_model.index(0, 3))
+    assert isinstance(bar, OccupancyBar)
     assert bar.over and bar.text.text() == "2 / 1 over limit"
 
 
-def test_search_finds_a_resident_by_pinyin_and_shows_masked(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_search_finds_a_resident_by_pinyin_and_shows_masked(qtbot: QtBot, window: MainWindow,
+                                                            grid_dir: GridDir) -> None:
     reg = _registry(qtbot, window)
     type_text(reg.search, "zw")
     qtbot.waitUntil(lambda: reg.search_model.rowCount() == 1, timeout=5000)
@@ -88,7 +97,7 @@ def test_search_finds_a_resident_by_pinyin_and_shows_masked(qtbot: Any, window: 
     assert reg.person_page.id_number.value.text().startswith("430524********")
 
 
-def _open_new_tenant(qtbot: Any, window: Any, building_id: str) -> Any:
+def _open_new_tenant(qtbot: QtBot, window: MainWindow, building_id: str) -> TenantForm:
     reg = _registry(qtbot, window)
     reg.go("building", building_id)
     qtbot.waitUntil(lambda: reg.building_page.detail is not None, timeout=5000)
@@ -100,7 +109,7 @@ def _open_new_tenant(qtbot: Any, window: Any, building_id: str) -> Any:
     return form
 
 
-def test_register_a_tenant_typing_chinese(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_register_a_tenant_typing_chinese(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     form = _open_new_tenant(qtbot, window, ids["b1"])
     number = make_resident_id("441900", dt.date(1988, 8, 8), 15)  # odd sequence: male
@@ -116,7 +125,7 @@ def test_register_a_tenant_typing_chinese(qtbot: Any, window: Any, grid_dir: Any
     form.unit.setCurrentIndex(form.unit.findText("201"))
     form.relation.setCurrentIndex(form.relation.findData("01"))
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
-    reg = window.screens["registry"]
+    reg = registry(window)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
     qtbot.waitUntil(lambda: reg.person_page.detail is not None, timeout=5000)
     assert reg.person_page.name.value.text() == "赵*明"
@@ -129,7 +138,8 @@ def test_register_a_tenant_typing_chinese(qtbot: Any, window: Any, grid_dir: Any
     assert _drafts(data_dir) == {}  # saved: no draft left behind
 
 
-def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: QtBot, window: MainWindow,
+                                                             grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     form = _open_new_tenant(qtbot, window, ids["b1"])
     good = make_resident_id("441900", dt.date(1990, 3, 7), 123)
@@ -144,13 +154,14 @@ def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: Any, window:
     with quiet(qtbot, form.saved, window.ctx.db.data_changed, until=lambda: window.ctx.db.pending == 0):
         qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     assert len(_rows(data_dir, "person")) == before  # nothing written
-    reg = window.screens["registry"]
+    reg = registry(window)
     assert reg.pages.currentWidget() is form
     assert form.name.text() == "钱多多" and form.id_number.text() == wrong  # nothing lost
     assert form.rows["id_number"].error.text() == f"Check digit is wrong: should be {good[17]}"
 
 
-def test_duplicate_registration_warns_with_a_link(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_duplicate_registration_warns_with_a_link(qtbot: QtBot, window: MainWindow,
+                                                  grid_dir: GridDir) -> None:
     _, ids = grid_dir
     form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.id_number, ids["zw_id"])
@@ -159,12 +170,12 @@ def test_duplicate_registration_warns_with_a_link(qtbot: Any, window: Any, grid_
     assert any("兴业路21号 302" in t for t in texts)
     link = next(b for b in form.duplicate_card.findChildren(type(form.primary)) if b.objectName() == "link")
     qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
-    reg = window.screens["registry"]
+    reg = registry(window)
     assert reg.pages.currentWidget() is reg.person_page
     assert reg.person_page.person_id == ids["zw"]
 
 
-def test_move_out(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_move_out(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     reg = _registry(qtbot, window)
     reg.go("person", ids["zw"])
@@ -176,14 +187,14 @@ def test_move_out(qtbot: Any, window: Any, grid_dir: Any) -> None:
     assert reg.pages.currentWidget() is form
     assert form.values()["move_out_at"] == TODAY.isoformat()
     # A date before the move-in is refused, naming the rule; the form stays.
-    date_edit = form.rows["move_out_at"].editor
+    date_edit = editor(form, "move_out_at", QLineEdit)
     date_edit.setText("2020-01-01")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(form.rows["move_out_at"].error.text()), timeout=5000)
     assert "before the move-in date 2025-05-01" in form.rows["move_out_at"].error.text()
     date_edit.setText("2026-11-20")
-    form.rows["move_out_reason"].editor.setCurrentIndex(
-        form.rows["move_out_reason"].editor.findData("LEFT_DONGGUAN"))
+    reason = editor(form, "move_out_reason", QComboBox)
+    reason.setCurrentIndex(reason.findData("LEFT_DONGGUAN"))
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
     tenancy = next(t for t in _rows(data_dir, "tenancy") if t["id"] == ids["zw_tenancy"])
@@ -192,10 +203,11 @@ def test_move_out(qtbot: Any, window: Any, grid_dir: Any) -> None:
     reg.go("building", ids["b2"])
     qtbot.waitUntil(lambda: reg.building_page.detail is not None
                     and reg.building_page.detail.row["id"] == ids["b2"], timeout=5000)
-    assert reg.building_page.detail.resident_count == 0
+    detail = reg.building_page.detail
+    assert detail is not None and detail.resident_count == 0
 
 
-def test_draft_restored_after_the_window_is_closed_and_reopened(qtbot: Any, grid_dir: Any) -> None:
+def test_draft_restored_after_the_window_is_closed_and_reopened(qtbot: QtBot, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     first = make_window(qtbot, data_dir)
     form = _open_new_tenant(qtbot, first, ids["b2"])
@@ -217,19 +229,19 @@ def test_draft_restored_after_the_window_is_closed_and_reopened(qtbot: Any, grid
         close_window(second)
 
 
-def test_switching_screens_keeps_what_was_typed(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_switching_screens_keeps_what_was_typed(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     _, ids = grid_dir
     form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.employer, "东莞某电子厂")
     window.navigate("sync")
     window.navigate("registry")
-    assert window.screens["registry"].pages.currentWidget() is form
+    assert registry(window).pages.currentWidget() is form
     assert form.employer.text() == "东莞某电子厂"
     _idle(qtbot, window)
     assert _drafts(grid_dir[0])[form.draft_key]["employer"] == "东莞某电子厂"
 
 
-def test_add_a_building_with_landlord(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_add_a_building_with_landlord(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, _ = grid_dir
     reg = _registry(qtbot, window)
     qtbot.mouseClick(reg.new_building, Qt.MouseButton.LeftButton)
@@ -241,7 +253,7 @@ def test_add_a_building_with_landlord(qtbot: Any, window: Any, grid_dir: Any) ->
     type_text(form.rows["landlord_phone"].editor, "13612345678")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     assert form.rows["floors_above"].error.text() == "Must be a whole number"
-    form.rows["floors_above"].editor.setText("4")
+    editor(form, "floors_above", QLineEdit).setText("4")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.building_page, timeout=5000)
     building = next(b for b in _rows(data_dir, "building") if b["address"] == "兴业路25号")
@@ -251,7 +263,7 @@ def test_add_a_building_with_landlord(qtbot: Any, window: Any, grid_dir: Any) ->
     qtbot.waitUntil(lambda: reg.buildings.model_.rowCount() == 3, timeout=5000)
 
 
-def test_edit_a_resident_keeps_their_home(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_edit_a_resident_keeps_their_home(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     reg = _registry(qtbot, window)
     reg.go("person", ids["zw"])
@@ -270,7 +282,7 @@ def test_edit_a_resident_keeps_their_home(qtbot: Any, window: Any, grid_dir: Any
     assert len([t for t in _rows(data_dir, "tenancy") if t["person_id"] == ids["zw"]]) == 1
 
 
-def test_add_a_room_then_register_into_it(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_add_a_room_then_register_into_it(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     reg = _registry(qtbot, window)
     reg.go("building", ids["b2"])
@@ -283,8 +295,8 @@ def test_add_a_room_then_register_into_it(qtbot: Any, window: Any, grid_dir: Any
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(form.rows["max_occupants"].error.text()), timeout=5000)
     assert form.rows["max_occupants"].error.text() == "Must be 0 or more"  # the store's rule, inline
-    assert form.rows["room_no"].editor.text() == "501"
-    form.rows["max_occupants"].editor.setText("2")
+    assert editor(form, "room_no", QLineEdit).text() == "501"
+    editor(form, "max_occupants", QLineEdit).setText("2")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.unit_page
                     and reg.unit_page.detail is not None, timeout=5000)
@@ -293,7 +305,7 @@ def test_add_a_room_then_register_into_it(qtbot: Any, window: Any, grid_dir: Any
     assert reg.unit_page.title.text().endswith("501")
 
 
-def test_database_work_never_blocks_the_window(qtbot: Any, window: Any) -> None:
+def test_database_work_never_blocks_the_window(qtbot: QtBot, window: MainWindow) -> None:
     """Database work runs off the GUI thread, and the window's event loop keeps turning meanwhile.
     (How smoothly, in milliseconds, is measured by bench/bench_gui_responsiveness.py.)"""
     import threading
@@ -304,7 +316,7 @@ def test_database_work_never_blocks_the_window(qtbot: Any, window: Any) -> None:
     ran_on: list[int] = []
     done: list[bool] = []
 
-    def busy(_store: Any) -> bool:
+    def busy(_store: Store) -> bool:
         ran_on.append(threading.get_ident())
         return released.wait(10)  # held until the GUI thread, still running, lets it go
 
@@ -315,7 +327,7 @@ def test_database_work_never_blocks_the_window(qtbot: Any, window: Any) -> None:
     assert ran_on and ran_on[0] != threading.get_ident()
 
 
-def test_draft_is_on_disk_shortly_after_typing(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_draft_is_on_disk_shortly_after_typing(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.name, "周杰")
@@ -326,7 +338,7 @@ def test_draft_is_on_disk_shortly_after_typing(qtbot: Any, window: Any, grid_dir
     assert not (data_dir / "drafts").exists()
 
 
-def test_rule_messages_in_chinese(qtbot: Any, grid_dir: Any) -> None:
+def test_rule_messages_in_chinese(qtbot: QtBot, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     w = make_window(qtbot, data_dir, lang="zh_CN")
     try:
@@ -342,7 +354,7 @@ def test_rule_messages_in_chinese(qtbot: Any, grid_dir: Any) -> None:
         close_window(w)
 
 
-def test_missing_name_is_marked_under_the_field(qtbot: Any, window: Any, grid_dir: Any) -> None:
+def test_missing_name_is_marked_under_the_field(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.id_number, make_resident_id("441900", dt.date(1992, 2, 29), 31))

@@ -3,16 +3,23 @@ on screen (no full-table load, however long the list)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from registry_support import GridDir, registry
 
 from gridpad.store import views
+from gridpad.store.db import Store
 from gridpad.ui.building_page import resident_columns
+from gridpad.ui.main_window import MainWindow
 from gridpad.ui.models import Column, LazyIdTableModel, ListTableModel
 
 
-def test_building_model_passes_the_model_tester(qtbot: Any, qtmodeltester: Any, window: Any) -> None:
+def test_building_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelTester,
+                                                window: MainWindow) -> None:
     window.navigate("registry")
-    model = window.screens["registry"].buildings.model_
+    model = registry(window).buildings.model_
     qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=5000)
     qtmodeltester.check(model)
     qtbot.waitUntil(lambda: window.ctx.db.pending == 0, timeout=5000)
@@ -20,10 +27,10 @@ def test_building_model_passes_the_model_tester(qtbot: Any, qtmodeltester: Any, 
     qtmodeltester.check(model)
 
 
-def test_search_model_passes_the_model_tester_while_fetching_more(qtbot: Any, qtmodeltester: Any,
-                                                                  window: Any) -> None:
+def test_search_model_passes_the_model_tester_while_fetching_more(qtbot: QtBot, qtmodeltester: ModelTester,
+                                                                  window: MainWindow) -> None:
     window.navigate("registry")
-    model = window.screens["registry"].search_model
+    model = registry(window).search_model
     model.PAGE = 1  # one hit per page: exercises canFetchMore/fetchMore
     model.set_query("xyl")
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
@@ -39,11 +46,11 @@ def test_search_model_passes_the_model_tester_while_fetching_more(qtbot: Any, qt
     assert not model.canFetchMore() and model.rowCount() == 2
 
 
-def test_unit_and_resident_models_pass_the_model_tester(qtbot: Any, qtmodeltester: Any, window: Any,
-                                                        grid_dir: Any) -> None:
+def test_unit_and_resident_models_pass_the_model_tester(qtbot: QtBot, qtmodeltester: ModelTester,
+                                                        window: MainWindow, grid_dir: GridDir) -> None:
     _, ids = grid_dir
     window.navigate("registry", building_id=ids["b1"])
-    page = window.screens["registry"].building_page
+    page = registry(window).building_page
     qtbot.waitUntil(lambda: page.detail is not None and page.residents_model.rowCount() == 2, timeout=5000)
     qtmodeltester.check(page.units_model)
     qtmodeltester.check(page.residents_model)
@@ -51,14 +58,15 @@ def test_unit_and_resident_models_pass_the_model_tester(qtbot: Any, qtmodelteste
     assert names == {"李*", "王*"}  # masked in lists
 
 
-def _fetch_counting(calls: list[int]) -> Any:
-    def fetch(_store: Any, ids: list[str]) -> dict[str, str]:
+def _fetch_counting(calls: list[int]) -> Callable[[Store, list[str]], dict[str, str]]:
+    def fetch(_store: Store, ids: list[str]) -> dict[str, str]:
         calls.append(len(ids))
         return {i: f"row {i}" for i in ids}
     return fetch
 
 
-def test_lazy_model_fetches_only_the_pages_asked_for(qtbot: Any, qtmodeltester: Any, window: Any) -> None:
+def test_lazy_model_fetches_only_the_pages_asked_for(qtbot: QtBot, qtmodeltester: ModelTester,
+                                                     window: MainWindow) -> None:
     calls: list[int] = []
     model = LazyIdTableModel(window.ctx.db, _fetch_counting(calls),
                              (Column(lambda: "Row", lambda r: r),), parent=window)
@@ -81,7 +89,7 @@ def test_lazy_model_fetches_only_the_pages_asked_for(qtbot: Any, qtmodeltester: 
     qtmodeltester.check(model)
 
 
-def test_list_model_with_rows(qtmodeltester: Any) -> None:
+def test_list_model_with_rows(qtmodeltester: ModelTester) -> None:
     model = ListTableModel(resident_columns(), key=lambda r: r.person_id)
     model.set_rows([views.ResidentRow("t1", "p1", "张*明", "430524********1234", "1", "u1", "302",
                                       None, None)])

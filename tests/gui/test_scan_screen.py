@@ -4,15 +4,20 @@ other outcomes get their own message and never open a building."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import qrcode
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 from sync_ui_support import close_ctx, make_ctx
 
 from gridpad.config import db_path
-from gridpad.qr.scan import ScanOutcome
+from gridpad.qr.scan import ScanOutcome, ScanResult
 from gridpad.store import repo
 from gridpad.store.db import open_store
 from gridpad.store.device_meta import DeviceMeta
@@ -22,6 +27,10 @@ from sync.doorplate import generate_private_key, key_id_for, make_payload, publi
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "pipewire", "symbols", r"\bva\b")
 
 GRID = "44190011900103"
+
+#: The ``setup`` fixture: the screen, the plate key and its id, a registered building, where the
+#: screen asked to navigate (screen key, arguments), and the data dir.
+Setup = tuple[ScanScreen, Ed25519PrivateKey, str, str, list[tuple[str, dict[str, Any]]], Path]
 
 
 def _plate_png(text: str, path: Path) -> Path:
@@ -34,7 +43,7 @@ def _plate_png(text: str, path: Path) -> Path:
 
 
 @pytest.fixture
-def setup(tmp_path: Path, qapp, qtbot):
+def setup(tmp_path: Path, qapp: QApplication, qtbot: QtBot) -> Iterator[Setup]:
     key = generate_private_key()
     kid = key_id_for(key)
     store = open_store(db_path(tmp_path))
@@ -52,13 +61,16 @@ def setup(tmp_path: Path, qapp, qtbot):
     close_ctx(ctx)
 
 
-def _scan(qtbot, screen: ScanScreen, path: Path):
+def _scan(qtbot: QtBot, screen: ScanScreen, path: Path) -> ScanResult:
     with qtbot.waitSignal(screen.result, timeout=10_000) as blocker:
         screen.scan_image(path)
-    return blocker.args[0]
+    assert blocker.args is not None
+    result = blocker.args[0]
+    assert isinstance(result, ScanResult)
+    return result
 
 
-def test_plate_image_opens_the_building_card(qtbot, setup) -> None:
+def test_plate_image_opens_the_building_card(qtbot: QtBot, setup: Setup) -> None:
     screen, key, kid, building, visits, tmp = setup
     screen.activated()
     assert not screen.camera_available()  # the fallback is what runs here
@@ -68,7 +80,7 @@ def test_plate_image_opens_the_building_card(qtbot, setup) -> None:
     assert "兴业路18号" in screen.message.text()
 
 
-def test_unregistered_building_offers_registration_with_the_plate_id(qtbot, setup) -> None:
+def test_unregistered_building_offers_registration_with_the_plate_id(qtbot: QtBot, setup: Setup) -> None:
     screen, key, kid, _building, visits, tmp = setup
     unknown = str(uuid.uuid4())
     result = _scan(qtbot, screen, _plate_png(make_payload(unknown, key, kid), tmp / "new.png"))
@@ -86,15 +98,16 @@ def test_unregistered_building_offers_registration_with_the_plate_id(qtbot, setu
     row = repo.get(store, "building", unknown)
     outbox = store.db.execute("SELECT count(*) FROM outbox WHERE row_id = ?", (unknown,)).fetchone()[0]
     store.close()
+    assert row is not None
     assert (row["address"], row["grid_id"]) == ("兴业路20号", GRID)
     assert outbox == 1  # an ordinary edit: it will sync
 
 
-def test_forged_foreign_and_empty_images_each_say_why_and_open_nothing(qtbot, setup) -> None:
+def test_forged_foreign_and_empty_images_each_say_why_and_open_nothing(qtbot: QtBot, setup: Setup) -> None:
     screen, _key, kid, building, visits, tmp = setup
     other_key = generate_private_key()
     forged = make_payload(building, other_key, kid)  # right key id, wrong signature
-    messages = {}
+    messages: dict[ScanOutcome, str] = {}
     for name, text in (("forged", forged), ("foreign", "https://example.com/pay?id=1")):
         result = _scan(qtbot, screen, _plate_png(text, tmp / f"{name}.png"))
         messages[result.outcome] = screen.message.text()
@@ -108,7 +121,8 @@ def test_forged_foreign_and_empty_images_each_say_why_and_open_nothing(qtbot, se
 
 
 @pytest.mark.qt_log_ignore("RHI")
-def test_camera_frames_decode_off_the_gui_thread_and_the_first_valid_code_wins(qtbot, setup) -> None:
+def test_camera_frames_decode_off_the_gui_thread_and_the_first_valid_code_wins(qtbot: QtBot,
+                                                                               setup: Setup) -> None:
     from PySide6.QtGui import QImage
     from PySide6.QtMultimedia import QVideoFrame, QVideoSink
 

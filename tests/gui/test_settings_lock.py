@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
 from support.clocks import ManualClock
 
 from gridpad.ui.lock import IdleLock, hash_pin, pin_problem, verify_pin
@@ -13,7 +14,7 @@ from gridpad.ui.lock import IdleLock, hash_pin, pin_problem, verify_pin
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
-def _window(qtbot) -> tuple[QWidget, QLineEdit]:
+def _window(qtbot: QtBot) -> tuple[QWidget, QLineEdit]:
     win = QWidget()
     qtbot.addWidget(win)
     lay = QVBoxLayout(win)
@@ -40,7 +41,7 @@ def test_new_pin_rules_name_the_problem() -> None:
     assert pin_problem("1234", "1234") is None
 
 
-def test_lock_appears_after_idle_and_unlocks_with_right_pin_only(qtbot) -> None:
+def test_lock_appears_after_idle_and_unlocks_with_right_pin_only(qtbot: QtBot) -> None:
     win, field = _window(qtbot)
     clock = ManualClock()
     lock = IdleLock(win, idle_ms=5 * 60_000, check_ms=50, clock=clock.seconds)
@@ -50,6 +51,7 @@ def test_lock_appears_after_idle_and_unlocks_with_right_pin_only(qtbot) -> None:
     with qtbot.waitSignal(lock.locked_changed, timeout=3000, check_params_cb=lambda locked: locked):
         clock.advance(1)  # the timer looks and locks
     overlay = lock.overlay
+    assert overlay is not None
     assert overlay.geometry() == win.rect()  # covers everything, personal data included
     assert overlay.isVisible()
 
@@ -71,7 +73,7 @@ def test_lock_appears_after_idle_and_unlocks_with_right_pin_only(qtbot) -> None:
     lock.shutdown()
 
 
-def test_activity_postpones_the_lock_and_no_pin_means_no_lock(qtbot) -> None:
+def test_activity_postpones_the_lock_and_no_pin_means_no_lock(qtbot: QtBot) -> None:
     win, field = _window(qtbot)
     clock = ManualClock()
     lock = IdleLock(win, idle_ms=60_000, check_ms=50, clock=clock.seconds)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
 from signal_checks import quiet
 from support.clocks import ManualClock
 from support.live_server import REPO, ServerProcess
-from sync_ui_support import close_ctx, make_ctx
+from sync_ui_support import TestContext, close_ctx, make_ctx
 
 from gridpad.ui import i18n
 from gridpad.ui.scan_screen import ScanScreen
@@ -25,13 +27,13 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture
-def ctx(tmp_path: Path):
+def ctx(tmp_path: Path) -> Iterator[TestContext]:
     c = make_ctx(tmp_path / "tablet")
     yield c
     close_ctx(c)
 
 
-def test_language_switch_retranslates_at_run_time(qtbot, ctx) -> None:
+def test_language_switch_retranslates_at_run_time(qtbot: QtBot, ctx: TestContext) -> None:
     settings, sync, strip, scan = SettingsScreen(ctx), SyncScreen(ctx), StatusStrip(ctx), ScanScreen(ctx)
     for w in (settings, sync, strip, scan):
         qtbot.addWidget(w)
@@ -56,7 +58,7 @@ def test_language_switch_retranslates_at_run_time(qtbot, ctx) -> None:
 
 
 def test_a_missing_translation_is_shown_and_the_language_in_use_kept(
-        qtbot, ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, ctx: TestContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = SettingsScreen(ctx)
     qtbot.addWidget(settings)
     settings.show()
@@ -72,7 +74,7 @@ def test_a_missing_translation_is_shown_and_the_language_in_use_kept(
     assert settings.heading.text() == "Settings"
 
 
-def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot, ctx) -> None:
+def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot: QtBot, ctx: TestContext) -> None:
     window = QWidget()
     lay = QVBoxLayout(window)
     settings = SettingsScreen(ctx)
@@ -101,7 +103,7 @@ def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot, ctx)
     settings.pin_repeat.setText("2468")
     qtbot.mouseClick(settings.save_pin_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: lock.pin_hash is not None, timeout=5000)
-    assert "2468" not in lock.pin_hash  # only a hash is kept
+    assert lock.pin_hash is not None and "2468" not in lock.pin_hash  # only a hash is kept
     assert lock.idle_ms == 2 * 60_000
     clock.advance(2 * 60_000 - 1)
     assert not lock.check_idle()
@@ -125,7 +127,7 @@ def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot, ctx)
     assert again.remove_pin_button.isEnabled()
 
 
-def test_enroll_from_the_qr_image_it_prints(qtbot, ctx, tmp_path: Path) -> None:
+def test_enroll_from_the_qr_image_it_prints(qtbot: QtBot, ctx: TestContext, tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "server").start()
     try:
         scope = server.new_scope()
@@ -151,7 +153,7 @@ def test_enroll_from_the_qr_image_it_prints(qtbot, ctx, tmp_path: Path) -> None:
         server.stop()
 
 
-def test_enroll_form_names_the_field_that_is_wrong(qtbot, ctx) -> None:
+def test_enroll_form_names_the_field_that_is_wrong(qtbot: QtBot, ctx: TestContext) -> None:
     settings = SettingsScreen(ctx)
     qtbot.addWidget(settings)
     settings.server_edit.setText("127.0.0.1:8765")
@@ -181,7 +183,7 @@ def test_enrollment_qr_texts(text: str, expected: tuple[str, str]) -> None:
     assert parse_enroll_qr(text) == expected
 
 
-def test_a_saved_pin_locks_from_start_up_without_opening_settings(qtbot, tmp_path: Path) -> None:
+def test_a_saved_pin_locks_from_start_up_without_opening_settings(qtbot: QtBot, tmp_path: Path) -> None:
     from registry_support import close_window, make_window
 
     from gridpad.app.lock_settings import save_lock_settings
@@ -203,9 +205,11 @@ def test_a_saved_pin_locks_from_start_up_without_opening_settings(qtbot, tmp_pat
         assert not lock.check_idle()
         clock.advance(1)
         assert lock.check_idle() and lock.locked
-        assert lock.overlay.geometry() == window.rect()  # covers the whole window
-        lock.overlay.pin_edit.setText("2468")
-        qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
+        overlay = lock.overlay
+        assert overlay is not None
+        assert overlay.geometry() == window.rect()  # covers the whole window
+        overlay.pin_edit.setText("2468")
+        qtbot.mouseClick(overlay.unlock_button, Qt.MouseButton.LeftButton)
         assert not lock.locked
     finally:
         close_window(window)

@@ -3,36 +3,42 @@ status strip, Sync now empties the outbox while the strip follows, conflicts sho
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 from signal_checks import quiet
 from support.devices import FAST_RETRY
 from support.live_server import ServerProcess
-from sync_ui_support import close_ctx, make_ctx
+from sync_ui_support import TestContext, close_ctx, make_ctx
 
 from gridpad.store import repo
-from gridpad.store.db import open_store
+from gridpad.store.db import Store, open_store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import enroll as enroll_mod
 from gridpad.sync_client.engine import sync_once
+from gridpad.ui.context import AppContext
 from gridpad.ui.settings_screen import SettingsScreen
 from gridpad.ui.status_strip import StatusStrip
 from gridpad.ui.sync_screen import SyncScreen
+
+#: The Settings and Sync screens and the status strip on one real app context.
+AppUi = tuple[TestContext, SettingsScreen, SyncScreen, StatusStrip]
 
 pytestmark = [pytest.mark.slow, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     proc = ServerProcess(tmp_path_factory.mktemp("sync-ui-server")).start()
     yield proc
     proc.stop()
 
 
 @pytest.fixture
-def app_ui(tmp_path: Path, qtbot):
+def app_ui(tmp_path: Path, qtbot: QtBot) -> Iterator[AppUi]:
     ctx = make_ctx(tmp_path / "tablet")
     settings, screen, strip = SettingsScreen(ctx), SyncScreen(ctx), StatusStrip(ctx)
     for w in (settings, screen, strip):
@@ -41,7 +47,8 @@ def app_ui(tmp_path: Path, qtbot):
     close_ctx(ctx)
 
 
-def _enroll_through_settings(qtbot, ctx, settings: SettingsScreen, url: str, code: str) -> None:
+def _enroll_through_settings(qtbot: QtBot, ctx: AppContext, settings: SettingsScreen, url: str,
+                             code: str) -> None:
     settings.server_edit.setText(url)
     settings.code_edit.setText(code)
     with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):  # enrolling starts the first sync
@@ -49,12 +56,13 @@ def _enroll_through_settings(qtbot, ctx, settings: SettingsScreen, url: str, cod
     assert "Enrolled" in settings.enroll_message.text()
 
 
-def _buildings(store, grid: str, n: int) -> None:
+def _buildings(store: Store, grid: str, n: int) -> None:
     repo.insert_many(store, "building", ({"grid_id": grid, "address": f"东莞市长安镇乌沙社区兴业路{i}号"}
                                          for i in range(n)))
 
 
-def test_sync_now_empties_the_outbox_and_the_strip_follows(qtbot, server, app_ui) -> None:
+def test_sync_now_empties_the_outbox_and_the_strip_follows(qtbot: QtBot, server: ServerProcess,
+                                                           app_ui: AppUi) -> None:
     ctx, settings, screen, strip = app_ui
     scope = server.new_scope()
     _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
@@ -86,7 +94,8 @@ def test_sync_now_empties_the_outbox_and_the_strip_follows(qtbot, server, app_ui
     assert not screen.error_card.isVisible()
 
 
-def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot, app_ui, tmp_path) -> None:
+def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot: QtBot, app_ui: AppUi,
+                                                             tmp_path: Path) -> None:
     ctx, settings, screen, strip = app_ui
     dead = ServerProcess(tmp_path / "dead-server").start()  # enroll, then the network goes away
     try:
@@ -109,7 +118,8 @@ def test_unreachable_server_is_offline_calmly_and_edits_wait(qtbot, app_ui, tmp_
         "Nothing is lost: edits wait on the tablet and sync when the network returns.")
 
 
-def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, app_ui, tmp_path) -> None:
+def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot: QtBot, server: ServerProcess,
+                                                                 app_ui: AppUi, tmp_path: Path) -> None:
     ctx, settings, screen, strip = app_ui
     scope = server.new_scope(users=2)
     _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
@@ -155,11 +165,12 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot, server, 
     # The other tablet gets my name (use mine) and the typed door number (edit).
     sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
     row = repo.get(other, "building", bid)
+    assert row is not None
     assert (row["name"], row["door_no"]) == ("锦厦花园三栋", "18-1")
     other.close()
 
 
-def test_sync_starts_by_itself_when_the_network_returns(qtbot, tmp_path) -> None:
+def test_sync_starts_by_itself_when_the_network_returns(qtbot: QtBot, tmp_path: Path) -> None:
     # A fast reachability probe instead of the app's 30 s; the rest is the app's controller.
     ctx = make_ctx(tmp_path / "tablet", probe_ms=300)
     strip, settings = StatusStrip(ctx), SettingsScreen(ctx)
@@ -187,13 +198,15 @@ def test_sync_starts_by_itself_when_the_network_returns(qtbot, tmp_path) -> None
         close_ctx(ctx)
 
 
-def test_a_revoked_tablet_is_told_so_in_plain_words(qtbot, server, app_ui) -> None:
+def test_a_revoked_tablet_is_told_so_in_plain_words(qtbot: QtBot, server: ServerProcess,
+                                                    app_ui: AppUi) -> None:
     ctx, settings, screen, strip = app_ui
     scope = server.new_scope()
     _enroll_through_settings(qtbot, ctx, settings, server.url, scope.codes[0])
     store = open_store(ctx.data_dir / "gridpad.sqlite")
     device = DeviceMeta(store).enrolled_device_id
     store.close()
+    assert device is not None
     server.revoke(device)
     with quiet(qtbot, ctx.sync.sync_finished), qtbot.waitSignal(ctx.sync.sync_failed, timeout=30_000):
         qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)

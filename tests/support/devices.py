@@ -75,8 +75,12 @@ def export_store(store: Store, tables: tuple[str, ...] = tuple(TABLES)) -> list[
     return sorted(out)
 
 
+#: The ``make_device`` fixture: a new tablet named ``name`` in the test's tmp dir.
+MakeDevice = Callable[[str], Device]
+
+
 @pytest.fixture
-def make_device(tmp_path: Path) -> Iterator[Callable[[str], Device]]:
+def make_device(tmp_path: Path) -> Iterator[MakeDevice]:
     made: list[Device] = []
 
     def make(name: str) -> Device:

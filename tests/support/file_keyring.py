@@ -14,7 +14,7 @@ from keyring.backend import KeyringBackend
 
 
 class FileKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def _file(self) -> Path:
         folder = os.environ.get("GRIDPAD_TEST_KEYRING_DIR")

@@ -28,11 +28,11 @@ import socket
 import ssl
 import subprocess
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import pytest
@@ -314,8 +314,14 @@ class Api:
                 return rows, since
 
 
+class ApiFactory(Protocol):
+    """The ``api_factory`` fixture."""
+
+    def __call__(self, scope: Scope | None = None) -> Api: ...
+
+
 @pytest.fixture
-def api_factory(server: ServerProcess) -> Iterator[Callable[..., Api]]:
+def api_factory(server: ServerProcess) -> Iterator[ApiFactory]:
     """``api_factory(scope=None)``: an :class:`Api` on the session server, enrolled with the scope's
     first code when given."""
     made: list[Api] = []

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gridpad.app import (
     demo_data,
@@ -28,7 +29,7 @@ from gridpad.store.device_meta import KEYS, DeviceMeta
 from sync import doorplate as dp
 
 GRID = "44190011900103"
-KEY = dp.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 
 
 @pytest.fixture

@@ -123,7 +123,7 @@ def test_realistic_mix(grid: DemoGrid) -> None:
         date.fromisoformat(str(t["lease_signed_at"])),
         date.fromisoformat(str(t["reported_at"])) if t["reported_at"] else None, today=TODAY)]
     assert 0.03 < len(late) / len(grid.tenancy) < 0.3
-    scale = [b for b in grid.building if b["rental_rooms"] and int(b["rental_rooms"]) >= 20]  # type: ignore[call-overload]
+    scale = [b for b in grid.building if isinstance(rooms := b["rental_rooms"], int) and rooms >= 20]
     assert scale and sum(b["access_control"] != "NONE" for b in scale) / len(scale) > 0.8
     roles = Counter(t["role"] for t in grid.tenancy)
     assert roles["HEAD_TENANT"] and roles["CO_RESIDENT"]

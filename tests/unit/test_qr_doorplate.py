@@ -5,14 +5,15 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sync import doorplate as dp
 from sync.doorplate import PlateStatus
 
-KEY = dp.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-OTHER = dp.Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+OTHER = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 KEYS = {"K1": dp.public_key_text(KEY)}
 BID = "0190a3b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b"
 
@@ -147,7 +148,7 @@ def test_any_building_and_key_id_round_trip(bid: uuid.UUID, key_id: str) -> None
 @given(st.uuids(), st.binary(min_size=32, max_size=32))
 @settings(max_examples=50, deadline=None)
 def test_any_other_key_claiming_our_key_id_is_forged(bid: uuid.UUID, seed: bytes) -> None:
-    other = dp.Ed25519PrivateKey.from_private_bytes(seed)
+    other = Ed25519PrivateKey.from_private_bytes(seed)
     if dp.public_key_text(other) == KEYS["K1"]:
         return  # the one seed that is our key
     check = dp.verify(dp.make_payload(str(bid), other, "K1"), KEYS)

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gridpad.qr.decode import decode
+from gridpad.qr.decode import Backend, decode
 from sync import doorplate as dp
 from sync import labels
 from sync.labels import Plate, render_sheet
 
-KEY = dp.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 ADDRESSES = [
     "东莞市南城街道金龙新邨七巷16号",
     "东莞市东城街道主山社区八巷3号",
@@ -78,11 +79,11 @@ def test_codes_use_error_correction_level_h() -> None:
 
 
 @pytest.mark.parametrize("backend", ["zxing", "zbar"])
-def test_single_png_plate_reads_back(tmp_path: Path, backend: str) -> None:
+def test_single_png_plate_reads_back(tmp_path: Path, backend: Backend) -> None:
     [plate] = _plates(1)
     out = tmp_path / "plate.png"
     assert render_sheet([plate], out) == [out]
-    assert decode(out, backend) == [plate.payload]  # type: ignore[arg-type]
+    assert decode(out, backend) == [plate.payload]
 
 
 def test_several_png_plates_become_numbered_files(tmp_path: Path) -> None:

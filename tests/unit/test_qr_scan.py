@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import qrcode
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from gridpad.qr.scan import (
@@ -21,7 +22,7 @@ from gridpad.store.db import open_store
 from gridpad.store.device_meta import DeviceMeta
 from sync import doorplate as dp
 
-KEY = dp.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 KEYS = {"K1": dp.public_key_text(KEY)}
 MINE = "0190a3b2-7c4d-7e8f-9a0b-000000000001"
 THEIRS = "0190a3b2-7c4d-7e8f-9a0b-000000000002"
@@ -55,7 +56,7 @@ def test_valid_plate_not_registered_offers_its_id() -> None:
 
 
 def test_forged_plate_of_my_building_opens_nothing() -> None:
-    forged = dp.make_payload(MINE, dp.Ed25519PrivateKey.generate(), "K1")
+    forged = dp.make_payload(MINE, Ed25519PrivateKey.generate(), "K1")
     r = _check(forged)
     assert r.outcome is ScanOutcome.FORGED and r.opens is None and r.building_id is None
     assert "not issued by the central system" in r.message

@@ -75,8 +75,9 @@ def test_dongguan_native_born_before_the_code_existed_is_valid() -> None:
 
 
 def test_area_table_keeps_history() -> None:
-    assert lookup_area("442527") is not None and not lookup_area("442527").current  # type: ignore[union-attr]
-    assert lookup_area("441900") is not None and lookup_area("441900").current  # type: ignore[union-attr]
+    old, current = lookup_area("442527"), lookup_area("441900")
+    assert old is not None and not old.current
+    assert current is not None and current.current
     assert lookup_area("999999") is None
     assert len(area_table()) > 3000
 

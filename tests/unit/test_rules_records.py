@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sync.rules import enums
+from sync.rules.errors import FieldError
 from sync.rules.idnumber import make_resident_id
 from sync.rules.records import RULES, normalize_record, validate_record
 from sync.schema import TABLES
@@ -19,7 +20,7 @@ def person(**over: object) -> dict[str, object]:
     return rec
 
 
-def rules(errors: list) -> set[tuple[str, str]]:  # type: ignore[type-arg]
+def rules(errors: list[FieldError]) -> set[tuple[str, str]]:
     return {(e.field, e.rule) for e in errors}
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import random
+from pathlib import Path
 
 import pytest
 
 from sync import doorplate
 from sync.protocol import BadValueError, PushRequest, normalise_fields, normalise_value, table_checksum
-from sync.schema import TABLES
+from sync.schema import TABLES, ColumnType
 from sync.server import auth, keys, photos
 from sync.server.body_limit import _inflate
 from sync.server.refusal import Refused
@@ -21,8 +22,10 @@ def test_values_take_the_device_storage_form() -> None:
     assert normalise_value("real", 3) == 3.0
     assert normalise_value("json", '[ "灭火器" ]') == normalise_value("json", ["灭火器"]) == '["灭火器"]'
     assert normalise_value("json", {"b": 1, "a": 2}) == '{"a":2,"b":1}'
-    for kind, bad in [("bool", 2), ("bool", "yes"), ("int", 1.5), ("int", True), ("int", 2**70),
-                      ("real", float("nan")), ("text", 5), ("json", "{oops"), ("text", "a\x00b")]:
+    bad_values: list[tuple[ColumnType, object]] = [
+        ("bool", 2), ("bool", "yes"), ("int", 1.5), ("int", True), ("int", 2**70),
+        ("real", float("nan")), ("text", 5), ("json", "{oops"), ("text", "a\x00b")]
+    for kind, bad in bad_values:
         with pytest.raises(BadValueError):
             normalise_value(kind, bad)
 
@@ -36,9 +39,9 @@ def test_unknown_columns_and_bad_types_are_named() -> None:
 
 def test_batch_limit_is_500() -> None:
     change = {"change_id": 1, "table": "building", "row_id": "r", "op": "update", "fields": {}, "hlc": 1}
-    PushRequest(device_id="d", changes=[change] * 500)
+    PushRequest.model_validate({"device_id": "d", "changes": [change] * 500})
     with pytest.raises(ValueError):
-        PushRequest(device_id="d", changes=[change] * 501)
+        PushRequest.model_validate({"device_id": "d", "changes": [change] * 501})
 
 
 def test_checksum_is_order_free_and_sees_every_difference() -> None:
@@ -97,7 +100,7 @@ def test_content_range() -> None:
             photos.parse_range(bad, 10)
 
 
-def test_plate_keys_rotate_and_old_plates_stay_valid(tmp_path) -> None:
+def test_plate_keys_rotate_and_old_plates_stay_valid(tmp_path: Path) -> None:
     key_id, key = keys.load_or_create_signing_key(tmp_path)
     assert keys.load_or_create_signing_key(tmp_path)[0] == key_id  # stable across restarts
     bid = "0190f3a4-1c2b-7d3e-8f4a-5b6c7d8e9f01"
@@ -115,7 +118,7 @@ def test_plate_keys_rotate_and_old_plates_stay_valid(tmp_path) -> None:
         assert (check.status, check.building_id, check.key_id) == (doorplate.PlateStatus.VALID, bid, signer)
 
 
-def test_migrate_adds_new_columns_and_refuses_a_newer_database(tmp_path) -> None:
+def test_migrate_adds_new_columns_and_refuses_a_newer_database(tmp_path: Path) -> None:
     import sqlalchemy as sa
 
     from sync.server import db
@@ -133,7 +136,7 @@ def test_migrate_adds_new_columns_and_refuses_a_newer_database(tmp_path) -> None
     engine.dispose()
 
 
-def test_checksums_use_stored_digests_and_recompute_stale_ones(tmp_path) -> None:
+def test_checksums_use_stored_digests_and_recompute_stale_ones(tmp_path: Path) -> None:
     import sqlalchemy as sa
 
     from sync import hlc, merge
@@ -151,7 +154,7 @@ def test_checksums_use_stored_digests_and_recompute_stale_ones(tmp_path) -> None
                for i in range(6)]
     changes.append({"change_id": 7, "table": "building", "row_id": "b0", "op": "delete",
                     "hlc": (now << 16) + 1, "base_seq": 1, "fields": {"_deleted": 1}})
-    req = PushRequest(device_id="dev", changes=changes)
+    req = PushRequest.model_validate({"device_id": "dev", "changes": changes})
     with db.write_tx(engine) as conn:
         push.apply_batch(conn, "dev", push.check_batch(req, "dev", now), req, now)
     with db.write_tx(engine) as conn:  # a central write: no digest of its own

@@ -30,7 +30,8 @@ def test_saving_again_replaces_and_discard_deletes(tmp_path: Path) -> None:
         drafts.save(store, "tenant-b1", TYPED)
         drafts.save(store, "tenant-b1", {**TYPED, "name": "周杰伦"})
         drafts.save(store, "unit-new-b1", {"room_no": "301"})
-        assert drafts.load(store, "tenant-b1")["name"] == "周杰伦"  # type: ignore[index]
+        draft = drafts.load(store, "tenant-b1")
+        assert draft is not None and draft["name"] == "周杰伦"
         assert [k for k, _ in drafts.all_drafts(store)] == ["unit-new-b1", "tenant-b1"]  # newest first
         drafts.discard(store, "tenant-b1")
         assert drafts.load(store, "tenant-b1") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ GRID = "44190011900103"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = open_store(tmp_path / "gridpad.sqlite")
     yield s
     s.close()
@@ -93,6 +94,7 @@ def test_short_address_drops_what_the_grid_shares() -> None:
 
 def test_row_for_edit_refuses_tables_with_personal_data(store: Store) -> None:
     ids = _grid(store)
-    assert views.row_for_edit(store, "unit", ids["u"])["room_no"] == "201"
+    unit = views.row_for_edit(store, "unit", ids["u"])
+    assert unit is not None and unit["room_no"] == "201"
     with pytest.raises(ValueError, match="not a building or unit"):
         views.row_for_edit(store, "person", ids["p"])

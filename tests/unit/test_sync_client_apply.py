@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gridpad.store import capture, outbox, remote, repo
 from gridpad.store.db import Store, open_store
+from gridpad.store.repo import Record
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = open_store(tmp_path / "gridpad.sqlite")
     yield s
     s.close()
 
 
-def _image(row_id: str, seq: int, *, name: str = "张伟", deleted: bool = False, **extra: object) -> dict:
+def _person(store: Store, person_id: str) -> Record:
+    """The person row, which the test expects to be there."""
+    row = repo.get(store, "person", person_id)
+    assert row is not None, person_id
+    return row
+
+
+def _image(row_id: str, seq: int, *, name: str = "张伟", deleted: bool = False,
+           **extra: object) -> dict[str, Any]:
     fields = {"grid_id": "G1", "is_demo": 0, "name": name, "employer": None, **extra}
     return {"table": "person", "id": row_id, "server_seq": seq, "deleted": deleted, "fields": fields}
 
@@ -38,7 +49,7 @@ def test_a_failing_page_leaves_rows_and_cursor_as_they_were(store: Store) -> Non
     with pytest.raises(KeyError):
         remote.apply_rows(store, bad, 10)
     assert remote.cursor(store) == 5
-    assert repo.get(store, "person", "p1")["name"] == "张伟"  # type: ignore[index]
+    assert _person(store, "p1")["name"] == "张伟"
 
 
 def test_fields_with_pending_local_edits_are_not_overwritten(store: Store) -> None:
@@ -107,7 +118,7 @@ def test_a_row_that_comes_back_unchanged_only_advances_its_server_seq(store: Sto
     store.db.execute("DELETE FROM search_dirty")  # as after the search index caught up
     remote.apply_rows(store, [_image("p1", 9, employer="旧厂")], 9)
     assert store.db.execute("SELECT count(*) FROM search_dirty").fetchone()[0] == 0  # nothing to reindex
-    assert repo.get(store, "person", "p1")["_server_seq"] == 9  # type: ignore[index]
+    assert _person(store, "p1")["_server_seq"] == 9
     remote.apply_rows(store, [_image("p1", 10, name="张卫", employer="旧厂")], 10)
     assert store.db.execute("SELECT count(*) FROM search_dirty").fetchone()[0] == 1
-    assert repo.get(store, "person", "p1")["name"] == "张卫"  # type: ignore[index]
+    assert _person(store, "p1")["name"] == "张卫"

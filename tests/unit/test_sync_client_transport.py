@@ -88,7 +88,7 @@ def test_a_server_error_is_retried_and_the_request_then_succeeds(http: tuple[str
 
 def test_persistent_server_errors_become_server_unreachable(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, TOKEN)] + [(500, {})] * 3
+    script.answers = [(200, TOKEN), *[(500, {})] * 3]
     with closing(_client(url)) as c, \
             pytest.raises(ServerUnreachableError, match=r"^server unreachable: .*500"):
         c.call("GET", "/v1/pull", PullResponse)

@@ -116,7 +116,7 @@ def test_stamp_marks_applied_fields_only() -> None:
 
 def test_stored_json_metadata_merges_and_stamps_like_field_versions() -> None:
     """The server merges on field_meta as decoded from JSON (MetaView, stamp_raw)."""
-    raw = {"name": [7, 100, B], "phone": [3, 90, C], "_deleted": [2, 80, B]}
+    raw: dict[str, list[Any]] = {"name": [7, 100, B], "phone": [3, 90, C], "_deleted": [2, 80, B]}
     fields = {"name": "old", "phone": "138", "_deleted": 0}
     typed = StoredRow(fields, {k: FieldVersion(*v) for k, v in raw.items()})
     viewed = StoredRow(fields, MetaView(raw))

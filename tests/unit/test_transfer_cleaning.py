@@ -116,7 +116,7 @@ def test_header_variants(header: str, key: str | None) -> None:
 
 
 def test_header_row_found_below_a_title_row() -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["万江街道出租屋人员登记表", None, None],
         [None, None, None],
         ["序号", "姓名", "身份证号"],
