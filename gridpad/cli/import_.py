@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
             grid, result = import_spreadsheet(store, source, args.grid)
         except (LookupError, SheetError) as exc:
             raise CommandError(str(exc)) from None
+        except csv.Error as exc:  # read before anything is written: nothing was imported
+            raise CommandError(f"{source.name}: {_csv_problem(exc)}; nothing was imported") from None
     # Reasons name the column and the rule, never the value, so they are safe to print.
     for rejected in result.rejected:
         for line in rejected.lines():
@@ -40,3 +43,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)
         return 1
     return 0
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's complaint in plain words (it never quotes the cell)."""
+    if "field larger than field limit" in str(exc):
+        return (f"a cell is longer than {csv.field_size_limit():,} characters, more than any registry "
+                "field holds (a quote left open swallows the rest of the file into one cell)")
+    return f"not a readable CSV file ({exc})"
