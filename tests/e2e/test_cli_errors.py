@@ -12,44 +12,22 @@ import sys
 import zlib
 from pathlib import Path
 
+import openpyxl
 import pytest
 from PIL import Image
-
-REPO = Path(__file__).resolve().parents[2]
-GRID = "44190000500101"
-
-
-def gridpad(data: Path, *args: str, stdout: int | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(data), *args],
-                          stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
-                          text=True, env=env, timeout=120, cwd=REPO)
-
-
-def one_line_error(r: subprocess.CompletedProcess[str], command: str) -> str:
-    """The single stderr line of a failed command (asserts there is nothing else)."""
-    assert r.returncode != 0
-    assert "Traceback" not in r.stderr and "Warning" not in r.stderr, r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"gridpad {command}: "), r.stderr
-    return lines[0]
-
-
-def jsonl(path: Path, *records: object) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    return path
+from support.cli import GRID, REPO, grid_line, gridpad, jsonl, one_line_error
 
 
 def org(i: int | str, **fields: object) -> dict[str, object]:
-    return {"table": "organisation", "id": f"org-{i}", "fields": {"grid_id": GRID, "name": f"单位{i}", **fields}}
+    return {"table": "organisation", "id": f"org-{i}",
+            "fields": {"grid_id": GRID, "name": f"单位{i}", **fields}}
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     """A data dir holding one grid."""
     d = tmp_path / "data"
-    grid = {"table": "grid", "id": GRID, "fields": {"grid_id": GRID, "code": GRID, "name": "测试网格"}}
-    r = gridpad(d, "apply", str(jsonl(tmp_path / "grid.jsonl", grid)))
+    r = gridpad(d, "apply", str(jsonl(tmp_path / "grid.jsonl", grid_line())))
     assert r.returncode == 0, r.stdout + r.stderr
     return d
 
@@ -67,7 +45,8 @@ def test_import_of_a_csv_cell_over_128k_says_so(data: Path, tmp_path: Path) -> N
     assert "r.csv: a cell is longer than 131,072 characters" in line and "nothing was imported" in line
 
 
-def test_apply_of_an_integer_over_2_63_rejects_that_line_and_keeps_the_others(data: Path, tmp_path: Path) -> None:
+def test_apply_of_an_integer_over_2_63_rejects_that_line_and_keeps_the_others(data: Path,
+                                                                              tmp_path: Path) -> None:
     edits = jsonl(tmp_path / "e.jsonl", org(1), org(2, phone="0769-22345678"),
                   {"table": "building", "id": "b-1", "fields": {"grid_id": GRID, "address": "测试路1号",
                                                                 "floors_above": 2**64}}, org(3))
@@ -122,8 +101,8 @@ def test_scan_of_a_huge_image_refuses_it_in_plain_words(tmp_path: Path, width: i
 
 
 def test_export_xlsx_with_a_control_character_writes_it_out_by_name(data: Path, tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
-    assert gridpad(data, "apply", str(jsonl(tmp_path / "e.jsonl", org(1, name="刘\x1b[31m洋\x07")))).returncode == 0
+    edits = jsonl(tmp_path / "e.jsonl", org(1, name="刘\x1b[31m洋\x07"))
+    assert gridpad(data, "apply", str(edits)).returncode == 0
     out = tmp_path / "x.xlsx"
     r = gridpad(data, "export", "--format", "xlsx", "--out", str(out))
     assert r.returncode == 0 and "洋" not in r.stderr, r.stderr
