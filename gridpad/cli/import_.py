@@ -11,6 +11,7 @@ from gridpad import config
 from gridpad.app.registry_files import import_spreadsheet
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
+from gridpad.sync_client.wipe import note_written, outside_warning
 from gridpad.transfer.error_file import default_path, write_errors
 from gridpad.transfer.sheets import SheetError
 
@@ -19,7 +20,8 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise CommandError(f"{source}: no such file")
-    with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
+    directory = config.data_dir(args.data_dir)
+    with open_store(config.db_path(directory)) as store:
         try:
             grid, result = import_spreadsheet(store, source, args.grid)
         except (LookupError, SheetError) as exc:
@@ -33,11 +35,14 @@ def run(args: argparse.Namespace) -> int:
     if result.rejected:
         errors = Path(args.errors) if args.errors else default_path(source)
         try:
+            outside = note_written(directory, [errors])  # before writing: a wipe finds even a partial file
             write_errors(errors, result.headers, result.rejected)
         except OSError as exc:  # the accepted rows are in; say what could not be saved
             print(f"gridpad import: could not write the error file {errors}: {exc.strerror}", file=sys.stderr)
         else:
             print(f"rejected rows written to {errors} (fix them there and import that file again)")
+            if outside:
+                print(f"gridpad import: note: {outside_warning(errors)}", file=sys.stderr)
     print(f"grid {grid}: {result.summary()}")
     if result.rejected:
         print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)
