@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import qrcode
 from PIL import Image
 from support.cli import GRID, REPO, grid_line, gridpad, jsonl, one_line_error
 
@@ -100,6 +101,16 @@ def test_scan_of_a_huge_image_refuses_it_in_plain_words(tmp_path: Path, width: i
     assert "the limit is 64 megapixels): scale it down first" in line
 
 
+def test_scan_of_a_large_jpeg_reads_it_at_a_smaller_scale(tmp_path: Path) -> None:
+    photo = Image.new("L", (9000, 8000), 255)  # 72 megapixels: over the limit, as a phone's photo
+    photo.paste(qrcode.make("GP1:plate-text").get_image().convert("L").resize((2400, 2400)), (3000, 2500))
+    photo.save(tmp_path / "big.jpg", quality=80)
+    del photo
+    r = gridpad(tmp_path / "data", "scan", "--raw", str(tmp_path / "big.jpg"))
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert r.stdout == "GP1:plate-text\n"
+
+
 def test_export_xlsx_with_a_control_character_writes_it_out_by_name(data: Path, tmp_path: Path) -> None:
     edits = jsonl(tmp_path / "e.jsonl", org(1, name="刘\x1b[31m洋\x07"))
     assert gridpad(data, "apply", str(edits)).returncode == 0
@@ -126,7 +137,8 @@ def test_export_into_a_closed_pipe_exits_quietly(data: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("command", [["search", "x"], ["export"], ["sync"], ["import", "r.csv"],
-                                     ["apply", "e.jsonl"], ["scan", "p.png"], ["plates", "--out", "p.pdf"]])
+                                     ["apply", "e.jsonl"], ["scan", "p.png"], ["plates", "--out", "p.pdf"],
+                                     ["gui", "--quit-after-first-paint"]])
 def test_any_command_on_a_damaged_database_says_so(tmp_path: Path, command: list[str]) -> None:
     data = tmp_path / "data"
     data.mkdir()
