@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from gridpad import __version__
 
@@ -22,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gridpad", description="GridPad field terminal")
     p.add_argument("--data-dir", help="data directory (default: $GRIDPAD_HOME or the platform's)")
     p.add_argument("--version", action="version", version=f"gridpad {__version__}")
+    p.add_argument("--debug", action="store_true",
+                   help="on an unexpected error, print the Python traceback (it may show record values)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     g = sub.add_parser("gui", help="open the app")
@@ -83,23 +88,68 @@ _MODULES = {
 }
 
 
+#: Exit status for a failure the command did not foresee (sysexits.h EX_SOFTWARE).
+EXIT_UNEXPECTED = 70
+#: What a shell reports for a process its reader stopped listening to (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "gui"
     if args.command is None:
         args.lang = None
-    module = importlib.import_module(f"gridpad.cli.{_MODULES[command]}")
     try:
+        module = importlib.import_module(f"gridpad.cli.{_MODULES[command]}")
         return int(module.run(args))
     except CommandError as exc:
-        print(f"gridpad {command}: {exc}", file=sys.stderr)
-        return 2
+        return _fail(command, str(exc), 2)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `gridpad export | head`: the reader has all it wanted. Later writes (the interpreter's own
+        # flush at exit) go nowhere instead of raising again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except ModuleNotFoundError as exc:
         if not getattr(sys, "frozen", False):
-            raise
+            return _unexpected(command, exc, args)
         # The installer bundle leaves out the central server (`gridpad demo` starts one).
-        print(f"gridpad {command}: not part of the installed app (needs {exc.name}); "
-              "run it from a source checkout", file=sys.stderr)
-        return 2
+        return _fail(command, f"not part of the installed app (needs {exc.name}); "
+                              "run it from a source checkout", 2)
+    except Exception as exc:  # noqa: BLE001 - the safety net: one line and an exit status, never a traceback
+        return _unexpected(command, exc, args)
+
+
+def _fail(command: str, message: str, status: int) -> int:
+    print(f"gridpad {command}: {message}", file=sys.stderr)
+    return status
+
+
+def _unexpected(command: str, exc: Exception, args: argparse.Namespace) -> int:
+    """One line naming the problem. The exception's own text is not printed: it may quote a
+    record's value (an ID number, a phone); ``--debug`` shows the traceback for a developer."""
+    from gridpad.store.errors import StoreVersionError, is_damaged_database
+
+    debug = bool(args.debug)
+    if debug:
+        traceback.print_exc()
+    if is_damaged_database(exc):
+        return _fail(command, f"the data file {_db_file(args.data_dir)} is damaged or not a GridPad "
+                              "database; restore it from a backup, or move it away to start afresh", 2)
+    if isinstance(exc, StoreVersionError):
+        return _fail(command, str(exc), 2)
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(command, f"{where}{exc.strerror}", 2)
+    if isinstance(exc, RecursionError):
+        return _fail(command, "the input is nested too deeply to read", 2)
+    hint = "" if debug else " (run with --debug to see where)"
+    return _fail(command, f"failed unexpectedly: {type(exc).__name__}{hint}", EXIT_UNEXPECTED)
+
+
+def _db_file(data_dir: str | None) -> Path:
+    from gridpad import config
+
+    return config.db_path(config.data_dir(data_dir))

@@ -18,6 +18,10 @@ def run(args: argparse.Namespace) -> int:
         text = source.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CommandError(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise CommandError(f"{source}: is a folder, not a jsonl file") from None
+    except OSError as exc:
+        raise CommandError(f"{source}: cannot read it ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise CommandError(f"{source}: not UTF-8 text") from None
     with open_store(config.db_path(config.data_dir(args.data_dir))) as store:

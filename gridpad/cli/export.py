@@ -2,7 +2,9 @@
 
 jsonl goes to stdout without ``--out``; csv writes a folder of ``<table>.csv`` files (or a zip if
 ``--out`` ends with ``.zip``); xlsx writes one sheet per table. The files hold ID numbers and
-phones in clear, as an export must; nothing is logged.
+phones in clear, as an export must; nothing is logged. A file saved inside the data dir is
+removed by a revocation wipe; one saved elsewhere is the user's to delete, and stderr says so
+(``gridpad.sync_client.wipe``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,16 @@ from pathlib import Path
 from gridpad import config
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
+from gridpad.sync_client.wipe import note_written, outside_warning
 from gridpad.transfer.export import write_csv, write_jsonl, write_xlsx
+from sync.schema import TABLES
+
+
+def _files(fmt: str, out: Path) -> list[Path]:
+    """What the export will write at ``out``."""
+    if fmt == "csv" and out.suffix.lower() != ".zip":
+        return [out / f"{name}.csv" for name in TABLES]
+    return [out]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,7 +34,10 @@ def run(args: argparse.Namespace) -> int:
         target = "a folder or FILE.zip" if fmt == "csv" else "FILE.xlsx"
         raise CommandError(f"--format {fmt} needs --out ({target})")
     out = Path(args.out) if args.out else None
-    with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
+    directory = config.data_dir(args.data_dir)
+    # Noted before writing, so even a file left half-written by a crash is wiped with the rest.
+    outside = note_written(directory, _files(fmt, out)) if out is not None else []
+    with open_store(config.db_path(directory)) as store:
         if fmt == "jsonl":
             if out is None:
                 if hasattr(sys.stdout, "reconfigure"):
@@ -42,4 +56,6 @@ def run(args: argparse.Namespace) -> int:
             n = write_xlsx(store, out)
     if out is not None:
         print(f"exported {n} records to {out}", file=sys.stderr)
+        if outside:
+            print(f"gridpad export: note: {outside_warning(out)}", file=sys.stderr)
     return 0

@@ -4,7 +4,7 @@ One line per image. A plate of a building in this tablet's grids goes to stdout 
 ``IMAGE<TAB>BUILDING_ID<TAB>ADDRESS``; anything else (no code, foreign, damaged, forged, unknown
 key, another grid, not registered) goes to stderr as ``gridpad scan: IMAGE: reason``, and the
 exit status is 1. ``--raw`` prints every decoded text as it is, one per line (exit 1 if an image
-held no code).
+held no code), control characters written out as ``<ESC>`` (``gridpad.core.visible_text``).
 
 With the default backend, an image where zxing-cpp finds nothing is also tried light-on-dark and
 with zbar (``decode(..., thorough=True)``); ``--backend zbar`` uses zbar alone. Plates signed with
@@ -22,7 +22,7 @@ from PIL import UnidentifiedImageError
 
 from gridpad import config
 from gridpad.cli import CommandError
-from gridpad.qr.decode import decode
+from gridpad.qr.decode import ImageTooLargeError, decode
 from gridpad.qr.local_key import local_signing_key
 from gridpad.qr.scan import ScanContext, ScanOutcome, best, store_context
 from gridpad.store.db import Store, open_store
@@ -37,6 +37,8 @@ def _decode(image: str, backend: str) -> list[str]:
         return decode(image, backend, thorough=backend == "zxing")  # type: ignore[arg-type]
     except UnidentifiedImageError:
         raise OSError("not an image file") from None
+    except ImageTooLargeError as exc:
+        raise OSError(str(exc)) from None
 
 
 def _fail(image: str, reason: str) -> None:

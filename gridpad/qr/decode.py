@@ -18,6 +18,13 @@ Accepted images:
   or ``"bgr"`` (OpenCV; QImage ``Format_RGB32``/``Format_ARGB32`` on little-endian machines are
   ``BGRA`` in memory). Row padding is fine (a padded array is copied once).
 
+Every text comes back with control and other invisible characters written out by name
+(``<ESC>``, ``<U+9B>``, :mod:`gridpad.core.visible_text`), whichever backend read it: a decoded code
+is shown on a terminal or a screen, and a QR code is anyone's to print.
+
+Image files over :data:`MAX_PIXELS` are refused with :class:`ImageTooLargeError` (a JPEG is decoded
+at a reduced scale instead, which costs no more memory than a smaller photo).
+
 From a QImage (the UI side; this package never imports Qt), the cheapest exact path is grey::
 
     img = qimage.convertToFormat(QImage.Format.Format_Grayscale8)
@@ -30,11 +37,14 @@ from __future__ import annotations
 
 import ctypes
 import os
+import warnings
 from typing import Literal
 
 import numpy as np
 import zxingcpp
 from PIL import Image
+
+from gridpad.core.visible_text import escape_invisible
 
 Backend = Literal["zxing", "zbar"]
 BACKENDS: tuple[Backend, ...] = ("zxing", "zbar")
@@ -42,6 +52,20 @@ Channels = Literal["rgb", "bgr"]
 ImageLike = str | os.PathLike[str] | Image.Image | np.ndarray
 
 _QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+
+#: The largest image file decoded as it is: a 64-megapixel photo already holds a door plate many
+#: times over, and decoding costs about 4 bytes a pixel. (Pillow only warns from 89 megapixels.)
+MAX_PIXELS = 64_000_000
+
+
+class ImageTooLargeError(ValueError):
+    """An image file with more pixels than :data:`MAX_PIXELS` (and not a JPEG we can scale down)."""
+
+    def __init__(self, size: tuple[int, int] | None) -> None:
+        what = f"{size[0]}×{size[1]} pixels" if size else "far too many pixels"
+        super().__init__(f"image too large to read ({what}; the limit is {MAX_PIXELS // 1_000_000} "
+                         "megapixels): scale it down first")
+        self.size = size
 
 
 def decode(image: ImageLike, backend: Backend = "zxing", *, channels: Channels = "rgb",
@@ -60,7 +84,7 @@ def decode(image: ImageLike, backend: Backend = "zxing", *, channels: Channels =
     if channels not in ("rgb", "bgr"):
         raise ValueError(f"channels {channels!r}: must be 'rgb' or 'bgr'")
     if isinstance(image, str | os.PathLike):
-        with Image.open(image) as opened:
+        with _open_file(image) as opened:
             image = _pil_for_decoding(opened)
     elif isinstance(image, Image.Image):
         image = _pil_for_decoding(image)
@@ -77,6 +101,29 @@ def decode(image: ImageLike, backend: Backend = "zxing", *, channels: Channels =
     if backend == "zbar":
         return _zbar(_grey(image, channels))
     raise ValueError(f"backend {backend!r}: must be one of {', '.join(BACKENDS)}")
+
+
+def _open_file(path: str | os.PathLike[str]) -> Image.Image:
+    """The image file, within :data:`MAX_PIXELS` (a large JPEG is decoded at 1/2, 1/4 or 1/8 scale)."""
+    with warnings.catch_warnings():
+        # We judge the size ourselves, below; the user is told in plain words, not by a warning.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            opened = Image.open(path)
+        except Image.DecompressionBombError:
+            raise ImageTooLargeError(None) from None
+    width, height = opened.size
+    if width * height <= MAX_PIXELS:
+        return opened
+    if opened.format == "JPEG":
+        scale = 2
+        while scale < 8 and (width // scale) * (height // scale) > MAX_PIXELS:
+            scale *= 2
+        opened.draft(opened.mode, (width // scale, height // scale))
+        if opened.size[0] * opened.size[1] <= MAX_PIXELS:
+            return opened
+    opened.close()
+    raise ImageTooLargeError((width, height))
 
 
 def _pil_for_decoding(image: Image.Image) -> np.ndarray:
@@ -100,7 +147,9 @@ def _check_array(arr: np.ndarray) -> None:
 def _zxing(grey: np.ndarray, inverted: bool) -> list[str]:
     grey = np.ascontiguousarray(grey)  # zxing-cpp's ImageView wants one block (a copy only if padded)
     view = zxingcpp.ImageView(grey, grey.shape[1], grey.shape[0], zxingcpp.ImageFormat.Lum)
-    return [r.text for r in zxingcpp.read_barcodes(view, formats=_QR, try_invert=inverted)]
+    # Plain text, escaped here: the same function as for zbar, so both backends read alike.
+    return [escape_invisible(r.text) for r in zxingcpp.read_barcodes(
+        view, formats=_QR, try_invert=inverted, text_mode=zxingcpp.TextMode.Plain)]
 
 
 def _grey(arr: np.ndarray, channels: Channels) -> np.ndarray:
@@ -146,7 +195,7 @@ def _zbar(grey: np.ndarray) -> list[str]:
             while symbol:
                 size = zb.zbar_symbol_get_data_length(symbol)
                 data = ctypes.string_at(zb.zbar_symbol_get_data(symbol), size)
-                texts.append(_text(data))
+                texts.append(escape_invisible(_text(data)))
                 symbol = zb.zbar_symbol_next(symbol)
             return texts
         finally:

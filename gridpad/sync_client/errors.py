@@ -22,6 +22,15 @@ class ServerUnreachableError(SyncError):
         super().__init__(f"server unreachable: {detail}")
 
 
+class ServerFailedError(SyncError):
+    """The server answered, but with a failure of its own (5xx) on every retry: it is reachable, and
+    nothing this device sends will fix it."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"the server failed (HTTP {status}); try again later, and tell IT if it persists")
+        self.status = status
+
+
 class CertificateError(SyncError):
     """TLS: the server's certificate could not be verified (untrusted CA, wrong name, expired).
 

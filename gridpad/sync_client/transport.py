@@ -24,6 +24,7 @@ from gridpad.sync_client.errors import (
     DeviceRevokedError,
     ProtocolError,
     RejectedError,
+    ServerFailedError,
     ServerUnreachableError,
 )
 from sync.protocol import ErrorBody, TokenRequest, TokenResponse
@@ -44,9 +45,10 @@ class RetryPolicy:
 
 
 class _RetryableError(Exception):
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, status: int | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.status = status  # the 5xx the server answered, if it answered
 
 
 def _error_body(resp: requests.Response) -> ErrorBody | None:
@@ -169,6 +171,7 @@ class ServerClient:
         delays = self.retry.delays()
         refreshed = False
         untrusted: str | None = None
+        failed_status: int | None = None
         for attempt in range(len(delays) + 1):
             try:
                 if auth:
@@ -183,16 +186,18 @@ class ServerClient:
                                                 timeout=TIMEOUT, verify=self.verify)
                 return self._read(resp, reply, f"{method} {path}")
             except requests.RequestException as exc:
-                failure = _network_detail(exc, self.base_url)
+                failure, failed_status = _network_detail(exc, self.base_url), None
                 untrusted = _certificate_problem(exc)
                 if untrusted:  # not transient: say so at once (raised outside, so no network cause)
                     break
             except _RetryableError as exc:
-                failure = exc.detail
+                failure, failed_status = exc.detail, exc.status
             if attempt < len(delays):
                 self._sleep(delays[attempt])
         if untrusted:
             raise CertificateError(self.base_url, untrusted)
+        if failed_status is not None:  # it answered: reachable, but failing
+            raise ServerFailedError(failed_status)
         raise ServerUnreachableError(failure)
 
     def _read(self, resp: requests.Response, reply: type[Reply], request: str) -> Reply:
@@ -211,7 +216,7 @@ class ServerClient:
     def _refuse(self, resp: requests.Response) -> None:
         """Raise for an answer that is not a success: 5xx retried, 4xx final."""
         if resp.status_code >= 500:
-            raise _RetryableError(f"{self.base_url}: server error {resp.status_code}")
+            raise _RetryableError(f"{self.base_url}: server error {resp.status_code}", resp.status_code)
         if resp.status_code >= 400:
             body = _error_body(resp)
             if resp.status_code == 403 and body is not None and (body.error == "revoked" or body.wipe):

@@ -20,6 +20,7 @@ from typing import Any
 from gridpad.store import repo
 from gridpad.store.capture import applying_remote
 from gridpad.store.db import Store
+from gridpad.store.errors import write_refusal
 from gridpad.store.validation import check
 from gridpad.transfer.values import changed_fields, to_store
 from sync.schema import DELETED, TABLES
@@ -62,6 +63,9 @@ def parse_lines(lines: Iterable[str], result: ApplyResult) -> Iterator[Edit]:
         except json.JSONDecodeError as exc:
             result.rejected.append(f"line {number}: not JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            result.rejected.append(f"line {number}: nested too deeply to read")
+            continue
         problem = _shape_problem(obj)
         if problem:
             result.rejected.append(f"line {number}: {problem}")
@@ -97,6 +101,31 @@ def apply_edits(store: Store, edits: Iterable[Edit], result: ApplyResult, *, bat
 
 
 def _apply_chunk(store: Store, chunk: list[Edit], result: ApplyResult) -> None:
+    """Apply ``chunk`` in one transaction. When the database refuses a value (a number beyond 64
+    bits, a constraint), the transaction is rolled back and the halves are tried again, so only
+    the offending lines are rejected and every good line is still written."""
+    attempt = ApplyResult()
+    try:
+        _apply_chunk_once(store, chunk, attempt)
+    except Exception as exc:
+        reason = write_refusal(exc)
+        if reason is None:
+            raise
+        if len(chunk) == 1:
+            result.rejected.append(f"line {chunk[0].line}: {reason}")
+            return
+        half = len(chunk) // 2
+        _apply_chunk(store, chunk[:half], result)
+        _apply_chunk(store, chunk[half:], result)
+        return
+    result.inserted.update(attempt.inserted)
+    result.updated.update(attempt.updated)
+    result.deleted.update(attempt.deleted)
+    result.unchanged += attempt.unchanged
+    result.rejected += attempt.rejected
+
+
+def _apply_chunk_once(store: Store, chunk: list[Edit], result: ApplyResult) -> None:
     existing: dict[tuple[str, str], dict[str, Any]] = {}
     for table in {e.table for e in chunk}:
         rows = repo.get_many(store, table, [e.id for e in chunk if e.table == table])

@@ -4,6 +4,10 @@ jsonl: one record per line, sorted by table then id, ``{"table", "id", "fields"}
 the schema's columns (``grid_id`` included, bookkeeping left out), keys sorted, non-ASCII kept.
 Tombstoned rows are left out. ID numbers and phones are written in clear: that is what an export
 is for; nothing here logs them.
+
+jsonl is exact. The spreadsheet formats are for people: a text cell that a spreadsheet would run as
+a formula (``=HYPERLINK(…)``, ``+``, ``-``, ``@``, tab, CR first) gets a leading ``'``, and in xlsx
+control characters are written out as ``<ESC>`` (the file format cannot hold them).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from gridpad.core.visible_text import escape_invisible
 from gridpad.store import repo
 from gridpad.store.db import Store
 from gridpad.transfer.values import file_fields
@@ -87,6 +92,29 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: a leading single quote before a formula start.
+    Numbers stay numbers (a negative area or longitude is not text, so it is left alone)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """As :func:`_neutral`, and the control characters an xlsx file cannot hold written out by name
+    (``<ESC>``): openpyxl refuses them, and the workbook must still be written."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = _neutral(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: escape_invisible(m.group()), value)
+    return value
+
+
 def _header(table: Table) -> list[str]:
     return ["编号 id", *(f"{LABELS.get(c.name, c.name)} {c.name}" for c in table.columns)]
 
@@ -107,7 +135,7 @@ def write_csv(store: Store, out: Path) -> int:
         w = csv.writer(buf)
         w.writerow(_header(table))
         for cells in _table_rows(store, table):
-            w.writerow(["" if c is None else c for c in cells])
+            w.writerow(["" if c is None else _neutral(c) for c in cells])
             n += 1
         files[f"{table.name}.csv"] = "\ufeff" + buf.getvalue()
     if out.suffix.lower() == ".zip":
@@ -132,7 +160,7 @@ def write_xlsx(store: Store, out: Path) -> int:
         ws.append(_header(table))
         for cells in _table_rows(store, table):
             # Strings stay text cells, so 18-digit ID numbers keep every digit.
-            ws.append(cells)
+            ws.append([_xlsx_cell(c) for c in cells])
             n += 1
     wb.save(out)
     return n

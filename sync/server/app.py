@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from sync import hlc
@@ -138,6 +139,41 @@ def _add_error_handlers(app: FastAPI) -> None:
                     for e in exc.errors()[:50]]
         reason = problems[0].message if problems else "invalid request"
         return _json(ErrorBody(error="invalid_request", reason=reason, problems=problems), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
+        # Starlette's and FastAPI's own refusals (an unknown path, a body that does not parse) in the
+        # same ErrorBody as ours, so a device reads every refusal one way.
+        cause = exc.__cause__
+        if isinstance(cause, RecursionError):
+            body, status = _too_deep(), 422
+        elif isinstance(cause, UnicodeDecodeError):
+            body, status = ErrorBody(error="invalid_body", reason="the body is not UTF-8 text"), 400
+        elif exc.status_code == 400 and cause is not None:
+            body, status = ErrorBody(error="invalid_body", reason="the body is not valid JSON"), 400
+        else:
+            body = ErrorBody(error=_HTTP_ERRORS.get(exc.status_code, "http_error"), reason=str(exc.detail))
+            status = exc.status_code
+        return Response(body.model_dump_json(), status_code=status, media_type="application/json",
+                        headers=exc.headers)
+
+    @app.exception_handler(RecursionError)
+    async def _deep(_request: Request, _exc: RecursionError) -> Response:
+        return _json(_too_deep(), 422)
+
+    @app.exception_handler(Exception)
+    async def _failed(_request: Request, _exc: Exception) -> Response:
+        # Logged with its traceback by the server; the device learns only that the server failed.
+        return _json(ErrorBody(error="server_error", reason="the server failed; try again later"), 500)
+
+
+_HTTP_ERRORS = {400: "bad_request", 401: "no_token", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+
+
+def _too_deep() -> ErrorBody:
+    return ErrorBody(error="too_deep", reason="the body is nested too deeply (JSON values may nest "
+                                              "at most about 250 levels)")
 
 
 def _add_account_routes(app: FastAPI, engine: Engine, data_dir: Path, token_key: bytes,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,17 +50,25 @@ def _rows_query(table: str) -> sa.Select[Any]:
 #: Made once (``json.dumps`` with options builds an encoder per call); raw UTF-8, as pydantic writes.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
+#: A pull page stops taking rows once their JSON passes this size (a page always holds at least one
+#: row, so a single larger row still moves). Rows can be large (a long note, rows stored before the
+#: field caps): bounded by rows alone, 40 rows of 5 MB made one 213 MB answer.
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+#: Rows read from the database at a time while a page fills: the first read is small, later ones
+#: sized from the rows seen so far, so large rows are never read far beyond the page.
+_FIRST_READ, _MAX_READ = 16, 4096
+
 
 def pull_json(conn: Connection, grids: Iterable[str], since: int, limit: int,
-              table: str | None = None) -> tuple[bytes, bool]:
+              table: str | None = None, max_bytes: int = MAX_PAGE_BYTES) -> tuple[bytes, bool]:
     """A :class:`PullResponse` as JSON bytes, and its ``more``: row images with ``server_seq > since``
-    in ``grids``, oldest first, at most ``limit`` (of ``table`` only, when given: for re-downloading
-    a table whose checksum differs). ``grids`` travel too: a device notices a change of scope
-    without another request.
+    in ``grids``, oldest first, at most ``limit`` rows and about ``max_bytes`` of them (of ``table``
+    only, when given: for re-downloading a table whose checksum differs). ``grids`` travel too: a
+    device notices a change of scope without another request.
 
-    One query finds the page's bounds across all tables (an empty pull costs just that), then one
-    range query per table that has rows in it. The rows go from SQL tuples straight to JSON: no
-    model per row (a 5000-row page is the initial download's unit)."""
+    One query finds the page's keys across all tables (an empty pull costs just that), then range
+    queries per table read the rows in growing slices until the page is full. The rows go from SQL
+    tuples straight to JSON: no model per row (a 5000-row page is the initial download's unit)."""
     grid_list = sorted(grids)
     names = [n for n in db.synced if table is None or n == table]
     if not grid_list or not names:
@@ -69,20 +77,45 @@ def pull_json(conn: Connection, grids: Iterable[str], since: int, limit: int,
     keys = conn.execute(_page_query(table), {"since": since, "grids": grid_list, "n": limit + 1}).all()
     more = len(keys) > limit
     keys = keys[:limit]
-    # The cursor is the page's last key: server_seq comes from one counter in commit order, so every
+    # The cursor is the last row taken: server_seq comes from one counter in commit order, so every
     # row at or below it is in this page, or was written again since and comes back in a later one.
-    upto = int(keys[-1][1]) if keys else since
-    found: list[tuple[int, dict[str, Any]]] = []
-    params = {"since": since, "upto": upto, "grids": grid_list}
+    upto = since
+    rows: list[bytes] = []
+    size = start = 0
+    while start < len(keys):
+        fit = (max_bytes - size) * len(rows) // size + 1 if rows else _FIRST_READ  # rows like these that fit
+        chunk = keys[start:start + max(_FIRST_READ, min(_MAX_READ, fit))]
+        start += len(chunk)
+        found = _read_rows(conn, chunk, grid_list, upto, int(chunk[-1][1]))
+        for i, (seq, image) in enumerate(found):
+            rows.append(image)
+            size += len(image) + 1
+            upto = seq
+            if size >= max_bytes and (i + 1 < len(found) or start < len(keys)):
+                more = True  # full: the rest comes in the next page
+                break
+        else:
+            upto = int(chunk[-1][1])  # rows of the chunk written again since are not lost: they moved on
+            continue
+        break
+    tail = _ENCODER.encode({"next_cursor": upto, "more": more, "grids": grid_list}).encode()
+    return b'{"rows":[' + b",".join(rows) + b"]," + tail[1:], more
+
+
+def _read_rows(conn: Connection, keys: Sequence[Any], grids: list[str], since: int,
+               upto: int) -> list[tuple[int, bytes]]:
+    """The row images (JSON) of ``since < server_seq <= upto`` in the tables ``keys`` name, by seq."""
+    found: list[tuple[int, bytes]] = []
+    params = {"since": since, "upto": upto, "grids": grids}
     for name in dict.fromkeys(k[0] for k in keys):
         cols = TABLES[name].column_names
         for r in conn.execute(_rows_query(name), params).all():
             seq = int(r[1])
-            found.append((seq, {"table": name, "id": r[0], "server_seq": seq, "deleted": bool(r[2]),
-                                "fields": dict(zip(cols, r[3:], strict=True))}))
+            image = {"table": name, "id": r[0], "server_seq": seq, "deleted": bool(r[2]),
+                     "fields": dict(zip(cols, r[3:], strict=True))}
+            found.append((seq, _ENCODER.encode(image).encode()))
     found.sort(key=lambda x: x[0])
-    body = {"rows": [img for _seq, img in found], "next_cursor": upto, "more": more, "grids": grid_list}
-    return _ENCODER.encode(body).encode(), more
+    return found
 
 
 def checksums(conn: Connection, grids: Iterable[str]) -> Checksums:

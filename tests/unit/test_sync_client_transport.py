@@ -23,6 +23,7 @@ from gridpad.sync_client.errors import (
     KeyringUnavailableError,
     ProtocolError,
     RejectedError,
+    ServerFailedError,
     ServerUnreachableError,
 )
 from gridpad.sync_client.pull import pull_pages
@@ -86,11 +87,11 @@ def test_a_server_error_is_retried_and_the_request_then_succeeds(http: tuple[str
     assert script.seen == ["POST /v1/token", "GET /v1/pull", "GET /v1/pull"]
 
 
-def test_persistent_server_errors_become_server_unreachable(http: tuple[str, Script]) -> None:
+def test_persistent_server_errors_say_the_server_failed_not_unreachable(http: tuple[str, Script]) -> None:
     url, script = http
     script.answers = [(200, TOKEN), *[(500, {})] * 3]
     with closing(_client(url)) as c, \
-            pytest.raises(ServerUnreachableError, match=r"^server unreachable: .*500"):
+            pytest.raises(ServerFailedError, match=r"^the server failed \(HTTP 500\)"):
         c.call("GET", "/v1/pull", PullResponse)
     assert script.seen.count("GET /v1/pull") == 3
 

@@ -1,0 +1,37 @@
+"""The ``gridpad`` command as a child process on a data dir, for tests of what a user sees."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+GRID = "44190000500101"
+
+
+def gridpad(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(data), *args],
+                          capture_output=True, text=True, env=full_env, timeout=120, cwd=REPO)
+
+
+def one_line_error(r: subprocess.CompletedProcess[str], command: str) -> str:
+    """The single stderr line of a failed command (asserts there is nothing else: no traceback,
+    no Python warning)."""
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr and "Warning" not in r.stderr, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"gridpad {command}: "), r.stderr
+    return lines[0]
+
+
+def jsonl(path: Path, *records: object) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def grid_line(grid: str = GRID) -> dict[str, object]:
+    return {"table": "grid", "id": grid, "fields": {"grid_id": grid, "code": grid, "name": "测试网格"}}
