@@ -16,7 +16,7 @@ from pathlib import Path
 from gridpad import config
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
-from gridpad.sync_client.wipe import note_written, outside_warning
+from gridpad.store.saved_files import note_written, outside_warning
 from gridpad.transfer.export import write_csv, write_jsonl, write_xlsx
 from sync.schema import TABLES
 

@@ -11,7 +11,7 @@ from gridpad import config
 from gridpad.app.registry_files import import_spreadsheet
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
-from gridpad.sync_client.wipe import note_written, outside_warning
+from gridpad.store.saved_files import note_written, outside_warning
 from gridpad.transfer.error_file import default_path, write_errors
 from gridpad.transfer.sheets import SheetError
 

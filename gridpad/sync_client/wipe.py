@@ -3,52 +3,24 @@
 What the app writes in the data dir: the database (with its WAL/SHM/journal), ``photos/``, form
 drafts an older version kept as files (``drafts/``), the interface preferences (``ui.json``), and
 the files a user saved there through the app, export files and import error files, which hold ID
-numbers and phones in clear. The last are listed in :data:`LEDGER` as they are written
-(:func:`note_written`), so the wipe removes exactly them and never a file the user put there
-themselves. A file saved outside the data dir is the user's to keep safe: the command that writes
-it says so (:func:`outside_warning`). The demo's local server (``demo-server/``) is not the
-device's and stays.
+numbers and phones in clear. The last are listed in ``gridpad.store.saved_files.LEDGER`` as they
+are written, so the wipe removes exactly them and never a file the user put there themselves. A
+file saved outside the data dir is the user's to keep safe: the command that writes it says so.
+The demo's local server (``demo-server/``) is not the device's and stays.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
 from pathlib import Path
 
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
+from gridpad.store.saved_files import LEDGER
 from gridpad.sync_client import credentials
 
-#: The files the app saved for the user inside the data dir, one path (relative to it) a line.
-LEDGER = "written-files.txt"
 _APP_FILES = ("ui.json",)
 _APP_DIRS = ("photos", "drafts")
-
-
-def note_written(data_dir: Path, paths: Iterable[Path]) -> list[Path]:
-    """Remember the ``paths`` (files the app just wrote for the user) that lie inside ``data_dir``,
-    so a wipe removes them; returns the others, which a wipe will not touch."""
-    root = Path(data_dir).resolve()
-    inside: list[str] = []
-    outside: list[Path] = []
-    for path in paths:
-        full = Path(path).resolve()
-        if full.is_relative_to(root):
-            inside.append(full.relative_to(root).as_posix())
-        else:
-            outside.append(Path(path))
-    if inside:
-        ledger = root / LEDGER
-        known = set(ledger.read_text(encoding="utf-8").splitlines()) if ledger.exists() else set()
-        with ledger.open("a", encoding="utf-8") as f:
-            f.writelines(f"{p}\n" for p in inside if p not in known)
-    return outside
-
-
-def outside_warning(path: Path) -> str:
-    return (f"{path} holds ID numbers and phones in clear and is outside the data dir: if this tablet "
-            "is revoked, the wipe will not remove it; delete it once it has served")
 
 
 def wipe_device(store: Store, data_dir: Path) -> None:

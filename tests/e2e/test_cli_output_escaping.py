@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +22,8 @@ SHOWN = "plate<ESC>[2J<ESC>]0;owned<BEL>ok<HT>中文<DEL><U+9B>"
 @pytest.mark.parametrize("backend", ["zbar", "zxing"])
 def test_scan_raw_writes_control_characters_out_by_name(tmp_path: Path, backend: str) -> None:
     image = tmp_path / "code.png"
-    qrcode.make(HOSTILE.encode()).save(image)
+    with image.open("wb") as f:
+        qrcode.make(HOSTILE.encode()).save(f)
     r = gridpad(tmp_path / "data", "scan", "--raw", "--backend", backend, str(image))
     assert r.returncode == 0, r.stderr
     assert r.stdout == SHOWN + "\n"
@@ -45,8 +47,8 @@ def data(tmp_path: Path) -> Path:
     return d
 
 
-def _by_column(header: list[str], row: list[object]) -> dict[str, object]:
-    return {h.rsplit(" ", 1)[-1]: v for h, v in zip(header, row, strict=True)}
+def _by_column(header: Sequence[object], row: Sequence[object]) -> dict[str, object]:
+    return {str(h).rsplit(" ", 1)[-1]: v for h, v in zip(header, row, strict=True)}
 
 
 @pytest.mark.parametrize("zipped", [False, True], ids=["folder", "zip"])

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from support.live_server import ServerProcess, building, uid
+from support.devices import MakeDevice
+from support.live_server import ApiFactory, ServerProcess, building, uid
 
 from gridpad.store import repo
 from sync.server import db
@@ -16,8 +17,8 @@ from sync.server.reads import MAX_PAGE_BYTES
 BIG = 1024 * 1024  # characters per huge value
 
 
-def test_large_rows_are_split_over_pages_and_all_arrive(server: ServerProcess, api_factory,
-                                                        make_device) -> None:
+def test_large_rows_are_split_over_pages_and_all_arrive(server: ServerProcess, api_factory: ApiFactory,
+                                                        make_device: MakeDevice) -> None:
     scope = server.new_scope()
     api = api_factory(scope)
     people = [uid() for _ in range(12)]
@@ -61,7 +62,7 @@ def test_large_rows_are_split_over_pages_and_all_arrive(server: ServerProcess, a
         assert row is not None and row["name" if table == "person" else "address"] == value
 
 
-def test_one_row_larger_than_a_page_still_moves_alone(server: ServerProcess, api_factory) -> None:
+def test_one_row_larger_than_a_page_still_moves_alone(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     api = api_factory(scope)
     ids = [uid() for _ in range(3)]

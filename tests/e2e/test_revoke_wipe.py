@@ -11,7 +11,7 @@ from pathlib import Path
 from support.cli import gridpad
 from support.live_server import ServerProcess
 
-from gridpad.sync_client.wipe import LEDGER
+from gridpad.store.saved_files import LEDGER
 
 
 def test_admin_revoke_then_gridpad_sync_wipes_every_file_the_app_wrote(server: ServerProcess,

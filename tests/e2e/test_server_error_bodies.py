@@ -12,7 +12,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from support.cli import gridpad, one_line_error
-from support.live_server import Api, Scope, ServerProcess, building, running_server, uid
+from support.live_server import Api, ApiFactory, Scope, ServerProcess, building, running_server, uid
 
 from sync.protocol import ErrorBody
 
@@ -34,8 +34,8 @@ def _push_raw(api: Api, scope: Scope, fire_facilities: str, *, gzipped: bool) ->
 
 @pytest.mark.parametrize("depth", [300, 990, 5000])
 @pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzip"])
-def test_a_json_value_nested_too_deep_is_refused_with_422(server: ServerProcess, api_factory, depth: int,
-                                                          gzipped: bool) -> None:
+def test_a_json_value_nested_too_deep_is_refused_with_422(server: ServerProcess, api_factory: ApiFactory,
+                                                          depth: int, gzipped: bool) -> None:
     scope = server.new_scope()
     api = api_factory(scope)
     r = _push_raw(api, scope, _nested(depth), gzipped=gzipped)
@@ -45,7 +45,8 @@ def test_a_json_value_nested_too_deep_is_refused_with_422(server: ServerProcess,
     assert _push_raw(api, scope, _nested(10), gzipped=gzipped).status_code == 200  # still serving
 
 
-def test_invalid_utf8_is_refused_in_the_usual_error_body(server: ServerProcess, api_factory) -> None:
+def test_invalid_utf8_is_refused_in_the_usual_error_body(server: ServerProcess,
+                                                         api_factory: ApiFactory) -> None:
     api = api_factory(server.new_scope())
     r = api.http.post("/v1/push", content=b'{"device_id": "\xff\xfe", "changes": []}',
                       headers={**api.auth, "Content-Type": "application/json"})
@@ -57,7 +58,7 @@ def test_invalid_utf8_is_refused_in_the_usual_error_body(server: ServerProcess, 
     assert r.status_code in (400, 422) and ErrorBody.model_validate_json(r.content).reason
 
 
-def test_an_unknown_path_is_a_404_error_body(server: ServerProcess, api_factory) -> None:
+def test_an_unknown_path_is_a_404_error_body(server: ServerProcess, api_factory: ApiFactory) -> None:
     api = api_factory(server.new_scope())
     r = api.get("/v1/no-such-thing")
     assert r.status_code == 404
