@@ -38,7 +38,7 @@ from gridpad.demo.grids import grids_for  # noqa: E402
 from gridpad.store import capture, remote, repo  # noqa: E402
 from gridpad.store.db import open_store  # noqa: E402
 from gridpad.sync_client import engine as sync_engine  # noqa: E402
-from gridpad.sync_client.credentials import SessionKeyring  # noqa: E402
+from gridpad.sync_client.credentials import DeviceKeys, SessionKeyring, new_private_key  # noqa: E402
 from gridpad.sync_client.enroll import client_for  # noqa: E402
 from gridpad.sync_client.transport import ServerClient  # noqa: E402
 from sync import hlc  # noqa: E402
@@ -255,10 +255,11 @@ def concurrent_devices(server: ServerProcess, grid: str, devices: int, ops: int)
         user = f"bench_sim{i}"
         admin.add_user(server.engine, user, "manager", [grid])
         code = server.issue_code(user)
-        c = ServerClient(server.url)
+        keys = DeviceKeys(new_private_key(), "")
+        c = ServerClient(server.url, keys=keys)
         body = c.call("POST", "/v1/enroll", EnrollResponse, auth=False,
-                      body=EnrollRequest(code=code, device_name=f"sim{i}"))
-        c.device_id, c._secret = body.device_id, body.device_secret
+                      body=EnrollRequest(code=code, device_name=f"sim{i}", public_key=keys.public_key))
+        c.device_id, c._keys = body.device_id, DeviceKeys(keys.private_key, body.server_key)
         clients.append(c)
     top = clients[0].call("GET", "/v1/pull", PullResponse, params=PullQuery(since=0, limit=1)).next_cursor
     lat: list[float] = []

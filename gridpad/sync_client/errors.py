@@ -77,3 +77,28 @@ class DeviceRevokedError(SyncError):
 
 class KeyringUnavailableError(SyncError):
     """Enrollment refused locally: the credential would have nowhere safe to live."""
+
+
+class InsecureServerError(SyncError):
+    """Refused locally before anything is sent: plain HTTP to a host that is not this machine."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"refusing plain HTTP to {url}: http:// is allowed only to this machine "
+                         "(127.0.0.0/8, ::1, localhost); use https://, or set GRIDPAD_ALLOW_HTTP=1 "
+                         "in a lab")
+        self.url = url
+
+
+class UnprovenRevocationError(SyncError):
+    """A server said "revoked, wipe" but could not sign it with the key pinned at enrollment."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"the server at {url} claims this tablet is revoked but could not prove it is "
+                         "the enrolled server; nothing was deleted")
+        self.url = url
+
+
+class ReenrollNeededError(SyncError):
+    def __init__(self) -> None:
+        super().__init__("this device was enrolled by an older version that signed in with a secret; "
+                         "enroll it again with a new code: `gridpad enroll --server URL --code CODE`")

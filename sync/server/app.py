@@ -26,6 +26,8 @@ from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
+    ChallengeRequest,
+    ChallengeResponse,
     Checksums,
     Conflict,
     ConflictList,
@@ -103,6 +105,7 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
     with db.write_tx(engine) as conn:
         token_key = auth.signing_key(conn)
     keys.load_or_create_signing_key(data_dir)
+    keys.load_or_create_identity_key(data_dir)
 
     app = FastAPI(title="GridPad central system", version=str(PROTOCOL_VERSION),
                   description="Sync, enrollment, photos, conflicts and door plates for GridPad tablets.")
@@ -147,11 +150,17 @@ def _add_account_routes(app: FastAPI, engine: Engine, data_dir: Path, token_key:
         """Trade a one-time enrollment code for a device credential (the code is then spent)."""
         return _json(enrollment.enroll(engine, data_dir, req, clock()))
 
+    @app.post("/v1/challenge", response_model=ChallengeResponse, responses=_ERRORS)
+    def challenge(req: ChallengeRequest) -> Response:
+        """A single-use nonce to sign for a token (a revoked device: a wipe order signed over its
+        ``device_nonce`` by the server's identity key, which the device pinned at enrollment)."""
+        return _json(enrollment.issue_challenge(engine, data_dir, req, clock()))
+
     @app.post("/v1/token", response_model=TokenResponse, responses=_ERRORS)
     def token(req: TokenRequest) -> Response:
-        """A short-lived bearer token for the device's credential."""
+        """A short-lived bearer token for the device's signature of a challenge."""
         now = clock()
-        enrollment.check_credential(engine, req.device_id, req.device_secret)
+        enrollment.check_proof(engine, data_dir, req, now)
         text, expires = auth.make_token(token_key, req.device_id, now, token_ttl_ms)
         return _json(TokenResponse(token=text, expires_in=(expires - now) // 1000, expires_at_ms=expires))
 

@@ -125,6 +125,18 @@ enroll_code = sa.Table("enroll_code", metadata,
                        sa.Column("used_at_ms", sa.BigInteger),
                        sa.Column("device_id", sa.String(64)))
 
+#: The device's Ed25519 public key (base64 raw): tokens are given for a signature, never a secret.
+#: Devices enrolled before it have no row here and must enroll again.
+device_key = sa.Table("device_key", metadata,
+                      sa.Column("device_id", sa.String(64), primary_key=True),
+                      sa.Column("public_key", sa.String(64), nullable=False))
+
+#: Single-use, short-lived token challenges (POST /v1/challenge, spent by POST /v1/token).
+auth_challenge = sa.Table("auth_challenge", metadata,
+                          sa.Column("nonce", sa.String(64), primary_key=True),
+                          sa.Column("device_id", sa.String(64), nullable=False),
+                          sa.Column("expires_at_ms", sa.BigInteger, nullable=False))
+
 photo_file = sa.Table("photo_file", metadata,
                       sa.Column("sha256", sa.String(64), primary_key=True),
                       sa.Column("size", sa.BigInteger),

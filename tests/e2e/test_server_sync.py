@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from support.live_server import building, uid
 
 from sync import hlc
-from sync.protocol import table_checksum
+from sync.doorplate import load_public_key
+from sync.protocol import table_checksum, wipe_message
 from sync.server import admin
 
 
@@ -39,9 +42,18 @@ def test_expired_code_refused(server, api_factory) -> None:
     assert r.status_code == 403 and r.json()["error"] == "code_expired"
 
 
-def test_wrong_secret_and_missing_token_refused(server, api_factory) -> None:
+def test_wrong_key_replayed_challenge_and_missing_token_refused(server, api_factory) -> None:
     api = api_factory(server.new_scope())
+    # The long-term secret of old is gone: a token needs a signature by the enrolled key.
     r = api.http.post("/v1/token", json={"device_id": api.device_id, "device_secret": "nope"})
+    assert r.status_code == 422
+    r = api.http.post("/v1/token", json=api.token_request(Ed25519PrivateKey.generate()))
+    assert r.status_code == 401 and r.json()["error"] == "bad_signature"
+    body = api.token_request()
+    assert api.http.post("/v1/token", json=body).status_code == 200
+    r = api.http.post("/v1/token", json=body)  # a challenge is good for one token only
+    assert r.status_code == 401 and r.json()["error"] == "bad_challenge"
+    r = api.http.post("/v1/challenge", json={"device_id": "no-such-device", "device_nonce": "n" * 16})
     assert r.status_code == 401 and r.json()["error"] == "bad_credentials"
     assert api.http.get("/v1/pull").status_code == 401
     forged = api.token[:-3] + ("AAA" if not api.token.endswith("AAA") else "BBB")
@@ -202,9 +214,14 @@ def test_grid_rows_are_read_only_and_grid_changes_refused(server, api_factory) -
 def test_revoked_device_is_refused_and_told_to_wipe(server, api_factory) -> None:
     a = api_factory(server.new_scope())
     admin.revoke(server.engine, a.device_id)
-    for r in (a.get("/v1/pull"), a.refresh(), a.push([])):
+    challenge = a.http.post("/v1/challenge", json={"device_id": a.device_id, "device_nonce": "N" * 20})
+    for r in (a.get("/v1/pull"), challenge, a.push([])):
         assert r.status_code == 403
         assert r.json()["error"] == "revoked" and r.json()["wipe"] is True
+    # Only the challenge carries proof: signed by the identity key pinned at enrollment, over the
+    # device's own nonce.
+    proof = base64.b64decode(challenge.json()["wipe_proof"])
+    load_public_key(a.enrollment["server_key"]).verify(proof, wipe_message(a.device_id, "N" * 20))
 
 
 def test_checksums_match_what_the_device_computes(server, api_factory) -> None:
