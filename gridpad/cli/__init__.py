@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from gridpad import __version__
+from sync import private_files
 
 
 class CommandError(Exception):
@@ -85,6 +86,7 @@ _MODULES = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    private_files.restrict_umask()  # the database, photos, exports: personal data, this user only
     command = args.command or "gui"
     if args.command is None:
         args.lang = None

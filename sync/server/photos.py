@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from sync.private_files import private_dir
 from sync.protocol import PhotoStatus
 from sync.server import db
 from sync.server.refusal import Refused
@@ -24,9 +25,7 @@ _RANGE = re.compile(r"^bytes (\d{1,12})-(\d{1,12})/(\d{1,12})$")
 
 
 def photo_dir(data_dir: Path) -> Path:
-    path = data_dir / "photos"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir / "photos")
 
 
 def _status(conn: Connection, sha: str) -> PhotoStatus:
