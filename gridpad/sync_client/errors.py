@@ -68,6 +68,19 @@ class HeldBackError(RejectedError):
         self.result = result
 
 
+class PhotosRefusedError(RejectedError):
+    """Everything else synced, but photos stay waiting because the server refused them (or the
+    file here is damaged): said, not left waiting in silence. ``refused``: sha256 -> reason."""
+
+    def __init__(self, refused: dict[str, str], result: object) -> None:
+        first_sha, first_reason = next(iter(refused.items()))
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+        super().__init__(f"{len(refused)} photo(s) could not be uploaded and stay waiting: photo "
+                         f"{first_sha[:12]}: {first_reason}{more}")
+        self.refused = refused
+        self.result = result
+
+
 class DeviceRevokedError(SyncError):
     def __init__(self) -> None:
         super().__init__(

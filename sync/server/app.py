@@ -225,26 +225,27 @@ def _add_photo_routes(app: FastAPI, engine: Engine, data_dir: Path) -> None:
         "requestBody": {"required": True, "content": {"application/octet-stream": {
             "schema": {"type": "string", "format": "binary"}}}}})
     async def put_photo(sha256: Sha, request: Request, dev: Device) -> Response:
-        """Upload (a chunk of) a photo; ``Content-Range: bytes START-END/TOTAL`` resumes."""
+        """Upload (a chunk of) a photo; ``Content-Range: bytes START-END/TOTAL`` resumes. An
+        unfinished upload is this device's own; a verified photo is shared."""
         body = await request.body()
         st = await run_in_threadpool(photos.receive, engine, data_dir, sha256, body,
-                                     request.headers.get("content-range"), dev.id)
+                                     request.headers.get("content-range"), dev.id, dev.grids)
         return _json(st)
 
     @app.head("/v1/photos/{sha256}", responses=_ERRORS)
-    def head_photo(sha256: Sha, _dev: Device) -> Response:
-        st = photos.status(engine, sha256)
+    def head_photo(sha256: Sha, dev: Device) -> Response:
+        st = photos.status(engine, sha256, dev.id, dev.grids)
         return Response(headers={"Upload-Offset": str(st.received),
                                  "Upload-Complete": "1" if st.complete else "0"})
 
     @app.get("/v1/photos/{sha256}", response_model=PhotoStatus, responses=_ERRORS)
-    def get_photo(sha256: Sha, _dev: Device) -> Response:
-        """How many bytes of the photo the server holds, and whether it is verified."""
-        return _json(photos.status(engine, sha256))
+    def get_photo(sha256: Sha, dev: Device) -> Response:
+        """How many bytes of the photo the server holds for this device, and whether it is verified
+        (404 unless a record in the device's grids names it or the device began uploading it)."""
+        return _json(photos.status(engine, sha256, dev.id, dev.grids))
 
     @app.get("/v1/photos/{sha256}/content", responses=_ERRORS, response_class=FileResponse)
-    def photo_content(sha256: Sha, _dev: Device) -> Response:
-        path = photos.file_path(engine, data_dir, sha256)
-        if path is None:
-            raise Refused(404, "not_found", "the server does not hold this photo (yet)")
-        return FileResponse(path, media_type="application/octet-stream")
+    def photo_content(sha256: Sha, dev: Device) -> Response:
+        """The verified file, for a device whose grids hold a record naming it (404 otherwise)."""
+        return FileResponse(photos.file_path(engine, data_dir, sha256, dev.grids),
+                            media_type="application/octet-stream")

@@ -144,6 +144,14 @@ photo_file = sa.Table("photo_file", metadata,
                       sa.Column("complete", sa.SmallInteger, nullable=False, server_default="0"),
                       sa.Column("uploaded_by", sa.String(64)))
 
+#: Unfinished uploads, one per (photo, device): another device's upload of the same photo (or a
+#: false size) cannot block it. Bytes in ``photos/<sha256>.<device tag>.part``.
+photo_upload = sa.Table("photo_upload", metadata,
+                        sa.Column("sha256", sa.String(64), primary_key=True),
+                        sa.Column("device_id", sa.String(64), primary_key=True),
+                        sa.Column("size", sa.BigInteger, nullable=False),
+                        sa.Column("received", sa.BigInteger, nullable=False))
+
 SEQ = "server_seq"
 
 
