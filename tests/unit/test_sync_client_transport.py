@@ -20,6 +20,7 @@ from gridpad.sync_client.credentials import DeviceKeys, new_private_key
 from gridpad.sync_client.engine import sync_once
 from gridpad.sync_client.enroll import enroll
 from gridpad.sync_client.errors import (
+    InsecureServerError,
     KeyringUnavailableError,
     ProtocolError,
     RejectedError,
@@ -28,7 +29,7 @@ from gridpad.sync_client.errors import (
 )
 from gridpad.sync_client.pull import pull_pages
 from gridpad.sync_client.status import read_status
-from gridpad.sync_client.transport import RetryPolicy, ServerClient
+from gridpad.sync_client.transport import ALLOW_HTTP_ENV, RetryPolicy, ServerClient, check_url
 from sync.protocol import Me, PullResponse, PushRequest, PushResponse
 
 
@@ -213,3 +214,21 @@ def test_the_sync_reports_a_reply_it_did_not_understand(http: tuple[str, Script]
         assert read_status(store).last_error == \
             "the server's reply was not understood: more: field required (GET /v1/pull)"
         assert remote.cursor(store) == 0
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765", "http://127.9.8.7", "http://[::1]:8765/",
+                                 "http://localhost:1", "https://grid.example.gov.cn:8443"])
+def test_plain_http_is_allowed_to_this_machine_only(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ALLOW_HTTP_ENV, raising=False)
+    check_url(url)
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.8:8765", "http://grid.example.gov.cn", "http://[fe80::1]/",
+                                 "http://127.0.0.1.example.com", "http://0.0.0.0:8765"])
+def test_plain_http_elsewhere_is_refused_unless_the_lab_flag_is_set(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ALLOW_HTTP_ENV, raising=False)
+    with pytest.raises(InsecureServerError, match=r"^refusing plain HTTP to .*: http:// is allowed only"):
+        check_url(url)
+    monkeypatch.setenv(ALLOW_HTTP_ENV, "1")
+    check_url(url)
