@@ -227,7 +227,8 @@ class ServerClient:
 
     def _fetch_token(self) -> None:
         challenge, _own = self._challenge()
-        assert self._keys is not None and self.device_id is not None  # checked by _challenge
+        if self._keys is None or self.device_id is None:  # pragma: no cover - _challenge checked
+            raise RejectedError("no device credential on this device; enroll again")
         creds = TokenRequest(device_id=self.device_id, nonce=challenge.nonce,
                              signature=self._keys.sign(token_message(self.device_id, challenge.nonce)))
         try:
