@@ -9,6 +9,7 @@ Prints each figure and its ratio to a baseline measured in the same run: the med
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
 import json
 import statistics
@@ -20,12 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from support.live_server import running_server
 
 from sync import hlc
+from sync.doorplate import public_key_text
+from sync.protocol import token_message
 from sync.server import admin
 
 
@@ -39,9 +43,13 @@ def timed(fn: Callable[[], object], n: int = 7) -> float:
 
 
 def enroll(http: httpx.Client, code: str) -> tuple[str, dict[str, str]]:
-    body = http.post("/v1/enroll", json={"code": code}).json()
-    tok = http.post("/v1/token", json={"device_id": body["device_id"],
-                                       "device_secret": body["device_secret"]}).json()["token"]
+    key = Ed25519PrivateKey.generate()
+    body = http.post("/v1/enroll", json={"code": code, "public_key": public_key_text(key)}).json()
+    nonce = http.post("/v1/challenge", json={"device_id": body["device_id"],
+                                             "device_nonce": "n" * 16}).json()["nonce"]
+    sig = base64.b64encode(key.sign(token_message(body["device_id"], nonce))).decode()
+    tok = http.post("/v1/token", json={"device_id": body["device_id"], "nonce": nonce,
+                                       "signature": sig}).json()["token"]
     return body["device_id"], {"Authorization": f"Bearer {tok}"}
 
 

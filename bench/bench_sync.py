@@ -38,7 +38,7 @@ from gridpad.demo.grids import grids_for  # noqa: E402
 from gridpad.store import capture, remote, repo  # noqa: E402
 from gridpad.store.db import open_store  # noqa: E402
 from gridpad.sync_client import engine as sync_engine  # noqa: E402
-from gridpad.sync_client.credentials import SessionKeyring  # noqa: E402
+from gridpad.sync_client.credentials import DeviceKeys, SessionKeyring, new_private_key  # noqa: E402
 from gridpad.sync_client.enroll import client_for  # noqa: E402
 from gridpad.sync_client.transport import ServerClient  # noqa: E402
 from sync import hlc  # noqa: E402
@@ -211,10 +211,10 @@ def empty_sync(server: ServerProcess, base: Path, grid: str, runs: int) -> dict[
     d.sync()
     proxy = TcpProxy(server.port)
     try:
-        secret_client = client_for(d.store)
-        warm = ServerClient(server.url, device_id=secret_client.device_id, secret=secret_client._secret)
-        via_proxy = ServerClient(proxy.url, device_id=secret_client.device_id, secret=secret_client._secret)
-        secret_client.close()
+        signing_client = client_for(d.store)
+        warm = ServerClient(server.url, device_id=signing_client.device_id, keys=signing_client._keys)
+        via_proxy = ServerClient(proxy.url, device_id=signing_client.device_id, keys=signing_client._keys)
+        signing_client.close()
         sync_engine.sync_once(d.store, data_dir=d.data_dir, client=warm)
         times = []
         for _ in range(runs):
@@ -233,7 +233,7 @@ def empty_sync(server: ServerProcess, base: Path, grid: str, runs: int) -> dict[
         warm_bytes = proxy.bytes_up + proxy.bytes_down
         via_proxy.close()
         proxy.reset_counts()
-        cold_client = ServerClient(proxy.url, device_id=warm.device_id, secret=warm._secret)
+        cold_client = ServerClient(proxy.url, device_id=warm.device_id, keys=warm._keys)
         sync_engine.sync_once(d.store, data_dir=d.data_dir, client=cold_client)
         cold_bytes = proxy.bytes_up + proxy.bytes_down
         cold_client.close()
@@ -255,10 +255,11 @@ def concurrent_devices(server: ServerProcess, grid: str, devices: int, ops: int)
         user = f"bench_sim{i}"
         admin.add_user(server.engine, user, "manager", [grid])
         code = server.issue_code(user)
-        c = ServerClient(server.url)
+        keys = DeviceKeys(new_private_key(), "")
+        c = ServerClient(server.url, keys=keys)
         body = c.call("POST", "/v1/enroll", EnrollResponse, auth=False,
-                      body=EnrollRequest(code=code, device_name=f"sim{i}"))
-        c.device_id, c._secret = body.device_id, body.device_secret
+                      body=EnrollRequest(code=code, device_name=f"sim{i}", public_key=keys.public_key))
+        c.device_id, c._keys = body.device_id, DeviceKeys(keys.private_key, body.server_key)
         clients.append(c)
     top = clients[0].call("GET", "/v1/pull", PullResponse, params=PullQuery(since=0, limit=1)).next_cursor
     lat: list[float] = []

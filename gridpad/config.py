@@ -9,14 +9,28 @@ from pathlib import Path
 
 import platformdirs
 
+from sync import private_files
+
 DB_FILENAME = "gridpad.sqlite"
+#: Folders of the data dir the app writes (made and repaired 0700, their files 0600).
+PRIVATE_SUBDIRS = ("photos", "drafts")
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The data dir: ``--data-dir``, else ``$GRIDPAD_HOME``, else the platform's user data dir."""
+    """The data dir: ``--data-dir``, else ``$GRIDPAD_HOME``, else the platform's user data dir.
+
+    Made 0700, its files and the app's folders in it set 0700/0600 (an older version left them
+    0755/0644): the database holds ID numbers and phones of a whole grid. Folders the app does not
+    own are left as they are, so a data dir chosen inside something else stays harmless."""
     chosen = override or os.environ.get("GRIDPAD_HOME") or platformdirs.user_data_dir("gridpad", "gridpad")
-    path = Path(chosen).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    path = private_files.private_dir(Path(chosen).expanduser())
+    for entry in path.iterdir():
+        if entry.is_symlink():
+            continue
+        if entry.is_file():
+            private_files.private_file(entry)
+        elif entry.is_dir() and entry.name in PRIVATE_SUBDIRS:
+            private_files.tighten(entry)
     return path
 
 

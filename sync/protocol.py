@@ -101,8 +101,16 @@ class Checksums(_Msg):
     tables: dict[str, TableChecksum]
 
 
+#: Base64 of a raw 32-byte Ed25519 public key (44 characters).
+PublicKey = Annotated[str, Field(min_length=44, max_length=44, pattern=r"^[A-Za-z0-9+/]{43}=$")]
+#: A random nonce, base64url without padding (16 to 64 characters).
+Nonce = Annotated[str, Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class EnrollRequest(_Msg):
     code: Annotated[str, Field(min_length=1, max_length=64)]
+    #: The device's Ed25519 public key; its private half never leaves the device's keyring.
+    public_key: PublicKey
     #: The device may propose its own id (its store's device id); otherwise the server makes one.
     device_id: Id | None = None
     device_name: Annotated[str, Field(max_length=100)] | None = None
@@ -110,18 +118,43 @@ class EnrollRequest(_Msg):
 
 class EnrollResponse(_Msg):
     device_id: str
-    device_secret: str
     user: str
     role: Literal["manager", "supervisor"]
     grids: list[str]
     #: key_id -> base64 raw Ed25519 public key, for verifying door plates offline.
     plate_public_keys: dict[str, str]
+    #: The server's identity key (base64 raw Ed25519), pinned by the device: a wipe order must be
+    #: signed with it (:func:`wipe_message`).
+    server_key: PublicKey
     protocol: int = PROTOCOL_VERSION
 
 
-class TokenRequest(_Msg):
+class ChallengeRequest(_Msg):
     device_id: Id
-    device_secret: Annotated[str, Field(min_length=1, max_length=200)]
+    #: The device's own nonce: a revoked device's answer signs it, so a wipe order cannot be replayed.
+    device_nonce: Nonce
+
+
+class ChallengeResponse(_Msg):
+    nonce: Nonce
+    expires_at_ms: int
+
+
+class TokenRequest(_Msg):
+    """Proof of the device key: an Ed25519 signature of :func:`token_message` (base64)."""
+    device_id: Id
+    nonce: Nonce
+    signature: Annotated[str, Field(min_length=88, max_length=88)]
+
+
+def token_message(device_id: str, nonce: str) -> bytes:
+    """What a device signs to get a token for a server-issued, single-use challenge ``nonce``."""
+    return f"gridpad-token-v1\n{device_id}\n{nonce}".encode()
+
+
+def wipe_message(device_id: str, device_nonce: str) -> bytes:
+    """What the server signs with its identity key to order ``device_id`` to wipe itself."""
+    return f"gridpad-wipe-v1\n{device_id}\nwipe\n{device_nonce}".encode()
 
 
 class TokenResponse(_Msg):
@@ -206,6 +239,9 @@ class ErrorBody(_Msg):
     reason: str
     problems: list[Problem] = []
     wipe: bool = False
+    #: With ``wipe`` from ``POST /v1/challenge``: base64 signature of :func:`wipe_message` over the
+    #: device's nonce, by the server's identity key. A device wipes only when it verifies.
+    wipe_proof: str | None = None
 
 
 #: Device bookkeeping a change may carry in ``fields``; the server drops it (it owns server_seq).

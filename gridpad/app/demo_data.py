@@ -28,7 +28,7 @@ def reuse_demo_enrollment(store: Store, server_url: str) -> bool:
     one; the outbox and the data stay."""
     meta = DeviceMeta(store)
     enrolled = meta.enrolled_device_id
-    if enrolled and credentials.load_secret(enrolled):
+    if enrolled and credentials.has_credential(enrolled):
         if meta.server_url != server_url:
             meta.server_url = server_url
         return True

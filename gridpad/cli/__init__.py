@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gridpad import __version__
+from sync import private_files
 
 
 class CommandError(Exception):
@@ -96,6 +97,7 @@ EXIT_BROKEN_PIPE = 141
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    private_files.restrict_umask()  # the database, photos, exports: personal data, this user only
     command = args.command or "gui"
     if args.command is None:
         args.lang = None

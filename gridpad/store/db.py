@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 import uuid
@@ -13,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from gridpad.store import migrations
+from sync import private_files
 
 #: How long a writer waits for another connection's lock before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
@@ -166,7 +168,10 @@ def open_store(path: Path) -> Store:
     version of the app; the file is left untouched.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        private_files.private_dir(path.parent)
+    if not path.exists():  # made 0600 before SQLite makes it 0644 (its -wal/-shm copy its mode)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, private_files.FILE_MODE))
     conn = connect(path)
     store = Store(path, conn)
     try:
@@ -180,4 +185,6 @@ def open_store(path: Path) -> Store:
     except BaseException:
         conn.close()
         raise
+    for suffix in ("", "-wal", "-shm", "-journal"):  # repairs a file an older version left 0644
+        private_files.private_file(f"{path}{suffix}")
     return store

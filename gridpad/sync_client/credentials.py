@@ -1,14 +1,23 @@
-"""The device secret lives in the OS keyring (service ``gridpad``, username = device id), never in a file."""
+"""The device credential lives in the OS keyring (service ``gridpad``, username = device id), never
+in a file: the device's Ed25519 private key (it signs token challenges; the server holds only the
+public half) and the server identity key pinned at enrollment (a wipe order must be signed by it).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import json
 import secrets
+from dataclasses import dataclass
 
 import keyring
 import keyring.backend
 import keyring.backends.fail
 import keyring.errors
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 SERVICE = "gridpad"
 #: The entry :func:`keyring_problem` writes, reads back and deletes.
@@ -55,12 +64,60 @@ def keyring_problem() -> str | None:
     return None
 
 
-def save_secret(device_id: str, secret: str) -> None:
-    keyring.set_password(SERVICE, device_id, secret)
+@dataclass(frozen=True)
+class DeviceKeys:
+    """What proves this device to its server, and what proves the server to it."""
+    private_key: Ed25519PrivateKey
+    server_key: str  # base64 raw Ed25519 public key, pinned at enrollment
+
+    @property
+    def public_key(self) -> str:
+        raw = self.private_key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                         serialization.PublicFormat.Raw)
+        return base64.b64encode(raw).decode("ascii")
+
+    def sign(self, message: bytes) -> str:
+        return base64.b64encode(self.private_key.sign(message)).decode("ascii")
+
+    def to_text(self) -> str:
+        raw = self.private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                             serialization.NoEncryption())
+        return json.dumps({"v": 2, "device_key": base64.b64encode(raw).decode("ascii"),
+                           "server_key": self.server_key})
 
 
-def load_secret(device_id: str) -> str | None:
-    return keyring.get_password(SERVICE, device_id)
+class OldCredentialError(ValueError):
+    """The keyring holds a credential of the kind used before devices signed in with a key."""
+
+
+def new_private_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+def save_keys(device_id: str, keys: DeviceKeys) -> None:
+    keyring.set_password(SERVICE, device_id, keys.to_text())
+
+
+def load_keys(device_id: str) -> DeviceKeys | None:
+    """This device's keys; None when there are none, :class:`OldCredentialError` for a bare
+    secret from an older version (the device must enroll again)."""
+    text = keyring.get_password(SERVICE, device_id)
+    if text is None:
+        return None
+    try:
+        raw = json.loads(text)
+        private = Ed25519PrivateKey.from_private_bytes(base64.b64decode(raw["device_key"], validate=True))
+        return DeviceKeys(private, str(raw["server_key"]))
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise OldCredentialError("this device's credential is of an older kind") from None
+
+
+def has_credential(device_id: str) -> bool:
+    """True when the keyring holds usable keys for ``device_id`` (not an older kind of secret)."""
+    try:
+        return load_keys(device_id) is not None
+    except OldCredentialError:
+        return False
 
 
 def forget_secret(device_id: str) -> None:

@@ -18,7 +18,13 @@ from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import conflicts, photos, status, verify
 from gridpad.sync_client.enroll import client_for
-from gridpad.sync_client.errors import DeviceRevokedError, HeldBackError, RejectedError, SyncError
+from gridpad.sync_client.errors import (
+    DeviceRevokedError,
+    HeldBackError,
+    PhotosRefusedError,
+    RejectedError,
+    SyncError,
+)
 from gridpad.sync_client.pull import PullOutcome, apply_scope, pull_all
 from gridpad.sync_client.push import push_outbox
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
@@ -47,6 +53,7 @@ class SyncResult:
     grids_changed: bool = False  # the server changed this device's grids (see pull.PullOutcome)
     purged: int = 0              # rows of grids taken away, removed from this device
     held_back: int = 0           # local edits to rows of grids not held: kept, unsent (HeldBackError)
+    photos_refused: dict[str, str] = field(default_factory=dict)  # sha256 -> why (PhotosRefusedError)
 
     def summary(self) -> str:
         text = f"pushed {self.pushed}, pulled {self.pulled}, conflicts {self.conflicts}"
@@ -119,7 +126,8 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
         with store.transaction():
             DeviceMeta(store).verify_due = bool(result.redownloaded)
             DeviceMeta(store).verified_at = time.time()
-    uploaded = photos.upload_backlog(store, client, data_dir, progress=progress)
+    uploaded = photos.upload_backlog(store, client, data_dir, progress=progress,
+                                     refused=result.photos_refused)
     result.photos_uploaded = uploaded
     result.photo_backlog = len(status.photo_backlog(store, data_dir))
     if moved or DeviceMeta(store).open_conflicts is None:
@@ -128,6 +136,8 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
         result.open_conflicts = len(conflicts.list_open(store))
     if result.held_back:  # all else is done; the held edits are said as the sync's error
         raise HeldBackError(result.held_back, result)
+    if result.photos_refused:  # likewise photos the server will not take
+        raise PhotosRefusedError(result.photos_refused, result)
     return result
 
 

@@ -1,4 +1,8 @@
-"""Enrollment: trade a one-time code for a device credential (keyring) and the device's scope (meta)."""
+"""Enrollment: trade a one-time code and a new device public key for the device's scope (meta).
+
+The device's private key and the server identity key it pins stay in the keyring
+(:class:`gridpad.sync_client.credentials.DeviceKeys`); no secret ever crosses the network.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,12 @@ from pydantic import ValidationError
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import credentials
-from gridpad.sync_client.errors import KeyringUnavailableError, NotEnrolledError, RejectedError
+from gridpad.sync_client.errors import (
+    KeyringUnavailableError,
+    NotEnrolledError,
+    ReenrollNeededError,
+    RejectedError,
+)
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
 from sync.protocol import EnrollRequest, EnrollResponse
 
@@ -37,7 +46,7 @@ def _verify(ca_bundle: str | None) -> bool | str:
 
 def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = None,
            device_name: str | None = None, retry: RetryPolicy | None = None) -> Enrollment:
-    """POST /v1/enroll; keep the secret in the keyring and the scope in meta. Raises SyncError."""
+    """POST /v1/enroll; keep the keys in the keyring and the scope in meta. Raises SyncError."""
     code = code.strip()
     if not code:
         raise RejectedError("enrollment code: empty")
@@ -45,9 +54,11 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     if problem:  # checked (write, read back, delete) before the code is spent on the server
         raise KeyringUnavailableError(problem)
     client = ServerClient(server_url, verify=_verify(ca_bundle), retry=retry)
+    private_key = credentials.new_private_key()
+    public_key = credentials.DeviceKeys(private_key, "").public_key
     try:
         try:
-            request = EnrollRequest(code=code, device_id=store.device_id,
+            request = EnrollRequest(code=code, public_key=public_key, device_id=store.device_id,
                                     device_name=(device_name or platform.node() or "gridpad")[:100])
         except ValidationError:  # only the typed code can be out of shape
             raise RejectedError("enrollment code: not a code (too long)") from None
@@ -55,13 +66,13 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     finally:
         client.close()
     device_id = body.device_id
-    secret = body.device_secret
-    if not secret:
-        raise RejectedError("enrollment answer carried no device credential")
+    keys = credentials.DeviceKeys(private_key, body.server_key)
     try:
-        credentials.save_secret(device_id, secret)
-        kept = credentials.load_secret(device_id) == secret
-    except credentials.BACKEND_FAILURES as exc:  # the keyring passed the check a moment ago
+        credentials.save_keys(device_id, keys)
+        again = credentials.load_keys(device_id)
+        kept = again is not None and again.to_text() == keys.to_text()
+    # The keyring passed the check a moment ago.
+    except (*credentials.BACKEND_FAILURES, credentials.OldCredentialError) as exc:
         raise KeyringUnavailableError(f"the keyring failed after the code was used ({exc}): "
                                       "fix the keyring and ask for a new code") from exc
     if not kept:
@@ -76,12 +87,15 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
 
 
 def client_for(store: Store, *, retry: RetryPolicy | None = None) -> ServerClient:
-    """A client for the server this device enrolled with, credential from the keyring."""
+    """A client for the server this device enrolled with, keys from the keyring."""
     meta = DeviceMeta(store)
     url, device_id = meta.server_url, meta.enrolled_device_id
     if not url or not device_id:
         raise NotEnrolledError()
-    secret = credentials.load_secret(device_id)
-    if secret is None:
+    try:
+        keys = credentials.load_keys(device_id)
+    except credentials.OldCredentialError:
+        raise ReenrollNeededError() from None
+    if keys is None:
         raise NotEnrolledError()
-    return ServerClient(url, verify=meta.ca_bundle or True, device_id=device_id, secret=secret, retry=retry)
+    return ServerClient(url, verify=meta.ca_bundle or True, device_id=device_id, keys=keys, retry=retry)

@@ -77,6 +77,19 @@ class HeldBackError(RejectedError):
         self.result = result
 
 
+class PhotosRefusedError(RejectedError):
+    """Everything else synced, but photos stay waiting because the server refused them (or the
+    file here is damaged): said, not left waiting in silence. ``refused``: sha256 -> reason."""
+
+    def __init__(self, refused: dict[str, str], result: object) -> None:
+        first_sha, first_reason = next(iter(refused.items()))
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+        super().__init__(f"{len(refused)} photo(s) could not be uploaded and stay waiting: photo "
+                         f"{first_sha[:12]}: {first_reason}{more}")
+        self.refused = refused
+        self.result = result
+
+
 class DeviceRevokedError(SyncError):
     def __init__(self) -> None:
         super().__init__(
@@ -86,3 +99,28 @@ class DeviceRevokedError(SyncError):
 
 class KeyringUnavailableError(SyncError):
     """Enrollment refused locally: the credential would have nowhere safe to live."""
+
+
+class InsecureServerError(SyncError):
+    """Refused locally before anything is sent: plain HTTP to a host that is not this machine."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"refusing plain HTTP to {url}: http:// is allowed only to this machine "
+                         "(127.0.0.0/8, ::1, localhost); use https://, or set GRIDPAD_ALLOW_HTTP=1 "
+                         "in a lab")
+        self.url = url
+
+
+class UnprovenRevocationError(SyncError):
+    """A server said "revoked, wipe" but could not sign it with the key pinned at enrollment."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"the server at {url} claims this tablet is revoked but could not prove it is "
+                         "the enrolled server; nothing was deleted")
+        self.url = url
+
+
+class ReenrollNeededError(SyncError):
+    def __init__(self) -> None:
+        super().__init__("this device was enrolled by an older version that signed in with a secret; "
+                         "enroll it again with a new code: `gridpad enroll --server URL --code CODE`")

@@ -3,7 +3,8 @@
 A photo row syncs as metadata through the outbox; its file ``<data_dir>/photos/<sha256>`` travels
 here. ``GET /v1/photos/{sha}`` says how many bytes the server already holds; ``PUT`` sends the
 rest in chunks (``Content-Range``); the server checks the SHA-256 of the whole file and says
-``complete``. Only then is the photo marked confirmed locally.
+``complete``. Only then is the photo marked confirmed locally. A photo the server keeps refusing
+is reported (:class:`PhotosRefusedError` at the end of the sync), never left "waiting" in silence.
 """
 
 from __future__ import annotations
@@ -35,10 +36,20 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _server_offset(client: ServerClient, sha: str) -> tuple[int, bool]:
-    """(bytes the server holds, complete?) — 0 when it has never seen this photo."""
-    held = client.call("GET", f"/v1/photos/{sha}", PhotoStatus)
-    return held.received, held.complete
+def _server_offset(client: ServerClient, sha: str, size: int) -> tuple[int, bool]:
+    """(bytes of this device's upload the server holds, complete?) — 0 when it holds none, or holds
+    an upload of another size (which the next PUT from byte 0 replaces)."""
+    try:
+        held = client.call("GET", f"/v1/photos/{sha}", PhotoStatus)
+    except RejectedError as exc:
+        if exc.status == 404:  # not yet in this device's scope on the server: start from 0
+            return 0, False
+        raise
+    if held.complete:
+        return held.received, True
+    if (held.size is not None and held.size != size) or held.received > size:
+        return 0, False
+    return held.received, False
 
 
 def upload_one(client: ServerClient, path: Path, sha: str) -> bool:
@@ -46,11 +57,20 @@ def upload_one(client: ServerClient, path: Path, sha: str) -> bool:
     size = path.stat().st_size
     if size == 0:
         raise RejectedError("a photo cannot be empty")
-    offset, complete = _server_offset(client, sha)
+    offset, complete = _server_offset(client, sha, size)
     if complete:
         return True
-    if offset > size:
-        offset = 0
+    try:
+        return _send_from(client, path, sha, size, offset)
+    except RejectedError as exc:
+        if exc.status != 409 or offset == 0:
+            raise
+        # Our partial upload on the server is not what we thought (an offset or size that no
+        # longer matches): start it over from byte 0, once.
+        return _send_from(client, path, sha, size, 0)
+
+
+def _send_from(client: ServerClient, path: Path, sha: str, size: int, offset: int) -> bool:
     with path.open("rb") as f:
         f.seek(offset)
         answer: PhotoStatus | None = None
@@ -66,8 +86,9 @@ def upload_one(client: ServerClient, path: Path, sha: str) -> bool:
 
 
 def upload_backlog(store: Store, client: ServerClient, data_dir: Path, *,
-                   progress: Progress | None = None) -> int:
-    """Upload every waiting photo whose file is here; returns how many the server confirmed."""
+                   progress: Progress | None = None, refused: dict[str, str] | None = None) -> int:
+    """Upload every waiting photo whose file is here; returns how many the server confirmed.
+    A photo the server refused goes into ``refused`` (sha256 -> the server's reason)."""
     folder = status.photo_dir(data_dir)
     waiting = status.photo_backlog(store, data_dir)
     done = 0
@@ -75,11 +96,15 @@ def upload_backlog(store: Store, client: ServerClient, data_dir: Path, *,
         path = folder / sha
         if _sha256_file(path) != sha:  # never send a damaged file as if it were the photo
             log.warning("photo %s: file content does not match its hash; not uploaded", sha[:12])
+            if refused is not None:
+                refused[sha] = "the file on this tablet is damaged (its content does not match its hash)"
             continue
         try:
             confirmed = upload_one(client, path, sha)
         except RejectedError as exc:  # one refused photo must not hold back the others or the data
             log.warning("photo %s not uploaded: %s", sha[:12], exc)
+            if refused is not None:
+                refused[sha] = exc.reason
             continue
         if confirmed:
             remote.confirm_photo(store, sha, status.now_iso())

@@ -9,30 +9,80 @@ a reply missing a field (or carrying a renamed one) is a :class:`ProtocolError`,
 
 from __future__ import annotations
 
+import base64
+import binascii
 import gzip
+import ipaddress
+import os
+import secrets
 import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
+from urllib.parse import urlsplit
 
 import requests
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ValidationError
 
+from gridpad.sync_client.credentials import DeviceKeys
 from gridpad.sync_client.errors import (
     CertificateError,
     DeviceRevokedError,
+    InsecureServerError,
     ProtocolError,
     RejectedError,
     ServerFailedError,
     ServerUnreachableError,
+    UnprovenRevocationError,
 )
-from sync.protocol import ErrorBody, TokenRequest, TokenResponse
+from sync.protocol import (
+    ChallengeRequest,
+    ChallengeResponse,
+    ErrorBody,
+    TokenRequest,
+    TokenResponse,
+    token_message,
+    wipe_message,
+)
 
 Reply = TypeVar("Reply", bound=BaseModel)
 
 #: Connect / read timeouts (seconds): a dead network must not hold the sync thread for long.
 TIMEOUT = (5.0, 60.0)
+#: Lab-only: ``GRIDPAD_ALLOW_HTTP=1`` lets enroll and sync use plain http:// to any host.
+ALLOW_HTTP_ENV = "GRIDPAD_ALLOW_HTTP"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> None:
+    """Refuse plain HTTP to anything but this machine (the secret-free token exchange still lets
+    an eavesdropper read and alter every record in transit), unless the lab flag is set."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "https":
+        return
+    if parts.scheme.lower() != "http":
+        raise RejectedError(f"server URL must start with https:// (got {url!r})")
+    if not is_loopback(parts.hostname or "") and os.environ.get(ALLOW_HTTP_ENV) != "1":
+        raise InsecureServerError(url)
+
+
+class _RevokedClaim(Exception):  # noqa: N818 - a claim to judge, not an error
+    """A 403 ``revoked``/``wipe`` answer, not yet proven to come from the enrolled server."""
+
+    def __init__(self, body: ErrorBody) -> None:
+        super().__init__(body.reason)
+        self.body = body
 
 
 @dataclass(frozen=True)
@@ -109,14 +159,19 @@ def _network_detail(exc: requests.RequestException, url: str) -> str:
 
 
 class ServerClient:
-    """One server, one device. Holds the token in memory only; the secret comes from the keyring."""
+    """One server, one device. Holds the token in memory only; the keys come from the keyring.
+
+    A "revoked, wipe" answer becomes :class:`DeviceRevokedError` only when the server signs a wipe
+    order over a fresh nonce of ours with the key pinned at enrollment; otherwise
+    :class:`UnprovenRevocationError`, and nothing is deleted."""
 
     def __init__(self, base_url: str, *, verify: bool | str = True, device_id: str | None = None,
-                 secret: str | None = None, retry: RetryPolicy | None = None,
+                 keys: DeviceKeys | None = None, retry: RetryPolicy | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        check_url(base_url)
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
-        self._secret = secret
+        self._keys = keys
         self._token: str | None = None
         self._token_expires = 0.0
         self.retry = retry or RetryPolicy()
@@ -139,11 +194,50 @@ class ServerClient:
             self._fetch_token()
         return {"Authorization": f"Bearer {self._token}"}
 
-    def _fetch_token(self) -> None:
-        if not self.device_id or not self._secret:
+    def _challenge(self) -> tuple[ChallengeResponse, str]:
+        """A challenge to sign, and our own nonce it was asked with. A revoked answer is judged
+        here: proven -> :class:`DeviceRevokedError`, else :class:`UnprovenRevocationError`."""
+        if not self.device_id or self._keys is None:
             raise RejectedError("no device credential on this device; enroll again")
-        creds = TokenRequest(device_id=self.device_id, device_secret=self._secret)
-        answer = self.call("POST", "/v1/token", TokenResponse, body=creds, auth=False)
+        own_nonce = secrets.token_urlsafe(24)
+        ask = ChallengeRequest(device_id=self.device_id, device_nonce=own_nonce)
+        try:
+            return self._call("POST", "/v1/challenge", ChallengeResponse, body=ask, params=None,
+                              gzip_body=False, data=None, headers=None, auth=False), own_nonce
+        except _RevokedClaim as claim:
+            if self._wipe_proven(claim.body, own_nonce):
+                raise DeviceRevokedError() from None
+            raise UnprovenRevocationError(self.base_url) from None
+
+    def _wipe_proven(self, body: ErrorBody, own_nonce: str) -> bool:
+        if self._keys is None or not self.device_id or not body.wipe_proof:
+            return False
+        try:
+            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(self._keys.server_key, validate=True))
+            key.verify(base64.b64decode(body.wipe_proof, validate=True),
+                       wipe_message(self.device_id, own_nonce))
+        except (InvalidSignature, ValueError, binascii.Error):
+            return False
+        return True
+
+    def _prove_revocation(self) -> NoReturn:
+        """Some answer said "revoked": ask the server to prove it. Raises either way (a server that
+        then issues a challenge after all contradicts itself: unproven too)."""
+        self._token = None
+        self._challenge()
+        raise UnprovenRevocationError(self.base_url)
+
+    def _fetch_token(self) -> None:
+        challenge, _own = self._challenge()
+        if self._keys is None or self.device_id is None:  # pragma: no cover - _challenge checked
+            raise RejectedError("no device credential on this device; enroll again")
+        creds = TokenRequest(device_id=self.device_id, nonce=challenge.nonce,
+                             signature=self._keys.sign(token_message(self.device_id, challenge.nonce)))
+        try:
+            answer = self._call("POST", "/v1/token", TokenResponse, body=creds, params=None,
+                                gzip_body=False, data=None, headers=None, auth=False)
+        except _RevokedClaim:
+            self._prove_revocation()
         self._token = answer.token
         ttl = float(answer.expires_in)
         self._token_expires = time.monotonic() + max(ttl - 30.0, ttl / 2)
@@ -155,6 +249,17 @@ class ServerClient:
         """Send ``body`` (a :mod:`sync.protocol` model, or raw ``data``) with retries; return the
         answer validated into ``reply``. A reply not of that shape raises :class:`ProtocolError`
         naming the field (fields a newer server adds are ignored)."""
+        try:
+            return self._call(method, path, reply, body=body, params=params, gzip_body=gzip_body,
+                              data=data, headers=headers, auth=auth)
+        except _RevokedClaim as claim:
+            if not auth or not self.device_id:  # e.g. enrolling: nothing to wipe, just a refusal
+                raise RejectedError(claim.body.reason, 403) from None
+            self._prove_revocation()
+
+    def _call(self, method: str, path: str, reply: type[Reply], *, body: BaseModel | None,
+              params: BaseModel | None, gzip_body: bool, data: bytes | None,
+              headers: dict[str, str] | None, auth: bool) -> Reply:
         hdrs: dict[str, str] = dict(headers or {})
         if body is not None:
             data = body.model_dump_json().encode()
@@ -220,5 +325,5 @@ class ServerClient:
         if resp.status_code >= 400:
             body = _error_body(resp)
             if resp.status_code == 403 and body is not None and (body.error == "revoked" or body.wipe):
-                raise DeviceRevokedError()
+                raise _RevokedClaim(body)
             raise RejectedError(_reason(resp, body), resp.status_code)

@@ -27,6 +27,8 @@ from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
+    ChallengeRequest,
+    ChallengeResponse,
     Checksums,
     Conflict,
     ConflictList,
@@ -104,6 +106,7 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
     with db.write_tx(engine) as conn:
         token_key = auth.signing_key(conn)
     keys.load_or_create_signing_key(data_dir)
+    keys.load_or_create_identity_key(data_dir)
 
     app = FastAPI(title="GridPad central system", version=str(PROTOCOL_VERSION),
                   description="Sync, enrollment, photos, conflicts and door plates for GridPad tablets.")
@@ -183,11 +186,17 @@ def _add_account_routes(app: FastAPI, engine: Engine, data_dir: Path, token_key:
         """Trade a one-time enrollment code for a device credential (the code is then spent)."""
         return _json(enrollment.enroll(engine, data_dir, req, clock()))
 
+    @app.post("/v1/challenge", response_model=ChallengeResponse, responses=_ERRORS)
+    def challenge(req: ChallengeRequest) -> Response:
+        """A single-use nonce to sign for a token (a revoked device: a wipe order signed over its
+        ``device_nonce`` by the server's identity key, which the device pinned at enrollment)."""
+        return _json(enrollment.issue_challenge(engine, data_dir, req, clock()))
+
     @app.post("/v1/token", response_model=TokenResponse, responses=_ERRORS)
     def token(req: TokenRequest) -> Response:
-        """A short-lived bearer token for the device's credential."""
+        """A short-lived bearer token for the device's signature of a challenge."""
         now = clock()
-        enrollment.check_credential(engine, req.device_id, req.device_secret)
+        enrollment.check_proof(engine, data_dir, req, now)
         text, expires = auth.make_token(token_key, req.device_id, now, token_ttl_ms)
         return _json(TokenResponse(token=text, expires_in=(expires - now) // 1000, expires_at_ms=expires))
 
@@ -252,26 +261,27 @@ def _add_photo_routes(app: FastAPI, engine: Engine, data_dir: Path) -> None:
         "requestBody": {"required": True, "content": {"application/octet-stream": {
             "schema": {"type": "string", "format": "binary"}}}}})
     async def put_photo(sha256: Sha, request: Request, dev: Device) -> Response:
-        """Upload (a chunk of) a photo; ``Content-Range: bytes START-END/TOTAL`` resumes."""
+        """Upload (a chunk of) a photo; ``Content-Range: bytes START-END/TOTAL`` resumes. An
+        unfinished upload is this device's own; a verified photo is shared."""
         body = await request.body()
         st = await run_in_threadpool(photos.receive, engine, data_dir, sha256, body,
-                                     request.headers.get("content-range"), dev.id)
+                                     request.headers.get("content-range"), dev.id, dev.grids)
         return _json(st)
 
     @app.head("/v1/photos/{sha256}", responses=_ERRORS)
-    def head_photo(sha256: Sha, _dev: Device) -> Response:
-        st = photos.status(engine, sha256)
+    def head_photo(sha256: Sha, dev: Device) -> Response:
+        st = photos.status(engine, sha256, dev.id, dev.grids)
         return Response(headers={"Upload-Offset": str(st.received),
                                  "Upload-Complete": "1" if st.complete else "0"})
 
     @app.get("/v1/photos/{sha256}", response_model=PhotoStatus, responses=_ERRORS)
-    def get_photo(sha256: Sha, _dev: Device) -> Response:
-        """How many bytes of the photo the server holds, and whether it is verified."""
-        return _json(photos.status(engine, sha256))
+    def get_photo(sha256: Sha, dev: Device) -> Response:
+        """How many bytes of the photo the server holds for this device, and whether it is verified
+        (404 unless a record in the device's grids names it or the device began uploading it)."""
+        return _json(photos.status(engine, sha256, dev.id, dev.grids))
 
     @app.get("/v1/photos/{sha256}/content", responses=_ERRORS, response_class=FileResponse)
-    def photo_content(sha256: Sha, _dev: Device) -> Response:
-        path = photos.file_path(engine, data_dir, sha256)
-        if path is None:
-            raise Refused(404, "not_found", "the server does not hold this photo (yet)")
-        return FileResponse(path, media_type="application/octet-stream")
+    def photo_content(sha256: Sha, dev: Device) -> Response:
+        """The verified file, for a device whose grids hold a record naming it (404 otherwise)."""
+        return FileResponse(photos.file_path(engine, data_dir, sha256, dev.grids),
+                            media_type="application/octet-stream")

@@ -1,7 +1,8 @@
-"""Device credentials, enrollment codes and short-lived bearer tokens (HMAC-SHA256 signed).
+"""Enrollment codes and short-lived bearer tokens (HMAC-SHA256 signed).
 
-Secrets and codes are random with ≥ 60 bits of entropy, so a plain SHA-256 is enough to store
-them (a slow password hash guards guessable passwords, which these are not).
+Codes are random with 80 bits of entropy, so a plain SHA-256 is enough to store them (a slow
+password hash guards guessable passwords, which these are not). Devices prove themselves with an
+Ed25519 signature (:mod:`sync.server.enrollment`), never a secret.
 """
 
 from __future__ import annotations
@@ -23,10 +24,6 @@ _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from p
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def new_secret() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def new_code() -> str:

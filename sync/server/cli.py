@@ -16,22 +16,38 @@ import platformdirs
 import sqlalchemy as sa
 import sqlalchemy.exc
 
-from sync import hlc
+from sync import hlc, private_files
 from sync.server import admin, db
 
 
 def data_dir_of(args: argparse.Namespace) -> Path:
+    """The data dir, 0700 with every file in it 0600 (repaired if an older version left it open):
+    it holds the plate and identity keys, photos and, by default, the database with the token key."""
     path = Path(args.data_dir or os.environ.get("GRIDPAD_SERVER_HOME")
                 or platformdirs.user_data_dir("gridpad-server", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    private_files.tighten(path)
     return path
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def engine_of(args: argparse.Namespace) -> sa.engine.Engine:
     default = f"sqlite:///{data_dir_of(args) / 'server.sqlite3'}"
     url = args.db or os.environ.get("GRIDPAD_SERVER_DB") or default
+    file = _sqlite_file(url)
+    if file is not None and file.parent.is_dir() and not file.exists():
+        # Made 0600 before SQLite makes it 0644 (its -wal/-shm then copy the file's mode).
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT, private_files.FILE_MODE))
     engine = db.make_engine(url)
     db.migrate(engine)
+    if file is not None:  # on SQLite the file's mode is the token key's only protection
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            private_files.private_file(f"{file}{suffix}")
     return engine
 
 
@@ -201,6 +217,7 @@ def _serve(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    private_files.restrict_umask()  # keys, photos, the database: for this user only
     try:
         if args.command == "serve":
             _serve(args)

@@ -125,12 +125,32 @@ enroll_code = sa.Table("enroll_code", metadata,
                        sa.Column("used_at_ms", sa.BigInteger),
                        sa.Column("device_id", sa.String(64)))
 
+#: The device's Ed25519 public key (base64 raw): tokens are given for a signature, never a secret.
+#: Devices enrolled before it have no row here and must enroll again.
+device_key = sa.Table("device_key", metadata,
+                      sa.Column("device_id", sa.String(64), primary_key=True),
+                      sa.Column("public_key", sa.String(64), nullable=False))
+
+#: Single-use, short-lived token challenges (POST /v1/challenge, spent by POST /v1/token).
+auth_challenge = sa.Table("auth_challenge", metadata,
+                          sa.Column("nonce", sa.String(64), primary_key=True),
+                          sa.Column("device_id", sa.String(64), nullable=False),
+                          sa.Column("expires_at_ms", sa.BigInteger, nullable=False))
+
 photo_file = sa.Table("photo_file", metadata,
                       sa.Column("sha256", sa.String(64), primary_key=True),
                       sa.Column("size", sa.BigInteger),
                       sa.Column("received", sa.BigInteger, nullable=False),
                       sa.Column("complete", sa.SmallInteger, nullable=False, server_default="0"),
                       sa.Column("uploaded_by", sa.String(64)))
+
+#: Unfinished uploads, one per (photo, device): another device's upload of the same photo (or a
+#: false size) cannot block it. Bytes in ``photos/<sha256>.<device tag>.part``.
+photo_upload = sa.Table("photo_upload", metadata,
+                        sa.Column("sha256", sa.String(64), primary_key=True),
+                        sa.Column("device_id", sa.String(64), primary_key=True),
+                        sa.Column("size", sa.BigInteger, nullable=False),
+                        sa.Column("received", sa.BigInteger, nullable=False))
 
 SEQ = "server_seq"
 

@@ -4,6 +4,10 @@
 ``<key_id>.pub`` (base64 raw public key) for every key plates may still carry, and ``current``
 naming the key that signs new plates. Rotating makes a new current key and keeps the old public
 keys, so plates printed earlier stay valid on tablets.
+
+``<data_dir>/identity_key.pem`` (mode 0600) is the server's identity: devices pin its public half
+at enrollment and obey a wipe order only when it is signed with it. It is never rotated (a new
+one would make every tablet refuse the server's wipe orders until it enrolls again).
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import doorplate
+from sync.private_files import private_dir
+
+IDENTITY_FILE = "identity_key.pem"
 
 
 def _dir(data_dir: Path | str) -> Path:
-    path = Path(data_dir) / "plate_keys"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(data_dir) / "plate_keys")
 
 
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
@@ -58,3 +63,21 @@ def public_keys(data_dir: Path | str) -> dict[str, str]:
     """key_id -> base64 raw public key for every key a valid plate may carry."""
     load_or_create_signing_key(data_dir)
     return {p.stem: p.read_text(encoding="ascii").strip() for p in sorted(_dir(data_dir).glob("*.pub"))}
+
+
+def load_or_create_identity_key(data_dir: Path | str) -> Ed25519PrivateKey:
+    """The server's identity key (signs wipe orders), made on first use."""
+    path = private_dir(data_dir) / IDENTITY_FILE
+    if not path.exists():
+        # Written whole under a private name, then linked in: a second server process starting on
+        # the same data dir either wins or reads the complete winner, never half a file.
+        tmp = path.with_name(f"{IDENTITY_FILE}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        _write_private(tmp, doorplate.generate_private_key())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return doorplate.load_private_key_pem(path.read_bytes())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from support.live_server import ApiFactory, ServerProcess, building, uid
 
 from sync import hlc
-from sync.protocol import table_checksum
+from sync.doorplate import load_public_key
+from sync.protocol import table_checksum, wipe_message
 from sync.server import admin
 
 
@@ -39,9 +42,19 @@ def test_expired_code_refused(server: ServerProcess, api_factory: ApiFactory) ->
     assert r.status_code == 403 and r.json()["error"] == "code_expired"
 
 
-def test_wrong_secret_and_missing_token_refused(server: ServerProcess, api_factory: ApiFactory) -> None:
+def test_wrong_key_replayed_challenge_and_missing_token_refused(server: ServerProcess,
+                                                                api_factory: ApiFactory) -> None:
     api = api_factory(server.new_scope())
+    # The long-term secret of old is gone: a token needs a signature by the enrolled key.
     r = api.http.post("/v1/token", json={"device_id": api.device_id, "device_secret": "nope"})
+    assert r.status_code == 422
+    r = api.http.post("/v1/token", json=api.token_request(Ed25519PrivateKey.generate()))
+    assert r.status_code == 401 and r.json()["error"] == "bad_signature"
+    body = api.token_request()
+    assert api.http.post("/v1/token", json=body).status_code == 200
+    r = api.http.post("/v1/token", json=body)  # a challenge is good for one token only
+    assert r.status_code == 401 and r.json()["error"] == "bad_challenge"
+    r = api.http.post("/v1/challenge", json={"device_id": "no-such-device", "device_nonce": "n" * 16})
     assert r.status_code == 401 and r.json()["error"] == "bad_credentials"
     assert api.http.get("/v1/pull").status_code == 401
     forged = api.token[:-3] + ("AAA" if not api.token.endswith("AAA") else "BBB")
@@ -205,9 +218,14 @@ def test_grid_rows_are_read_only_and_grid_changes_refused(server: ServerProcess,
 def test_revoked_device_is_refused_and_told_to_wipe(server: ServerProcess, api_factory: ApiFactory) -> None:
     a = api_factory(server.new_scope())
     admin.revoke(server.engine, a.device_id)
-    for r in (a.get("/v1/pull"), a.refresh(), a.push([])):
+    challenge = a.http.post("/v1/challenge", json={"device_id": a.device_id, "device_nonce": "N" * 20})
+    for r in (a.get("/v1/pull"), challenge, a.push([])):
         assert r.status_code == 403
         assert r.json()["error"] == "revoked" and r.json()["wipe"] is True
+    # Only the challenge carries proof: signed by the identity key pinned at enrollment, over the
+    # device's own nonce.
+    proof = base64.b64decode(challenge.json()["wipe_proof"])
+    load_public_key(a.enrollment["server_key"]).verify(proof, wipe_message(a.device_id, "N" * 20))
 
 
 def test_checksums_match_what_the_device_computes(server: ServerProcess, api_factory: ApiFactory) -> None:
@@ -281,10 +299,13 @@ def test_photo_resumable_upload_verified(server: ServerProcess, api_factory: Api
     import hashlib
     import os
 
-    a = api_factory(server.new_scope())
+    scope = server.new_scope()
+    a = api_factory(scope)
     data = os.urandom(300_000)
     sha = hashlib.sha256(data).hexdigest()
     h = {**a.auth, "Content-Type": "application/octet-stream"}
+    photo = {"grid_id": scope.grid, "sha256": sha, "mime": "image/jpeg", "size_bytes": len(data)}
+    assert a.push([a.change("photo", uid(), "insert", photo)]).status_code == 200
     r = a.http.put(f"/v1/photos/{sha}", content=data[:100_000], headers={
         **h, "Content-Range": f"bytes 0-99999/{len(data)}"})
     assert r.status_code == 200 and r.json()["received"] == 100_000 and not r.json()["complete"]
@@ -303,8 +324,7 @@ def test_photo_resumable_upload_verified(server: ServerProcess, api_factory: Api
     wrong = hashlib.sha256(b"other").hexdigest()
     r = a.http.put(f"/v1/photos/{wrong}", content=data[:1000], headers=h)
     assert r.status_code == 422 and r.json()["error"] == "hash_mismatch"
-    assert a.get(f"/v1/photos/{wrong}").json() == {"sha256": wrong, "received": 0, "size": None,
-                                                   "complete": False}
+    assert a.get(f"/v1/photos/{wrong}").status_code == 404  # nothing of it kept, no record names it
 
 
 def test_plates_signed_for_own_buildings_only(server: ServerProcess, api_factory: ApiFactory) -> None:

@@ -20,6 +20,7 @@ and is skipped only on a developer machine.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
@@ -37,8 +38,11 @@ from typing import Any, Protocol
 import httpx
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import hlc
+from sync.doorplate import public_key_text
+from sync.protocol import token_message
 from sync.server import admin, db, process
 
 REPO = Path(__file__).resolve().parents[2]
@@ -253,7 +257,7 @@ class Api:
     def __init__(self, url: str) -> None:
         self.http = httpx.Client(base_url=url, timeout=30)
         self.device_id = ""
-        self.secret = ""
+        self.key = Ed25519PrivateKey.generate()  # the device key; the server sees its public half
         self.token = ""
         self.change_id = 0
         self.clock = 0
@@ -263,15 +267,23 @@ class Api:
         self.http.close()
 
     def enroll(self, code: str) -> httpx.Response:
-        r = self.http.post("/v1/enroll", json={"code": code, "device_name": "test tablet"})
+        r = self.http.post("/v1/enroll", json={"code": code, "device_name": "test tablet",
+                                                "public_key": public_key_text(self.key)})
         if r.status_code == 200:
             self.enrollment = r.json()
-            self.device_id, self.secret = self.enrollment["device_id"], self.enrollment["device_secret"]
+            self.device_id = self.enrollment["device_id"]
             self.refresh()
         return r
 
+    def token_request(self, key: Ed25519PrivateKey | None = None) -> dict[str, str]:
+        """A challenge fetched and signed (by ``key``, default the device's): a /v1/token body."""
+        r = self.http.post("/v1/challenge", json={"device_id": self.device_id, "device_nonce": "n" * 16})
+        nonce = r.json().get("nonce", "x" * 16)
+        sig = (key or self.key).sign(token_message(self.device_id, nonce))
+        return {"device_id": self.device_id, "nonce": nonce, "signature": base64.b64encode(sig).decode()}
+
     def refresh(self) -> httpx.Response:
-        r = self.http.post("/v1/token", json={"device_id": self.device_id, "device_secret": self.secret})
+        r = self.http.post("/v1/token", json=self.token_request())
         if r.status_code == 200:
             self.token = r.json()["token"]
         return r

@@ -3,6 +3,7 @@ bearer tokens and enrollment codes expire exactly when they should, without wait
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -12,10 +13,13 @@ from typing import Any
 import httpx
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from support.clocks import ManualClock
 
+from sync.doorplate import public_key_text
+from sync.protocol import token_message
 from sync.server import admin, db
 from sync.server.app import create_app
 
@@ -65,14 +69,20 @@ def server(tmp_path: Path) -> Iterator[Server]:
     engine.dispose()
 
 
-def _enroll(server: Server, code: str) -> tuple[str, str]:
-    r = server.http.post("/v1/enroll", json={"code": code, "device_name": "test tablet"})
+def _enroll(server: Server, code: str) -> tuple[str, Ed25519PrivateKey]:
+    key = Ed25519PrivateKey.generate()
+    r = server.http.post("/v1/enroll", json={"code": code, "device_name": "test tablet",
+                                             "public_key": public_key_text(key)})
     assert r.status_code == 200, r.text
-    return r.json()["device_id"], r.json()["device_secret"]
+    return r.json()["device_id"], key
 
 
-def _token(server: Server, device_id: str, secret: str) -> str:
-    r = server.http.post("/v1/token", json={"device_id": device_id, "device_secret": secret})
+def _token(server: Server, device_id: str, key: Ed25519PrivateKey) -> str:
+    r = server.http.post("/v1/challenge", json={"device_id": device_id, "device_nonce": "n" * 16})
+    assert r.status_code == 200, r.text
+    nonce = r.json()["nonce"]
+    sig = base64.b64encode(key.sign(token_message(device_id, nonce))).decode()
+    r = server.http.post("/v1/token", json={"device_id": device_id, "nonce": nonce, "signature": sig})
     assert r.status_code == 200, r.text
     body = r.json()
     # The device is told the lifetime by the same clock that will judge it.
@@ -104,5 +114,6 @@ def test_enrollment_code_is_refused_from_its_expiry_on(server: Server) -> None:
     server.clock.advance(4_999)
     _enroll(server, on_time)
     server.clock.advance(1)
-    r = server.http.post("/v1/enroll", json={"code": late, "device_name": "test tablet"})
+    r = server.http.post("/v1/enroll", json={"code": late, "device_name": "test tablet",
+                                             "public_key": public_key_text(Ed25519PrivateKey.generate())})
     assert r.status_code == 403 and r.json()["error"] == "code_expired"

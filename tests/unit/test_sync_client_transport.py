@@ -16,19 +16,21 @@ import pytest
 
 from gridpad.store import remote
 from gridpad.store.db import open_store
+from gridpad.sync_client.credentials import DeviceKeys, new_private_key
 from gridpad.sync_client.engine import sync_once
 from gridpad.sync_client.enroll import enroll
 from gridpad.sync_client.errors import (
-    DeviceRevokedError,
+    InsecureServerError,
     KeyringUnavailableError,
     ProtocolError,
     RejectedError,
     ServerFailedError,
     ServerUnreachableError,
+    UnprovenRevocationError,
 )
 from gridpad.sync_client.pull import pull_pages
 from gridpad.sync_client.status import read_status
-from gridpad.sync_client.transport import RetryPolicy, ServerClient
+from gridpad.sync_client.transport import ALLOW_HTTP_ENV, RetryPolicy, ServerClient, check_url
 from sync.protocol import Me, PullResponse, PushRequest, PushResponse
 
 
@@ -70,26 +72,28 @@ def http() -> Iterator[tuple[str, Script]]:
     server.server_close()
 
 
+CHALLENGE = {"nonce": "c" * 43, "expires_at_ms": 1}
 TOKEN = {"token": "t", "token_type": "bearer", "expires_in": 900, "expires_at_ms": 1}
 EMPTY_PAGE = {"rows": [], "next_cursor": 0, "more": False, "grids": ["G1"]}
 
 
 def _client(url: str) -> ServerClient:
-    return ServerClient(url, device_id="dev1", secret="s3cret",
+    keys = DeviceKeys(new_private_key(), DeviceKeys(new_private_key(), "").public_key)
+    return ServerClient(url, device_id="dev1", keys=keys,
                         retry=RetryPolicy(attempts=3, backoff_s=0.001))
 
 
 def test_a_server_error_is_retried_and_the_request_then_succeeds(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, TOKEN), (503, {}), (200, EMPTY_PAGE)]
+    script.answers = [(200, CHALLENGE), (200, TOKEN), (503, {}), (200, EMPTY_PAGE)]
     with closing(_client(url)) as c:
         assert c.call("GET", "/v1/pull", PullResponse) == PullResponse.model_validate(EMPTY_PAGE)
-    assert script.seen == ["POST /v1/token", "GET /v1/pull", "GET /v1/pull"]
+    assert script.seen == ["POST /v1/challenge", "POST /v1/token", "GET /v1/pull", "GET /v1/pull"]
 
 
 def test_persistent_server_errors_say_the_server_failed_not_unreachable(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, TOKEN), *[(500, {})] * 3]
+    script.answers = [(200, CHALLENGE), (200, TOKEN), *[(500, {})] * 3]
     with closing(_client(url)) as c, \
             pytest.raises(ServerFailedError, match=r"^the server failed \(HTTP 500\)"):
         c.call("GET", "/v1/pull", PullResponse)
@@ -104,7 +108,7 @@ def test_nothing_listening_is_server_unreachable() -> None:
 
 def test_a_refusal_is_final_and_carries_the_servers_reason(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, TOKEN),
+    script.answers = [(200, CHALLENGE), (200, TOKEN),
                       (422, {"error": "invalid_change", "reason": "bad", "problems": [
                           {"change_id": 3, "field": "phone", "rule": "phone",
                            "message": "person.phone is not a mobile"}]})]
@@ -114,10 +118,13 @@ def test_a_refusal_is_final_and_carries_the_servers_reason(http: tuple[str, Scri
     assert script.seen.count("POST /v1/push") == 1  # not retried
 
 
-def test_revocation_is_recognised(http: tuple[str, Script]) -> None:
+def test_an_unsigned_revocation_is_not_obeyed(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(403, {"error": "revoked", "reason": "this device was revoked", "wipe": True})]
-    with closing(_client(url)) as c, pytest.raises(DeviceRevokedError, match=r"^enrollment revoked"):
+    revoked = {"error": "revoked", "reason": "this device was revoked", "wipe": True}
+    script.answers = [(403, revoked), (403, revoked | {"wipe_proof": "A" * 88})]
+    with closing(_client(url)) as c, pytest.raises(UnprovenRevocationError, match=r"could not prove"):
+        c.call("GET", "/v1/pull", PullResponse)
+    with closing(_client(url)) as c, pytest.raises(UnprovenRevocationError, match=r"nothing was deleted"):
         c.call("GET", "/v1/pull", PullResponse)
 
 
@@ -126,11 +133,12 @@ def test_an_expired_token_is_renewed_once(http: tuple[str, Script]) -> None:
     me = {"device_id": "dev1", "user": "u", "role": "manager", "grids": [], "revoked": False,
           "plate_public_keys": {}}
     expired = {"error": "bad_token", "reason": "token expired"}
-    script.answers = [(200, TOKEN | {"token": "t1"}), (401, expired),
-                      (200, TOKEN | {"token": "t2"}), (200, me)]
+    script.answers = [(200, CHALLENGE), (200, TOKEN | {"token": "t1"}), (401, expired),
+                      (200, CHALLENGE), (200, TOKEN | {"token": "t2"}), (200, me)]
     with closing(_client(url)) as c:
         assert c.call("GET", "/v1/me", Me).user == "u"
-    assert script.seen == ["POST /v1/token", "GET /v1/me", "POST /v1/token", "GET /v1/me"]
+    assert script.seen == ["POST /v1/challenge", "POST /v1/token", "GET /v1/me",
+                           "POST /v1/challenge", "POST /v1/token", "GET /v1/me"]
 
 
 def test_enrollment_needs_a_keyring_and_says_so_before_spending_the_code(
@@ -154,7 +162,7 @@ def test_a_missing_ca_bundle_is_named(http: tuple[str, Script], tmp_path: Path) 
 
 def test_a_pull_page_without_more_fails_loudly_and_is_not_retried(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, TOKEN), (200, {"rows": [], "next_cursor": 5, "grids": ["G1"]})]
+    script.answers = [(200, CHALLENGE), (200, TOKEN), (200, {"rows": [], "next_cursor": 5, "grids": ["G1"]})]
     with closing(_client(url)) as c, pytest.raises(ProtocolError) as info:
         list(pull_pages(c, 0))
     assert str(info.value) == "the server's reply was not understood: more: field required (GET /v1/pull)"
@@ -165,7 +173,7 @@ def test_a_pull_page_without_more_fails_loudly_and_is_not_retried(http: tuple[st
 def test_a_renamed_field_deep_in_a_row_is_named(http: tuple[str, Script]) -> None:
     url, script = http
     row = {"table": "person", "id": "p1", "serverSeq": 3, "deleted": False, "fields": {}}
-    script.answers = [(200, TOKEN), (200, {"rows": [row], "next_cursor": 3, "more": False})]
+    script.answers = [(200, CHALLENGE), (200, TOKEN), (200, {"rows": [row], "next_cursor": 3, "more": False})]
     with closing(_client(url)) as c, pytest.raises(ProtocolError) as info:
         list(pull_pages(c, 0))
     assert info.value.field == "rows[0].server_seq" and info.value.problem == "field required"
@@ -174,7 +182,7 @@ def test_a_renamed_field_deep_in_a_row_is_named(http: tuple[str, Script]) -> Non
 def test_a_push_receipt_of_the_wrong_type_is_not_taken_for_an_empty_one(http: tuple[str, Script]) -> None:
     url, script = http
     answer = {"receipt": "1,2", "applied": 2, "conflicts": 0, "server_time_ms": 1}
-    script.answers = [(200, TOKEN), (200, answer)]
+    script.answers = [(200, CHALLENGE), (200, TOKEN), (200, answer)]
     with closing(_client(url)) as c, pytest.raises(ProtocolError) as info:
         c.call("POST", "/v1/push", PushResponse, body=PushRequest(device_id="dev1", changes=[]))
     assert info.value.field == "receipt"
@@ -182,14 +190,16 @@ def test_a_push_receipt_of_the_wrong_type_is_not_taken_for_an_empty_one(http: tu
 
 def test_fields_a_newer_server_adds_are_ignored(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, TOKEN | {"scope": "sync"}), (200, EMPTY_PAGE | {"server_version": "2.0"})]
+    script.answers = [(200, CHALLENGE), (200, TOKEN | {"scope": "sync"}),
+                      (200, EMPTY_PAGE | {"server_version": "2.0"})]
     with closing(_client(url)) as c:
         assert c.call("GET", "/v1/pull", PullResponse).grids == ["G1"]
 
 
 def test_a_cut_off_reply_is_asked_for_again(http: tuple[str, Script]) -> None:
     url, script = http
-    script.answers = [(200, TOKEN), (200, json.dumps(EMPTY_PAGE).encode()[:15]), (200, EMPTY_PAGE)]
+    script.answers = [(200, CHALLENGE), (200, TOKEN), (200, json.dumps(EMPTY_PAGE).encode()[:15]),
+                      (200, EMPTY_PAGE)]
     with closing(_client(url)) as c:
         assert c.call("GET", "/v1/pull", PullResponse).more is False
     assert script.seen.count("GET /v1/pull") == 2
@@ -198,10 +208,28 @@ def test_a_cut_off_reply_is_asked_for_again(http: tuple[str, Script]) -> None:
 def test_the_sync_reports_a_reply_it_did_not_understand(http: tuple[str, Script], tmp_path: Path) -> None:
     """What the status strip and `gridpad sync` show; nothing pulled is half-applied."""
     url, script = http
-    script.answers = [(200, TOKEN), (200, {"rows": [], "next_cursor": 9, "grids": []})]
+    script.answers = [(200, CHALLENGE), (200, TOKEN), (200, {"rows": [], "next_cursor": 9, "grids": []})]
     with closing(open_store(tmp_path / "gridpad.sqlite")) as store, closing(_client(url)) as c:
         with pytest.raises(ProtocolError):
             sync_once(store, data_dir=tmp_path, client=c)
         assert read_status(store).last_error == \
             "the server's reply was not understood: more: field required (GET /v1/pull)"
         assert remote.cursor(store) == 0
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765", "http://127.9.8.7", "http://[::1]:8765/",
+                                 "http://localhost:1", "https://grid.example.gov.cn:8443"])
+def test_plain_http_is_allowed_to_this_machine_only(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ALLOW_HTTP_ENV, raising=False)
+    check_url(url)
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.8:8765", "http://grid.example.gov.cn", "http://[fe80::1]/",
+                                 "http://127.0.0.1.example.com", "http://0.0.0.0:8765"])
+def test_plain_http_elsewhere_is_refused_unless_the_lab_flag_is_set(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ALLOW_HTTP_ENV, raising=False)
+    with pytest.raises(InsecureServerError, match=r"^refusing plain HTTP to .*: http:// is allowed only"):
+        check_url(url)
+    monkeypatch.setenv(ALLOW_HTTP_ENV, "1")
+    check_url(url)
