@@ -46,8 +46,9 @@ def _report_backlog(store: Store, client: ServerClient, photo_backlog: int) -> N
     """Nothing to send: tell the server what waits here (0 once drained) if it was told otherwise,
     with an empty push (an older app left the size of its last batch there)."""
     waiting = outbox.count(store)
-    if DeviceMeta(store).reported_backlog == waiting:
-        return
+    reported = DeviceMeta(store).reported_backlog
+    if reported == waiting or (reported is None and remote.cursor(store) == 0):
+        return  # told already, or a device that never synced: the server holds nothing stale
     body = PushRequest(device_id=client.device_id or "", changes=[], backlog=waiting,
                        photo_backlog=photo_backlog)
     client.call("POST", "/v1/push", PushResponse, body=body, gzip_body=True)
