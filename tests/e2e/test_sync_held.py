@@ -183,3 +183,48 @@ def test_the_fleet_backlog_is_what_remains_and_zero_once_the_outbox_drains(serve
     r = _cli(data, "sync", ring=ring)
     assert r.returncode == 0, r.stderr
     assert _backlog(server, device_id) == "0"
+
+
+def test_the_server_lists_every_refused_change_of_a_batch(server, api_factory):
+    """So a device sets all of them aside in one round, not one per push."""
+    scope = server.new_scope()
+    api = api_factory(scope)
+    changes = [api.change("person", f"p{i}", "insert",
+                          {"grid_id": scope.grid, "name": BAD if i % 4 else "张伟"}) for i in range(400)]
+    r = api.push(changes)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "invalid_change"
+    refused = {p["change_id"] for p in body["problems"]}
+    assert refused == {c["change_id"] for i, c in enumerate(changes) if i % 4}  # 300, not the first 100
+    assert all(p["rule"] == "text" and p["field"] == "name" for p in body["problems"])
+
+
+def test_many_refused_changes_are_set_aside_in_one_sync_and_the_rest_goes(server, make_device):
+    scope = server.new_scope()
+    dev = make_device("a")
+    dev.enroll(server.url, scope.codes[0])
+    bad = [repo.insert(dev.store, "person", {"grid_id": scope.grid, "name": BAD}, validate=False)
+           for _ in range(150)]
+    good = repo.insert(dev.store, "person", {"grid_id": scope.grid, "name": "李娜"})
+    done = dev.sync()
+    assert (done.pushed, done.set_aside, len(done.held)) == (1, 150, 150)
+    assert {h.row_id for h in done.held} == set(bad)
+    assert _server_person(server, good) is not None
+    assert "150 changes set aside" in done.summary()
+
+
+def test_a_change_to_a_row_of_another_grid_is_set_aside_not_blocking(server, make_device):
+    scope_a, scope_b = server.new_scope(), server.new_scope()
+    a, b = make_device("a"), make_device("b")
+    a.enroll(server.url, scope_a.codes[0])
+    b.enroll(server.url, scope_b.codes[0])
+    taken = repo.insert(b.store, "person", {"grid_id": scope_b.grid, "name": "王芳"})
+    b.sync()
+    repo.insert(a.store, "person", {"grid_id": scope_a.grid, "name": "张伟"}, id=taken)  # same id, grid A
+    good = repo.insert(a.store, "person", {"grid_id": scope_a.grid, "name": "李娜"})
+    done = a.sync()
+    assert done.pushed == 1 and [(h.row_id, h.error) for h in done.held] == [(taken, "out_of_scope")]
+    assert "belongs to a grid this device does not hold" in done.summary()
+    assert _server_person(server, good) is not None
+    assert _server_person(server, taken) == {"name": "王芳", "phone": None, "employer": None}
