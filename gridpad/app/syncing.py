@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gridpad.store import held_changes
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
+from gridpad.store.held_changes import HeldChange, NoSuchHeldChangeError, NotOnServer
 from gridpad.store.outbox_stats import count_by_table
 from gridpad.sync_client import conflicts as conflict_api
 from gridpad.sync_client.errors import SyncError
@@ -26,8 +28,25 @@ if TYPE_CHECKING:
     from gridpad.sync_client.enroll import Enrollment
 
 __all__ = [
-    "SyncError", "SyncSnapshot", "enroll_device", "is_enrolled", "is_network_error", "remember_ca_bundle",
-    "resolve_conflict", "server_reachable", "server_target", "snapshot", "sync_now",
+    "HeldChange",
+    "NoSuchHeldChangeError",
+    "NotOnServer",
+    "SyncError",
+    "SyncSnapshot",
+    "discard_held",
+    "enroll_device",
+    "held_reason",
+    "is_enrolled",
+    "is_network_error",
+    "list_held",
+    "list_not_on_server",
+    "remember_ca_bundle",
+    "resolve_conflict",
+    "retry_held",
+    "server_reachable",
+    "server_target",
+    "snapshot",
+    "sync_now",
 ]
 
 
@@ -39,6 +58,8 @@ class SyncSnapshot:
     outbox_by_table: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     device_id: str | None = None  # as enrolled: tells "mine" from "theirs" in a conflict
+    held: list[HeldChange] = field(default_factory=list)  # changes the server refused, set aside
+    not_on_server: list[NotOnServer] = field(default_factory=list)  # discarded: local value only
 
 
 @dataclass(frozen=True)
@@ -52,7 +73,37 @@ class ServerTarget:
 def snapshot(store: Store) -> SyncSnapshot:
     """Local reads only (no network): cheap enough to refresh every few seconds."""
     return SyncSnapshot(read_status(store), count_by_table(store), list(conflict_api.list_open(store)),
-                        DeviceMeta(store).enrolled_device_id)
+                        DeviceMeta(store).enrolled_device_id, held_changes.list_held(store),
+                        held_changes.list_not_on_server(store))
+
+
+def list_held(store: Store) -> list[HeldChange]:
+    """Changes the server refused, set aside (oldest first), each with how many wait behind it."""
+    return held_changes.list_held(store)
+
+
+def list_not_on_server(store: Store) -> list[NotOnServer]:
+    """Rows whose refused change was discarded: the value on this device is not on the server."""
+    return held_changes.list_not_on_server(store)
+
+
+def retry_held(store: Store, change_id: int) -> HeldChange:
+    """Send a set-aside change at the next sync, with the values its row holds now (fix the row
+    first). Raises :class:`NoSuchHeldChangeError`."""
+    return held_changes.retry(store, change_id)
+
+
+def discard_held(store: Store, change_id: int) -> HeldChange:
+    """Drop a set-aside change for good: the row keeps its local value, recorded as not on the
+    server; the changes that waited behind it go at the next sync. Raises :class:`NoSuchHeldChangeError`."""
+    return held_changes.discard(store, change_id)
+
+
+def held_reason(rule: str, field: str | None) -> str:
+    """The server's refusal in plain words (English; the UI translates its own)."""
+    from gridpad.sync_client.set_aside import reason
+
+    return reason(rule, field)
 
 
 def is_enrolled(store: Store) -> bool:

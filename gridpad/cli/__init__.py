@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     sy = sub.add_parser("sync", help="push then pull once")
     sy.add_argument("--ca-bundle")
 
+    h = sub.add_parser("held", help="changes the server refused, set aside: list, retry or discard")
+    h.add_argument("action", nargs="?", choices=["retry", "discard"],
+                   help="retry: send again with the record's values now; discard: drop the change")
+    h.add_argument("id", nargs="?", help="the change's ID as listed")
+
     q = sub.add_parser("search", help="the app's search box on the command line")
     q.add_argument("query")
     q.add_argument("--limit", type=int, default=20)
@@ -84,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
 _MODULES = {
     "gui": "gui", "demo": "demo", "seed-demo": "seed_demo", "import": "import_",
-    "export": "export", "apply": "apply", "enroll": "enroll", "sync": "sync",
+    "export": "export", "apply": "apply", "enroll": "enroll", "sync": "sync", "held": "held",
     "search": "search", "scan": "scan", "plates": "plates",
 }
 

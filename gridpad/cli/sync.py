@@ -1,4 +1,7 @@
-"""``gridpad sync``: push then pull once; prints what moved, or one line saying why not."""
+"""``gridpad sync``: push then pull once; prints what moved, or one line saying why not.
+
+Exit 0: all sent; 1: synced, but changes the server refused are set aside (listed; see
+``gridpad held``); 2: the sync failed (one line on stderr)."""
 
 from __future__ import annotations
 
@@ -34,4 +37,4 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     store.close()
     print(result.summary())
-    return 0
+    return 1 if result.held else 0  # synced, but changes are set aside: someone must look

@@ -31,6 +31,7 @@ SYNC_LAST_ATTEMPT_AT = "sync_last_attempt_at"
 SYNC_OPEN_CONFLICTS = "sync_open_conflicts"  # JSON list of the server's open conflicts, as of the last sync
 SYNC_VERIFIED_AT = "sync_verified_at"  # time.time() of the last checksum comparison
 SYNC_VERIFY_DUE = "sync_verify_due"  # "1": compare checksums on the next sync
+SYNC_REPORTED_BACKLOG = "sync_reported_backlog"  # the outbox backlog last told the server (fleet view)
 # Privacy lock (gridpad.app.lock_settings).
 LOCK_PIN_HASH = "ui.lock_pin"  # scrypt$n$r$p$salt$hash, hex
 LOCK_IDLE_MINUTES = "ui.lock_idle_minutes"
@@ -40,7 +41,8 @@ LOCK_IDLE_MINUTES = "ui.lock_idle_minutes"
 KEYS = (
     DEVICE_ID_KEY, SCHEMA_FINGERPRINT_KEY, SERVER_URL, ENROLLED_DEVICE_ID, USER_NAME, USER_ROLE, GRIDS,
     PLATE_PUBLIC_KEYS, CA_BUNDLE, ENROLLED_AT, SYNC_CURSOR, SYNC_LAST_SUCCESS_AT, SYNC_LAST_ERROR,
-    SYNC_LAST_ATTEMPT_AT, SYNC_OPEN_CONFLICTS, SYNC_VERIFIED_AT, SYNC_VERIFY_DUE, LOCK_PIN_HASH,
+    SYNC_LAST_ATTEMPT_AT, SYNC_OPEN_CONFLICTS, SYNC_VERIFIED_AT, SYNC_VERIFY_DUE, SYNC_REPORTED_BACKLOG,
+    LOCK_PIN_HASH,
     LOCK_IDLE_MINUTES,
 )
 
@@ -211,6 +213,16 @@ class DeviceMeta:
     @verify_due.setter
     def verify_due(self, value: bool) -> None:
         self._set(SYNC_VERIFY_DUE, "1" if value else "0")
+
+    @property
+    def reported_backlog(self) -> int | None:
+        """The outbox backlog last reported to the server (None: never, or by an older app)."""
+        raw = self._get(SYNC_REPORTED_BACKLOG)
+        return int(raw) if raw else None
+
+    @reported_backlog.setter
+    def reported_backlog(self, value: int) -> None:
+        self._set(SYNC_REPORTED_BACKLOG, str(value))
 
     # -- privacy lock ---------------------------------------------------------------------------
     @property

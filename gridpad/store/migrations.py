@@ -22,7 +22,7 @@ from gridpad.store.errors import StoreVersionError
 from sync.schema import TABLES, ColumnType
 
 SCHEMA_MAJOR = 1
-SCHEMA_MINOR = 1  # 1: the local draft table
+SCHEMA_MINOR = 2  # 1: the local draft table; 2: changes the server refused, set aside
 
 _SQL_TYPES: dict[ColumnType, str] = {
     "text": "TEXT", "date": "TEXT", "json": "TEXT", "int": "INTEGER", "bool": "INTEGER", "real": "REAL",
@@ -140,6 +140,22 @@ def _search_sees_the_outbox(db: sqlite_utils.Database) -> None:
 def _local_drafts(db: sqlite_utils.Database) -> None:
     # Unsaved form values (gridpad.store.drafts): local only, no capture triggers, never synced.
     db.execute("CREATE TABLE draft (key TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL)")
+
+
+@migrations(name="0007_held_changes")
+def _held_changes(db: sqlite_utils.Database) -> None:
+    # Outbox rows the server refused, kept with its reason (rule and field: never a value), and
+    # rows whose refused change was discarded (the local value is not on the server). Local only.
+    db.executescript(
+        """
+        CREATE TABLE outbox_held (
+          change_id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL,
+          error TEXT NOT NULL, rule TEXT NOT NULL, field TEXT, held_at TEXT NOT NULL);
+        CREATE TABLE not_on_server (
+          tbl TEXT NOT NULL, row_id TEXT NOT NULL, fields TEXT NOT NULL, rule TEXT NOT NULL,
+          field TEXT, discarded_at TEXT NOT NULL, PRIMARY KEY (tbl, row_id));
+        """
+    )
 
 
 #: Meta key of the synced tables' shape as last migrated (listed with the others in device_meta.KEYS).

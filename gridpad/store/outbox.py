@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from gridpad.store import held_changes
 from gridpad.store.db import Store
 
 
@@ -35,6 +36,7 @@ def ack(store: Store, change_ids: Iterable[int]) -> int:
     ids = [int(c) for c in change_ids]
     removed = 0
     with store.transaction():
+        held_changes.forget_sent(store, ids)
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))

@@ -48,7 +48,8 @@ def _columns(tname: str, keys: tuple[str, ...], skip: frozenset[str]) -> tuple[s
 
 def pending_fields_by_row(store: Store, keys: Iterable[tuple[str, str]] | None = None
                           ) -> dict[tuple[str, str], set[str]]:
-    """Fields with local edits not yet acknowledged, by ``(table, row id)`` (all rows: ``keys`` None).
+    """Fields with local edits not yet acknowledged, or discarded while refused (not on the
+    server), by ``(table, row id)`` (all rows: ``keys`` None).
 
     One scan of the outbox instead of a query per pulled row (a page holds thousands)."""
     wanted = None if keys is None else set(keys)
@@ -58,6 +59,12 @@ def pending_fields_by_row(store: Store, keys: Iterable[tuple[str, str]] | None =
         if wanted is not None and key not in wanted:
             continue
         out[key].update(json.loads(fields or "{}"))
+    # A discarded refused change (held_changes.discard): the local value stays, so a pull must not
+    # overwrite it silently; it is listed as not on the server until sent again.
+    discarded = store._conn.execute("SELECT tbl, row_id, fields FROM not_on_server").fetchall()
+    for tbl, row_id, fields in discarded:
+        if wanted is None or (tbl, row_id) in wanted:
+            out[(tbl, row_id)].update(json.loads(fields))
     return dict(out)
 
 

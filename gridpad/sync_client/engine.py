@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridpad.store import outbox, remote
+from gridpad.store import held_changes, outbox, remote
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
-from gridpad.sync_client import conflicts, photos, status, verify
+from gridpad.store.held_changes import HeldChange
+from gridpad.sync_client import conflicts, photos, set_aside, status, verify
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import (
     DeviceRevokedError,
@@ -26,7 +27,7 @@ from gridpad.sync_client.errors import (
     SyncError,
 )
 from gridpad.sync_client.pull import PullOutcome, apply_scope, pull_all
-from gridpad.sync_client.push import push_outbox
+from gridpad.sync_client.push import PushOutcome, push_outbox
 from gridpad.sync_client.transport import RetryPolicy, ServerClient
 from sync.protocol import Me
 
@@ -54,6 +55,8 @@ class SyncResult:
     purged: int = 0              # rows of grids taken away, removed from this device
     held_back: int = 0           # local edits to rows of grids not held: kept, unsent (HeldBackError)
     photos_refused: dict[str, str] = field(default_factory=dict)  # sha256 -> why (PhotosRefusedError)
+    set_aside: int = 0           # changes the server refused in this sync, now set aside
+    held: list[HeldChange] = field(default_factory=list)  # every change set aside after the sync
 
     def summary(self) -> str:
         text = f"pushed {self.pushed}, pulled {self.pulled}, conflicts {self.conflicts}"
@@ -69,6 +72,9 @@ class SyncResult:
             text += f"; grids changed ({self.purged} rows of removed grids deleted)"
         if self.held_back:
             text += f"; {self.held_back} edits to a grid this device no longer holds kept, not sent"
+        if self.held:
+            text += "\n" + set_aside.headline(self.held)
+            text += "".join(f"\n  {h.change_id}  {set_aside.describe(h)}" for h in self.held)
         return text
 
 
@@ -90,22 +96,22 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
     result = SyncResult()
     backlog = status.photo_backlog(store, data_dir)
     scope = PullOutcome()
+    pushed = PushOutcome()
     try:
-        pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress,
-                             grids=_grids(store) or None)
+        push_outbox(store, client, photo_backlog=len(backlog), progress=progress,
+                    grids=_grids(store) or None, out=pushed)
     except RejectedError as exc:
         # Refused as out of scope? The grids may have changed since the last pull: learn them
         # (one extra request, on this path only) and push again without the other grids' edits.
-        if exc.status != 403:
+        if exc.status != 403 or exc.error != "out_of_scope":
             raise
         me = client.call("GET", "/v1/me", Me)
         apply_scope(store, me.grids, scope)
-        if not scope.scope_changed:
-            raise
-        pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress,
-                             grids=_grids(store) or None)
+        # The grids as the server has them now: a change still out of scope is set aside.
+        push_outbox(store, client, photo_backlog=len(backlog), progress=progress,
+                    grids=_grids(store) or None, hold_out_of_scope=True, out=pushed)
     result.pushed, result.conflicts = pushed.pushed, pushed.conflicts
-    result.held_back = pushed.held_back
+    result.held_back, result.set_aside = pushed.held_back, pushed.set_aside
     from_scratch = remote.cursor(store) == 0
     pulled = pull_all(store, client, progress=progress, out=scope)
     result.pulled = pulled.pulled
@@ -134,6 +140,7 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
         result.open_conflicts = len(conflicts.fetch_open(store, client))
     else:
         result.open_conflicts = len(conflicts.list_open(store))
+    result.held = held_changes.list_held(store)
     if result.held_back:  # all else is done; the held edits are said as the sync's error
         raise HeldBackError(result.held_back, result)
     if result.photos_refused:  # likewise photos the server will not take

@@ -5,6 +5,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sync.protocol import Problem
+
 
 class SyncError(Exception):
     """A sync or enrollment that did not complete; nothing local was lost."""
@@ -47,10 +51,13 @@ class CertificateError(SyncError):
 class RejectedError(SyncError):
     """The server answered and refused (4xx): retrying the same request would not help."""
 
-    def __init__(self, reason: str, status: int = 400) -> None:
+    def __init__(self, reason: str, status: int = 400, *, error: str = "",
+                 problems: Sequence[Problem] = ()) -> None:
         super().__init__(f"rejected by server: {reason}")
         self.reason = reason
         self.status = status
+        self.error = error  # the server's error code (``invalid_change``, ``out_of_scope`` …)
+        self.problems = list(problems)  # per change and field, when the server said
 
 
 class ProtocolError(SyncError):

@@ -1,5 +1,6 @@
 """The sync screen (同步): big status, last success, what waits (by kind), photos, the last error
-with what to do, Sync now with a progress bar, and the conflict review list."""
+with what to do, Sync now with a progress bar, the changes the server refused (set aside, each
+with Retry / Discard) and the conflict review list."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridpad.ui.conflicts_view import ConflictCard, table_title
+from gridpad.ui.conflicts_view import ConflictCard, field_title, table_title
+from gridpad.ui.held_view import HeldCard
 from gridpad.ui.i18n import tr
 from gridpad.ui.status_strip import format_when, plain_error
 from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
@@ -38,6 +40,7 @@ class SyncScreen(QWidget):
         self.controller = c = ctx.sync
         self._snapshot: SyncSnapshot | None = None
         self._cards: dict[str, ConflictCard] = {}
+        self._held_cards: dict[int, HeldCard] = {}
         self._result_text = ""
         # The last failure as the sync thread reported it: survives a revoked device's wipe, which
         # also wipes the error recorded in the store.
@@ -70,6 +73,14 @@ class SyncScreen(QWidget):
         self.error_card.hide()
         self._body.addWidget(self.error_card)
 
+        self.held_title = label("", "title", body)
+        self._body.addWidget(self.held_title)
+        self._held_box = QVBoxLayout()
+        self._held_box.setSpacing(12)
+        self._body.addLayout(self._held_box)
+        self.not_on_server = label("", "caption", body, wrap=True)
+        self._body.addWidget(self.not_on_server)
+
         self.conflicts_title = label("", "title", body)
         self._body.addWidget(self.conflicts_title)
         self.no_conflicts = label("", "muted", body)
@@ -101,6 +112,7 @@ class SyncScreen(QWidget):
         c.online_changed.connect(lambda _o: self.refresh_view())
         c.conflict_resolved.connect(self._on_resolved)
         c.conflict_failed.connect(self._on_conflict_failed)
+        c.held_failed.connect(self._on_held_failed)
         if c.last_snapshot is not None:
             self._snapshot = c.last_snapshot
         self.retranslate()
@@ -118,6 +130,7 @@ class SyncScreen(QWidget):
     def _on_snapshot(self, snap: SyncSnapshot) -> None:
         self._snapshot = snap
         self._render_conflicts(snap.conflicts)
+        self._render_held(snap)
         self.refresh_view()
 
     def _on_started(self) -> None:
@@ -165,7 +178,29 @@ class SyncScreen(QWidget):
         if card is not None:
             card.show_error(plain_error(message)[0])
 
+    def _on_held_failed(self, change_id: int, message: str) -> None:
+        card = self._held_cards.get(change_id)
+        if card is not None:
+            card.show_error(plain_error(message)[0])
+
     # -- rendering ------------------------------------------------------------------------------
+    def _render_held(self, snap: SyncSnapshot) -> None:
+        """One card per change set aside (rebuilt: the count waiting behind each may change)."""
+        for card in self._held_cards.values():
+            card.deleteLater()
+        self._held_cards = {}
+        for item in snap.held:
+            card = HeldCard(item, self.controller.retry_held, self.controller.discard_held, self)
+            self._held_cards[item.change_id] = card
+            self._held_box.addWidget(card)
+        lines = [tr("{0} {1}: {2} is kept on this tablet but is not on the server (its change was "
+                    "discarded; edit it again to send it).").format(
+                        table_title(n.table), n.row_id[:8] + "\u2026",
+                        ", ".join(field_title(f) for f in n.fields))
+                 for n in snap.not_on_server]
+        self.not_on_server.setText("\n".join(lines))
+        self.not_on_server.setVisible(bool(lines))
+
     def _render_conflicts(self, conflicts: list[Any]) -> None:
         wanted: dict[str, Any] = {}
         for conflict in conflicts:
@@ -215,6 +250,9 @@ class SyncScreen(QWidget):
         self.error_card.setVisible(bool(what))
         self.result_label.setText(self._result_text)
         self.result_label.setVisible(bool(self._result_text))
+        n_held = len(self._held_cards)
+        self.held_title.setText(tr("Set aside, refused by the server: {0}").format(n_held))
+        self.held_title.setVisible(bool(n_held))
         n_conflicts = max(status.open_conflicts if status else 0, len(self._cards))
         self.conflicts_title.setText(tr("Conflicts to review: {0}").format(n_conflicts))
         self.no_conflicts.setText(tr("No conflicts. Edits from this tablet and the centre agree."))

@@ -49,6 +49,8 @@ class SyncWorker(QObject):
     enroll_failed = Signal(str)
     conflict_resolved = Signal(str)    # conflict id
     conflict_failed = Signal(str, str)  # conflict id, message
+    held_done = Signal(str, int)       # "retry"/"discard", change id (a snapshot follows)
+    held_failed = Signal(int, str)     # change id, message
 
     def __init__(self, db_path: Path, data_dir: Path) -> None:
         super().__init__()
@@ -165,6 +167,19 @@ class SyncWorker(QObject):
             self.conflict_resolved.emit(cid)
         self.refresh()
 
+    @Slot(str, int)
+    def held_action(self, action: str, change_id: int) -> None:
+        """``retry`` / ``discard`` a change the server refused (gridpad.app.syncing)."""
+        from gridpad.app.syncing import discard_held, retry_held
+
+        try:
+            (retry_held if action == "retry" else discard_held)(self._require_store(), change_id)
+        except Exception as exc:  # noqa: BLE001 - shown beside the change; the thread lives on
+            self.held_failed.emit(change_id, str(exc) or type(exc).__name__)
+        else:
+            self.held_done.emit(action, change_id)
+        self.refresh()
+
 
 class SyncController(QObject):
     """GUI-thread face of sync: start/stop the thread, timers, and signals for the widgets."""
@@ -177,6 +192,7 @@ class SyncController(QObject):
     _do_refresh = Signal()
     _do_enroll = Signal(str, str)
     _do_resolve = Signal(object, str, object)
+    _do_held = Signal(str, int)
 
     # Re-emitted for widgets.
     snapshot = Signal(object)
@@ -189,6 +205,8 @@ class SyncController(QObject):
     enroll_failed = Signal(str)
     conflict_resolved = Signal(str)
     conflict_failed = Signal(str, str)
+    held_done = Signal(str, int)
+    held_failed = Signal(int, str)
 
     def __init__(self, db_path: Path, data_dir: Path, parent: QObject | None = None, *,
                  probe_ms: int = 30_000, periodic_ms: int = 600_000, refresh_ms: int = 5_000) -> None:
@@ -208,6 +226,7 @@ class SyncController(QObject):
         self._do_refresh.connect(self._worker.refresh)
         self._do_enroll.connect(self._worker.enroll)
         self._do_resolve.connect(self._worker.resolve)
+        self._do_held.connect(self._worker.held_action)
         w = self._worker
         w.snapshot.connect(self._on_snapshot)
         w.progress.connect(self.progress)
@@ -219,6 +238,8 @@ class SyncController(QObject):
         w.enroll_failed.connect(self.enroll_failed)
         w.conflict_resolved.connect(self.conflict_resolved)
         w.conflict_failed.connect(self.conflict_failed)
+        w.held_done.connect(self.held_done)
+        w.held_failed.connect(self.held_failed)
         self._probe_timer = self._timer(probe_ms, self._do_probe.emit)
         self._periodic_timer = self._timer(periodic_ms, self.sync_now)
         self._refresh_timer = self._timer(refresh_ms, self._do_refresh.emit)
@@ -267,6 +288,14 @@ class SyncController(QObject):
 
     def resolve(self, conflict: Conflict | int | str, choice: str, value: object = None) -> None:
         self._do_resolve.emit(conflict, choice, value)
+
+    def retry_held(self, change_id: int) -> None:
+        """Send a set-aside change again at the next sync, with its row's values now."""
+        self._do_held.emit("retry", change_id)
+
+    def discard_held(self, change_id: int) -> None:
+        """Drop a set-aside change; the local value stays (listed as not on the server)."""
+        self._do_held.emit("discard", change_id)
 
     # -- worker results -------------------------------------------------------------------------
     def _on_snapshot(self, snap: SyncSnapshot) -> None:

@@ -707,6 +707,71 @@ Open a photo of the door plate instead.</source>
       <translation>待处理冲突：{0} 条</translation>
     </message>
     <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="1" />
+      <source>{0} {1}: {2} is kept on this tablet but is not on the server (its change was discarded; edit it again to send it).</source>
+      <translation>{0} {1}：{2} 保留在本机，但服务器上没有（该修改已放弃；再次编辑即可发送）。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="1" />
+      <source>Set aside, refused by the server: {0}</source>
+      <translation>服务器拒收、已搁置：{0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>contains a character the server does not accept (such as a control character)</source>
+      <translation>含有服务器不接受的字符（如控制字符）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>is required but missing</source>
+      <translation>为必填项，但未填写</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>belongs to a grid this tablet does not hold</source>
+      <translation>属于本机未负责的网格</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>moves the record to another grid, which needs a transfer by the office</source>
+      <translation>把记录移到了其他网格，需由中心办理移交</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>is written by the central system only</source>
+      <translation>只能由中心系统修改</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>is not a field the server knows</source>
+      <translation>不是服务器认识的字段</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>breaks the server&apos;s rule “{0}”</source>
+      <translation>不符合服务器规则“{0}”</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>{0} later edits of this record wait behind it.</source>
+      <translation>此记录之后的 {0} 处修改在其后等待。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>Correct the record, then Retry: the values it holds now are sent. Discard drops the change; this tablet keeps its value, which is then not on the server.</source>
+      <translation>请先更正记录，再点“重试”：将发送记录当前的值。“放弃”会丢弃这处修改；本机保留其值，但服务器上没有。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>Retry</source>
+      <translation>重试</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <source>Discard</source>
+      <translation>放弃</translation>
+    </message>
+    <message>
       <location filename="../../gridpad/ui/sync_screen.py" line="217" />
       <source>No conflicts. Edits from this tablet and the centre agree.</source>
       <translation>没有冲突，本平板与中心的数据一致。</translation>

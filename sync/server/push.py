@@ -29,6 +29,9 @@ from sync.schema import DELETED, TABLES
 from sync.server import db
 from sync.server.refusal import Refused
 
+#: Problems listed in one refusal: a full batch's worth, one per change.
+MAX_PROBLEMS = 500
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -77,7 +80,8 @@ def check_batch(req: PushRequest, device_id: str, now_ms: int) -> list[Checked]:
     if problems:
         error = "clock_ahead" if any(p.rule == "clock_ahead" for p in problems) else "invalid_change"
         status = 403 if any(p.rule == "read_only_table" for p in problems) else 422
-        raise Refused(status, error, problems[0].message, problems[:100])
+        # Every problem (bounded): the device sets aside each refused change and sends the rest.
+        raise Refused(status, error, problems[0].message, problems[:MAX_PROBLEMS])
     return out
 
 
