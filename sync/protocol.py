@@ -206,6 +206,12 @@ class ErrorBody(_Msg):
     reason: str
     problems: list[Problem] = []
     wipe: bool = False
+    #: ``clock_ahead``: the server's clock (ms), so a device whose clock is right again can
+    #: re-stamp its unsent changes (docs/clocks.md).
+    server_time_ms: int | None = None
+    #: ``change_id_reused``: the lowest change id above every one the server holds from this
+    #: device, where the device re-keys its unsent changes (docs/clocks.md).
+    next_change_id: int | None = None
 
 
 #: Device bookkeeping a change may carry in ``fields``; the server drops it (it owns server_seq).

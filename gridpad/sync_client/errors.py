@@ -5,6 +5,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sync.protocol import ErrorBody
+
 
 class SyncError(Exception):
     """A sync or enrollment that did not complete; nothing local was lost."""
@@ -38,10 +43,11 @@ class CertificateError(SyncError):
 class RejectedError(SyncError):
     """The server answered and refused (4xx): retrying the same request would not help."""
 
-    def __init__(self, reason: str, status: int = 400) -> None:
+    def __init__(self, reason: str, status: int = 400, body: ErrorBody | None = None) -> None:
         super().__init__(f"rejected by server: {reason}")
         self.reason = reason
         self.status = status
+        self.body = body  # the server's refusal (stable ``error`` code), when it sent one
 
 
 class ProtocolError(SyncError):

@@ -216,4 +216,4 @@ class ServerClient:
             body = _error_body(resp)
             if resp.status_code == 403 and body is not None and (body.error == "revoked" or body.wipe):
                 raise DeviceRevokedError()
-            raise RejectedError(_reason(resp, body), resp.status_code)
+            raise RejectedError(_reason(resp, body), resp.status_code, body)

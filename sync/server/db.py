@@ -68,7 +68,10 @@ ledger = sa.Table("ledger", metadata,
                   sa.Column("change_id", sa.BigInteger, primary_key=True),
                   sa.Column("server_seq", sa.BigInteger, nullable=False),
                   sa.Column("applied", sa.SmallInteger, nullable=False),
-                  sa.Column("conflicts", sa.Integer, nullable=False))
+                  sa.Column("conflicts", sa.Integer, nullable=False),
+                  # The change's content (sync.server.push.change_digest): the same id with other
+                  # content is a reused id (a restored device), refused loudly. NULL: made before.
+                  sa.Column("digest", sa.String(32), nullable=True))
 
 conflict = sa.Table("conflict", metadata,
                     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -185,7 +188,7 @@ def migrate(engine: Engine) -> None:
         elif int(version) > SCHEMA_VERSION:
             raise NewerDatabaseError(f"the database has schema version {version}; this gridpad-server "
                                      f"knows up to {SCHEMA_VERSION}: upgrade the server")
-        for name, table in synced.items():
+        for name, table in [*synced.items(), (ledger.name, ledger)]:
             have = {c["name"] for c in inspector.get_columns(name)}
             for col in table.columns:
                 if col.name not in have:

@@ -6,6 +6,7 @@ device sees why (change id, field, rule).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -77,8 +78,34 @@ def check_batch(req: PushRequest, device_id: str, now_ms: int) -> list[Checked]:
     if problems:
         error = "clock_ahead" if any(p.rule == "clock_ahead" for p in problems) else "invalid_change"
         status = 403 if any(p.rule == "read_only_table" for p in problems) else 422
-        raise Refused(status, error, problems[0].message, problems[:100])
+        refused = Refused(status, error, problems[0].message, problems[:100])
+        if error == "clock_ahead":  # a device whose clock is right again re-stamps from this
+            refused.body = refused.body.model_copy(update={"server_time_ms": now_ms})
+        raise refused
     return out
+
+
+def change_digest(change: Change) -> str:
+    """What a change says, as the device sent it (not as this server normalises it, which may
+    change between versions): a replay matches it, a reused id with other content does not."""
+    text = json.dumps([change.table, change.row_id, change.op, change.fields, change.base_seq, change.hlc],
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _refuse_reused(conn: Connection, device_id: str, reused: Sequence[int]) -> None:
+    """A change id this device used before, now with other content: its database was put back
+    from an older copy. Refused loudly (never taken as a replay, which would drop the edit); the
+    device re-keys its unsent changes from ``next_change_id`` and sends them again."""
+    top = conn.execute(sa.select(sa.func.max(db.ledger.c.change_id))
+                       .where(db.ledger.c.device_id == device_id)).scalar()
+    refused = Refused(409, "change_id_reused", (
+        "change ids this device used before came again with other content (was its database put "
+        "back from an older copy?): the device sends them again under new ids"),
+        [Problem(change_id=cid, rule="change_id_reused", message="change id already used for another change")
+         for cid in reused[:100]])
+    refused.body = refused.body.model_copy(update={"next_change_id": int(top or 0) + 1})
+    raise refused
 
 
 def _stored(row: Mapping[str, Any], table: str) -> tuple[merge.StoredRow, dict[str, list[Any]]]:
@@ -190,15 +217,28 @@ def device_grids(conn: Connection, device_id: str) -> set[str]:
 
 def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], req: PushRequest,
                 now_ms: int) -> PushResponse:
-    """Run inside a write transaction. Idempotent by ``(device_id, change_id)``."""
+    """Run inside a write transaction. Idempotent by ``(device_id, change_id)`` and the change's
+    content: a known id with other content is refused (409 ``change_id_reused``)."""
     seqs = db.SeqAllocator(conn)  # first: serialises concurrent pushes
     grids = device_grids(conn, device_id)
     ids = [c.change.change_id for c in checked]
+    digests: dict[int, str] = {}
+    reused: list[int] = []
+    for item in checked:
+        digest = change_digest(item.change)
+        if digests.setdefault(item.change.change_id, digest) != digest:
+            reused.append(item.change.change_id)  # one id, two contents in one batch
     done: dict[int, tuple[int, int]] = {}
     for i in range(0, len(ids), 400):
-        q = sa.select(db.ledger.c.change_id, db.ledger.c.applied, db.ledger.c.conflicts).where(
+        q = sa.select(db.ledger.c.change_id, db.ledger.c.applied, db.ledger.c.conflicts,
+                      db.ledger.c.digest).where(
             db.ledger.c.device_id == device_id, db.ledger.c.change_id.in_(ids[i:i + 400]))
-        done.update({int(r[0]): (int(r[1]), int(r[2])) for r in conn.execute(q)})
+        for r in conn.execute(q):
+            done[int(r[0])] = (int(r[1]), int(r[2]))
+            if r[3] is not None and r[3] != digests[int(r[0])]:
+                reused.append(int(r[0]))
+    if reused:
+        _refuse_reused(conn, device_id, sorted(set(reused)))
     fresh = [item for item in checked if item.change.change_id not in done]  # replays: no-op
     batch = _Batch(conn, fresh)
     ledger_rows = []
@@ -209,7 +249,7 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
         seq = seqs.next()
         applied, conflicts = batch.apply(item, device_id, grids, seq)
         ledger_rows.append({"device_id": device_id, "change_id": cid, "server_seq": seq,
-                            "applied": applied, "conflicts": conflicts})
+                            "applied": applied, "conflicts": conflicts, "digest": digests[cid]})
         done[cid] = (applied, conflicts)
     batch.write()
     if ledger_rows:
