@@ -71,7 +71,10 @@ ledger = sa.Table("ledger", metadata,
                   sa.Column("conflicts", sa.Integer, nullable=False),
                   # The change's content (sync.server.push.change_digest): the same id with other
                   # content is a reused id (a restored device), refused loudly. NULL: made before.
-                  sa.Column("digest", sa.String(32), nullable=True))
+                  sa.Column("digest", sa.String(32), nullable=True),
+                  # A change sent again under a new id (re-keyed, then the database restored once
+                  # more) is found by its content: a replay, not a second write.
+                  sa.Index("ix_ledger_device_digest", "device_id", "digest"))
 
 conflict = sa.Table("conflict", metadata,
                     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -194,6 +197,8 @@ def migrate(engine: Engine) -> None:
                 if col.name not in have:
                     ddl = sa.schema.CreateColumn(col).compile(dialect=engine.dialect)
                     conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN {ddl}')
+        for index in ledger.indexes:  # create_all makes indexes only with their table
+            index.create(conn, checkfirst=True)
         if conn.execute(sa.select(counter.c.value).where(counter.c.name == SEQ)).first() is None:
             conn.execute(counter.insert().values(name=SEQ, value=0))
 

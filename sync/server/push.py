@@ -207,6 +207,27 @@ class _Batch:
             self.conn.execute(db.conflict.insert(), self.conflicts)
 
 
+def _known_content(conn: Connection, device_id: str, checked: Sequence[Checked], digests: Mapping[int, str],
+                   done: dict[int, tuple[int, int]]) -> list[dict[str, Any]]:
+    """Changes new by id but held already under another id (the device re-keyed them, then its
+    database was put back once more): replays. Their new ids join the ledger with the first
+    one's receipt (updates ``done``); returns those ledger rows."""
+    new = {digests[c.change.change_id]: c.change.change_id for c in checked if c.change.change_id not in done}
+    rows: list[dict[str, Any]] = []
+    keys = list(new)
+    for i in range(0, len(keys), 400):
+        led = db.ledger.c
+        q = sa.select(led.digest, led.server_seq, led.applied, led.conflicts).where(
+            led.device_id == device_id, led.digest.in_(keys[i:i + 400]))
+        for digest, seq, applied, conflicts in conn.execute(q):
+            cid = new.pop(digest, None)
+            if cid is not None:
+                done[cid] = (int(applied), int(conflicts))
+                rows.append({"device_id": device_id, "change_id": cid, "server_seq": int(seq),
+                             "applied": int(applied), "conflicts": int(conflicts), "digest": digest})
+    return rows
+
+
 def device_grids(conn: Connection, device_id: str) -> set[str]:
     """The grids a device holds now (its user's grids), read at request time."""
     q = (sa.select(db.user_grid.c.grid_id)
@@ -239,9 +260,9 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
                 reused.append(int(r[0]))
     if reused:
         _refuse_reused(conn, device_id, sorted(set(reused)))
+    ledger_rows = _known_content(conn, device_id, checked, digests, done)
     fresh = [item for item in checked if item.change.change_id not in done]  # replays: no-op
     batch = _Batch(conn, fresh)
-    ledger_rows = []
     for item in fresh:
         cid = item.change.change_id
         if cid in done:

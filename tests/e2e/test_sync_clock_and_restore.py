@@ -167,3 +167,19 @@ def test_the_server_refuses_a_known_change_id_with_other_content_and_replays_the
     assert [p["change_id"] for p in body["problems"]] == [2]
     rows, _ = api.pull_all()
     assert {x["id"] for x in rows if x["table"] == "person"} == {"p-r1", "p-r2"}  # nothing written
+
+
+def test_a_change_sent_again_under_a_new_id_is_a_replay(server: ServerProcess,
+                                                        api_factory: Callable[..., Any]) -> None:
+    """Re-keyed once, then the database put back again: the same change comes under a third id."""
+    scope = server.new_scope()
+    api = api_factory(scope)
+    change = api.change("person", "p-k1", "insert", {"grid_id": scope.grid, "name": "甲"})
+    assert api.push([change]).status_code == 200
+    rows, _ = api.pull_all()
+    again = api.push([{**change, "change_id": 40}])
+    assert again.status_code == 200 and again.json()["receipt"] == [40]
+    assert again.json()["applied"] == 1  # the first arrival's counts
+    assert api.push([{**change, "change_id": 40}]).json()["receipt"] == [40]
+    after, _ = api.pull_all()
+    assert after == rows  # applied once: the row was not written again (same server_seq)
