@@ -208,15 +208,22 @@ class _Batch:
 
 
 def _known_content(conn: Connection, device_id: str, checked: Sequence[Checked], digests: Mapping[int, str],
-                   done: dict[int, tuple[int, int]]) -> list[dict[str, Any]]:
+                   done: dict[int, tuple[int, int]]) -> tuple[list[dict[str, Any]], int]:
     """Changes new by id but held already under another id (the device re-keyed them, then its
     database was put back once more): replays. Their new ids join the ledger with the first
-    one's receipt (updates ``done``); returns those ledger rows."""
-    new = {digests[c.change.change_id]: c.change.change_id for c in checked if c.change.change_id not in done}
+    one's receipt (updates ``done``). Returns those ledger rows and the device's new ``max_hlc``.
+
+    A device's clock only grows, so a change stamped above every one it pushed before is new:
+    only the rest (none, unless a database was put back) are looked up, by a scan of the device's
+    ledger (no index to keep up on every push for this rare case)."""
+    top = conn.execute(sa.select(db.device.c.max_hlc).where(db.device.c.id == device_id)).scalar()
+    top = int(top) if top is not None else -1
+    new = {digests[c.change.change_id]: c.change.change_id for c in checked
+           if c.change.change_id not in done and c.change.hlc <= top}
     rows: list[dict[str, Any]] = []
     keys = list(new)
+    led = db.ledger.c
     for i in range(0, len(keys), 400):
-        led = db.ledger.c
         q = sa.select(led.digest, led.server_seq, led.applied, led.conflicts).where(
             led.device_id == device_id, led.digest.in_(keys[i:i + 400]))
         for digest, seq, applied, conflicts in conn.execute(q):
@@ -225,7 +232,7 @@ def _known_content(conn: Connection, device_id: str, checked: Sequence[Checked],
                 done[cid] = (int(applied), int(conflicts))
                 rows.append({"device_id": device_id, "change_id": cid, "server_seq": int(seq),
                              "applied": int(applied), "conflicts": int(conflicts), "digest": digest})
-    return rows
+    return rows, max([top, *(c.change.hlc for c in checked)])
 
 
 def device_grids(conn: Connection, device_id: str) -> set[str]:
@@ -260,7 +267,7 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
                 reused.append(int(r[0]))
     if reused:
         _refuse_reused(conn, device_id, sorted(set(reused)))
-    ledger_rows = _known_content(conn, device_id, checked, digests, done)
+    ledger_rows, max_hlc = _known_content(conn, device_id, checked, digests, done)
     fresh = [item for item in checked if item.change.change_id not in done]  # replays: no-op
     batch = _Batch(conn, fresh)
     for item in fresh:
@@ -277,6 +284,8 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
         db.insert_many(conn, db.ledger, ledger_rows)
     seqs.save()
     upd: dict[str, Any] = {"last_sync_ms": now_ms}
+    if max_hlc >= 0:
+        upd["max_hlc"] = max_hlc
     if req.backlog is not None:
         upd["backlog"] = req.backlog
     if req.photo_backlog is not None:
