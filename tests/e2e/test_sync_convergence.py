@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from support.devices import Device, export_store
 from support.live_server import ServerProcess
@@ -169,8 +169,14 @@ class World:
     def sync(self, i: int) -> None:
         dev = self.devices[i]
         self.tick += 1
+        before = {c.change_id: c.hlc for c in outbox.pending(dev.store, limit=100_000)}
         with closing(client_for(dev.store)) as base, closing(RecordingClient(base)) as client:
             dev.sync(client=client)
+        sent = [c for changes, _r in client.pushed for c in changes]
+        if any(c.change_id not in before for c in sent):
+            event("a restored device's changes re-keyed")
+        if any(before.get(c.change_id, c.hlc) != c.hlc for c in sent):
+            event("future stamps re-stamped")
         for changes, receipt in client.pushed:  # they arrived now, in change order
             held = set(receipt)
             for c in changes:
@@ -214,6 +220,7 @@ class World:
         if not copies:
             return
         copy, knew = copies[k % len(copies)]
+        event("restored")
         dev = self.devices[i]
         dev.store.close()
         path = dev.data_dir / "gridpad.sqlite"
@@ -307,6 +314,7 @@ def test_devices_converge_and_no_acknowledged_write_is_lost(server: ServerProces
         w._remember(0, before)
         for i in range(n):
             w.sync(i)
+            w.backup(i)  # the first copy a restore may go back to; ``backup`` steps add later ones
         for op in script:
             w.act(op)
         for i in range(n):  # one more edit each: a clock state left ahead is brought back by its sync
