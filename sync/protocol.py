@@ -242,6 +242,12 @@ class ErrorBody(_Msg):
     #: With ``wipe`` from ``POST /v1/challenge``: base64 signature of :func:`wipe_message` over the
     #: device's nonce, by the server's identity key. A device wipes only when it verifies.
     wipe_proof: str | None = None
+    #: ``clock_ahead``: the server's clock (ms), so a device whose clock is right again can
+    #: re-stamp its unsent changes (docs/clocks.md).
+    server_time_ms: int | None = None
+    #: ``change_id_reused``: the lowest change id above every one the server holds from this
+    #: device, where the device re-keys its unsent changes (docs/clocks.md).
+    next_change_id: int | None = None
 
 
 #: Device bookkeeping a change may carry in ``fields``; the server drops it (it owns server_seq).

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from sync.hlc import COUNTER_BITS, MAX_AHEAD_MS
 from sync.schema import DELETED, EDITABLE_TABLES, TABLES
 
 if TYPE_CHECKING:
@@ -222,3 +223,45 @@ def observe_remote_hlc(store: Store, hlc: int) -> None:
 
 def current_hlc(store: Store) -> int:
     return int(store._conn.execute(f"SELECT max(h.value, coalesce(o.hlc, 0)) {_LAST}").fetchone()[0])
+
+
+def restamp_unsent(store: Store, server_ms: int) -> int:
+    """Bring the clock of unsent changes back to the server's time ``server_ms`` after the device's
+    clock ran ahead (docs/clocks.md); returns how many were re-stamped.
+
+    Only changes the server would refuse as ``clock_ahead`` are touched: it never accepted one (it
+    refuses every change further ahead of its clock than ``MAX_AHEAD_MS``, and its clock only moves
+    on), so no copy of them exists anywhere to disagree with. The device's clock never goes back,
+    so they are the newest rows of the outbox; they keep their order, stamped just after the last
+    change kept and not before ``server_ms``. The clock state comes back with them."""
+    cutoff = (server_ms + MAX_AHEAD_MS + 1) << COUNTER_BITS  # hlc.too_far_ahead from here on
+    with store.transaction():
+        conn = store._conn
+        ahead = [r[0] for r in conn.execute(
+            "SELECT change_id FROM outbox WHERE hlc >= ? ORDER BY change_id", (cutoff,))]
+        kept = conn.execute("SELECT max(hlc) FROM outbox WHERE hlc < ?", (cutoff,)).fetchone()[0]
+        start = max(server_ms << COUNTER_BITS, int(kept or 0))
+        conn.executemany("UPDATE outbox SET hlc = ? WHERE change_id = ?",
+                         [(start + k, cid) for k, cid in enumerate(ahead, 1)])
+        conn.execute("UPDATE hlc_state SET value = min(value, ?)", (start + len(ahead),))
+    return len(ahead)
+
+
+def rekey_unsent(store: Store, first: int, next_id: int) -> int:
+    """Give the unsent changes from ``first`` on new ids from ``next_id`` (the server holds other
+    changes under ids up to ``next_id - 1``: this database was put back from an older copy; see
+    docs/clocks.md). Order and gaps are kept; returns how many were re-keyed."""
+    offset = next_id - first
+    if offset <= 0:
+        return 0
+    with store.transaction():
+        conn = store._conn
+        # Through negative ids: shifting in place could collide with a row not yet moved.
+        moved = conn.execute("UPDATE outbox SET change_id = -change_id WHERE change_id >= ?",
+                             (first,)).rowcount
+        conn.execute("UPDATE outbox SET change_id = ? - change_id WHERE change_id < 0", (offset,))
+        # Changes set aside keep their reason under their new id (gridpad.store.held_changes).
+        conn.execute("UPDATE outbox_held SET change_id = -change_id WHERE change_id >= ?", (first,))
+        conn.execute("UPDATE outbox_held SET change_id = ? - change_id WHERE change_id < 0", (offset,))
+        conn.execute("UPDATE hlc_state SET change_seq = max(change_seq, ?)", (next_id - 1,))
+    return int(moved)

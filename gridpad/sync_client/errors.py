@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from sync.protocol import Problem
+if TYPE_CHECKING:
+    from sync.protocol import ErrorBody, Problem
 
 
 class SyncError(Exception):
@@ -51,13 +52,21 @@ class CertificateError(SyncError):
 class RejectedError(SyncError):
     """The server answered and refused (4xx): retrying the same request would not help."""
 
-    def __init__(self, reason: str, status: int = 400, *, error: str = "",
-                 problems: Sequence[Problem] = ()) -> None:
+    def __init__(self, reason: str, status: int = 400, body: ErrorBody | None = None) -> None:
         super().__init__(f"rejected by server: {reason}")
         self.reason = reason
         self.status = status
-        self.error = error  # the server's error code (``invalid_change``, ``out_of_scope`` …)
-        self.problems = list(problems)  # per change and field, when the server said
+        self.body = body  # the server's refusal (stable ``error`` code), when it sent one
+
+    @property
+    def error(self) -> str:
+        """The server's error code (``invalid_change``, ``out_of_scope`` …), "" when it sent none."""
+        return self.body.error if self.body is not None else ""
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Per change and field, when the server said."""
+        return list(self.body.problems) if self.body is not None else []
 
 
 class ProtocolError(SyncError):

@@ -7,12 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from gridpad.store import held_changes, outbox, remote
+from gridpad.store import capture, held_changes, outbox, remote
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.errors import RejectedError
 from gridpad.sync_client.transport import ServerClient
+from sync import hlc
 from sync.protocol import MAX_BATCH, Change, PushRequest, PushResponse
+
+#: Repairs (re-stamp, re-key) one push may make before it gives up and reports the refusal.
+MAX_REPAIRS = 4
 
 Progress = Callable[[str, int, int], None]
 
@@ -72,6 +76,7 @@ def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
     out.held_back = len(outside)
     skip = outside | held_changes.not_sendable(store)
     total -= len(skip)
+    repairs = 0
     while True:
         changes = [c for c in outbox.pending(store, limit=batch + len(skip))
                    if c.change_id not in skip][:batch]
@@ -88,6 +93,11 @@ def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
         try:
             answer = client.call("POST", "/v1/push", PushResponse, body=body, gzip_body=True)
         except RejectedError as exc:
+            if repairs < MAX_REPAIRS and repair_outbox(store, exc):
+                repairs += 1  # re-stamped or re-keyed: find what is held back, build the batch again
+                outside = remote.changes_outside(store, grids) if grids is not None else set()
+                skip = outside | held_changes.not_sendable(store)
+                continue
             refused = refusals(exc, sent, scope=hold_out_of_scope)
             if not refused:
                 raise
@@ -111,3 +121,24 @@ def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
         out.server_time_ms = answer.server_time_ms
         if progress:
             progress("push", out.pushed, max(total, out.pushed))
+
+
+def repair_outbox(store: Store, refused: RejectedError) -> bool:
+    """Repair the outbox for a refusal that the device can answer by itself (docs/clocks.md);
+    True when it did, so the push may go again.
+
+    * ``clock_ahead`` while this device's clock agrees with the server's again (it ran ahead and
+      was fixed): the unsent changes stamped in the future take the server's time.
+    * ``change_id_reused`` (the database was put back from an older copy): the unsent changes from
+      the first reused id on move to ids above every one the server holds from this device."""
+    body = refused.body
+    if body is None:
+        return False
+    if body.error == "clock_ahead" and body.server_time_ms is not None:
+        if hlc.too_far_ahead(hlc.send(0, hlc.now_ms()), body.server_time_ms):
+            return False  # still ahead: the user must fix the time (the refusal says so)
+        return capture.restamp_unsent(store, body.server_time_ms) > 0
+    if body.error == "change_id_reused" and body.next_change_id is not None:
+        reused = [p.change_id for p in body.problems if p.change_id is not None]
+        return bool(reused) and capture.rekey_unsent(store, min(reused), body.next_change_id) > 0
+    return False

@@ -326,5 +326,4 @@ class ServerClient:
             body = _error_body(resp)
             if resp.status_code == 403 and body is not None and (body.error == "revoked" or body.wipe):
                 raise _RevokedClaim(body)
-            raise RejectedError(_reason(resp, body), resp.status_code, error=body.error if body else "",
-                                problems=body.problems if body else ())
+            raise RejectedError(_reason(resp, body), resp.status_code, body)

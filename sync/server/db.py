@@ -68,7 +68,10 @@ ledger = sa.Table("ledger", metadata,
                   sa.Column("change_id", sa.BigInteger, primary_key=True),
                   sa.Column("server_seq", sa.BigInteger, nullable=False),
                   sa.Column("applied", sa.SmallInteger, nullable=False),
-                  sa.Column("conflicts", sa.Integer, nullable=False))
+                  sa.Column("conflicts", sa.Integer, nullable=False),
+                  # The change's content (sync.server.push.change_digest): the same id with other
+                  # content is a reused id (a restored device), refused loudly. NULL: made before.
+                  sa.Column("digest", sa.String(32), nullable=True))
 
 conflict = sa.Table("conflict", metadata,
                     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -114,7 +117,10 @@ device = sa.Table("device", metadata,
                   sa.Column("enrolled_at_ms", sa.BigInteger, nullable=False),
                   sa.Column("last_sync_ms", sa.BigInteger),
                   sa.Column("backlog", sa.BigInteger),
-                  sa.Column("photo_backlog", sa.BigInteger))
+                  sa.Column("photo_backlog", sa.BigInteger),
+                  # The highest change clock the device's pushes carried: a change at or below it
+                  # may be one the ledger holds under another id (sync.server.push._known_content).
+                  sa.Column("max_hlc", sa.BigInteger))
 
 enroll_code = sa.Table("enroll_code", metadata,
                        sa.Column("code_hash", sa.String(64), primary_key=True),
@@ -205,7 +211,7 @@ def migrate(engine: Engine) -> None:
         elif int(version) > SCHEMA_VERSION:
             raise NewerDatabaseError(f"the database has schema version {version}; this gridpad-server "
                                      f"knows up to {SCHEMA_VERSION}: upgrade the server")
-        for name, table in synced.items():
+        for name, table in [*synced.items(), (ledger.name, ledger), (device.name, device)]:
             have = {c["name"] for c in inspector.get_columns(name)}
             for col in table.columns:
                 if col.name not in have:

@@ -6,6 +6,7 @@ device sees why (change id, field, rule).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -81,8 +82,34 @@ def check_batch(req: PushRequest, device_id: str, now_ms: int) -> list[Checked]:
         error = "clock_ahead" if any(p.rule == "clock_ahead" for p in problems) else "invalid_change"
         status = 403 if any(p.rule == "read_only_table" for p in problems) else 422
         # Every problem (bounded): the device sets aside each refused change and sends the rest.
-        raise Refused(status, error, problems[0].message, problems[:MAX_PROBLEMS])
+        refused = Refused(status, error, problems[0].message, problems[:MAX_PROBLEMS])
+        if error == "clock_ahead":  # a device whose clock is right again re-stamps from this
+            refused.body = refused.body.model_copy(update={"server_time_ms": now_ms})
+        raise refused
     return out
+
+
+def change_digest(change: Change) -> str:
+    """What a change says, as the device sent it (not as this server normalises it, which may
+    change between versions): a replay matches it, a reused id with other content does not."""
+    text = json.dumps([change.table, change.row_id, change.op, change.fields, change.base_seq, change.hlc],
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _refuse_reused(conn: Connection, device_id: str, reused: Sequence[int]) -> None:
+    """A change id this device used before, now with other content: its database was put back
+    from an older copy. Refused loudly (never taken as a replay, which would drop the edit); the
+    device re-keys its unsent changes from ``next_change_id`` and sends them again."""
+    top = conn.execute(sa.select(sa.func.max(db.ledger.c.change_id))
+                       .where(db.ledger.c.device_id == device_id)).scalar()
+    refused = Refused(409, "change_id_reused", (
+        "change ids this device used before came again with other content (was its database put "
+        "back from an older copy?): the device sends them again under new ids"),
+        [Problem(change_id=cid, rule="change_id_reused", message="change id already used for another change")
+         for cid in reused[:100]])
+    refused.body = refused.body.model_copy(update={"next_change_id": int(top or 0) + 1})
+    raise refused
 
 
 def _stored(row: Mapping[str, Any], table: str) -> tuple[merge.StoredRow, dict[str, list[Any]]]:
@@ -184,6 +211,34 @@ class _Batch:
             self.conn.execute(db.conflict.insert(), self.conflicts)
 
 
+def _known_content(conn: Connection, device_id: str, checked: Sequence[Checked], digests: Mapping[int, str],
+                   done: dict[int, tuple[int, int]]) -> tuple[list[dict[str, Any]], int]:
+    """Changes new by id but held already under another id (the device re-keyed them, then its
+    database was put back once more): replays. Their new ids join the ledger with the first
+    one's receipt (updates ``done``). Returns those ledger rows and the device's new ``max_hlc``.
+
+    A device's clock only grows, so a change stamped above every one it pushed before is new:
+    only the rest (none, unless a database was put back) are looked up, by a scan of the device's
+    ledger (no index to keep up on every push for this rare case)."""
+    top = conn.execute(sa.select(db.device.c.max_hlc).where(db.device.c.id == device_id)).scalar()
+    top = int(top) if top is not None else -1
+    new = {digests[c.change.change_id]: c.change.change_id for c in checked
+           if c.change.change_id not in done and c.change.hlc <= top}
+    rows: list[dict[str, Any]] = []
+    keys = list(new)
+    led = db.ledger.c
+    for i in range(0, len(keys), 400):
+        q = sa.select(led.digest, led.server_seq, led.applied, led.conflicts).where(
+            led.device_id == device_id, led.digest.in_(keys[i:i + 400]))
+        for digest, seq, applied, conflicts in conn.execute(q):
+            cid = new.pop(digest, None)
+            if cid is not None:
+                done[cid] = (int(applied), int(conflicts))
+                rows.append({"device_id": device_id, "change_id": cid, "server_seq": int(seq),
+                             "applied": int(applied), "conflicts": int(conflicts), "digest": digest})
+    return rows, max([top, *(c.change.hlc for c in checked)])
+
+
 def device_grids(conn: Connection, device_id: str) -> set[str]:
     """The grids a device holds now (its user's grids), read at request time."""
     q = (sa.select(db.user_grid.c.grid_id)
@@ -194,18 +249,31 @@ def device_grids(conn: Connection, device_id: str) -> set[str]:
 
 def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], req: PushRequest,
                 now_ms: int) -> PushResponse:
-    """Run inside a write transaction. Idempotent by ``(device_id, change_id)``."""
+    """Run inside a write transaction. Idempotent by ``(device_id, change_id)`` and the change's
+    content: a known id with other content is refused (409 ``change_id_reused``)."""
     seqs = db.SeqAllocator(conn)  # first: serialises concurrent pushes
     grids = device_grids(conn, device_id)
     ids = [c.change.change_id for c in checked]
+    digests: dict[int, str] = {}
+    reused: list[int] = []
+    for item in checked:
+        digest = change_digest(item.change)
+        if digests.setdefault(item.change.change_id, digest) != digest:
+            reused.append(item.change.change_id)  # one id, two contents in one batch
     done: dict[int, tuple[int, int]] = {}
     for i in range(0, len(ids), 400):
-        q = sa.select(db.ledger.c.change_id, db.ledger.c.applied, db.ledger.c.conflicts).where(
+        q = sa.select(db.ledger.c.change_id, db.ledger.c.applied, db.ledger.c.conflicts,
+                      db.ledger.c.digest).where(
             db.ledger.c.device_id == device_id, db.ledger.c.change_id.in_(ids[i:i + 400]))
-        done.update({int(r[0]): (int(r[1]), int(r[2])) for r in conn.execute(q)})
+        for r in conn.execute(q):
+            done[int(r[0])] = (int(r[1]), int(r[2]))
+            if r[3] is not None and r[3] != digests[int(r[0])]:
+                reused.append(int(r[0]))
+    if reused:
+        _refuse_reused(conn, device_id, sorted(set(reused)))
+    ledger_rows, max_hlc = _known_content(conn, device_id, checked, digests, done)
     fresh = [item for item in checked if item.change.change_id not in done]  # replays: no-op
     batch = _Batch(conn, fresh)
-    ledger_rows = []
     for item in fresh:
         cid = item.change.change_id
         if cid in done:
@@ -213,13 +281,15 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
         seq = seqs.next()
         applied, conflicts = batch.apply(item, device_id, grids, seq)
         ledger_rows.append({"device_id": device_id, "change_id": cid, "server_seq": seq,
-                            "applied": applied, "conflicts": conflicts})
+                            "applied": applied, "conflicts": conflicts, "digest": digests[cid]})
         done[cid] = (applied, conflicts)
     batch.write()
     if ledger_rows:
         db.insert_many(conn, db.ledger, ledger_rows)
     seqs.save()
     upd: dict[str, Any] = {"last_sync_ms": now_ms}
+    if max_hlc >= 0:
+        upd["max_hlc"] = max_hlc
     if req.backlog is not None:
         upd["backlog"] = req.backlog
     if req.photo_backlog is not None:

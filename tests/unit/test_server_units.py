@@ -127,8 +127,12 @@ def test_migrate_adds_new_columns_and_refuses_a_newer_database(tmp_path: Path) -
     db.migrate(engine)
     with engine.begin() as conn:  # as if the database predates a column sync.schema gained since
         conn.exec_driver_sql('ALTER TABLE building DROP COLUMN "lat"')
+        conn.exec_driver_sql('ALTER TABLE ledger DROP COLUMN "digest"')  # before issue #9
+        conn.exec_driver_sql('ALTER TABLE device DROP COLUMN "max_hlc"')
     db.migrate(engine)
     assert "lat" in {c["name"] for c in sa.inspect(engine).get_columns("building")}
+    assert "digest" in {c["name"] for c in sa.inspect(engine).get_columns("ledger")}
+    assert "max_hlc" in {c["name"] for c in sa.inspect(engine).get_columns("device")}
     with engine.begin() as conn:
         conn.execute(db.server_meta.update().values(value=str(db.SCHEMA_VERSION + 1)))
     with pytest.raises(db.NewerDatabaseError, match="upgrade the server"):
