@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gridpad.store import capture, outbox, repo
+from gridpad.store import capture, held_changes, outbox, repo
 from gridpad.store.db import Store, open_store
 from gridpad.sync_client.errors import RejectedError
 from gridpad.sync_client.push import repair_outbox
@@ -81,4 +81,21 @@ def test_other_refusals_are_not_repaired(tmp_path: Path) -> None:
     repo.insert(store, "person", {"grid_id": "G", "name": "甲"})
     assert not repair_outbox(store, _refusal(error="invalid_change"))
     assert not repair_outbox(store, RejectedError("no body", 422))
+    store.close()
+
+
+def test_a_change_set_aside_keeps_its_reason_when_a_restore_re_keys_the_outbox(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    bad, good = (repo.insert(store, "person", {"grid_id": "G", "name": n}) for n in ("甲", "乙"))
+    first = outbox.pending(store)[0]
+    assert first.row_id == bad
+    refusal = held_changes.Refusal(first.change_id, "invalid_change", "text.control", "name")
+    held_changes.hold(store, [refusal])
+    assert repair_outbox(store, _refusal(error="change_id_reused", next_change_id=first.change_id + 100,
+                                         problems=[{"change_id": first.change_id, "rule": "change_id_reused",
+                                                    "message": "reused"}]))
+    held = held_changes.list_held(store)
+    assert [(h.change_id, h.row_id, h.rule) for h in held] == [(first.change_id + 100, bad, "text.control")]
+    assert held_changes.not_sendable(store) == {first.change_id + 100}  # the other change still goes
+    assert [c.row_id for c in outbox.pending(store)] == [bad, good]
     store.close()
