@@ -15,6 +15,7 @@ from typing import Any
 from gridpad.store import capture
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
+from sync.rules.records import validate_record
 from sync.schema import DELETED, TABLES
 
 _PHOTO_RECEIPTS = "photo_receipt"
@@ -116,6 +117,7 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
         for (tname, cols), params in updates.items():
             sets = ", ".join(f'"{c}" = ?' for c in (*cols, "_server_seq"))
             store._conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', params)
+        _mark_rule_breaches(store, latest)
         if cursor is not None:
             DeviceMeta(store).sync_cursor = cursor
         hlcs = [int(r["hlc"]) for r in latest.values() if r.get("hlc")]
@@ -124,6 +126,39 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
         if hlcs:
             capture.observe_remote_hlc(store, max(hlcs))
     return len(latest)
+
+
+# -- rows the server holds that break the shared rules ------------------------------------------
+_RULE_BREACHES = "rule_breach"
+
+
+def _ensure_breaches(store: Store) -> None:
+    store._conn.execute(f"CREATE TABLE IF NOT EXISTS {_RULE_BREACHES} (tbl TEXT NOT NULL, "
+                        "row_id TEXT NOT NULL, field TEXT NOT NULL, rule TEXT NOT NULL, "
+                        "PRIMARY KEY (tbl, row_id, field, rule))")
+
+
+def _mark_rule_breaches(store: Store, latest: Mapping[tuple[str, str], Mapping[str, Any]]) -> None:
+    """Pulled rows stored before the server judged whole rows may break the shared rules: they are
+    kept as the server has them (the device must agree with it) and listed here for correction;
+    a later image of the row (e.g. after the fix is pushed) replaces its entries."""
+    _ensure_breaches(store)
+    store._conn.executemany(f"DELETE FROM {_RULE_BREACHES} WHERE tbl = ? AND row_id = ?", list(latest))
+    found: list[tuple[str, str, str, str]] = []
+    for (tname, row_id), row in latest.items():
+        fields = row.get("fields") or {}
+        if row.get("deleted") or fields.get(DELETED):
+            continue
+        record = {c: fields[c] for c in TABLES[tname].column_names if c in fields}
+        found += [(tname, row_id, e.field, e.rule) for e in validate_record(tname, record)]
+    store._conn.executemany(f"INSERT OR IGNORE INTO {_RULE_BREACHES} VALUES (?, ?, ?, ?)", found)
+
+
+def rule_breaches(store: Store) -> list[tuple[str, str, str, str]]:
+    """``(table, row id, field, rule)`` of pulled rows that break the shared rules, to be corrected."""
+    _ensure_breaches(store)
+    return [tuple(r) for r in store._conn.execute(
+        f"SELECT tbl, row_id, field, rule FROM {_RULE_BREACHES} ORDER BY tbl, row_id, field")]
 
 
 def _held(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:

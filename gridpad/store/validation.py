@@ -37,13 +37,16 @@ def check(table: str, fields: dict[str, Any], *, partial: bool) -> tuple[dict[st
 def check_update(table: str, current: Mapping[str, Any], changes: dict[str, Any]
                  ) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate an edit against the whole row, so cross-field rules (move-out after move-in, gender
-    against the ID number) see both sides; failures the row already had before are not blamed on it."""
-    record, errors = check(table, changes, partial=True)
-    if errors:
-        return record, errors
+    against the ID number) see both sides; failures the row already had before are not blamed on it
+    (:func:`sync.rules.records.errors_after_edit`, the server's rule too)."""
+    unknown = unknown_fields(table, changes)
+    if unknown:
+        return changes, unknown
+    bookkeeping = {k: changes.pop(k) for k in list(changes) if k in _BOOKKEEPING}
     columns = set(schema_table(table).column_names)
     before = {k: v for k, v in current.items() if k in columns}
+    record = records.normalize_record(table, changes, before)
     merged = {**before, **{k: v for k, v in record.items() if k in columns}}
-    old_errors = records.validate_record(table, before, partial=True)
-    new_errors = records.validate_record(table, merged, partial=True)
-    return record, [e for e in new_errors if e.field in record or e not in old_errors]
+    errors = records.errors_after_edit(table, before, merged, record)
+    record.update(bookkeeping)
+    return record, errors

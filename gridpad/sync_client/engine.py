@@ -47,6 +47,7 @@ class SyncResult:
     grids_changed: bool = False  # the server changed this device's grids (see pull.PullOutcome)
     purged: int = 0              # rows of grids taken away, removed from this device
     held_back: int = 0           # local edits to rows of grids not held: kept, unsent (HeldBackError)
+    rows_to_correct: int = 0     # pulled rows that break the shared rules (remote.rule_breaches)
 
     def summary(self) -> str:
         text = f"pushed {self.pushed}, pulled {self.pulled}, conflicts {self.conflicts}"
@@ -58,6 +59,8 @@ class SyncResult:
                 text += f" ({self.photo_backlog} waiting)"
         if self.redownloaded:
             text += f", re-downloaded {', '.join(self.redownloaded)}"
+        if self.rows_to_correct:
+            text += f"; {self.rows_to_correct} records break the rules and need correcting"
         if self.grids_changed:
             text += f"; grids changed ({self.purged} rows of removed grids deleted)"
         if self.held_back:
@@ -103,6 +106,7 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
     pulled = pull_all(store, client, progress=progress, out=scope)
     result.pulled = pulled.pulled
     result.grids_changed, result.purged = pulled.scope_changed, pulled.purged
+    result.rows_to_correct = len({(t, r) for t, r, _f, _rule in remote.rule_breaches(store)})
     if result.held_back and pulled.scope_changed:  # a grid given back: its waiting edits can go now
         again = push_outbox(store, client, photo_backlog=len(backlog), grids=_grids(store) or None)
         result.pushed, result.conflicts = result.pushed + again.pushed, result.conflicts + again.conflicts

@@ -172,7 +172,8 @@ class NewerDatabaseError(RuntimeError):
 
 
 def migrate(engine: Engine) -> None:
-    """Create missing tables, and add columns that sync.schema gained since the database was made.
+    """Create missing tables, add columns that sync.schema gained since the database was made, and
+    put identifiers stored before the server normalised them in canonical form (once).
 
     Refuses (``NewerDatabaseError``) a database a newer server made, instead of damaging it."""
     metadata.create_all(engine)
@@ -193,6 +194,10 @@ def migrate(engine: Engine) -> None:
                     conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN {ddl}')
         if conn.execute(sa.select(counter.c.value).where(counter.c.name == SEQ)).first() is None:
             conn.execute(counter.insert().values(name=SEQ, value=0))
+    from sync.server.legacy_rows import normalise_stored  # it writes through this module's tables
+
+    with write_tx(engine) as conn:
+        normalise_stored(conn)
 
 
 @contextmanager

@@ -24,7 +24,8 @@ from sync.protocol import (
     normalise_fields,
     row_values_digest,
 )
-from sync.rules.records import validate_record
+from sync.rules.normalise import canonical_fields
+from sync.rules.records import errors_after_edit, validate_record
 from sync.schema import DELETED, TABLES
 from sync.server import db
 from sync.server.refusal import Refused
@@ -53,11 +54,12 @@ def _check_change(change: Change, now_ms: int) -> tuple[dict[str, Any], list[Pro
         problems.append(Problem(field=DELETED, rule="delete", message="a delete must set _deleted to 1"))
     if change.op == "insert" and not fields.get("grid_id"):
         problems.append(Problem(field="grid_id", rule="required", message="an insert must carry grid_id"))
-    if not problems:
+    if not problems and change.op == "insert" and fields.get(DELETED) != 1:
+        # A new row is whole here; an update is judged at merge time, as the row it makes
+        # (merged_problems): its fields alone may depend on stored ones (an ID number's type).
         record = {k: v for k, v in fields.items() if k != DELETED}
-        partial = change.op != "insert" or fields.get(DELETED) == 1
         problems += [Problem(field=e.field, rule=e.rule, message=e.message)
-                     for e in validate_record(change.table, record, partial=partial)]
+                     for e in validate_record(change.table, record)]
     return fields, [p.model_copy(update={"change_id": cid}) for p in problems]
 
 
@@ -101,6 +103,24 @@ def _scope(change: Change, grid_id: str | None, grids: set[str]) -> None:
                                message="grid not held by this device")])
 
 
+def _refuse(change: Change, problems: list[Problem]) -> None:
+    if problems:
+        raise Refused(422, "invalid_change", f"change {change.change_id}: {problems[0].message}",
+                      [p.model_copy(update={"change_id": change.change_id}) for p in problems[:100]])
+
+
+def merged_problems(table: str, stored: merge.StoredRow, apply: Mapping[str, Any]) -> list[Problem]:
+    """Why the row ``stored`` + ``apply`` (what the merge decided to write) breaks the shared
+    rules, judging the result, not the past (:func:`sync.rules.records.errors_after_edit`)."""
+    after = {**stored.fields, **apply}
+    if not apply or after.get(DELETED) == 1:
+        return []  # nothing written, or a tombstone: its values are no longer a record
+    columns = TABLES[table].column_names
+    before = {c: stored.fields.get(c) for c in columns}
+    errors = errors_after_edit(table, before, {c: after.get(c) for c in columns}, apply)
+    return [Problem(field=e.field, rule=e.rule, message=e.message) for e in errors]
+
+
 class _Batch:
     """The rows a batch touches, loaded in one query per table, merged in memory, written in bulk."""
 
@@ -128,6 +148,9 @@ class _Batch:
         change, fields = item.change, item.fields
         key = (change.table, change.row_id)
         row = self.rows.get(key)
+        if row is None and change.op == "update":
+            _refuse(change, [Problem(field="id", rule="unknown_row", message=(
+                f"no {change.table} row with this id on the server: an update needs its insert first"))])
         if row is None:
             _scope(change, fields.get("grid_id"), grids)
         else:
@@ -139,7 +162,10 @@ class _Batch:
                                        message="grid_id cannot change through sync")])
         author = merge.Author(change.hlc, device_id)
         stored, raw = _stored(row, change.table) if row is not None else (None, {})
+        fields = canonical_fields(change.table, fields, stored.fields if stored else None)
         result = merge.merge_change(stored, merge.Incoming(fields, change.base_seq, author))
+        if stored is not None:
+            _refuse(change, merged_problems(change.table, stored, result.apply))
         meta = merge.stamp_raw(raw, result.apply, seq, author)
         if row is None:
             row = {c: None for c in TABLES[change.table].column_names}
