@@ -97,7 +97,11 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
         me = client.call("GET", "/v1/me", Me)
         apply_scope(store, me.grids, scope)
         if not scope.scope_changed:
-            raise
+            # Or an edited row left the grids (the office moved a person to another grid): the
+            # pull says where it went, and its edits then wait like those of a grid taken away.
+            pull_all(store, client, progress=progress, out=scope)
+            if not remote.changes_outside(store, _grids(store)):
+                raise
         pushed = push_outbox(store, client, photo_backlog=len(backlog), progress=progress,
                              grids=_grids(store) or None)
     result.pushed, result.conflicts = pushed.pushed, pushed.conflicts

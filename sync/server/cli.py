@@ -87,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--grid", required=True)
     pl.add_argument("--out", required=True, help="FILE.pdf (A4 sheets) or FILE.png")
     asub.add_parser("rotate-plate-key", help="new door-plate signing key (old plates stay valid)")
+    tr = asub.add_parser("transfer", help="move a person (with its tenancies and photos) to another grid; "
+                         "both grids' devices follow at their next sync")
+    tr.add_argument("kind", choices=["person"])
+    tr.add_argument("row_id")
+    tr.add_argument("--to", required=True, help="the new grid's code")
     asub.add_parser("check", help="list stored rows that break the shared rules (no values printed); "
                     "exit 1 when there are any")
     return p
@@ -147,8 +152,15 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
+def _transfer(args: argparse.Namespace) -> None:
+    from sync.server import grid_transfer
+
+    moved = grid_transfer.transfer_person(engine_of(args), args.row_id, args.to)
+    print(f"{args.kind} {args.row_id} {moved.summary()}")
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
-    "check": _check, "enroll-code": _enroll_code, "enroll-codes": _enroll_codes,
+    "check": _check, "transfer": _transfer, "enroll-code": _enroll_code, "enroll-codes": _enroll_codes,
 }
 
 

@@ -132,6 +132,17 @@ photo_file = sa.Table("photo_file", metadata,
                       sa.Column("complete", sa.SmallInteger, nullable=False, server_default="0"),
                       sa.Column("uploaded_by", sa.String(64)))
 
+#: Rows the central system moved to another grid (sync.server.grid_transfer): the old grid's
+#: devices pull a marker at the move's server_seq and drop their copy.
+moved_row = sa.Table("moved_row", metadata,
+                     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                     sa.Column("tbl", sa.String(32), nullable=False),
+                     sa.Column("row_id", sa.String(64), nullable=False),
+                     sa.Column("from_grid", sa.String(64), nullable=False),
+                     sa.Column("to_grid", sa.String(64), nullable=False),
+                     sa.Column("server_seq", sa.BigInteger, nullable=False),
+                     sa.Index("ix_moved_row_from_seq", "from_grid", "server_seq"))
+
 SEQ = "server_seq"
 
 

@@ -26,7 +26,7 @@ from sync.protocol import (
 )
 from sync.rules.normalise import canonical_fields
 from sync.rules.records import errors_after_edit, validate_record
-from sync.schema import DELETED, TABLES
+from sync.schema import BY_OWNER_TABLE, DELETED, TABLES, referenced_table
 from sync.server import db
 from sync.server.refusal import Refused
 
@@ -130,6 +130,7 @@ class _Batch:
         self.new: set[tuple[str, str]] = set()
         self.dirty: dict[tuple[str, str], None] = {}
         self.conflicts: list[dict[str, Any]] = []
+        self.ref_grids: dict[tuple[str, str], str | None] = {}
         wanted: dict[str, set[str]] = {}
         for item in checked:
             wanted.setdefault(item.change.table, set()).add(item.change.row_id)
@@ -166,6 +167,8 @@ class _Batch:
         result = merge.merge_change(stored, merge.Incoming(fields, change.base_seq, author))
         if stored is not None:
             _refuse(change, merged_problems(change.table, stored, result.apply))
+        after = {**(stored.fields if stored else {}), **result.apply}
+        self.check_references(change, after, result.apply, grids)
         meta = merge.stamp_raw(raw, result.apply, seq, author)
         if row is None:
             row = {c: None for c in TABLES[change.table].column_names}
@@ -185,6 +188,36 @@ class _Batch:
                 kept_device=c.kept.device_id, kept_hlc=c.kept.hlc,
                 lost_device=c.lost.device_id, lost_hlc=c.lost.hlc, server_seq=seq))
         return (1 if result.apply else 0), len(result.conflicts)
+
+    def grid_of(self, table: str, row_id: str) -> str | None:
+        """The grid of a row this batch has loaded or made, else as stored (None: no such row)."""
+        key = (table, row_id)
+        if key in self.rows:
+            return str(self.rows[key]["grid_id"])
+        if key not in self.ref_grids:
+            t = db.synced[table]
+            self.ref_grids[key] = self.conn.execute(sa.select(t.c.grid_id).where(t.c.id == row_id)).scalar()
+        return self.ref_grids[key]
+
+    def check_references(self, change: Change, after: Mapping[str, Any], apply: Mapping[str, Any],
+                         grids: set[str]) -> None:
+        """Refuse a row that now points at a row of a grid the device does not hold (it could not
+        see it). A reference to a row the server does not know yet is let through: an outbox may
+        hold a child before its parent (an import writes both in one transaction)."""
+        if not apply or after.get(DELETED) == 1:
+            return
+        problems = []
+        for col in TABLES[change.table].reference_columns:
+            if col.name not in apply and not (col.references == BY_OWNER_TABLE and "owner_table" in apply):
+                continue
+            value, target = after.get(col.name), referenced_table(col, after)
+            if not isinstance(value, str) or not value or target is None:
+                continue
+            grid = self.grid_of(target, value)
+            if grid is not None and grid not in grids:
+                problems.append(Problem(field=col.name, rule="reference.out_of_scope", message=(
+                    f"{col.name}: points at a {target} row of a grid this device does not hold")))
+        _refuse(change, problems)
 
     def write(self) -> None:
         by_table: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
