@@ -57,11 +57,14 @@ def check_update(table: str, current: Mapping[str, Any], changes: dict[str, Any]
 def reference_errors(store: Store, table: str, row: Mapping[str, Any], touched: Iterable[str]
                      ) -> list[FieldError]:
     """The server's reference rule, before capture: a row may point only at rows of the grids this
-    device holds (before enrolment: the row's own grid). Checked for the columns an edit
-    ``touched``; a reference to a row this device does not hold is left to the server."""
+    device holds (before enrolment it holds every grid it has rows of: nothing to refuse).
+    Checked for the columns an edit ``touched``; a reference to a row this device does not hold
+    is left to the server."""
     edited = set(touched)
-    held = set(DeviceMeta(store).grids) or {str(row.get("grid_id"))}
-    errors = []
+    held = set(DeviceMeta(store).grids)
+    errors: list[FieldError] = []
+    if not held:
+        return errors
     for col in schema_table(table).reference_columns:
         if col.name not in edited and not (col.references == BY_OWNER_TABLE and "owner_table" in edited):
             continue

@@ -143,6 +143,25 @@ class _Batch:
                 for r in conn.execute(sa.select(t).where(t.c.id.in_(id_list[i:i + 500]))).all():
                     row = dict(zip(names, r, strict=True))
                     self.rows[(table, row["id"])] = row
+        self._load_referenced(checked)
+
+    def _load_referenced(self, checked: Sequence[Checked]) -> None:
+        """The grids of the rows the batch's changes point at, one query per table (a batch of
+        tenancies names ~3 rows each); what is not found here is looked up one by one."""
+        wanted: dict[str, set[str]] = {}
+        for item in checked:
+            for col in TABLES[item.change.table].reference_columns:
+                value, target = item.fields.get(col.name), referenced_table(col, item.fields)
+                if isinstance(value, str) and value and target and (target, value) not in self.rows:
+                    wanted.setdefault(target, set()).add(value)
+        for table, ids in wanted.items():
+            t = db.synced[table]
+            id_list = sorted(ids)
+            for i in range(0, len(id_list), 500):
+                chunk = id_list[i:i + 500]
+                self.ref_grids.update(dict.fromkeys(((table, x) for x in chunk), None))
+                q = sa.select(t.c.id, t.c.grid_id).where(t.c.id.in_(chunk))
+                self.ref_grids.update({(table, r[0]): r[1] for r in self.conn.execute(q).all()})
 
     def apply(self, item: Checked, device_id: str, grids: set[str], seq: int) -> tuple[int, int]:
         """Merge one change at ``seq``; returns ``(applied 0/1, conflicts)``."""
