@@ -15,7 +15,6 @@ from typing import Any
 from gridpad.store import capture
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
-from sync.rules.records import validate_record
 from sync.schema import DELETED, TABLES
 
 _PHOTO_RECEIPTS = "photo_receipt"
@@ -118,7 +117,6 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
         for (tname, cols), params in updates.items():
             sets = ", ".join(f'"{c}" = ?' for c in (*cols, "_server_seq"))
             store._conn.executemany(f'UPDATE "{tname}" SET {sets} WHERE id = ?', params)
-        _mark_rule_breaches(store, latest)
         if cursor is not None:
             DeviceMeta(store).sync_cursor = cursor
         hlcs = [int(r["hlc"]) for r in latest.values() if r.get("hlc")]
@@ -159,20 +157,14 @@ def _ensure_breaches(store: Store) -> None:
                         "PRIMARY KEY (tbl, row_id, field, rule))")
 
 
-def _mark_rule_breaches(store: Store, latest: Mapping[tuple[str, str], Mapping[str, Any]]) -> None:
-    """Pulled rows stored before the server judged whole rows may break the shared rules: they are
-    kept as the server has them (the device must agree with it) and listed here for correction;
-    a later image of the row (e.g. after the fix is pushed) replaces its entries."""
-    _ensure_breaches(store)
-    store._conn.executemany(f"DELETE FROM {_RULE_BREACHES} WHERE tbl = ? AND row_id = ?", list(latest))
-    found: list[tuple[str, str, str, str]] = []
-    for (tname, row_id), row in latest.items():
-        fields = row.get("fields") or {}
-        if row.get("deleted") or fields.get(DELETED):
-            continue
-        record = {c: fields[c] for c in TABLES[tname].column_names if c in fields}
-        found += [(tname, row_id, e.field, e.rule) for e in validate_record(tname, record)]
-    store._conn.executemany(f"INSERT OR IGNORE INTO {_RULE_BREACHES} VALUES (?, ?, ?, ?)", found)
+def set_rule_breaches(store: Store, found: Sequence[tuple[str, str, str, str]]) -> None:
+    """Replace the list of rows the server holds that break the shared rules (``(table, row id,
+    field, rule)``, from ``GET /v1/rule-breaches``): such rows are kept as the server has them (the
+    device must agree with it) and shown for correction."""
+    with store.transaction():
+        _ensure_breaches(store)
+        store._conn.execute(f"DELETE FROM {_RULE_BREACHES}")
+        store._conn.executemany(f"INSERT OR IGNORE INTO {_RULE_BREACHES} VALUES (?, ?, ?, ?)", found)
 
 
 def rule_breaches(store: Store) -> list[tuple[str, str, str, str]]:

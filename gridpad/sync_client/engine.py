@@ -16,7 +16,7 @@ from pathlib import Path
 from gridpad.store import outbox, remote
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
-from gridpad.sync_client import conflicts, photos, status, verify
+from gridpad.sync_client import breaches, conflicts, photos, status, verify
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import DeviceRevokedError, HeldBackError, RejectedError, SyncError
 from gridpad.sync_client.pull import PullOutcome, apply_scope, pull_all
@@ -47,7 +47,7 @@ class SyncResult:
     grids_changed: bool = False  # the server changed this device's grids (see pull.PullOutcome)
     purged: int = 0              # rows of grids taken away, removed from this device
     held_back: int = 0           # local edits to rows of grids not held: kept, unsent (HeldBackError)
-    rows_to_correct: int = 0     # pulled rows that break the shared rules (remote.rule_breaches)
+    rows_to_correct: int = 0     # rows of its grids that break the shared rules (sync_client.breaches)
 
     def summary(self) -> str:
         text = f"pushed {self.pushed}, pulled {self.pulled}, conflicts {self.conflicts}"
@@ -110,7 +110,6 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
     pulled = pull_all(store, client, progress=progress, out=scope)
     result.pulled = pulled.pulled
     result.grids_changed, result.purged = pulled.scope_changed, pulled.purged
-    result.rows_to_correct = len({(t, r) for t, r, _f, _rule in remote.rule_breaches(store)})
     if result.held_back and pulled.scope_changed:  # a grid given back: its waiting edits can go now
         again = push_outbox(store, client, photo_backlog=len(backlog), grids=_grids(store) or None)
         result.pushed, result.conflicts = result.pushed + again.pushed, result.conflicts + again.conflicts
@@ -132,8 +131,10 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
     result.photo_backlog = len(status.photo_backlog(store, data_dir))
     if moved or DeviceMeta(store).open_conflicts is None:
         result.open_conflicts = len(conflicts.fetch_open(store, client))
+        result.rows_to_correct = breaches.fetch(store, client)
     else:
         result.open_conflicts = len(conflicts.list_open(store))
+        result.rows_to_correct = breaches.rows_to_correct(store)
     if result.held_back:  # all else is done; the held edits are said as the sync's error
         raise HeldBackError(result.held_back, result)
     return result

@@ -143,6 +143,14 @@ moved_row = sa.Table("moved_row", metadata,
                      sa.Column("server_seq", sa.BigInteger, nullable=False),
                      sa.Index("ix_moved_row_from_seq", "from_grid", "server_seq"))
 
+#: Stored rows that break the shared rules (sync.server.legacy_rows), what devices list for correction.
+rule_breach = sa.Table("rule_breach", metadata,
+                       sa.Column("tbl", sa.String(32), primary_key=True),
+                       sa.Column("row_id", sa.String(64), primary_key=True),
+                       sa.Column("field", sa.String(64), primary_key=True),
+                       sa.Column("rule", sa.String(64), primary_key=True),
+                       sa.Column("grid_id", sa.String(64), nullable=False, index=True))
+
 SEQ = "server_seq"
 
 

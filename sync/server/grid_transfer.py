@@ -1,7 +1,7 @@
 """Moving a person to another grid: the central system's explicit transfer (a device cannot change
 ``grid_id``: push refuses it as ``grid_change``).
 
-A resident who moves stays one person: the same row (same id, field history and conflicts) gets
+A resident who moves stays one person: the same row (same id, field history, conflicts, rule breaches) gets
 the new grid, and its residence history moves with it (its tenancies, all ended, and its photos).
 Every moved row is a new server write (new ``server_seq``), so the new grid's devices pull it;
 the old grid's devices pull a marker (:data:`sync.server.db.moved_row`) and drop their copy.
@@ -109,8 +109,9 @@ def _move(conn: Connection, rows: list[tuple[str, str]], to_grid: str) -> dict[s
             grid_id=to_grid, server_seq=seq, field_meta=json.dumps(meta, sort_keys=True)))
         conn.execute(db.moved_row.insert().values(tbl=table, row_id=row_id, from_grid=old_grid,
                                                   to_grid=to_grid, server_seq=seq))
-        conn.execute(db.conflict.update().where(db.conflict.c.tbl == table, db.conflict.c.row_id == row_id)
-                     .values(grid_id=to_grid))
+        for kept in (db.conflict, db.rule_breach):  # the row's open questions go with it
+            conn.execute(kept.update().where(kept.c.tbl == table, kept.c.row_id == row_id)
+                         .values(grid_id=to_grid))
         counts[table] = counts.get(table, 0) + 1
     seqs.save()
     return counts

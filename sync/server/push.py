@@ -27,7 +27,7 @@ from sync.protocol import (
 from sync.rules.normalise import canonical_fields
 from sync.rules.records import errors_after_edit, validate_record
 from sync.schema import BY_OWNER_TABLE, DELETED, TABLES, referenced_table
-from sync.server import db
+from sync.server import db, legacy_rows
 from sync.server.refusal import Refused
 
 
@@ -290,6 +290,7 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
                             "applied": applied, "conflicts": conflicts})
         done[cid] = (applied, conflicts)
     batch.write()
+    legacy_rows.refresh(conn, batch.dirty)
     if ledger_rows:
         db.insert_many(conn, db.ledger, ledger_rows)
     seqs.save()
