@@ -9,9 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from support.devices import Device
-from support.live_server import running_server, uid
+from support.live_server import BACKENDS, backend_url, running_server, uid
 
 from gridpad.store import remote, repo
 from gridpad.store.search import search
@@ -32,9 +33,10 @@ def _write_legacy(engine: sa.engine.Engine, table: str, row_id: str, fields: dic
         seqs.save()
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_legacy_rows_are_listed_normalised_pulled_and_stay_editable(
-        tmp_path: Path, make_device: Callable[[str], Device]) -> None:
-    with running_server(tmp_path / "server") as server:
+        backend: str, tmp_path: Path, make_device: Callable[[str], Device]) -> None:
+    with backend_url(backend) as url, running_server(tmp_path / "server", url) as server:
         scope = server.new_scope()
         grid = scope.grid
         tablet = make_device("tablet")
