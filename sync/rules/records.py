@@ -179,11 +179,16 @@ def errors_after_edit(table: str, before: Mapping[str, object], after: Mapping[s
     """What an edit is refused for: every failure of the whole row ``after`` that is in a field the
     edit ``touched`` or that ``before`` did not have. The result is judged, not the past: a row
     stored before a rule existed stays editable, and an edit that fixes it is accepted."""
-    errors = validate_record(table, after, partial=True)
+    edited = set(touched)
+    # Only the touched fields and those judged together with them can fail anew: the rest are
+    # unchanged, so their failures (if any) are old ones. A one-field edit costs one field's check.
+    group = _JUDGED_TOGETHER.get(table, frozenset())
+    relevant = edited | group if edited & group else edited
+    errors = validate_record(table, {k: v for k, v in after.items() if k in relevant}, partial=True)
     if not errors:
         return []
-    edited = set(touched)
-    old = {(e.field, e.rule) for e in validate_record(table, before, partial=True)}
+    old = {(e.field, e.rule) for e in validate_record(
+        table, {k: v for k, v in before.items() if k in relevant}, partial=True)}
     return [e for e in errors if e.field in edited or (e.field, e.rule) not in old]
 
 
@@ -224,6 +229,12 @@ def _tenancy_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldEr
 
 _CROSS_CHECKS: dict[str, Callable[[Mapping[str, object], set[str]], list[FieldError]]] = {
     "person": _person_checks, "tenancy": _tenancy_checks,
+}
+#: Per table, the columns whose rules read each other (the cross checks above; an ID number's
+#: rule reads its type): an edit of one is judged with all of them. Keep in step with the checks.
+_JUDGED_TOGETHER: dict[str, frozenset[str]] = {
+    "person": frozenset({"id_type", "id_number", "gender", "birth_date"}),
+    "tenancy": frozenset({"move_in_at", "move_out_at"}),
 }
 
 # --- normalisation -------------------------------------------------------------------------

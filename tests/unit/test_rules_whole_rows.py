@@ -47,3 +47,19 @@ def test_reference_columns_name_their_tables() -> None:
     owner = TABLES["photo"].column("owner_id")
     assert referenced_table(owner, {"owner_table": "person"}) == "person"
     assert referenced_table(owner, {"owner_table": "nonsense"}) is None
+
+
+def _blamed(table: str, before: dict[str, object], edit: dict[str, object]) -> list[tuple[str, str]]:
+    return [(e.field, e.rule) for e in errors_after_edit(table, before, {**before, **edit}, edit)]
+
+
+def test_fields_judged_together_are_judged_when_one_of_them_changes() -> None:
+    female = make_resident_id("441900", date(1980, 5, 6), 12)
+    row: dict[str, object] = {"grid_id": "g", "name": "甲", "id_type": "RESIDENT_ID", "id_number": MALE,
+                              "gender": "1", "birth_date": "1980-05-06"}
+    # Only the number is touched; the stored gender now contradicts it.
+    assert _blamed("person", row, {"id_number": female}) == [("gender", "person.gender_mismatch")]
+    stay: dict[str, object] = {"grid_id": "g", "person_id": "p", "building_id": "b",
+                               "move_out_at": "2024-01-01"}
+    assert _blamed("tenancy", stay, {"move_in_at": "2024-05-01"}) == [
+        ("move_out_at", "tenancy.move_out_before_move_in")]
