@@ -199,6 +199,19 @@ class ConflictList(_Msg):
     conflicts: list[Conflict]
 
 
+class RuleBreach(_Msg):
+    """A stored row that breaks a shared rule (stored before the server judged whole rows)."""
+    table: str
+    id: str
+    field: str
+    rule: str
+
+
+class RuleBreachList(_Msg):
+    """``GET /v1/rule-breaches``: such rows of the device's grids (at most 1000), for correction."""
+    breaches: list[RuleBreach]
+
+
 class ResolveRequest(_Msg):
     #: ``kept``: the stored value stays; ``lost``: the losing value is written as a new edit.
     choice: Literal["kept", "lost"]

@@ -10,6 +10,7 @@ applies the rules named in ``Column.rule`` to a record of one of these tables.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -29,6 +30,13 @@ class Column:
     required: bool = False
     #: Personal data: masked on screen, never logged in clear.
     personal: bool = False
+    #: The table whose row ids this column holds (:data:`BY_OWNER_TABLE`: the table the row's
+    #: ``owner_table`` names). A device may point only at rows of the grids it holds.
+    references: str | None = None
+
+
+#: ``Column.references`` of a photo's ``owner_id``: the table is the row's ``owner_table``.
+BY_OWNER_TABLE = "*owner_table"
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,10 @@ class Table:
     def _by_name(self) -> dict[str, Column]:
         return {c.name: c for c in self.columns}
 
+    @cached_property
+    def reference_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.references is not None)
+
     def column(self, name: str) -> Column:
         try:
             return self._by_name[name]
@@ -55,8 +67,8 @@ class Table:
 
 
 def _c(name: str, type: ColumnType = "text", rule: str | None = None, *,
-       required: bool = False, personal: bool = False) -> Column:
-    return Column(name, type, rule, required, personal)
+       required: bool = False, personal: bool = False, references: str | None = None) -> Column:
+    return Column(name, type, rule, required, personal, references=references)
 
 
 _COMMON = (_c("grid_id", required=True), _c("is_demo", "bool"))
@@ -78,7 +90,8 @@ BUILDING = Table("building", (
     _c("built_year", "int", "year"), _c("land_type", rule="land_type"),
     _c("rental_rooms", "int", "non_negative"), _c("rental_beds", "int", "non_negative"),
     _c("max_occupants", "int", "non_negative"), _c("rent_use", rule="rent_use"),
-    _c("landlord_id"), _c("manager_id"), _c("lessor_type", rule="lessor_type"),
+    _c("landlord_id", references="person"), _c("manager_id", references="person"),
+    _c("lessor_type", rule="lessor_type"),
     _c("lease_record_no"), _c("security_pledge_signed", "bool"), _c("security_pledge_date", "date"),
     _c("fire_facilities", "json"), _c("access_control", rule="access_control"),
     _c("cctv", rule="access_control"), _c("gas_supply", rule="gas_supply"),
@@ -89,7 +102,7 @@ BUILDING = Table("building", (
 
 UNIT = Table("unit", (
     *_COMMON,
-    _c("building_id", required=True), _c("room_no", required=True), _c("floor", "int"),
+    _c("building_id", required=True, references="building"), _c("room_no", required=True), _c("floor", "int"),
     _c("area_m2", "real", "positive"), _c("layout", rule="layout"), _c("use_type", rule="rent_use"),
     _c("max_occupants", "int", "non_negative"), _c("monthly_rent", "real", "non_negative"),
     _c("is_partitioned", "bool"), _c("status", rule="unit_status"),
@@ -101,12 +114,13 @@ PERSON = Table("person", (
     _c("id_type", rule="id_type"), _c("id_number", rule="id_number", personal=True),
     _c("ethnicity", rule="ethnicity"), _c("nationality"), _c("hukou_address"),
     _c("person_type", rule="person_type"), _c("phone", rule="phone", personal=True),
-    _c("employer"), _c("employer_org_id"), _c("occupation"),
+    _c("employer"), _c("employer_org_id", references="organisation"), _c("occupation"),
 ))
 
 TENANCY = Table("tenancy", (
     *_COMMON,
-    _c("person_id", required=True), _c("unit_id"), _c("building_id", required=True),
+    _c("person_id", required=True, references="person"), _c("unit_id", references="unit"),
+    _c("building_id", required=True, references="building"),
     _c("role", rule="tenancy_role"), _c("relation_to_head", rule="relation"),
     _c("lease_signed_at", "date"), _c("move_in_at", "date"), _c("move_out_at", "date"),
     _c("move_out_reason", rule="move_out_reason"), _c("reported_at", "date"),
@@ -117,12 +131,12 @@ TENANCY = Table("tenancy", (
 ORGANISATION = Table("organisation", (
     *_COMMON,
     _c("name", required=True), _c("uscc", rule="uscc"), _c("org_type"),
-    _c("building_id"), _c("contact_name"), _c("phone", rule="phone", personal=True),
+    _c("building_id", references="building"), _c("contact_name"), _c("phone", rule="phone", personal=True),
 ))
 
 PHOTO = Table("photo", (
     *_COMMON,
-    _c("sha256", required=True), _c("owner_table"), _c("owner_id"),
+    _c("sha256", required=True), _c("owner_table"), _c("owner_id", references=BY_OWNER_TABLE),
     _c("mime"), _c("size_bytes", "int", "non_negative"), _c("taken_at"),
 ))
 
@@ -139,3 +153,12 @@ def table(name: str) -> Table:
         return TABLES[name]
     except KeyError:
         raise KeyError(f"unknown table {name!r}; synced tables are {', '.join(TABLES)}") from None
+
+
+def referenced_table(column: Column, row: Mapping[str, object]) -> str | None:
+    """The table ``column`` of ``row`` points into (``None``: not a reference, or an unknown table)."""
+    target = column.references
+    if target == BY_OWNER_TABLE:
+        owner = row.get("owner_table")
+        target = owner if isinstance(owner, str) else None
+    return target if target in TABLES else None

@@ -90,6 +90,7 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
             latest[key] = row
     with store.transaction(), capture.applying_remote(store):
         pending = pending_fields_by_row(store, latest) if latest else {}
+        _drop_moved_away(store, latest, pending)
         held = _held(store, list(latest))
         inserts: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
         updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
@@ -131,6 +132,53 @@ def apply_rows(store: Store, rows: Sequence[Mapping[str, Any]], cursor: int | No
         if hlcs:
             capture.observe_remote_hlc(store, max(hlcs))
     return len(latest)
+
+
+def _drop_moved_away(store: Store, latest: dict[tuple[str, str], Mapping[str, Any]],
+                     pending: Mapping[tuple[str, str], set[str]]) -> None:
+    """Images of rows the central system moved to a grid this device does not hold (a person's
+    transfer) leave ``latest``: the local copy goes, or, with edits still to push, only takes the
+    new grid (those edits then wait as edits to a grid not held, never dropped unseen)."""
+    grids = set(DeviceMeta(store).grids)
+    if not grids:
+        return
+    gone = [key for key, row in latest.items()
+            if "grid_id" in (row.get("fields") or {}) and row["fields"]["grid_id"] not in grids]
+    for key in gone:
+        image = latest.pop(key)
+        tname, row_id = key
+        if key in pending:
+            store._conn.execute(f'UPDATE "{tname}" SET grid_id = ?, _server_seq = ? WHERE id = ?',
+                                [image["fields"]["grid_id"], int(image["server_seq"]), row_id])
+        else:
+            store._conn.execute(f'DELETE FROM "{tname}" WHERE id = ?', [row_id])
+
+
+# -- rows the server holds that break the shared rules ------------------------------------------
+_RULE_BREACHES = "rule_breach"
+
+
+def _ensure_breaches(store: Store) -> None:
+    store._conn.execute(f"CREATE TABLE IF NOT EXISTS {_RULE_BREACHES} (tbl TEXT NOT NULL, "
+                        "row_id TEXT NOT NULL, field TEXT NOT NULL, rule TEXT NOT NULL, "
+                        "PRIMARY KEY (tbl, row_id, field, rule))")
+
+
+def set_rule_breaches(store: Store, found: Sequence[tuple[str, str, str, str]]) -> None:
+    """Replace the list of rows the server holds that break the shared rules (``(table, row id,
+    field, rule)``, from ``GET /v1/rule-breaches``): such rows are kept as the server has them (the
+    device must agree with it) and shown for correction."""
+    with store.transaction():
+        _ensure_breaches(store)
+        store._conn.execute(f"DELETE FROM {_RULE_BREACHES}")
+        store._conn.executemany(f"INSERT OR IGNORE INTO {_RULE_BREACHES} VALUES (?, ?, ?, ?)", found)
+
+
+def rule_breaches(store: Store) -> list[tuple[str, str, str, str]]:
+    """``(table, row id, field, rule)`` of pulled rows that break the shared rules, to be corrected."""
+    _ensure_breaches(store)
+    return [tuple(r) for r in store._conn.execute(
+        f"SELECT tbl, row_id, field, rule FROM {_RULE_BREACHES} ORDER BY tbl, row_id, field")]
 
 
 def _held(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -38,6 +38,12 @@ def _checked(table: str, fields: Mapping[str, Any], *, partial: bool, validate: 
     return dict(fields)
 
 
+def _refuse_references(store: Store, table: str, row: Mapping[str, Any], touched: Iterable[str]) -> None:
+    errors = validation.reference_errors(store, table, row, touched)
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def insert(store: Store, table: str, fields: Mapping[str, Any], *, id: str | None = None,
            validate: bool = True) -> str:
     """Insert one row and return its id (a new UUIDv7 unless ``id`` is given)."""
@@ -45,6 +51,8 @@ def insert(store: Store, table: str, fields: Mapping[str, Any], *, id: str | Non
     row_id = id or str(fields.get("id") or new_id())
     cols = ["id", *record]
     with store.transaction():
+        if validate:
+            _refuse_references(store, table, record, record)
         store._conn.execute(
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [row_id, *record.values()],
@@ -63,6 +71,7 @@ def update(store: Store, table: str, id: str, fields: Mapping[str, Any], *, vali
             record, errors = validation.check_update(table, current, changes)
             if errors:
                 raise ValidationFailed(errors)
+            _refuse_references(store, table, {**current, **record}, record)
         else:
             record = _checked(table, changes, partial=True, validate=False)
         if not record:

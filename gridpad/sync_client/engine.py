@@ -17,7 +17,7 @@ from gridpad.store import held_changes, outbox, remote
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.store.held_changes import HeldChange
-from gridpad.sync_client import conflicts, photos, set_aside, status, verify
+from gridpad.sync_client import breaches, conflicts, photos, set_aside, status, verify
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import (
     DeviceRevokedError,
@@ -57,6 +57,7 @@ class SyncResult:
     photos_refused: dict[str, str] = field(default_factory=dict)  # sha256 -> why (PhotosRefusedError)
     set_aside: int = 0           # changes the server refused in this sync, now set aside
     held: list[HeldChange] = field(default_factory=list)  # every change set aside after the sync
+    rows_to_correct: int = 0     # rows of its grids that break the shared rules (sync_client.breaches)
 
     def summary(self) -> str:
         text = f"pushed {self.pushed}, pulled {self.pulled}, conflicts {self.conflicts}"
@@ -68,6 +69,8 @@ class SyncResult:
                 text += f" ({self.photo_backlog} waiting)"
         if self.redownloaded:
             text += f", re-downloaded {', '.join(self.redownloaded)}"
+        if self.rows_to_correct:
+            text += f"; {self.rows_to_correct} records break the rules and need correcting"
         if self.grids_changed:
             text += f"; grids changed ({self.purged} rows of removed grids deleted)"
         if self.held_back:
@@ -107,6 +110,10 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
             raise
         me = client.call("GET", "/v1/me", Me)
         apply_scope(store, me.grids, scope)
+        if not scope.scope_changed:
+            # Or an edited row left the grids (the office moved a person to another grid): the
+            # pull says where it went, and its edits then wait like those of a grid taken away.
+            pull_all(store, client, progress=progress, out=scope)
         # The grids as the server has them now: a change still out of scope is set aside.
         push_outbox(store, client, photo_backlog=len(backlog), progress=progress,
                     grids=_grids(store) or None, hold_out_of_scope=True, out=pushed)
@@ -138,8 +145,10 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
     result.photo_backlog = len(status.photo_backlog(store, data_dir))
     if moved or DeviceMeta(store).open_conflicts is None:
         result.open_conflicts = len(conflicts.fetch_open(store, client))
+        result.rows_to_correct = breaches.fetch(store, client)
     else:
         result.open_conflicts = len(conflicts.list_open(store))
+        result.rows_to_correct = breaches.rows_to_correct(store)
     result.held = held_changes.list_held(store)
     if result.held_back:  # all else is done; the held edits are said as the sync's error
         raise HeldBackError(result.held_back, result)

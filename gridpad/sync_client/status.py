@@ -23,6 +23,8 @@ class SyncStatus:
     outbox_count: int
     photo_backlog: int
     open_conflicts: int
+    #: Rows the server holds that break the shared rules (stored before it checked whole rows).
+    rows_to_correct: int = 0
 
 
 def now_iso() -> str:
@@ -52,6 +54,7 @@ def read_status(store: Store) -> SyncStatus:
         outbox_count=outbox.count(store),
         photo_backlog=len(photo_backlog(store)),
         open_conflicts=len(meta.open_conflicts or []),
+        rows_to_correct=len({(t, r) for t, r, _f, _rule in remote.rule_breaches(store)}),
     )
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import partial
 
 from sync.rules import enums
 from sync.rules.errors import FieldError, RuleError, fail
 from sync.rules.idnumber import ID_TYPES, validate_id_number
+from sync.rules.normalise import canonical_fields
 from sync.rules.phone import validate_phone
 from sync.rules.uscc import validate_uscc
 from sync.schema import DELETED, Column
@@ -173,6 +174,24 @@ def validate_record(table: str, fields: Mapping[str, object], *, partial: bool =
     return errors
 
 
+def errors_after_edit(table: str, before: Mapping[str, object], after: Mapping[str, object],
+                      touched: Iterable[str]) -> list[FieldError]:
+    """What an edit is refused for: every failure of the whole row ``after`` that is in a field the
+    edit ``touched`` or that ``before`` did not have. The result is judged, not the past: a row
+    stored before a rule existed stays editable, and an edit that fixes it is accepted."""
+    edited = set(touched)
+    # Only the touched fields and those judged together with them can fail anew: the rest are
+    # unchanged, so their failures (if any) are old ones. A one-field edit costs one field's check.
+    group = _JUDGED_TOGETHER.get(table, frozenset())
+    relevant = edited | group if edited & group else edited
+    errors = validate_record(table, {k: v for k, v in after.items() if k in relevant}, partial=True)
+    if not errors:
+        return []
+    old = {(e.field, e.rule) for e in validate_record(
+        table, {k: v for k, v in before.items() if k in relevant}, partial=True)}
+    return [e for e in errors if e.field in edited or (e.field, e.rule) not in old]
+
+
 def _person_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldError]:
     number = fields.get("id_number")
     if _blank(number) or "id_number" in bad or "id_type" in bad:
@@ -210,6 +229,12 @@ def _tenancy_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldEr
 
 _CROSS_CHECKS: dict[str, Callable[[Mapping[str, object], set[str]], list[FieldError]]] = {
     "person": _person_checks, "tenancy": _tenancy_checks,
+}
+#: Per table, the columns whose rules read each other (the cross checks above; an ID number's
+#: rule reads its type): an edit of one is judged with all of them. Keep in step with the checks.
+_JUDGED_TOGETHER: dict[str, frozenset[str]] = {
+    "person": frozenset({"id_type", "id_number", "gender", "birth_date"}),
+    "tenancy": frozenset({"move_in_at", "move_out_at"}),
 }
 
 # --- normalisation -------------------------------------------------------------------------
@@ -259,8 +284,10 @@ def _norm_typed(col: Column, value: object) -> object:
     return value
 
 
-def normalize_record(table: str, fields: Mapping[str, object]) -> dict[str, object]:
-    """``fields`` in stored form (see the module doc); unknown keys are kept for validation."""
+def normalize_record(table: str, fields: Mapping[str, object],
+                     context: Mapping[str, object] | None = None) -> dict[str, object]:
+    """``fields`` in stored form (see the module doc); unknown keys are kept for validation.
+    ``context``: the rest of the row, when ``fields`` is an update (an ID number's type)."""
     tbl = schema_table(table)
     out: dict[str, object] = {}
     for key, value in fields.items():
@@ -275,9 +302,4 @@ def normalize_record(table: str, fields: Mapping[str, object]) -> dict[str, obje
             with contextlib.suppress(RuleError):
                 value = enums.to_code(col.rule, value, key)
         out[key] = value
-    for key in ("id_number", "phone", "uscc"):
-        col_rule = tbl.column(key).rule if key in tbl.column_names else None
-        if col_rule and isinstance(out.get(key), str):
-            with contextlib.suppress(RuleError):
-                out[key] = RULES[col_rule](key, out[key], out)
-    return out
+    return canonical_fields(table, out, context)

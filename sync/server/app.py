@@ -44,10 +44,11 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
     ResolveRequest,
+    RuleBreachList,
     TokenRequest,
     TokenResponse,
 )
-from sync.server import auth, central, db, enrollment, keys, photos, plates, push, reads
+from sync.server import auth, central, db, enrollment, keys, legacy_rows, photos, plates, push, reads
 from sync.server.body_limit import BodyLimit
 from sync.server.refusal import Refused
 
@@ -242,6 +243,13 @@ def _add_sync_routes(app: FastAPI, engine: Engine, data_dir: Path, clock: Clock)
         """Open conflicts in the device's grids (oldest first, at most 500)."""
         with db.read_tx(engine) as conn:
             return _json(ConflictList(conflicts=reads.conflicts(conn, dev.grids, include_resolved)))
+
+    @app.get("/v1/rule-breaches", response_model=RuleBreachList, responses=_ERRORS)
+    def list_rule_breaches(dev: Device) -> Response:
+        """Rows of the device's grids that break the shared rules (stored before the server checked
+        whole rows; at most 1000): the device shows them for correction."""
+        with db.read_tx(engine) as conn:
+            return _json(RuleBreachList(breaches=legacy_rows.device_breaches(conn, dev.grids)))
 
     @app.post("/v1/conflicts/{conflict_id}/resolve", response_model=Conflict, responses=_ERRORS)
     def resolve(conflict_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], req: ResolveRequest,

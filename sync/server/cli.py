@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -103,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--grid", required=True)
     pl.add_argument("--out", required=True, help="FILE.pdf (A4 sheets) or FILE.png")
     asub.add_parser("rotate-plate-key", help="new door-plate signing key (old plates stay valid)")
+    tr = asub.add_parser("transfer", help="move a person (with its tenancies and photos) to another grid; "
+                         "both grids' devices follow at their next sync")
+    tr.add_argument("kind", choices=["person"])
+    tr.add_argument("row_id")
+    tr.add_argument("--to", required=True, help="the new grid's code")
+    asub.add_parser("check", help="list stored rows that break the shared rules (no values printed); "
+                    "exit 1 when there are any")
     return p
 
 
@@ -148,8 +155,36 @@ def _when(ms: int | None) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
-def _admin(args: argparse.Namespace) -> None:
+def _check(args: argparse.Namespace) -> int:
+    from sync.server import legacy_rows
+
+    found = legacy_rows.breaches(engine_of(args))
+    print("table\tid\tfield\trule")
+    for b in found:
+        print(f"{b.table}\t{b.row_id}\t{b.field}\t{b.rule}")
+    rows = len({(b.table, b.row_id) for b in found})
+    print(f"{rows} row(s) break the shared rules" + (": devices show them for correction" if rows else ""),
+          file=sys.stderr)
+    return 1 if found else 0
+
+
+def _transfer(args: argparse.Namespace) -> None:
+    from sync.server import grid_transfer
+
+    moved = grid_transfer.transfer_person(engine_of(args), args.row_id, args.to)
+    print(f"{args.kind} {args.row_id} {moved.summary()}")
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
+    "check": _check, "transfer": _transfer, "enroll-code": _enroll_code, "enroll-codes": _enroll_codes,
+}
+
+
+def _admin(args: argparse.Namespace) -> int | None:
     w = args.what
+    own = _COMMANDS.get(w)
+    if own is not None:
+        return own(args)
     if w == "town":
         admin.add_town(engine_of(args), args.code, args.name)
     elif w == "village":
@@ -161,25 +196,19 @@ def _admin(args: argparse.Namespace) -> None:
         if args.action == "grids":
             admin.set_user_grids(engine_of(args), args.name, grids)
             print(f"user {args.name} now has grids {', '.join(dict.fromkeys(grids))}")
-            return
+            return None
         admin.add_user(engine_of(args), args.name, args.role, grids)
-    elif w == "enroll-code":
-        _enroll_code(args)
-        return
-    elif w == "enroll-codes":
-        _enroll_codes(args)
-        return
     elif w == "devices":
         print("device_id\tuser\tname\tstatus\tlast_sync\tbacklog\tphoto_backlog")
         for d in admin.devices(engine_of(args)):
             print("\t".join([d.id, d.user, d.name or "-", "revoked" if d.revoked else "active",
                              _when(d.last_sync_ms), "-" if d.backlog is None else str(d.backlog),
                              "-" if d.photo_backlog is None else str(d.photo_backlog)]))
-        return
+        return None
     elif w == "revoke":
         admin.revoke(engine_of(args), args.device_id)
         print(f"revoked {args.device_id}: it will be refused and told to wipe its data")
-        return
+        return None
     elif w == "plates":
         from sync.server import plates
         from sync.server.refusal import Refused
@@ -190,12 +219,13 @@ def _admin(args: argparse.Namespace) -> None:
         except ValueError as e:
             raise admin.AdminError(str(e)) from None
         print(f"{len(written)} file(s): {', '.join(str(p) for p in written)}")
-        return
+        return None
     elif w == "rotate-plate-key":
         from sync.server import keys
         print(f"new plate signing key {keys.rotate_signing_key(data_dir_of(args))}")
-        return
+        return None
     print(f"added {w} {getattr(args, 'code', None) or args.name}")
+    return None
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -222,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             _serve(args)
         else:
-            _admin(args)
+            return _admin(args) or 0
     except (admin.AdminError, db.NewerDatabaseError) as e:
         print(f"gridpad-server: {e}", file=sys.stderr)
         return 1

@@ -158,6 +158,25 @@ photo_upload = sa.Table("photo_upload", metadata,
                         sa.Column("size", sa.BigInteger, nullable=False),
                         sa.Column("received", sa.BigInteger, nullable=False))
 
+#: Rows the central system moved to another grid (sync.server.grid_transfer): the old grid's
+#: devices pull a marker at the move's server_seq and drop their copy.
+moved_row = sa.Table("moved_row", metadata,
+                     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                     sa.Column("tbl", sa.String(32), nullable=False),
+                     sa.Column("row_id", sa.String(64), nullable=False),
+                     sa.Column("from_grid", sa.String(64), nullable=False),
+                     sa.Column("to_grid", sa.String(64), nullable=False),
+                     sa.Column("server_seq", sa.BigInteger, nullable=False),
+                     sa.Index("ix_moved_row_from_seq", "from_grid", "server_seq"))
+
+#: Stored rows that break the shared rules (sync.server.legacy_rows), what devices list for correction.
+rule_breach = sa.Table("rule_breach", metadata,
+                       sa.Column("tbl", sa.String(32), primary_key=True),
+                       sa.Column("row_id", sa.String(64), primary_key=True),
+                       sa.Column("field", sa.String(64), primary_key=True),
+                       sa.Column("rule", sa.String(64), primary_key=True),
+                       sa.Column("grid_id", sa.String(64), nullable=False, index=True))
+
 SEQ = "server_seq"
 
 
@@ -198,7 +217,8 @@ class NewerDatabaseError(RuntimeError):
 
 
 def migrate(engine: Engine) -> None:
-    """Create missing tables, and add columns that sync.schema gained since the database was made.
+    """Create missing tables, add columns that sync.schema gained since the database was made, and
+    put identifiers stored before the server normalised them in canonical form (once).
 
     Refuses (``NewerDatabaseError``) a database a newer server made, instead of damaging it."""
     metadata.create_all(engine)
@@ -219,6 +239,10 @@ def migrate(engine: Engine) -> None:
                     conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN {ddl}')
         if conn.execute(sa.select(counter.c.value).where(counter.c.name == SEQ)).first() is None:
             conn.execute(counter.insert().values(name=SEQ, value=0))
+    from sync.server.legacy_rows import normalise_stored  # it writes through this module's tables
+
+    with write_tx(engine) as conn:
+        normalise_stored(conn)
 
 
 @contextmanager

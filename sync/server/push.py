@@ -25,9 +25,10 @@ from sync.protocol import (
     normalise_fields,
     row_values_digest,
 )
-from sync.rules.records import validate_record
-from sync.schema import DELETED, TABLES
-from sync.server import db
+from sync.rules.normalise import canonical_fields
+from sync.rules.records import errors_after_edit, validate_record
+from sync.schema import BY_OWNER_TABLE, DELETED, TABLES, referenced_table
+from sync.server import db, legacy_rows
 from sync.server.refusal import Refused
 
 #: Problems listed in one refusal: a full batch's worth, one per change.
@@ -57,11 +58,12 @@ def _check_change(change: Change, now_ms: int) -> tuple[dict[str, Any], list[Pro
         problems.append(Problem(field=DELETED, rule="delete", message="a delete must set _deleted to 1"))
     if change.op == "insert" and not fields.get("grid_id"):
         problems.append(Problem(field="grid_id", rule="required", message="an insert must carry grid_id"))
-    if not problems:
+    if not problems and change.op == "insert" and fields.get(DELETED) != 1:
+        # A new row is whole here; an update is judged at merge time, as the row it makes
+        # (merged_problems): its fields alone may depend on stored ones (an ID number's type).
         record = {k: v for k, v in fields.items() if k != DELETED}
-        partial = change.op != "insert" or fields.get(DELETED) == 1
         problems += [Problem(field=e.field, rule=e.rule, message=e.message)
-                     for e in validate_record(change.table, record, partial=partial)]
+                     for e in validate_record(change.table, record)]
     return fields, [p.model_copy(update={"change_id": cid}) for p in problems]
 
 
@@ -132,6 +134,24 @@ def _scope(change: Change, grid_id: str | None, grids: set[str]) -> None:
                                message="grid not held by this device")])
 
 
+def _refuse(change: Change, problems: list[Problem]) -> None:
+    if problems:
+        raise Refused(422, "invalid_change", f"change {change.change_id}: {problems[0].message}",
+                      [p.model_copy(update={"change_id": change.change_id}) for p in problems[:100]])
+
+
+def merged_problems(table: str, stored: merge.StoredRow, apply: Mapping[str, Any]) -> list[Problem]:
+    """Why the row ``stored`` + ``apply`` (what the merge decided to write) breaks the shared
+    rules, judging the result, not the past (:func:`sync.rules.records.errors_after_edit`)."""
+    after = {**stored.fields, **apply}
+    if not apply or after.get(DELETED) == 1:
+        return []  # nothing written, or a tombstone: its values are no longer a record
+    columns = TABLES[table].column_names
+    before = {c: stored.fields.get(c) for c in columns}
+    errors = errors_after_edit(table, before, {c: after.get(c) for c in columns}, apply)
+    return [Problem(field=e.field, rule=e.rule, message=e.message) for e in errors]
+
+
 class _Batch:
     """The rows a batch touches, loaded in one query per table, merged in memory, written in bulk."""
 
@@ -141,6 +161,7 @@ class _Batch:
         self.new: set[tuple[str, str]] = set()
         self.dirty: dict[tuple[str, str], None] = {}
         self.conflicts: list[dict[str, Any]] = []
+        self.ref_grids: dict[tuple[str, str], str | None] = {}
         wanted: dict[str, set[str]] = {}
         for item in checked:
             wanted.setdefault(item.change.table, set()).add(item.change.row_id)
@@ -153,12 +174,34 @@ class _Batch:
                 for r in conn.execute(sa.select(t).where(t.c.id.in_(id_list[i:i + 500]))).all():
                     row = dict(zip(names, r, strict=True))
                     self.rows[(table, row["id"])] = row
+        self._load_referenced(checked)
+
+    def _load_referenced(self, checked: Sequence[Checked]) -> None:
+        """The grids of the rows the batch's changes point at, one query per table (a batch of
+        tenancies names ~3 rows each); what is not found here is looked up one by one."""
+        wanted: dict[str, set[str]] = {}
+        for item in checked:
+            for col in TABLES[item.change.table].reference_columns:
+                value, target = item.fields.get(col.name), referenced_table(col, item.fields)
+                if isinstance(value, str) and value and target and (target, value) not in self.rows:
+                    wanted.setdefault(target, set()).add(value)
+        for table, ids in wanted.items():
+            t = db.synced[table]
+            id_list = sorted(ids)
+            for i in range(0, len(id_list), 500):
+                chunk = id_list[i:i + 500]
+                self.ref_grids.update(dict.fromkeys(((table, x) for x in chunk), None))
+                q = sa.select(t.c.id, t.c.grid_id).where(t.c.id.in_(chunk))
+                self.ref_grids.update({(table, r[0]): r[1] for r in self.conn.execute(q).all()})
 
     def apply(self, item: Checked, device_id: str, grids: set[str], seq: int) -> tuple[int, int]:
         """Merge one change at ``seq``; returns ``(applied 0/1, conflicts)``."""
         change, fields = item.change, item.fields
         key = (change.table, change.row_id)
         row = self.rows.get(key)
+        if row is None and change.op == "update":
+            _refuse(change, [Problem(field="id", rule="unknown_row", message=(
+                f"no {change.table} row with this id on the server: an update needs its insert first"))])
         if row is None:
             _scope(change, fields.get("grid_id"), grids)
         else:
@@ -170,7 +213,12 @@ class _Batch:
                                        message="grid_id cannot change through sync")])
         author = merge.Author(change.hlc, device_id)
         stored, raw = _stored(row, change.table) if row is not None else (None, {})
+        fields = canonical_fields(change.table, fields, stored.fields if stored else None)
         result = merge.merge_change(stored, merge.Incoming(fields, change.base_seq, author))
+        if stored is not None:
+            _refuse(change, merged_problems(change.table, stored, result.apply))
+        after = {**(stored.fields if stored else {}), **result.apply}
+        self.check_references(change, after, result.apply, grids)
         meta = merge.stamp_raw(raw, result.apply, seq, author)
         if row is None:
             row = {c: None for c in TABLES[change.table].column_names}
@@ -190,6 +238,36 @@ class _Batch:
                 kept_device=c.kept.device_id, kept_hlc=c.kept.hlc,
                 lost_device=c.lost.device_id, lost_hlc=c.lost.hlc, server_seq=seq))
         return (1 if result.apply else 0), len(result.conflicts)
+
+    def grid_of(self, table: str, row_id: str) -> str | None:
+        """The grid of a row this batch has loaded or made, else as stored (None: no such row)."""
+        key = (table, row_id)
+        if key in self.rows:
+            return str(self.rows[key]["grid_id"])
+        if key not in self.ref_grids:
+            t = db.synced[table]
+            self.ref_grids[key] = self.conn.execute(sa.select(t.c.grid_id).where(t.c.id == row_id)).scalar()
+        return self.ref_grids[key]
+
+    def check_references(self, change: Change, after: Mapping[str, Any], apply: Mapping[str, Any],
+                         grids: set[str]) -> None:
+        """Refuse a row that now points at a row of a grid the device does not hold (it could not
+        see it). A reference to a row the server does not know yet is let through: an outbox may
+        hold a child before its parent (an import writes both in one transaction)."""
+        if not apply or after.get(DELETED) == 1:
+            return
+        problems = []
+        for col in TABLES[change.table].reference_columns:
+            if col.name not in apply and not (col.references == BY_OWNER_TABLE and "owner_table" in apply):
+                continue
+            value, target = after.get(col.name), referenced_table(col, after)
+            if not isinstance(value, str) or not value or target is None:
+                continue
+            grid = self.grid_of(target, value)
+            if grid is not None and grid not in grids:
+                problems.append(Problem(field=col.name, rule="reference.out_of_scope", message=(
+                    f"{col.name}: points at a {target} row of a grid this device does not hold")))
+        _refuse(change, problems)
 
     def write(self) -> None:
         by_table: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
@@ -284,6 +362,7 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
                             "applied": applied, "conflicts": conflicts, "digest": digests[cid]})
         done[cid] = (applied, conflicts)
     batch.write()
+    legacy_rows.refresh(conn, batch.dirty)
     if ledger_rows:
         db.insert_many(conn, db.ledger, ledger_rows)
     seqs.save()

@@ -20,6 +20,9 @@ from sync.protocol import (
 from sync.schema import TABLES
 from sync.server import db
 
+#: The page query's name for moved-row markers (not a table name: tables are lowercase words).
+MOVED = "*moved"
+
 
 @functools.cache
 def _page_query(table: str | None) -> sa.Select[Any]:
@@ -33,6 +36,11 @@ def _page_query(table: str | None) -> sa.Select[Any]:
             .where(t.c.server_seq > since, t.c.grid_id.in_(grids))
             .order_by(t.c.server_seq).limit(n).subquery()
             for name, t in db.synced.items() if table is None or name == table]
+    if table is None:
+        m = db.moved_row
+        subs.append(sa.select(sa.literal(MOVED).label("tbl"), m.c.server_seq)
+                    .where(m.c.server_seq > since, m.c.from_grid.in_(grids))
+                    .order_by(m.c.server_seq).limit(n).subquery())
     page = sa.union_all(*(sa.select(*sub.c) for sub in subs)).subquery()
     return sa.select(page).order_by(page.c.server_seq).limit(n)
 
@@ -108,6 +116,9 @@ def _read_rows(conn: Connection, keys: Sequence[Any], grids: list[str], since: i
     found: list[tuple[int, bytes]] = []
     params = {"since": since, "upto": upto, "grids": grids}
     for name in dict.fromkeys(k[0] for k in keys):
+        if name == MOVED:
+            found += _moved_images(conn, params)
+            continue
         cols = TABLES[name].column_names
         for r in conn.execute(_rows_query(name), params).all():
             seq = int(r[1])
@@ -116,6 +127,19 @@ def _read_rows(conn: Connection, keys: Sequence[Any], grids: list[str], since: i
             found.append((seq, _ENCODER.encode(image).encode()))
     found.sort(key=lambda x: x[0])
     return found
+
+
+def _moved_images(conn: Connection, params: dict[str, Any]) -> list[tuple[int, bytes]]:
+    """A row that left one of ``grids`` for a grid the device does not hold: an image carrying only
+    its new ``grid_id``, which tells the device to drop its copy (a holder of both grids gets the
+    row itself)."""
+    m = db.moved_row
+    q = sa.select(m.c.tbl, m.c.row_id, m.c.to_grid, m.c.server_seq).where(
+        m.c.server_seq > params["since"], m.c.server_seq <= params["upto"],
+        m.c.from_grid.in_(params["grids"]), m.c.to_grid.not_in(params["grids"]))
+    return [(int(seq), _ENCODER.encode({"table": tbl, "id": row_id, "server_seq": int(seq), "deleted": False,
+                                        "fields": {"grid_id": to_grid}}).encode())
+            for tbl, row_id, to_grid, seq in conn.execute(q).all()]
 
 
 def checksums(conn: Connection, grids: Iterable[str]) -> Checksums:
