@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from gridpad.store import outbox, remote
 from gridpad.store.db import Store
-from gridpad.sync_client.errors import RejectedError
+from gridpad.sync_client.errors import RejectedError, SyncError
 from gridpad.sync_client.transport import ServerClient
 from sync.protocol import MAX_BATCH, Change, PushRequest, PushResponse
 
@@ -35,8 +35,11 @@ def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
     out.held_back = len(outside)
     total -= len(outside)
     while True:
-        changes = [c for c in outbox.pending(store, limit=batch + len(outside))
-                   if c.change_id not in outside][:batch]
+        try:
+            waiting = outbox.pending(store, limit=batch + len(outside))
+        except outbox.UnreadableChangeError as exc:  # reported in one line, never a traceback
+            raise SyncError(str(exc)) from None
+        changes = [c for c in waiting if c.change_id not in outside][:batch]
         if not changes:
             return out
         body = PushRequest(
