@@ -20,6 +20,10 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{source}: no such file") from None
     except UnicodeDecodeError:
         raise CommandError(f"{source}: not UTF-8 text") from None
+    except IsADirectoryError:
+        raise CommandError(f"{source}: is a folder, not a file") from None
+    except OSError as exc:
+        raise CommandError(f"{source}: cannot be read ({exc.strerror})") from None
     with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
         result = apply_edit_lines(store, text.splitlines())
     # Reasons name the field and the rule; personal values never go into them.

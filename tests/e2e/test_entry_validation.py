@@ -213,3 +213,29 @@ def test_server_refusals_carry_no_personal_values(server: ServerProcess, api_fac
         "grid_id": scope.grid, "name": "张伟", "id_number": "110105194912310021"})
     r = a.push([bad_check])
     assert r.status_code == 422 and "expected" not in r.text and "110105" not in r.text, r.text
+
+
+def test_odd_files_get_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """Not enrolled: a data dir may still make its own grid, but odd input is one line, exit non-zero."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def gridpad(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(tmp_path / "d"), *args],
+                              capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
+
+    folder = tmp_path / "edits"
+    folder.mkdir()
+    r = gridpad("apply", str(folder))
+    assert r.returncode != 0 and r.stderr.strip() == f"gridpad apply: {folder}: is a folder, not a file"
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "\n" + _line("person", "p1", {"grid_id": "G1", "name": "李四"}) + "\n")
+    r = gridpad("apply", str(deep))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "line 1: not JSON this app reads (nested too deep)" in r.stdout
+    assert "inserted person 1" in r.stdout  # an unenrolled data dir may still make its grid's rows
+    wide = tmp_path / "wide.csv"
+    wide.write_text("姓名,备注\n李四,\"" + "长" * 200_000 + "\"\n", encoding="utf-8")
+    r = gridpad("import", str(wide), "--grid", "G1")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == ("gridpad import: wide.csv: line 2: a cell is longer than 128 KB "
+                                "(no registry cell is) or its quotes are not closed")
