@@ -17,7 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from sync.schema import DELETED, TABLES, ColumnType
+from sync.rules.values import ID_PATTERN, parse_json
+from sync.schema import DELETED, ID_MAX, TABLES, ColumnType
 
 PROTOCOL_VERSION = 1
 MAX_BATCH = 500
@@ -25,7 +26,8 @@ MAX_PULL_LIMIT = 5000
 DEFAULT_PULL_LIMIT = 1000
 _INT_MAX = 2**63 - 1
 
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+#: The id rule of :mod:`sync.rules.values` (the device checks ids with the same definition).
+Id = Annotated[str, Field(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
 Seq = Annotated[int, Field(ge=0, le=_INT_MAX)]
 TableName = Annotated[str, Field(min_length=1, max_length=32)]
 
@@ -311,7 +313,7 @@ def normalise_value(column_type: ColumnType, value: Any) -> Any:
     if column_type == "json":
         if isinstance(value, str):
             try:
-                value = json.loads(value)
+                value = parse_json(value)
             except ValueError:
                 raise BadValueError("json", "is not valid JSON text") from None
             _no_nul(value)

@@ -30,6 +30,8 @@ class Column:
     required: bool = False
     #: Personal data: masked on screen, never logged in clear.
     personal: bool = False
+    #: Longest value (characters of text; characters of JSON text) both sides accept.
+    max_length: int | None = None
     #: The table whose row ids this column holds (:data:`BY_OWNER_TABLE`: the table the row's
     #: ``owner_table`` names). A device may point only at rows of the grids it holds.
     references: str | None = None
@@ -66,9 +68,26 @@ class Table:
             raise KeyError(f"{self.name} has no column {name!r}") from None
 
 
+#: Default caps per column type; a column whose content is longer by nature says so itself.
+#: Sizes are generous for the real data (the longest Dongguan address seen is ~60 characters)
+#: and small enough that a page of rows stays a few MB.
+TEXT_MAX = 200
+NAME_MAX = 100
+ADDRESS_MAX = 300
+NOTE_MAX = 2000
+JSON_MAX = 10_000
+#: Ids and references to rows: the id rule of :mod:`sync.rules.values` (at most 64 characters).
+ID_MAX = 64
+_DEFAULT_MAX: dict[ColumnType, int | None] = {"text": TEXT_MAX, "json": JSON_MAX, "date": 10,
+                                              "int": None, "real": None, "bool": None}
+
+
 def _c(name: str, type: ColumnType = "text", rule: str | None = None, *,
-       required: bool = False, personal: bool = False, references: str | None = None) -> Column:
-    return Column(name, type, rule, required, personal, references=references)
+       required: bool = False, personal: bool = False, max_length: int | None = None,
+       references: str | None = None) -> Column:
+    if rule is None and type == "text" and (name == "grid_id" or name.endswith("_id")):
+        rule, max_length = "ref", ID_MAX  # a reference to a row: the same rule as a row id
+    return Column(name, type, rule, required, personal, max_length or _DEFAULT_MAX[type], references)
 
 
 _COMMON = (_c("grid_id", required=True), _c("is_demo", "bool"))
@@ -77,13 +96,13 @@ _COMMON = (_c("grid_id", required=True), _c("is_demo", "bool"))
 #: (e.g. ``44190011900103``) so ``--grid CODE`` and ``grid_id`` are the same string.
 GRID = Table("grid", (
     *_COMMON,
-    _c("code", required=True), _c("name", required=True),
+    _c("code", required=True), _c("name", required=True, max_length=NAME_MAX),
     _c("village_code"), _c("village_name"), _c("town_code"), _c("town_name"),
 ), server_owned=True)
 
 BUILDING = Table("building", (
     *_COMMON,
-    _c("address", required=True), _c("address_code"), _c("road"), _c("door_no"),
+    _c("address", required=True, max_length=ADDRESS_MAX), _c("address_code"), _c("road"), _c("door_no"),
     _c("name"),  # e.g. 锦厦花园3栋, 宿舍楼B栋
     _c("building_type", rule="building_type"), _c("structure", rule="structure"),
     _c("floors_above", "int", "non_negative"), _c("floors_below", "int", "non_negative"),
@@ -97,7 +116,8 @@ BUILDING = Table("building", (
     _c("cctv", rule="access_control"), _c("gas_supply", rule="gas_supply"),
     _c("risk_level", rule="risk_level"), _c("inspection_cycle_days", "int", "non_negative"),
     _c("last_inspected_at", "date"), _c("status", rule="building_status"),
-    _c("regulated", "bool"), _c("exclusion_reason"), _c("lat", "real"), _c("lng", "real"),
+    _c("regulated", "bool"), _c("exclusion_reason", max_length=NOTE_MAX),
+    _c("lat", "real"), _c("lng", "real"),
 ))
 
 UNIT = Table("unit", (
@@ -110,9 +130,9 @@ UNIT = Table("unit", (
 
 PERSON = Table("person", (
     *_COMMON,
-    _c("name", required=True), _c("gender", rule="gender"), _c("birth_date", "date"),
+    _c("name", required=True, max_length=NAME_MAX), _c("gender", rule="gender"), _c("birth_date", "date"),
     _c("id_type", rule="id_type"), _c("id_number", rule="id_number", personal=True),
-    _c("ethnicity", rule="ethnicity"), _c("nationality"), _c("hukou_address"),
+    _c("ethnicity", rule="ethnicity"), _c("nationality"), _c("hukou_address", max_length=ADDRESS_MAX),
     _c("person_type", rule="person_type"), _c("phone", rule="phone", personal=True),
     _c("employer"), _c("employer_org_id", references="organisation"), _c("occupation"),
 ))
@@ -125,12 +145,12 @@ TENANCY = Table("tenancy", (
     _c("lease_signed_at", "date"), _c("move_in_at", "date"), _c("move_out_at", "date"),
     _c("move_out_reason", rule="move_out_reason"), _c("reported_at", "date"),
     _c("report_channel"),
-    _c("note"),  # 备注: the free-text remark of a registry row (spreadsheet import)
+    _c("note", max_length=NOTE_MAX),  # 备注: the free-text remark of a registry row (spreadsheet import)
 ))
 
 ORGANISATION = Table("organisation", (
     *_COMMON,
-    _c("name", required=True), _c("uscc", rule="uscc"), _c("org_type"),
+    _c("name", required=True, max_length=NAME_MAX), _c("uscc", rule="uscc"), _c("org_type"),
     _c("building_id", references="building"), _c("contact_name"), _c("phone", rule="phone", personal=True),
 ))
 

@@ -14,6 +14,7 @@ from uuid6 import uuid7
 from gridpad.store import validation
 from gridpad.store.db import Store
 from gridpad.store.errors import NotFoundError, ValidationFailed
+from sync.rules.values import check_id
 from sync.schema import DELETED
 from sync.schema import table as schema_table
 
@@ -44,11 +45,20 @@ def _refuse_references(store: Store, table: str, row: Mapping[str, Any], touched
         raise ValidationFailed(errors)
 
 
+def _check_id(row_id: str) -> None:
+    """The server's id rule: a row it would refuse must not reach the outbox."""
+    bad = check_id(row_id)
+    if bad:
+        raise ValidationFailed([bad])
+
+
 def insert(store: Store, table: str, fields: Mapping[str, Any], *, id: str | None = None,
            validate: bool = True) -> str:
     """Insert one row and return its id (a new UUIDv7 unless ``id`` is given)."""
     record = _checked(table, {k: v for k, v in fields.items() if k != "id"}, partial=False, validate=validate)
     row_id = id or str(fields.get("id") or new_id())
+    if validate:
+        _check_id(row_id)
     cols = ["id", *record]
     with store.transaction():
         if validate:
@@ -163,6 +173,8 @@ def insert_many(store: Store, table: str, records: Iterable[Mapping[str, Any]], 
             else:
                 row = rec
             row_id = str(rec.get("id") or new_id())
+            if validate:
+                _check_id(row_id)
             ids.append(row_id)
             batch.append((row_id, row))
             if len(batch) >= batch_size:

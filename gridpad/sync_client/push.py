@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from gridpad.store import capture, held_changes, outbox, remote
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
-from gridpad.sync_client.errors import RejectedError
+from gridpad.sync_client.errors import RejectedError, SyncError
 from gridpad.sync_client.transport import ServerClient
 from sync import hlc
 from sync.protocol import MAX_BATCH, Change, PushRequest, PushResponse
@@ -78,8 +78,11 @@ def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
     total -= len(skip)
     repairs = 0
     while True:
-        changes = [c for c in outbox.pending(store, limit=batch + len(skip))
-                   if c.change_id not in skip][:batch]
+        try:
+            waiting = outbox.pending(store, limit=batch + len(skip))
+        except outbox.UnreadableChangeError as exc:  # reported in one line, never a traceback
+            raise SyncError(str(exc)) from None
+        changes = [c for c in waiting if c.change_id not in skip][:batch]
         if not changes:
             _report_backlog(store, client, photo_backlog)
             return out

@@ -4,8 +4,11 @@ An export line (no ``op``) is an upsert, so an export applies as it is. Each lin
 with the shared rules; bad lines are reported with their line number and skipped, good ones are
 written through the repositories, so the capture triggers record them for sync like any edit.
 A value that already matches is not written again: applying the same file twice makes no new
-outbox entries. Grid rows are the central system's reference data: they are written with
-capture suppressed (a device never sends them).
+outbox entries. Ids and values must pass the checks the server runs (:mod:`sync.rules.values`),
+bookkeeping fields (``_deleted``, ``_server_seq``: any ``_`` name) are the store's own and refused,
+and an enrolled device refuses rows of grids it does not hold (their edits could never sync).
+Grid rows are the central system's reference data: they are written with capture suppressed (a
+device never sends them).
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from typing import Any
 from gridpad.store import repo
 from gridpad.store.capture import applying_remote
 from gridpad.store.db import Store
+from gridpad.store.device_meta import DeviceMeta
 from gridpad.store.errors import write_refusal
 from gridpad.store.validation import check
 from gridpad.transfer.values import changed_fields, to_store
+from sync.rules.values import check_id
 from sync.schema import DELETED, TABLES
 
 _OPS = ("upsert", "delete")
@@ -64,7 +69,7 @@ def parse_lines(lines: Iterable[str], result: ApplyResult) -> Iterator[Edit]:
             result.rejected.append(f"line {number}: not JSON ({exc.msg} at column {exc.colno})")
             continue
         except RecursionError:
-            result.rejected.append(f"line {number}: nested too deeply to read")
+            result.rejected.append(f"line {number}: not JSON this app reads (nested too deep)")
             continue
         problem = _shape_problem(obj)
         if problem:
@@ -80,10 +85,18 @@ def _shape_problem(obj: object) -> str | None:
         return f"table: {obj.get('table')!r} is not a synced table ({', '.join(TABLES)})"
     if not isinstance(obj.get("id"), str) or not obj["id"].strip():
         return "id: is required (text)"
+    bad_id = check_id(obj["id"])
+    if bad_id:
+        return bad_id.message
     if obj.get("op", "upsert") not in _OPS:
-        return f"op: must be upsert or delete, got {obj.get('op')!r}"
-    if not isinstance(obj.get("fields", {}), dict):
+        return f"op: must be upsert or delete, got {str(obj.get('op'))[:20]!r}"
+    fields = obj.get("fields", {})
+    if not isinstance(fields, dict):
         return "fields: must be a JSON object"
+    own = sorted(k for k in fields if k.startswith("_"))
+    if own:
+        # The store's bookkeeping: a delete is op "delete", the server assigns _server_seq.
+        return f'{own[0][:40]}: bookkeeping field, not accepted in a file (delete with "op": "delete")'
     return None
 
 
@@ -131,7 +144,7 @@ def _apply_chunk_once(store: Store, chunk: list[Edit], result: ApplyResult) -> N
         rows = repo.get_many(store, table, [e.id for e in chunk if e.table == table])
         existing.update({(table, i): r for i, r in rows.items()})
     with store.transaction():
-        writer = _ChunkWriter(store, existing, result)
+        writer = _ChunkWriter(store, existing, result, set(DeviceMeta(store).grids))
         for edit in chunk:
             reason = writer.apply(edit)
             if reason:
@@ -143,8 +156,10 @@ class _ChunkWriter:
     """Applies one chunk's edits; new rows wait for one bulk insert at the chunk's end."""
 
     def __init__(self, store: Store, existing: dict[tuple[str, str], dict[str, Any]],
-                 result: ApplyResult) -> None:
+                 result: ApplyResult, held: set[str]) -> None:
         self.store, self.existing, self.result = store, existing, result
+        #: Grids of an enrolled device (empty: not enrolled, any grid may be made locally).
+        self.held = held
         self.pending: dict[str, list[dict[str, Any]]] = {}
         self.pending_keys: set[tuple[str, str]] = set()
 
@@ -178,6 +193,10 @@ class _ChunkWriter:
         record, errors = check(edit.table, fields, partial=row is not None)
         if errors:
             return "; ".join(e.message for e in errors)
+        grid = edit.id if edit.table == "grid" else record.get("grid_id", row and row["grid_id"])
+        if self.held and grid not in self.held:
+            return (f"grid_id: this device does not hold grid {str(grid)[:64]} "
+                    f"(it holds {', '.join(sorted(self.held))}); check the grid code")
         if row is None:
             if remote:
                 self._write(key, remote, lambda: repo.insert(self.store, edit.table, record, id=edit.id,

@@ -87,16 +87,16 @@ def date(value: object) -> str:
         try:
             return dt.date(y, mo, d).isoformat()
         except ValueError:
-            raise CellError("date", f"{s} is not a real calendar date") from None
+            raise CellError("date", "not a real calendar date") from None
     if _SERIAL.match(s):
         return _from_serial(float(s))
-    raise CellError("date_format", f"{s} is not a date (write it like 2023-05-01)")
+    raise CellError("date_format", "not a date (write it like 2023-05-01)")
 
 
 def _from_serial(serial: float) -> str:
     # Serials before 1900-03-01 (61) are ambiguous in Excel; registry dates are never that old.
     if not 61 <= serial < 2958466:
-        raise CellError("date", f"{serial:g} is not a date")
+        raise CellError("date", "not a date (the number is no date Excel knows)")
     return (_EXCEL_EPOCH + dt.timedelta(days=int(serial))).isoformat()
 
 
@@ -113,7 +113,7 @@ def number(value: object) -> float | None:
     try:
         return float(s)
     except ValueError:
-        raise CellError("number", f"{text(value)} is not a number") from None
+        raise CellError("number", "not a number") from None
 
 
 def integer(value: object) -> int | None:
@@ -123,7 +123,7 @@ def integer(value: object) -> int | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer():
             return int(value)
-        raise CellError("integer", f"{value} is not a whole number")
+        raise CellError("integer", "not a whole number")
     s = compact(value).upper()
     s = re.sub(r"(楼|层|F)$", "", s)
     basement = re.fullmatch(r"(?:B|负|地下)(\d+)", s)
@@ -132,7 +132,7 @@ def integer(value: object) -> int | None:
     try:
         return int(s)
     except ValueError:
-        raise CellError("integer", f"{text(value)} is not a whole number") from None
+        raise CellError("integer", "not a whole number") from None
 
 
 def address_key(value: object) -> str:

@@ -29,6 +29,7 @@ from gridpad.transfer.cleaning import address_key, room_key
 from gridpad.transfer.registry_rows import Record, RowParser
 from gridpad.transfer.sheets import read_sheet
 from gridpad.transfer.values import changed_fields
+from sync.rules.values import check_id
 from sync.schema import DELETED, TABLES
 
 Key = tuple[Hashable, ...]
@@ -280,9 +281,16 @@ def import_registry(store: Store, path: Path, grid_id: str, *, batch_rows: int =
 
 
 def ensure_grid(store: Store, code: str | None) -> str:
-    """The grid to import into: ``code`` (created as reference data if new), else the only one held."""
-    from gridpad.store.capture import applying_remote
+    """The grid to import into: ``code`` (created as reference data if new), else the only one held.
 
+    An enrolled device only imports into a grid it holds: rows of any other grid could never sync."""
+    from gridpad.store.capture import applying_remote
+    from gridpad.store.device_meta import DeviceMeta
+
+    held = DeviceMeta(store).grids
+    if code is not None and held and code not in held:
+        raise LookupError(f"grid {code[:64]}: this device does not hold it (it holds {', '.join(held)}); "
+                          "check the grid code")
     existing = [str(r["id"]) for r in repo.rows(store, "grid")]
     if code is None:
         if len(existing) == 1:
@@ -291,6 +299,9 @@ def ensure_grid(store: Store, code: str | None) -> str:
             raise LookupError("this data dir has no grid yet: name the grid with --grid CODE")
         raise LookupError(f"this data dir holds {len(existing)} grids ({', '.join(existing)}): "
                           f"choose one with --grid CODE")
+    bad = check_id(code, "--grid")
+    if bad:
+        raise LookupError(bad.message)
     if code not in existing:
         # Grids are the central system's reference data: made here without an outbox entry.
         with store.transaction(), applying_remote(store):

@@ -17,6 +17,12 @@ from gridpad.transfer.headers import find_header_row, map_headers
 
 #: Rows searched for the header (title rows and notes may sit above it).
 _HEADER_SCAN = 15
+#: Bounds of one import (a community's registry is a few thousand rows of ~30 columns): a zip
+#: bomb or a runaway sheet is refused with the reason instead of eating memory for minutes.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+#: Uncompressed size of all an xlsx file's parts together.
+MAX_XLSX_BYTES = 200 * 1024 * 1024
 
 
 class SheetError(Exception):
@@ -54,6 +60,10 @@ def read_sheet(path: Path) -> Sheet:
     number = index + 1
     for cells in _chain(pending, raw):
         number += 1
+        if number > MAX_ROWS + index + 1:
+            raise SheetError(f"{path.name}: more than {MAX_ROWS} rows; split it into smaller files")
+        if len(cells) > MAX_COLUMNS:
+            cells = _trim(cells, path.name, number)
         if any(not _blank(c) for c in cells):
             rows.append((number, cells))
     return Sheet(index + 1, ["" if c is None else str(c) for c in header], map_headers(header), rows)
@@ -64,13 +74,31 @@ def _chain(first: list[list[object]], rest: Iterator[list[object]]) -> Iterator[
     yield from rest
 
 
+def _trim(cells: list[object], name: str, number: int) -> list[object]:
+    """Trailing empty cells past MAX_COLUMNS are dropped (some tools pad rows); content there is refused."""
+    if any(not _blank(c) for c in cells[MAX_COLUMNS:]):
+        raise SheetError(f"{name}: row {number} has more than {MAX_COLUMNS} columns; "
+                         "a registry has about 30 - remove the extra columns")
+    return cells[:MAX_COLUMNS]
+
+
 def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[object]]:
+    import zipfile
+
     import openpyxl  # imported here: csv imports should not pay for it
 
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise SheetError(f"{path.name}: cannot open as an Excel workbook (not a zip file)") from None
+    if unpacked > MAX_XLSX_BYTES:
+        raise SheetError(f"{path.name}: unpacks to more than {MAX_XLSX_BYTES // 2**20} MB; "
+                         "split it into smaller files")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many unrelated types for a damaged file
@@ -81,8 +109,13 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
 
     def rows() -> Iterator[list[object]]:
         try:
-            for values in ws.iter_rows(values_only=True):
-                yield list(values)
+            # max_col: a sheet claiming 16k columns is not read cell by cell past the bound
+            # (one more, so extra content is seen and refused rather than dropped unseen).
+            for values in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+                cells: list[object] = list(values)
+                while cells and cells[-1] is None:  # max_col pads every row to its width
+                    cells.pop()
+                yield cells
         finally:
             wb.close()
 
@@ -106,5 +139,13 @@ def _csv_rows(path: Path) -> Iterator[list[object]]:
     # Excel writes commas, or tabs for "Unicode text"; pick by the first line.
     first = content.split("\n", 1)[0]
     dialect = csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
-    for cells in csv.reader(io.StringIO(content, newline=""), dialect):
+    reader = csv.reader(io.StringIO(content, newline=""), dialect)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise SheetError(f"{path.name}: line {reader.line_num}: a cell is longer than 128 KB "
+                             "(no registry cell is) or its quotes are not closed") from None
         yield list(cells)

@@ -128,5 +128,5 @@ def check(enum: str, value: str, field: str | None = None) -> str:
 
 def _unknown(field: str, enum: str, value: str) -> RuleError:
     sample = ", ".join(list(ENUMS[enum])[:6])
-    return fail(field, "enum.unknown", f"{value!r} is not a {enum} code (e.g. {sample})",
-                enum=enum, value=str(value))
+    return fail(field, "enum.unknown", f"not a {enum} code (e.g. {sample})",
+                enum=enum, value=str(value)[:40])

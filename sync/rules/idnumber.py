@@ -78,14 +78,14 @@ def _birth_date(digits: str, today: date) -> date:
         born = date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         raise fail(FIELD, "id_number.date_invalid",
-                   f"birth date {digits} in the ID number is not a real date", date=digits) from None
+                   "the birth date in the ID number is not a real date", date=digits) from None
     if born.year < _EARLIEST_YEAR:
         raise fail(FIELD, "id_number.date_too_early",
-                   f"birth date {born.isoformat()} in the ID number is before {_EARLIEST_YEAR}",
+                   f"the birth date in the ID number is before {_EARLIEST_YEAR}",
                    date=born.isoformat())
     if born > today:
         raise fail(FIELD, "id_number.date_future",
-                   f"birth date {born.isoformat()} in the ID number is in the future", date=born.isoformat())
+                   "the birth date in the ID number is in the future", date=born.isoformat())
     return born
 
 
@@ -93,7 +93,7 @@ def _check(number: str) -> None:
     expected = check_digit(number[:17])
     if number[17] != expected:
         raise fail(FIELD, "id_number.check_digit",
-                   f"check digit is wrong, expected {expected}", expected=expected)
+                   "the check digit is wrong (a digit is mistyped)", expected=expected)
 
 
 def _gender(number: str) -> Gender:
@@ -119,7 +119,7 @@ def validate_resident_id(value: str, today: date | None = None) -> IdInfo:
     area = lookup_area(v[:6])
     if area is None:
         raise fail(FIELD, "id_number.area_unknown",
-                   f"area code {v[:6]} never existed in GB/T 2260", area_code=v[:6])
+                   "the area code (first 6 digits) never existed in GB/T 2260", area_code=v[:6])
     _check(v)
     return IdInfo(v, born, _gender(v), v[:6], area.name_for(born.year))
 
@@ -170,7 +170,7 @@ def validate_id_number(value: str, id_type: str = "RESIDENT_ID", *, today: date 
         if len(text) > _OTHER_MAX:
             raise fail(FIELD, "id_number.length", f"at most {_OTHER_MAX} characters", length=str(len(text)))
         return IdInfo(text)
-    raise fail("id_type", "id_type.unknown", f"unknown ID type {id_type!r}", value=str(id_type))
+    raise fail("id_type", "id_type.unknown", "unknown ID type", value=str(id_type)[:40])
 
 
 def make_resident_id(area_code: str, born: date, sequence: int) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import partial
 
-from sync.rules import enums
+from sync.rules import enums, values
 from sync.rules.errors import FieldError, RuleError, fail
 from sync.rules.idnumber import ID_TYPES, validate_id_number
 from sync.rules.normalise import canonical_fields
@@ -77,11 +77,18 @@ def _wrap(fn: Callable[[str], str]) -> Callable[[str, object, Mapping[str, objec
     return rule
 
 
+def _ref(field: str, value: object, record: Mapping[str, object]) -> object:
+    err = values.check_id(value, field)
+    if err:
+        raise RuleError(err)
+    return value
+
+
 RuleFn = Callable[[str, object, Mapping[str, object]], object]
 
 #: Every rule name :mod:`sync.schema` may put in ``Column.rule``; called as ``rule(field, value, record)``.
 RULES: Mapping[str, RuleFn] = {
-    "non_negative": _non_negative, "positive": _positive, "year": _year,
+    "non_negative": _non_negative, "positive": _positive, "year": _year, "ref": _ref,
     "id_number": _id_number, "phone": _wrap(validate_phone), "uscc": _wrap(validate_uscc),
     **{name: partial(_enum_rule, name) for name in enums.ENUMS},
 }
@@ -108,8 +115,8 @@ def _type_error(col: Column, value: object) -> FieldError | None:
         return None
     expected = {"text": "text", "int": "a whole number", "real": "a number", "bool": "0 or 1 (no/yes)",
                 "date": "a date YYYY-MM-DD", "json": "JSON"}[t]
-    got = "" if col.personal else f", got {value!r}"[:80]  # personal values never go into messages
-    return FieldError(col.name, f"type.{t}", f"{col.name}: must be {expected}{got}", {"expected": t})
+    # The value is not quoted: it may be personal data (a name typed into the wrong column).
+    return FieldError(col.name, f"type.{t}", f"{col.name}: must be {expected}", {"expected": t})
 
 
 def _parses(value: str) -> bool:
@@ -122,7 +129,7 @@ def _parses(value: str) -> bool:
 
 def _is_json(value: str) -> bool:
     try:
-        json.loads(value)
+        values.parse_json(value)
     except ValueError:
         return False
     return True
@@ -130,6 +137,18 @@ def _is_json(value: str) -> bool:
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _bookkeeping_errors(fields: Mapping[str, object]) -> list[FieldError]:
+    errors = []
+    for key, kind in BOOKKEEPING.items():
+        if key in fields and not _blank(fields[key]):
+            err = _type_error(Column(key, kind), fields[key])  # type: ignore[arg-type]
+            if err is None and key == "id":
+                err = values.check_id(fields[key])
+            if err:
+                errors.append(err)
+    return errors
 
 
 def validate_record(table: str, fields: Mapping[str, object], *, partial: bool = False) -> list[FieldError]:
@@ -143,11 +162,7 @@ def validate_record(table: str, fields: Mapping[str, object], *, partial: bool =
         if key not in known and key not in BOOKKEEPING:
             errors.append(FieldError(key, "unknown_column", f"{key}: {table} has no such column",
                                      {"table": table}))
-    for key, kind in BOOKKEEPING.items():
-        if key in fields and not _blank(fields[key]):
-            err = _type_error(Column(key, kind), fields[key])  # type: ignore[arg-type]
-            if err:
-                errors.append(err)
+    errors += _bookkeeping_errors(fields)
     bad: set[str] = set()
     for col in tbl.columns:
         if col.name not in fields:
@@ -159,7 +174,7 @@ def validate_record(table: str, fields: Mapping[str, object], *, partial: bool =
             if col.required:
                 errors.append(FieldError(col.name, "required", f"{col.name}: is required"))
             continue
-        err = _type_error(col, value)
+        err = _type_error(col, value) or values.check_value(col, value)
         if err is None and col.rule is not None:
             try:
                 RULES[col.rule](col.name, value, fields)
@@ -203,16 +218,15 @@ def _person_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldErr
     out: list[FieldError] = []
     gender = fields.get("gender")
     if info.gender and gender in ("1", "2") and gender != info.gender:
-        said, says = enums.label("gender", str(gender)), enums.label("gender", info.gender)
         out.append(FieldError("gender", "person.gender_mismatch",
-                              f"gender: {said} does not match the ID number, which says {says}",
+                              "gender: does not match the gender in the ID number",
                               {"expected": info.gender}))
     born = fields.get("birth_date")
     if info.birth_date and isinstance(born, str) and "birth_date" not in bad \
             and born != info.birth_date.isoformat():
         expected = info.birth_date.isoformat()
         out.append(FieldError("birth_date", "person.birth_date_mismatch",
-                              f"birth_date: {born} does not match the ID number's birth date ({expected})",
+                              "birth_date: does not match the birth date in the ID number",
                               {"expected": expected}))
     return out
 
@@ -222,7 +236,7 @@ def _tenancy_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldEr
     if isinstance(moved_in, str) and isinstance(moved_out, str) and not {"move_in_at", "move_out_at"} & bad \
             and moved_out < moved_in:
         return [FieldError("move_out_at", "tenancy.move_out_before_move_in",
-                           f"move_out_at: {moved_out} is before the move-in date {moved_in}",
+                           "move_out_at: is before the move-in date",
                            {"move_in_at": moved_in})]
     return []
 
@@ -267,10 +281,10 @@ def _norm_typed(col: Column, value: object) -> object:
         v = value.strip()
         try:
             if t == "int" and re.fullmatch(r"[+-]?\d+(\.0+)?", v):
-                return int(float(v))
+                return int(v.split(".")[0])
             if t == "real":
                 return float(v)
-        except ValueError:
+        except ValueError:  # int() of over 4300 digits too
             return v
         if t == "bool" and v.lower() in _TRUE | _FALSE:
             return 1 if v.lower() in _TRUE else 0
@@ -280,7 +294,10 @@ def _norm_typed(col: Column, value: object) -> object:
     if t == "int" and isinstance(value, float) and value.is_integer():
         return int(value)
     if t == "json" and isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        try:
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        except (ValueError, RecursionError):
+            return value  # validate_record says why
     return value
 
 

@@ -28,7 +28,7 @@ def validate_uscc(value: str) -> str:
                    length=str(len(v))) from None
     except exceptions.InvalidChecksum:
         expected = str(_uscc.calc_check_digit(v[:17]))
-        raise fail(FIELD, "uscc.check_digit", f"check character is wrong, expected {expected}",
+        raise fail(FIELD, "uscc.check_digit", "the check character is wrong (a character is mistyped)",
                    expected=expected) from None
     except exceptions.ValidationError:
         raise fail(FIELD, "uscc.format",
