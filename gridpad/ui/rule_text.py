@@ -69,6 +69,16 @@ def rule_text(rule: str, params: dict[str, Any], fallback: str = "") -> str:
         "person.birth_date_mismatch": tr("Does not match the ID number's birth date {expected}"),
         "enum.unknown": tr("Choose one of the listed values"),
         "exists": tr("Not found; choose again"),
+        "id.format": tr("Not a valid record id (letters A-Z, digits and _ . : - only)"),
+        "id.length": tr("A record id has at most {max} characters"),
+        "text.nul": tr("Contains a character that cannot be stored (NUL)"),
+        "text.control": tr("Contains an invisible control character: retype it"),
+        "text.too_long": tr("Too long: at most {max} characters, this has {length}"),
+        "json.too_long": tr("Too long: at most {max} characters, this has {length}"),
+        "number.not_finite": tr("Must be an ordinary number"),
+        "number.range": tr("Number out of range"),
+        "json.value": tr("Contains a value that cannot be stored"),
+        "reference.out_of_scope": tr("Belongs to a grid this tablet does not hold"),
     }
     template = texts.get(rule)
     if template is None:

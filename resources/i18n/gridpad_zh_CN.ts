@@ -167,622 +167,622 @@
       <translation>{0}：请输入一个值，或选择“用我的”/“用对方的”。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="52" />
+      <location filename="../../gridpad/ui/lock.py" line="55" />
       <source>PIN: use at least {0} digits.</source>
-      <extracomment>Store meta key for the PIN hash (the value is ``scrypt$n$r$p$salt$hash``, hex). Store meta key for the idle minutes before locking.</extracomment>
+      <extracomment>Same as gridpad.app.lock_settings.DEFAULT_IDLE_MINUTES (that module imports the store; this one is imported at start-up). tests/gui/test_settings_screen.py checks they agree.</extracomment>
       <translation>PIN：至少 {0} 位数字。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="54" />
+      <location filename="../../gridpad/ui/lock.py" line="57" />
       <source>PIN: the two entries differ.</source>
       <translation>PIN：两次输入不一致。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="93" />
+      <location filename="../../gridpad/ui/lock.py" line="96" />
       <source>GridPad is locked</source>
       <translation>网格通已锁定</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="94" />
+      <location filename="../../gridpad/ui/lock.py" line="97" />
       <source>Enter PIN</source>
       <translation>输入 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="95" />
+      <location filename="../../gridpad/ui/lock.py" line="98" />
       <source>Unlock</source>
       <translation>解锁</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="126" />
+      <location filename="../../gridpad/ui/lock.py" line="129" />
       <source>Wrong PIN. Try again.</source>
       <translation>PIN 不正确，请重试。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="52" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="56" />
       <source>Door plate read: opening {0}.</source>
       <extracomment>Frames decoded per second at most (DESIGN: "a few frames a second").</extracomment>
       <translation>已识别门牌：正在打开 {0}。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="54" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="58" />
       <source>This plate belongs to grid {0} ({1}), not one of your grids.</source>
       <translation>此门牌属于网格 {0}（{1}），不是您负责的网格。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="57" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="61" />
       <source>Valid door plate, but this building is not registered on this tablet. Register it with the plate's ID, or sync first.</source>
       <translation>门牌有效，但本平板上没有登记此楼栋。可用门牌上的编号登记，或先同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="60" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="64" />
       <source>Warning: this plate's signature is wrong; it may be forged. Do not trust it, report it.</source>
       <translation>警告：此门牌签名不正确，可能是伪造的。请勿采信，并上报。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="62" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="66" />
       <source>This plate was signed with a key this tablet does not know yet. Sync, then scan again.</source>
       <translation>此门牌的签名密钥本平板尚未获得。请先同步，再重新扫码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="64" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="68" />
       <source>The door plate code is damaged or incomplete. Scan again closer, or search by address.</source>
       <translation>门牌二维码损坏或不完整。请靠近重新扫码，或按地址搜索。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="66" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="70" />
       <source>This QR code is not a GridPad door plate.</source>
       <translation>这不是网格通门牌二维码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="67" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="71" />
       <source>No QR code found. Hold the camera closer and steady, or light the plate.</source>
       <translation>未找到二维码。请将摄像头靠近并保持稳定，或给门牌补光。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="121" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="99" />
       <source>Cannot read that image: {0}</source>
       <translation>无法读取该图片：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="295" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="273" />
       <source>Photo of a door plate</source>
       <translation>门牌照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="296" />
-      <location filename="../../gridpad/ui/settings_screen.py" line="233" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="274" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="201" />
       <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
       <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="302" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="280" />
       <source>Reading the image…</source>
       <translation>正在识别图片…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="320" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="300" />
       <source>Could not check the plate: {0}</source>
       <translation>无法核验门牌：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="354" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="336" />
       <source>Address: required; type the address shown on the plate.</source>
       <translation>地址：必填，请输入门牌上的地址。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="357" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="339" />
       <source>Grid: this tablet holds no grid yet; enroll and sync first.</source>
       <translation>网格：本平板尚无网格，请先注册并同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="398" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="382" />
       <source>Scan a door plate</source>
       <translation>扫描门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="399" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="383" />
       <source>No camera found on this device.
 Open a photo of the door plate instead.</source>
       <translation>本设备没有摄像头。
 请改为打开门牌照片识别。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="400" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="384" />
       <source>Torch</source>
       <translation>手电筒</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="401" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="385" />
       <source>Register this building</source>
       <translation>登记此楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="402" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="386" />
       <source>New building with this plate's ID. Type its address; the rest can be filled in on its card.</source>
       <translation>用此门牌编号新建楼栋。请输入地址，其余信息可在楼栋卡片中补充。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="404" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="388" />
       <source>Address, e.g. 兴业路18号</source>
       <translation>地址，如 兴业路18号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="405" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="389" />
       <source>Register and open</source>
       <translation>登记并打开</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="406" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="390" />
       <source>Read from image</source>
       <translation>从图片识别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="222" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="190" />
       <source>Server address: start with https:// (or http:// on a test network).</source>
       <translation>服务器地址：应以 https:// 开头（测试网络可用 http://）。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="225" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="193" />
       <source>Enrollment code: type the code from IT.</source>
       <translation>注册码：请输入信息科提供的注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="228" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="196" />
       <source>Enrolling…</source>
       <translation>正在注册…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="232" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="200" />
       <source>Enrollment QR image</source>
       <translation>注册二维码图片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="247" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="215" />
       <source>No QR code found in that image. Try a sharper photo, or type the code.</source>
       <translation>图片中没有找到二维码。请换一张更清晰的照片，或手动输入注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="253" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="221" />
       <source>Code read from the image. Check the server address, then press Enroll.</source>
       <translation>已从图片读取注册码。请核对服务器地址，然后点击“注册”。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="266" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="234" />
       <source>Enrolled. The first sync starts now.</source>
       <translation>注册成功，现在开始首次同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="314" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="295" />
       <source>App version: {0}</source>
       <translation>应用版本：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="315" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="296" />
       <source>Device ID: {0}</source>
       <translation>设备编号：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="316" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="297" />
       <source>Enrolled: {0}</source>
       <translation>已注册：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="316" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="297" />
       <source>yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="316" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="297" />
       <source>no</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="319" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="300" />
       <source>Server: {0}</source>
       <translation>服务器：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="321" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="302" />
       <source>grid manager</source>
       <translation>网格管理员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="321" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="302" />
       <source>supervisor</source>
       <translation>站长/督导</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="323" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="303" />
       <source>User: {0} ({1})</source>
       <translation>用户：{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="325" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="305" />
       <source>Grids: {0}</source>
       <translation>网格：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="326" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="306" />
       <source>System: {0}</source>
       <translation>系统：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="310" />
       <source>A PIN is set: the screen locks when the tablet is left idle.</source>
       <translation>已设置 PIN：平板闲置时会自动锁屏。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="311" />
       <source>No PIN set: the screen does not lock. Set one to protect personal data.</source>
       <translation>未设置 PIN：屏幕不会锁定。请设置 PIN 以保护个人信息。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="314" />
       <source>Enroll again</source>
       <translation>重新注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="314" />
       <source>Enroll</source>
       <translation>注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="337" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="317" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="338" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="318" />
       <source>Enroll this tablet</source>
       <translation>注册本平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="319" />
       <source>Server address</source>
       <translation>服务器地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="340" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="320" />
       <source>Enrollment code</source>
       <translation>注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="342" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="322" />
       <source>Code from IT</source>
       <translation>信息科提供的注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="343" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="323" />
       <source>Read code from image</source>
       <translation>从图片读取注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="344" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="324" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="345" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="325" />
       <source>Privacy lock</source>
       <translation>隐私锁</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="346" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="326" />
       <source>New PIN</source>
       <translation>新 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="347" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="327" />
       <source>Repeat PIN</source>
       <translation>再次输入 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="348" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="328" />
       <source>Lock after</source>
       <translation>闲置锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="350" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
       <source>{0} min idle</source>
       <translation>闲置 {0} 分钟后</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="351" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
       <source>Save PIN</source>
       <translation>保存 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="352" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="332" />
       <source>Remove PIN</source>
       <translation>取消 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="353" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="333" />
       <source>Lock now</source>
       <translation>立即锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="354" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
       <source>About this device</source>
       <translation>关于本设备</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="51" />
+      <location filename="../../gridpad/ui/status_strip.py" line="53" />
       <source>This tablet has been revoked by IT.</source>
       <translation>本平板已被信息科注销。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="52" />
+      <location filename="../../gridpad/ui/status_strip.py" line="54" />
       <source>Ask IT before using it again; local data must be wiped.</source>
       <translation>再次使用前请联系信息科；本地数据须清除。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="54" />
+      <location filename="../../gridpad/ui/status_strip.py" line="56" />
       <source>The server did not accept this tablet's sign-in.</source>
       <translation>服务器拒绝了本平板的登录。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="55" />
+      <location filename="../../gridpad/ui/status_strip.py" line="57" />
       <source>Check that the tablet is still enrolled; if it persists, ask IT for a new code.</source>
       <translation>请确认本平板仍处于注册状态；如问题持续，请向信息科申请新的注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="58" />
+      <location filename="../../gridpad/ui/status_strip.py" line="60" />
       <source>The server could not be reached.</source>
       <translation>无法连接服务器。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="59" />
+      <location filename="../../gridpad/ui/status_strip.py" line="61" />
       <source>Nothing is lost: edits wait on the tablet and sync when the network returns.</source>
       <translation>数据不会丢失：修改保存在平板上，网络恢复后自动同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="61" />
+      <location filename="../../gridpad/ui/status_strip.py" line="63" />
       <source>The server's certificate could not be verified.</source>
       <translation>无法验证服务器证书。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="62" />
+      <location filename="../../gridpad/ui/status_strip.py" line="64" />
       <source>Check the date and time on the tablet, or ask IT for the CA bundle.</source>
       <translation>请检查平板的日期和时间，或向信息科索取 CA 证书包。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="64" />
+      <location filename="../../gridpad/ui/status_strip.py" line="66" />
       <source>The tablet's clock is wrong.</source>
       <translation>平板时钟不正确。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="65" />
+      <location filename="../../gridpad/ui/status_strip.py" line="67" />
       <source>Set the correct date and time, then sync again.</source>
       <translation>请设置正确的日期和时间，然后重新同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="67" />
+      <location filename="../../gridpad/ui/status_strip.py" line="69" />
       <source>The server had a problem.</source>
       <translation>服务器出现故障。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="67" />
+      <location filename="../../gridpad/ui/status_strip.py" line="69" />
       <source>Try again in a few minutes; edits stay on the tablet.</source>
       <translation>请几分钟后再试；修改仍保存在平板上。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <location filename="../../gridpad/ui/status_strip.py" line="71" />
       <source>This tablet is not enrolled.</source>
       <translation>本平板未注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <location filename="../../gridpad/ui/status_strip.py" line="71" />
       <source>Enroll it in Settings with the code from IT.</source>
       <translation>请在“设置”中用信息科提供的注册码注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="70" />
+      <location filename="../../gridpad/ui/status_strip.py" line="72" />
       <source>Try Sync now again; if the problem stays, tell IT this message.</source>
       <translation>请再次点击“立即同步”；如问题仍在，请把这条信息告知信息科。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="140" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="185" />
+      <location filename="../../gridpad/ui/status_strip.py" line="137" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="223" />
       <source>Not enrolled</source>
       <translation>未注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="142" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="187" />
+      <location filename="../../gridpad/ui/status_strip.py" line="139" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="225" />
       <source>Syncing…</source>
       <translation>正在同步…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="144" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="189" />
+      <location filename="../../gridpad/ui/status_strip.py" line="141" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="227" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="146" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="193" />
+      <location filename="../../gridpad/ui/status_strip.py" line="143" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="231" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="148" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="195" />
+      <location filename="../../gridpad/ui/status_strip.py" line="145" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="233" />
       <source>Checking connection…</source>
       <translation>正在检查网络…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="152" />
+      <location filename="../../gridpad/ui/status_strip.py" line="149" />
       <source>Waiting to sync: {0}</source>
       <translation>待同步 {0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="153" />
+      <location filename="../../gridpad/ui/status_strip.py" line="150" />
       <source>Photos: {0}</source>
       <translation>照片 {0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="155" />
+      <location filename="../../gridpad/ui/status_strip.py" line="152" />
       <source>Conflicts: {0}</source>
       <translation>冲突 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="158" />
+      <location filename="../../gridpad/ui/status_strip.py" line="155" />
       <source>Last sync {0}</source>
       <translation>上次同步 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="158" />
+      <location filename="../../gridpad/ui/status_strip.py" line="155" />
       <source>Never synced</source>
       <translation>从未同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="166" />
+      <location filename="../../gridpad/ui/status_strip.py" line="163" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="26" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
       <source>Sending edits</source>
       <translation>正在发送修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="26" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
       <source>Receiving updates</source>
       <translation>正在接收更新</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="26" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
       <source>Uploading photos</source>
       <translation>正在上传照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="27" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="32" />
       <source>Checking</source>
       <translation>正在核对</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="139" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="155" />
       <source>Sent {0}, received {1}, photos {2}, new conflicts {3}.</source>
       <translation>已发送 {0} 条，已接收 {1} 条，照片 {2} 张，新冲突 {3} 条。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="191" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="229" />
       <source>Up to date</source>
       <translation>已是最新</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="198" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="236" />
       <source>Last successful sync: {0}</source>
       <translation>上次成功同步：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="199" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="237" />
       <source>Last successful sync: never</source>
       <translation>上次成功同步：从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="201" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="239" />
       <source>Waiting to sync: {0} edits</source>
       <translation>待同步：{0} 条修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="205" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="243" />
       <source>Photos waiting to upload: {0}</source>
       <translation>待上传照片：{0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="208" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="246" />
       <source>This tablet is not enrolled yet.</source>
       <translation>本平板尚未注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="209" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="247" />
       <source>Open Settings and enroll with the server address and the code from IT.</source>
       <translation>请打开“设置”，填写服务器地址和信息科提供的注册码进行注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="216" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="257" />
       <source>Conflicts to review: {0}</source>
       <translation>待处理冲突：{0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="1" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="196" />
       <source>{0} {1}: {2} is kept on this tablet but is not on the server (its change was discarded; edit it again to send it).</source>
       <translation>{0} {1}：{2} 保留在本机，但服务器上没有（该修改已放弃；再次编辑即可发送）。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="1" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="254" />
       <source>Set aside, refused by the server: {0}</source>
       <translation>服务器拒收、已搁置：{0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="25" />
       <source>contains a character the server does not accept (such as a control character)</source>
       <translation>含有服务器不接受的字符（如控制字符）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="26" />
       <source>is required but missing</source>
       <translation>为必填项，但未填写</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="27" />
       <source>belongs to a grid this tablet does not hold</source>
       <translation>属于本机未负责的网格</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="28" />
       <source>moves the record to another grid, which needs a transfer by the office</source>
       <translation>把记录移到了其他网格，需由中心办理移交</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="29" />
       <source>is written by the central system only</source>
       <translation>只能由中心系统修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="30" />
       <source>is not a field the server knows</source>
       <translation>不是服务器认识的字段</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
-      <source>breaks the server&apos;s rule “{0}”</source>
+      <location filename="../../gridpad/ui/held_view.py" line="31" />
+      <source>breaks the server's rule “{0}”</source>
       <translation>不符合服务器规则“{0}”</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="44" />
       <source>{0} later edits of this record wait behind it.</source>
       <translation>此记录之后的 {0} 处修改在其后等待。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="48" />
       <source>Correct the record, then Retry: the values it holds now are sent. Discard drops the change; this tablet keeps its value, which is then not on the server.</source>
       <translation>请先更正记录，再点“重试”：将发送记录当前的值。“放弃”会丢弃这处修改；本机保留其值，但服务器上没有。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="54" />
       <source>Retry</source>
       <translation>重试</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="1" />
+      <location filename="../../gridpad/ui/held_view.py" line="55" />
       <source>Discard</source>
       <translation>放弃</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="217" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="258" />
       <source>No conflicts. Edits from this tablet and the centre agree.</source>
       <translation>没有冲突，本平板与中心的数据一致。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="222" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="263" />
       <source>Sync</source>
       <translation>同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="223" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="264" />
       <source>Sync now</source>
       <translation>立即同步</translation>
     </message>
@@ -810,6 +810,12 @@ Open a photo of the door plate instead.</source>
       <location filename="../../gridpad/ui/rule_text.py" line="70" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="76" />
+      <location filename="../../gridpad/ui/rule_text.py" line="77" />
+      <source>Too long: at most {max} characters, this has {length}</source>
+      <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
   </context>
   <context>
@@ -878,176 +884,176 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="140" />
+      <location filename="../../gridpad/ui/building_page.py" line="139" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="141" />
+      <location filename="../../gridpad/ui/building_page.py" line="140" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="142" />
+      <location filename="../../gridpad/ui/building_page.py" line="141" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="143" />
+      <location filename="../../gridpad/ui/building_page.py" line="142" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="161" />
+      <location filename="../../gridpad/ui/building_page.py" line="160" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="175" />
+      <location filename="../../gridpad/ui/building_page.py" line="174" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="177" />
+      <location filename="../../gridpad/ui/building_page.py" line="176" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="178" />
+      <location filename="../../gridpad/ui/building_page.py" line="177" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="180" />
+      <location filename="../../gridpad/ui/building_page.py" line="179" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <location filename="../../gridpad/ui/building_page.py" line="181" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="183" />
+      <location filename="../../gridpad/ui/building_page.py" line="182" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="190" />
+      <location filename="../../gridpad/ui/building_page.py" line="189" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="190" />
+      <location filename="../../gridpad/ui/building_page.py" line="189" />
       <source>Add</source>
       <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="191" />
+      <location filename="../../gridpad/ui/building_page.py" line="190" />
       <source>Call</source>
       <translation>拨打</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="196" />
+      <location filename="../../gridpad/ui/building_page.py" line="195" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="197" />
+      <location filename="../../gridpad/ui/building_page.py" line="196" />
       <source>%n open</source>
       <translation>
         <numerusform>未处理 %n 条</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="198" />
+      <location filename="../../gridpad/ui/building_page.py" line="197" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="199" />
+      <location filename="../../gridpad/ui/building_page.py" line="198" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="200" />
+      <location filename="../../gridpad/ui/building_page.py" line="199" />
       <source>No open hazards. Hazard reports come in a later release.</source>
       <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="203" />
+      <location filename="../../gridpad/ui/building_page.py" line="202" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="227" />
+      <location filename="../../gridpad/ui/building_page.py" line="230" />
       <source>This device cannot place calls: dial the number shown.</source>
       <translation>本设备无法拨打电话，请按显示的号码手动拨打。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="251" />
+      <location filename="../../gridpad/ui/building_page.py" line="254" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="252" />
+      <location filename="../../gridpad/ui/building_page.py" line="255" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="253" />
+      <location filename="../../gridpad/ui/building_page.py" line="256" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="254" />
+      <location filename="../../gridpad/ui/building_page.py" line="257" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="255" />
+      <location filename="../../gridpad/ui/building_page.py" line="258" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="256" />
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="259" />
+      <location filename="../../gridpad/ui/building_page.py" line="261" />
       <source>Hazards</source>
       <translation>隐患</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="257" />
+      <location filename="../../gridpad/ui/building_page.py" line="260" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="257" />
+      <location filename="../../gridpad/ui/building_page.py" line="260" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="257" />
+      <location filename="../../gridpad/ui/building_page.py" line="260" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="263" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="261" />
+      <location filename="../../gridpad/ui/building_page.py" line="264" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="262" />
+      <location filename="../../gridpad/ui/building_page.py" line="265" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -1079,7 +1085,7 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../gridpad/ui/main_window.py" line="159" />
+      <location filename="../../gridpad/ui/main_window.py" line="144" />
       <source>GridPad</source>
       <translation>智网通 GridPad</translation>
     </message>
@@ -1087,12 +1093,12 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MoveOutForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="272" />
+      <location filename="../../gridpad/ui/place_forms.py" line="255" />
       <source>Move out</source>
       <translation>登记搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="275" />
+      <location filename="../../gridpad/ui/place_forms.py" line="258" />
       <source>Confirm move-out</source>
       <translation>确认搬离</translation>
     </message>
@@ -1146,77 +1152,77 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>PersonPage</name>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="85" />
+      <location filename="../../gridpad/ui/person_page.py" line="84" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="102" />
+      <location filename="../../gridpad/ui/person_page.py" line="101" />
       <source>%1 to %2</source>
       <translation>%1 至 %2</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="106" />
+      <location filename="../../gridpad/ui/person_page.py" line="105" />
       <source>Since %1</source>
       <translation>%1 入住</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="107" />
+      <location filename="../../gridpad/ui/person_page.py" line="106" />
       <source>Move out</source>
       <translation>搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="111" />
+      <location filename="../../gridpad/ui/person_page.py" line="110" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="125" />
+      <location filename="../../gridpad/ui/person_page.py" line="126" />
       <source>ID type</source>
       <translation>证件类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="125" />
+      <location filename="../../gridpad/ui/person_page.py" line="126" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="126" />
+      <location filename="../../gridpad/ui/person_page.py" line="127" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="127" />
+      <location filename="../../gridpad/ui/person_page.py" line="128" />
       <source>Date of birth</source>
       <translation>出生日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="127" />
+      <location filename="../../gridpad/ui/person_page.py" line="128" />
       <source>Ethnicity</source>
       <translation>民族</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="128" />
+      <location filename="../../gridpad/ui/person_page.py" line="129" />
       <source>Mobile phone</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="128" />
+      <location filename="../../gridpad/ui/person_page.py" line="129" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="129" />
+      <location filename="../../gridpad/ui/person_page.py" line="130" />
       <source>Household registration address</source>
       <translation>户籍地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="132" />
+      <location filename="../../gridpad/ui/person_page.py" line="133" />
       <source>Homes</source>
       <translation>居住记录</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="133" />
+      <location filename="../../gridpad/ui/person_page.py" line="134" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
@@ -1323,27 +1329,27 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="298" />
+      <location filename="../../gridpad/ui/building_page.py" line="301" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="299" />
+      <location filename="../../gridpad/ui/building_page.py" line="302" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="300" />
+      <location filename="../../gridpad/ui/building_page.py" line="303" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="302" />
+      <location filename="../../gridpad/ui/building_page.py" line="305" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="303" />
+      <location filename="../../gridpad/ui/building_page.py" line="306" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
@@ -1366,17 +1372,17 @@ Until then every building shows 0 open hazards.</source>
       <translation>住户</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="36" />
+      <location filename="../../gridpad/ui/search_model.py" line="30" />
       <source>Kind</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="37" />
+      <location filename="../../gridpad/ui/search_model.py" line="31" />
       <source>Name</source>
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="38" />
+      <location filename="../../gridpad/ui/search_model.py" line="32" />
       <source>Where</source>
       <translation>位置</translation>
     </message>
@@ -1384,34 +1390,34 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>TenantForm</name>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="72" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="74" />
       <source>Edit resident</source>
       <translation>修改住户信息</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="73" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="75" />
       <source>Register a tenant</source>
       <translation>登记住户</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="76" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="78" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/tenant_form.py" line="164" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="166" />
       <source>%n more character(s)</source>
       <translation>
         <numerusform>还差 %n 位</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="197" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="201" />
       <source>⚠ This ID number is already registered at %1</source>
       <translation>⚠ 此证件号已登记在 %1</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="200" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="204" />
       <source>View</source>
       <translation>查看</translation>
     </message>
@@ -1488,12 +1494,12 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>UnitForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="224" />
+      <location filename="../../gridpad/ui/place_forms.py" line="205" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="224" />
+      <location filename="../../gridpad/ui/place_forms.py" line="205" />
       <source>New room</source>
       <translation>新增房间</translation>
     </message>
@@ -1846,7 +1852,53 @@ Until then every building shows 0 open hazards.</source>
       <translation>找不到，请重新选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="91" />
+      <location filename="../../gridpad/ui/rule_text.py" line="72" />
+      <source>Not a valid record id (letters A-Z, digits and _ . : - only)</source>
+      <translation>记录编号无效（只能包含字母 A-Z、数字和 _ . : -）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="73" />
+      <source>A record id has at most {max} characters</source>
+      <translation>记录编号最多 {max} 个字符</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="74" />
+      <source>Contains a character that cannot be stored (NUL)</source>
+      <translation>含有无法保存的字符（NUL）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="75" />
+      <source>Contains an invisible control character: retype it</source>
+      <translation>含有不可见的控制字符，请重新输入</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="76" />
+      <location filename="../../gridpad/ui/rule_text.py" line="77" />
+      <source>Too long: at most {max} characters, this has {length}</source>
+      <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="78" />
+      <source>Must be an ordinary number</source>
+      <translation>必须是普通数字</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="79" />
+      <source>Number out of range</source>
+      <translation>数字超出范围</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="80" />
+      <source>Contains a value that cannot be stored</source>
+      <translation>含有无法保存的值</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="81" />
+      <source>Belongs to a grid this tablet does not hold</source>
+      <translation>属于本平板未负责的网格</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="101" />
       <source>{field}: {rule}</source>
       <translation>{field}：{rule}</translation>
     </message>

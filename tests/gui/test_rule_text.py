@@ -1,0 +1,33 @@
+"""Every rule code the shared value checks can raise reads as a sentence in the user's language,
+not as the code or the English fallback the server would send."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from gridpad.ui.i18n import Translations
+from gridpad.ui.rule_text import rule_text
+from sync.rules.errors import FieldError
+from sync.rules.values import check_id, check_json, check_number, check_text
+
+REFUSALS = [
+    check_id("有 空格"), check_id("x" * 65), check_text("name", "a\x00b", 100),
+    check_text("name", "a\x1bb", 100), check_text("name", "长" * 101, 100),
+    check_number("area_m2", float("inf"), whole=False), check_number("area_m2", 1e301, whole=False),
+    check_json("fire_facilities", '["a\\u0000"]', 10_000),
+]
+
+
+@pytest.mark.parametrize("error", REFUSALS, ids=lambda e: e.rule if e else "none")
+def test_each_value_refusal_has_a_chinese_sentence(qapp: QApplication, error: FieldError | None) -> None:
+    assert error is not None
+    translations = Translations()
+    translations.set_language("zh_CN")
+    try:
+        text = rule_text(error.rule, error.params, fallback="FALLBACK")
+    finally:
+        translations.set_language("en")
+    assert text != "FALLBACK" and text != error.rule
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    assert "{" not in text  # every parameter filled in
