@@ -189,6 +189,21 @@ def validate_record(table: str, fields: Mapping[str, object], *, partial: bool =
     return errors
 
 
+def value_errors(table: str, fields: Mapping[str, object]) -> list[FieldError]:
+    """The failures each value has on its own (type, id, text, number and JSON rules of
+    :mod:`sync.rules.values`): what an update can be judged by before the row it changes is known.
+    Raises ``KeyError`` for an unknown table."""
+    tbl = schema_table(table)
+    errors: list[FieldError] = []
+    for col in tbl.columns:
+        value = fields.get(col.name)
+        if col.name in fields and not _blank(value):
+            err = _type_error(col, value) or values.check_value(col, value)
+            if err is not None:
+                errors.append(err)
+    return errors
+
+
 def errors_after_edit(table: str, before: Mapping[str, object], after: Mapping[str, object],
                       touched: Iterable[str]) -> list[FieldError]:
     """What an edit is refused for: every failure of the whole row ``after`` that is in a field the

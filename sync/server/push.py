@@ -26,7 +26,7 @@ from sync.protocol import (
     row_values_digest,
 )
 from sync.rules.normalise import canonical_fields
-from sync.rules.records import errors_after_edit, validate_record
+from sync.rules.records import errors_after_edit, validate_record, value_errors
 from sync.schema import BY_OWNER_TABLE, DELETED, TABLES, referenced_table
 from sync.server import db, legacy_rows
 from sync.server.refusal import Refused
@@ -64,6 +64,10 @@ def _check_change(change: Change, now_ms: int) -> tuple[dict[str, Any], list[Pro
         record = {k: v for k, v in fields.items() if k != DELETED}
         problems += [Problem(field=e.field, rule=e.rule, message=e.message)
                      for e in validate_record(change.table, record)]
+    elif not problems:
+        # Each value on its own (a NUL, a cap, a non-finite number) is refused before any merge.
+        problems += [Problem(field=e.field, rule=e.rule, message=e.message)
+                     for e in value_errors(change.table, fields)]
     return fields, [p.model_copy(update={"change_id": cid}) for p in problems]
 
 

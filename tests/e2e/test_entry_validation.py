@@ -229,7 +229,7 @@ def test_odd_files_get_one_line_not_a_traceback(tmp_path: Path) -> None:
     folder = tmp_path / "edits"
     folder.mkdir()
     r = gridpad("apply", str(folder))
-    assert r.returncode != 0 and r.stderr.strip() == f"gridpad apply: {folder}: is a folder, not a file"
+    assert r.returncode != 0 and r.stderr.strip() == f"gridpad apply: {folder}: is a folder, not a jsonl file"
     deep = tmp_path / "deep.jsonl"
     deep.write_text("[" * 100_000 + "\n" + _line("person", "p1", {"grid_id": "G1", "name": "李四"}) + "\n")
     r = gridpad("apply", str(deep))
