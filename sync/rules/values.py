@@ -68,7 +68,8 @@ def check_text(field: str, value: str, max_length: int | None) -> FieldError | N
 def check_number(field: str, value: int | float, *, whole: bool) -> FieldError | None:
     if isinstance(value, float) and not math.isfinite(value):
         return _error(field, "number.not_finite", "is not a finite number")
-    if whole:
+    # A Python int is stored as SQLite's 64-bit integer whatever the column (text too).
+    if whole or isinstance(value, int):
         if not -INT_MAX <= value <= INT_MAX:
             return _error(field, "number.range", "is out of range (a whole number of at most 18 digits)")
     elif not abs(value) < REAL_LIMIT:

@@ -100,3 +100,11 @@ def test_a_pulled_row_that_cannot_be_stored_is_skipped_not_fatal(tmp_path: Path)
         assert repo.get(store, "person", "p-ok") is not None
         assert repo.get(store, "person", "p-bad") is None
         assert remote.cursor(store) == 3  # the pull goes on past them
+
+
+def test_a_whole_number_beyond_64_bits_is_refused_in_a_real_column_too() -> None:
+    """SQLite stores a Python int as a 64-bit integer whatever the column: a bigger one in a real
+    column used to pass the value rules and fail at the INSERT (found by the property test)."""
+    errors = validation.check("unit", {"area_m2": 2**64}, partial=True)[1]
+    assert [(e.field, e.rule) for e in errors] == [("area_m2", "number.range")]
+    assert validation.check("unit", {"area_m2": 2.0**64}, partial=True)[1] == []  # a real that big is fine
