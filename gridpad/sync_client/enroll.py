@@ -96,6 +96,10 @@ def client_for(store: Store, *, retry: RetryPolicy | None = None) -> ServerClien
         keys = credentials.load_keys(device_id)
     except credentials.OldCredentialError:
         raise ReenrollNeededError() from None
+    except credentials.BACKEND_FAILURES as exc:  # no keyring, or one that fails: say so, no traceback
+        raise KeyringUnavailableError(
+            f"the OS keyring cannot be read ({type(exc).__name__}), so this device's credential is out of "
+            "reach: unlock or install the keyring (GNOME Keyring or KWallet) and sync again") from None
     if keys is None:
         raise NotEnrolledError()
     return ServerClient(url, verify=meta.ca_bundle or True, device_id=device_id, keys=keys, retry=retry)

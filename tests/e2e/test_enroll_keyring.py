@@ -39,16 +39,19 @@ def _code(server: ServerProcess, user: str) -> str:
     return admin.issue_code(server.engine, user, hlc.now_ms())
 
 
-def _enroll(data_dir: Path, server: ServerProcess, code: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _gridpad(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # No keyring configuration or D-Bus session of this machine's user leaks in.
     base = {k: v for k, v in os.environ.items()
             if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")}
     base["XDG_CONFIG_HOME"] = str(data_dir.parent / "config")
     return subprocess.run(
-        [sys.executable, "-m", "gridpad", "--data-dir", str(data_dir), "enroll", "--server", server.url,
-         "--code", code],
+        [sys.executable, "-m", "gridpad", "--data-dir", str(data_dir), *args],
         capture_output=True, text=True, timeout=120, cwd=REPO, check=False,
         env={**base, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}", **env})
+
+
+def _enroll(data_dir: Path, server: ServerProcess, code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return _gridpad(data_dir, "enroll", "--server", server.url, "--code", code, **env)
 
 
 def _devices(server: ServerProcess) -> list[str]:
@@ -77,3 +80,23 @@ def test_enroll_refuses_before_spending_the_code(case: str, server: ServerProces
                    GRIDPAD_TEST_KEYRING_DIR=str(ring))
     assert done.returncode == 0, done.stderr
     assert f"for user-{case} (manager), grids: G1" in done.stdout
+
+
+@pytest.mark.parametrize("case", ["none", "misconfigured"])
+def test_sync_without_a_usable_keyring_says_so_in_one_line(case: str, server: ServerProcess,
+                                                            tmp_path: Path) -> None:
+    """The keyring was there at enrollment and is gone (or broken) at sync: one line naming the
+    keyring, not a traceback."""
+    ring = tmp_path / "ring"
+    data = tmp_path / "tablet"
+    done = _enroll(data, server, _code(server, f"sync-{case}"),
+                   PYTHON_KEYRING_BACKEND="support.file_keyring.FileKeyring",
+                   GRIDPAD_TEST_KEYRING_DIR=str(ring))
+    assert done.returncode == 0, done.stderr
+    backend = UNUSABLE[case][0]
+    assert backend is not None
+    r = _gridpad(data, "sync", PYTHON_KEYRING_BACKEND=backend)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gridpad sync: the OS keyring cannot be read ("), r.stderr
