@@ -5,10 +5,8 @@ reaches the outbox, so the next ``gridpad sync`` still goes through. Real CLI, r
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
-from support.live_server import REPO, ServerProcess, uid
+from support.cli import file_keyring_env
+from support.cli import gridpad as run_gridpad
+from support.live_server import ServerProcess, uid
 
 Gridpad = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -25,14 +25,10 @@ Gridpad = Callable[..., subprocess.CompletedProcess[str]]
 def tablet(server: ServerProcess, tmp_path: Path) -> tuple[Path, str, Gridpad]:
     """An enrolled data dir, its grid and a runner of ``gridpad`` commands on it."""
     scope = server.new_scope(users=1)
-    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}",
-           "PYTHON_KEYRING_BACKEND": "support.file_keyring.FileKeyring",
-           "GRIDPAD_TEST_KEYRING_DIR": str(tmp_path / "ring")}
     data = tmp_path / "tablet"
 
     def gridpad(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(data), *args],
-                              capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
+        return run_gridpad(data, *args, env=file_keyring_env(tmp_path / "ring"))
 
     done = gridpad("enroll", "--server", server.url, "--code", scope.codes[0])
     assert done.returncode == 0, done.stderr
@@ -220,11 +216,8 @@ def test_server_refusals_carry_no_personal_values(server: ServerProcess, api_fac
 
 def test_odd_files_get_one_line_not_a_traceback(tmp_path: Path) -> None:
     """Not enrolled: a data dir may still make its own grid, but odd input is one line, exit non-zero."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-
     def gridpad(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(tmp_path / "d"), *args],
-                              capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
+        return run_gridpad(tmp_path / "d", *args)
 
     folder = tmp_path / "edits"
     folder.mkdir()

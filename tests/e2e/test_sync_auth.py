@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import keyring
 import pytest
+from support.cli import file_keyring_env
+from support.cli import gridpad as run_gridpad
 from support.devices import MakeDevice
-from support.live_server import REPO, ServerProcess
+from support.live_server import ServerProcess
 
 from gridpad.store import repo
 from gridpad.store.device_meta import DeviceMeta
@@ -56,14 +56,10 @@ def test_an_enrollment_code_cannot_be_used_twice(server: ServerProcess, make_dev
 def test_gridpad_sync_on_a_revoked_device_says_so_and_exits_non_zero(server: ServerProcess,
                                                                       tmp_path: Path) -> None:
     scope = server.new_scope(users=1)
-    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}",
-           "PYTHON_KEYRING_BACKEND": "support.file_keyring.FileKeyring",
-           "GRIDPAD_TEST_KEYRING_DIR": str(tmp_path / "ring")}
     data = tmp_path / "tablet"
 
     def gridpad(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(data), *args],
-                              capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
+        return run_gridpad(data, *args, env=file_keyring_env(tmp_path / "ring"))
 
     done = gridpad("enroll", "--server", server.url, "--code", scope.codes[0])
     assert done.returncode == 0, done.stderr

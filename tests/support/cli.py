@@ -18,6 +18,13 @@ def gridpad(data: Path, *args: str, env: dict[str, str] | None = None) -> subpro
                           capture_output=True, text=True, env=full_env, timeout=120, cwd=REPO)
 
 
+def file_keyring_env(ring: Path) -> dict[str, str]:
+    """Environment for a child ``gridpad`` whose keyring is a folder of files
+    (``support.file_keyring``): a tablet's OS keyring in tests without a desktop session."""
+    return {"PYTHON_KEYRING_BACKEND": "support.file_keyring.FileKeyring",
+            "GRIDPAD_TEST_KEYRING_DIR": str(ring)}
+
+
 def one_line_error(r: subprocess.CompletedProcess[str], command: str) -> str:
     """The single stderr line of a failed command (asserts there is nothing else: no traceback,
     no Python warning)."""
