@@ -9,7 +9,7 @@ Writes of one accessor are atomic; :meth:`DeviceMeta.record_enrollment` writes i
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, overload
 
 from gridpad.store.db import DEVICE_ID_KEY, Store
 from gridpad.store.migrations import SCHEMA_FINGERPRINT_KEY
@@ -51,6 +51,29 @@ def _json(raw: str | None, default: Any) -> Any:
     return json.loads(raw) if raw else default
 
 
+class _Text:
+    """A text key of the meta table read and written as an attribute of :class:`DeviceMeta`
+    (``empty_is_none``: an empty value reads as None)."""
+
+    def __init__(self, key: str, *, empty_is_none: bool = False) -> None:
+        self.key = key
+        self.empty_is_none = empty_is_none
+
+    @overload
+    def __get__(self, meta: None, owner: type) -> _Text: ...
+    @overload
+    def __get__(self, meta: DeviceMeta, owner: type) -> str | None: ...
+
+    def __get__(self, meta: DeviceMeta | None, owner: type) -> _Text | str | None:
+        if meta is None:
+            return self
+        value = meta._get(self.key)
+        return (value or None) if self.empty_is_none else value
+
+    def __set__(self, meta: DeviceMeta, value: str | None) -> None:
+        meta._set(self.key, value)
+
+
 class DeviceMeta:
     """Typed view of ``store``'s meta table; cheap to make (``DeviceMeta(store).grids``)."""
 
@@ -62,6 +85,19 @@ class DeviceMeta:
 
     def _set(self, key: str, value: str | None) -> None:
         self._store.set_meta(key, value)
+
+    # Plain text keys (the others below convert their values).
+    server_url = _Text(SERVER_URL)
+    #: The device id the server enrolled (its keyring entry is under this name).
+    enrolled_device_id = _Text(ENROLLED_DEVICE_ID)
+    user_name = _Text(USER_NAME)
+    user_role = _Text(USER_ROLE)
+    #: The CA bundle to verify the server with (None: the system's trust store).
+    ca_bundle = _Text(CA_BUNDLE, empty_is_none=True)
+    last_success_at = _Text(SYNC_LAST_SUCCESS_AT)
+    last_error = _Text(SYNC_LAST_ERROR, empty_is_none=True)
+    last_attempt_at = _Text(SYNC_LAST_ATTEMPT_AT)
+    lock_pin_hash = _Text(LOCK_PIN_HASH, empty_is_none=True)
 
     # -- identity -------------------------------------------------------------------------------
     @property
@@ -89,39 +125,6 @@ class DeviceMeta:
             self._set(ENROLLED_AT, enrolled_at)
 
     @property
-    def server_url(self) -> str | None:
-        return self._get(SERVER_URL)
-
-    @server_url.setter
-    def server_url(self, value: str | None) -> None:
-        self._set(SERVER_URL, value)
-
-    @property
-    def enrolled_device_id(self) -> str | None:
-        """The device id the server enrolled (its keyring entry is under this name)."""
-        return self._get(ENROLLED_DEVICE_ID)
-
-    @enrolled_device_id.setter
-    def enrolled_device_id(self, value: str | None) -> None:
-        self._set(ENROLLED_DEVICE_ID, value)
-
-    @property
-    def user_name(self) -> str | None:
-        return self._get(USER_NAME)
-
-    @user_name.setter
-    def user_name(self, value: str | None) -> None:
-        self._set(USER_NAME, value)
-
-    @property
-    def user_role(self) -> str | None:
-        return self._get(USER_ROLE)
-
-    @user_role.setter
-    def user_role(self, value: str | None) -> None:
-        self._set(USER_ROLE, value)
-
-    @property
     def grids(self) -> list[str]:
         """The grid codes this device holds (empty: never enrolled)."""
         return [str(g) for g in _json(self._get(GRIDS), [])]
@@ -140,15 +143,6 @@ class DeviceMeta:
         self._set(PLATE_PUBLIC_KEYS, json.dumps(value))
 
     @property
-    def ca_bundle(self) -> str | None:
-        """The CA bundle to verify the server with (None: the system's trust store)."""
-        return self._get(CA_BUNDLE) or None
-
-    @ca_bundle.setter
-    def ca_bundle(self, value: str | None) -> None:
-        self._set(CA_BUNDLE, value)
-
-    @property
     def enrolled_at(self) -> str | None:
         return self._get(ENROLLED_AT)
 
@@ -162,30 +156,6 @@ class DeviceMeta:
     @sync_cursor.setter
     def sync_cursor(self, value: int) -> None:
         self._set(SYNC_CURSOR, str(value))
-
-    @property
-    def last_success_at(self) -> str | None:
-        return self._get(SYNC_LAST_SUCCESS_AT)
-
-    @last_success_at.setter
-    def last_success_at(self, value: str | None) -> None:
-        self._set(SYNC_LAST_SUCCESS_AT, value)
-
-    @property
-    def last_error(self) -> str | None:
-        return self._get(SYNC_LAST_ERROR) or None
-
-    @last_error.setter
-    def last_error(self, value: str | None) -> None:
-        self._set(SYNC_LAST_ERROR, value)
-
-    @property
-    def last_attempt_at(self) -> str | None:
-        return self._get(SYNC_LAST_ATTEMPT_AT)
-
-    @last_attempt_at.setter
-    def last_attempt_at(self, value: str | None) -> None:
-        self._set(SYNC_LAST_ATTEMPT_AT, value)
 
     @property
     def open_conflicts(self) -> list[dict[str, Any]] | None:
@@ -225,14 +195,6 @@ class DeviceMeta:
         self._set(SYNC_REPORTED_BACKLOG, str(value))
 
     # -- privacy lock ---------------------------------------------------------------------------
-    @property
-    def lock_pin_hash(self) -> str | None:
-        return self._get(LOCK_PIN_HASH) or None
-
-    @lock_pin_hash.setter
-    def lock_pin_hash(self, value: str | None) -> None:
-        self._set(LOCK_PIN_HASH, value)
-
     @property
     def lock_idle_minutes(self) -> int | None:
         value = self._get(LOCK_IDLE_MINUTES)

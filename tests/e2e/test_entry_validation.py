@@ -16,7 +16,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from support.cli import file_keyring_env
 from support.cli import gridpad as run_gridpad
-from support.live_server import ServerProcess, uid
+from support.live_server import ApiFactory, ServerProcess, uid
 
 Gridpad = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -196,7 +196,7 @@ def test_xlsx_imports_are_bounded_and_say_why(tablet: tuple[Path, str, Gridpad])
     assert _outbox(data) == []
 
 
-def test_server_refusals_carry_no_personal_values(server: ServerProcess, api_factory) -> None:  # type: ignore[no-untyped-def]
+def test_server_refusals_carry_no_personal_values(server: ServerProcess, api_factory: ApiFactory) -> None:
     scope = server.new_scope()
     a = api_factory(scope)
     change = a.change("person", uid(), "insert", {
