@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gridpad.store import held_changes, outbox, remote, repo
-from gridpad.store.db import open_store
+from gridpad.store.db import Store, open_store
 from gridpad.store.held_changes import Refusal
 
 
@@ -29,13 +29,19 @@ def test_later_changes_of_the_row_and_rows_referring_to_it_wait_the_rest_goes(tm
         assert outbox.pending(store)[3].row_id == q and other not in held_changes.not_sendable(store)
 
 
+def _a_refused_rename(store: Store) -> tuple[str, int]:
+    """A synced person whose rename the server refused: (person id, the held change's id)."""
+    p = repo.insert(store, "person", {"grid_id": "G1", "name": "张伟"})
+    outbox.ack(store, _ids(store))
+    repo.update(store, "person", p, {"name": "张\x00伟"}, validate=False)
+    [bad] = _ids(store)
+    held_changes.hold(store, [Refusal(bad, "invalid_change", "text", "name")])
+    return p, bad
+
+
 def test_retry_takes_the_rows_values_now_and_keeps_the_place(tmp_path: Path) -> None:
     with open_store(tmp_path / "g.sqlite") as store:
-        p = repo.insert(store, "person", {"grid_id": "G1", "name": "张伟"})
-        outbox.ack(store, _ids(store))
-        repo.update(store, "person", p, {"name": "张\x00伟"}, validate=False)
-        [bad] = _ids(store)
-        held_changes.hold(store, [Refusal(bad, "invalid_change", "text", "name")])
+        p, bad = _a_refused_rename(store)
         repo.update(store, "person", p, {"name": "张卫"})
         held_changes.retry(store, bad)
         changes = outbox.pending(store)
@@ -45,11 +51,7 @@ def test_retry_takes_the_rows_values_now_and_keeps_the_place(tmp_path: Path) -> 
 
 def test_discard_keeps_the_local_value_out_of_reach_of_a_pull_until_sent_again(tmp_path: Path) -> None:
     with open_store(tmp_path / "g.sqlite") as store:
-        p = repo.insert(store, "person", {"grid_id": "G1", "name": "张伟"})
-        outbox.ack(store, _ids(store))
-        repo.update(store, "person", p, {"name": "张\x00伟"}, validate=False)
-        [bad] = _ids(store)
-        held_changes.hold(store, [Refusal(bad, "invalid_change", "text", "name")])
+        p, bad = _a_refused_rename(store)
         held_changes.discard(store, bad)
         assert outbox.count(store) == 0
         [mark] = held_changes.list_not_on_server(store)
