@@ -35,7 +35,6 @@ __all__ = [
     "SyncSnapshot",
     "discard_held",
     "enroll_device",
-    "held_reason",
     "is_enrolled",
     "is_network_error",
     "list_held",
@@ -97,13 +96,6 @@ def discard_held(store: Store, change_id: int) -> HeldChange:
     """Drop a set-aside change for good: the row keeps its local value, recorded as not on the
     server; the changes that waited behind it go at the next sync. Raises :class:`NoSuchHeldChangeError`."""
     return held_changes.discard(store, change_id)
-
-
-def held_reason(rule: str, field: str | None) -> str:
-    """The server's refusal in plain words (English; the UI translates its own)."""
-    from gridpad.sync_client.set_aside import reason
-
-    return reason(rule, field)
 
 
 def is_enrolled(store: Store) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from gridpad.ui.conflicts_view import field_title, table_title
 from gridpad.ui.i18n import tr
+from gridpad.ui.rule_text import rule_text
 from gridpad.ui.widgets import CARD_MARGINS, Card, label
 
 if TYPE_CHECKING:
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
 
 
 def held_reason(rule: str, field: str | None) -> str:
-    """The server's refusal in the interface's language."""
+    """The server's refusal in the interface's language: sync's own refusals here, a value or
+    record rule as the forms word it (``rule_text``; the server sends no values, so parameters
+    such as an expected check digit stay empty)."""
     why = {
         "text": tr("contains a character the server does not accept (such as a control character)"),
         "required": tr("is required but missing"),
@@ -28,8 +31,14 @@ def held_reason(rule: str, field: str | None) -> str:
         "grid_change": tr("moves the record to another grid, which needs a transfer by the office"),
         "read_only_table": tr("is written by the central system only"),
         "unknown_column": tr("is not a field the server knows"),
-    }.get(rule) or tr("breaks the server's rule \u201c{0}\u201d").format(rule)
+    }.get(rule) or _as_worded(rule) or tr("breaks the server's rule \u201c{0}\u201d").format(rule)
     return f"{field_title(field)} \u2014 {why}" if field else why
+
+
+def _as_worded(rule: str) -> str | None:
+    """The forms' sentence for ``rule``, when it has one that needs no value."""
+    text = rule_text(rule, {})
+    return None if text == rule or "{" in text else text
 
 
 class HeldCard(Card):

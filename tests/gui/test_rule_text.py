@@ -31,3 +31,13 @@ def test_each_value_refusal_has_a_chinese_sentence(qapp: QApplication, error: Fi
     assert text != "FALLBACK" and text != error.rule
     assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
     assert "{" not in text  # every parameter filled in
+
+
+def test_a_change_set_aside_gives_the_servers_rule_as_the_forms_word_it(qapp: QApplication) -> None:
+    from gridpad.ui.held_view import held_reason
+
+    assert held_reason("text.control", None) == "Contains an invisible control character: retype it"
+    # A rule the forms word with a value the server never sends: named, not half-filled.
+    assert held_reason("id_number.check_digit", None) == (
+        "breaks the server's rule \u201cid_number.check_digit\u201d")
+    assert held_reason("grid_change", None).startswith("moves the record to another grid")
