@@ -2,29 +2,23 @@
 
 Through the real CLI (``gridpad enroll``/``gridpad sync`` in a child process, credentials in a file
 keyring) against a real ``gridpad-server``, over loopback HTTP and over HTTPS with a throwaway CA.
-The impostor is a tiny http.server that answers every request "403 revoked, wipe" (once with a
-proof signed by its own key); for HTTPS it holds a certificate from the same CA, so only the
-pinned server key tells it apart.
+The impostor (``support.impostor``) is a tiny http.server that answers every request "403 revoked,
+wipe" (once with a proof signed by its own key); for HTTPS it holds a certificate from the same
+CA, so only the pinned server key tells it apart.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import ssl
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import keyring
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from support.devices import MakeDevice
+from support.impostor import UNPROVEN, impostor
 from support.live_server import REPO, ServerProcess, TLSFiles, running_server
 from support.tls import make_ca, server_cert
 
@@ -33,60 +27,7 @@ from gridpad.store.db import open_store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.credentials import DeviceKeys, new_private_key
 from gridpad.sync_client.errors import ReenrollNeededError
-from sync.protocol import wipe_message
 from sync.server import db
-
-UNPROVEN = "claims this tablet is revoked but could not prove it is the enrolled server; nothing was deleted"
-
-
-class Impostor:
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.seen: list[tuple[str, bytes]] = []
-        self.sign_with_own_key = False
-
-
-@contextmanager
-def impostor(tls: TLSFiles | None) -> Iterator[Impostor]:
-    own_key = Ed25519PrivateKey.generate()
-    fake = Impostor("")
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            fake.seen.append((f"{self.command} {self.path}", body))
-            answer: dict[str, object] = {"error": "revoked", "reason": "revoked", "wipe": True}
-            if fake.sign_with_own_key and body:
-                ask = json.loads(body)
-                sig = own_key.sign(wipe_message(ask.get("device_id", ""), ask.get("device_nonce", "")))
-                answer["wipe_proof"] = base64.b64encode(sig).decode()
-            data = json.dumps(answer).encode()
-            self.send_response(403)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_PUT = _answer  # noqa: N815
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    scheme = "http"
-    if tls is not None:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(tls.certfile, tls.keyfile)
-        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
-        scheme = "https"
-    fake.url = f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    try:
-        yield fake
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 @pytest.fixture(params=["http", "https"])

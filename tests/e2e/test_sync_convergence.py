@@ -16,7 +16,8 @@ the requests the device sent and the server receipted. A lost write, with restor
 server receipted must be in the final state, in a conflict, or knowingly replaced; an edit made in
 a discarded future (after the copy, not synced before the restore) is legitimately gone.
 
-``GRIDPAD_SOAK_EXAMPLES`` raises the example count (a soak run); CI keeps the default.
+``GRIDPAD_SOAK_EXAMPLES`` raises the example count (a soak run, bench/soak.py); CI keeps the default.
+Each example run appends a line to the file named by ``GRIDPAD_SOAK_TALLY`` (support.soak_tally).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from support.devices import Device, export_store
 from support.live_server import ServerProcess
+from support.soak_tally import tally
 
 from gridpad.store import capture, outbox, repo
 from gridpad.store.db import open_store
@@ -300,6 +302,7 @@ def test_devices_converge_and_no_acknowledged_write_is_lost(server: ServerProces
     base = tmp_path_factory.mktemp("conv")
     scope = server.new_scope(users=n + 1)
     devices = [Device(base / f"d{i}") for i in range(n)]
+    outcome = "fail"
     try:
         for d, code in zip(devices, scope.codes, strict=False):
             d.enroll(server.url, code)
@@ -323,7 +326,9 @@ def test_devices_converge_and_no_acknowledged_write_is_lost(server: ServerProces
             for i in range(n):
                 w.sync(i)
         _check(w, base / "fresh", scope.codes[n])
+        outcome = "ok"
     finally:
+        tally("convergence", server.backend, outcome, f"devices={n} steps={len(script)}")
         for d in devices:
             d.close()
 

@@ -13,9 +13,18 @@ GRID = "44190000500101"
 
 
 def gridpad(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(data), *args],
-                          capture_output=True, text=True, env=full_env, timeout=120, cwd=REPO)
+    return subprocess.run(gridpad_command(data, *args), capture_output=True, text=True, env=gridpad_env(env),
+                          timeout=120, cwd=REPO)
+
+
+def gridpad_command(data: Path, *args: str) -> list[str]:
+    """``gridpad --data-dir DATA ARGS`` as this interpreter runs it (e.g. for a Popen to kill)."""
+    return [sys.executable, "-m", "gridpad", "--data-dir", str(data), *args]
+
+
+def gridpad_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child ``gridpad``: this checkout's code (and tests/support) first."""
+    return {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}", **(env or {})}
 
 
 def file_keyring_env(ring: Path) -> dict[str, str]:

@@ -16,6 +16,9 @@ from keyring.backend import KeyringBackend
 class FileKeyring(KeyringBackend):
     priority = 1
 
+    def __init__(self) -> None:  # typed, so tests may set it in-process (keyring's own is not)
+        super().__init__()  # type: ignore[no-untyped-call]
+
     def _file(self) -> Path:
         folder = os.environ.get("GRIDPAD_TEST_KEYRING_DIR")
         if not folder:
