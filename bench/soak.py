@@ -14,7 +14,9 @@ PostgreSQL: ``--pg URL`` (a server whose user may create databases), else ``GRID
 else a throw-away cluster from scripts/pg_cluster (as scripts/test does), stopped at the end.
 
 Run: .venv/bin/python bench/soak.py --minutes 60 [--backends sqlite,postgresql] [--pg URL]
-     [--examples-per-chunk 10] [--trials-per-chunk 3] [--out DIR]
+     [--examples-per-chunk 20] [--trials-per-chunk 5] [--out DIR]
+Rates are per hour of the whole soak (both kinds and backends take turns), so a longer run can be
+planned from them.
 """
 
 from __future__ import annotations
@@ -124,8 +126,9 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, required=True, help="how long to run (a chunk under way ends)")
     ap.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     ap.add_argument("--pg", help="PostgreSQL URL (default: GRIDPAD_TEST_PG_URL, else an own cluster)")
-    ap.add_argument("--examples-per-chunk", type=int, default=10)
-    ap.add_argument("--trials-per-chunk", type=int, default=3)
+    ap.add_argument("--examples-per-chunk", type=int, default=20,
+                    help="convergence examples per pytest run (each run costs ~10 s of start-up)")
+    ap.add_argument("--trials-per-chunk", type=int, default=5, help="fault trials per pytest run")
     ap.add_argument("--out", type=Path, help="where chunk logs and the tally go (default: a new /tmp dir)")
     args = ap.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]

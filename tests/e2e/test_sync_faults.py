@@ -15,7 +15,7 @@ import sqlite3
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,7 +199,8 @@ def test_a_clock_once_a_day_ahead_recovers_at_the_next_sync_and_nothing_is_lost(
 # Devices edit only rows they created, so what each row must end as is known without a merge model
 # (concurrent edits are tests/e2e/test_sync_convergence.py's part).
 # ``GRIDPAD_FAULT_TRIALS`` sets the number (a soak raises it); ``GRIDPAD_FAULT_SEED=S`` replays
-# trial 0 with seed S (each trial prints its seed and faults). Under CI the seeds are fixed.
+# trial 0 with seed S, ``GRIDPAD_FAULTS=a,b`` with those faults (each trial prints both). Under CI
+# the seeds are fixed and the trials share out every fault, so each runs on each backend.
 
 TRIALS = int(os.environ.get("GRIDPAD_FAULT_TRIALS", "3"))
 SYNC_FAULTS = ("server_kill", "device_kill", "cut", "replay", "impostor")
@@ -214,6 +215,18 @@ def _trial_seed(trial: int) -> int:
     if os.environ.get("CI"):
         return 1000 + trial
     return random.SystemRandom().randrange(2**32)
+
+
+def _trial_faults(rng: random.Random, trial: int) -> list[str]:
+    drawn = rng.sample(FAULTS, rng.randint(1, 3))  # drawn always, so a seed replays the same trial
+    given_faults = os.environ.get("GRIDPAD_FAULTS")
+    if given_faults:
+        unknown = set(given_faults.split(",")) - set(FAULTS)
+        assert not unknown, f"GRIDPAD_FAULTS: {unknown} not among {FAULTS}"
+        return given_faults.split(",")
+    if os.environ.get("CI") and FAULTS[trial::TRIALS]:
+        return list(FAULTS[trial::TRIALS])
+    return drawn
 
 
 @dataclass
@@ -267,46 +280,58 @@ class Trial:
         except SyncError:
             return False
 
-    def server_kill(self, i: int) -> None:
-        """SIGKILL the server while it handles the k-th request of this sync, then restart it."""
-        k, delay = self.rng.randint(1, 6), self.rng.uniform(0, 0.05)
-        seen, timers = [0], []
+    def _on_request(self, k: int, then: Callable[[], None]) -> None:
+        """Call ``then`` (on the proxy's thread) once the k-th request from now passes the proxy."""
+        seen = [0]
 
         def count(data: bytes) -> None:
             if data.startswith((b"GET ", b"POST ", b"PUT ", b"HEAD ")):
                 seen[0] += 1
                 if seen[0] == k:
-                    timers.append(threading.Timer(delay, self.server.kill))
-                    timers[-1].start()
+                    then()
 
         self.proxy.on_request = count
+
+    def server_kill(self, i: int) -> None:
+        """SIGKILL the server while it handles the k-th request of this sync, then restart it."""
+        k, delay = self.rng.randint(1, 6), self.rng.uniform(0, 0.05)
+        timer = threading.Timer(delay, self.server.kill)
+        self._on_request(k, timer.start)
         ok = self.try_sync(i)
         self.proxy.on_request = None
-        for t in timers:
-            t.join()
+        if timer.ident is not None:  # started
+            timer.join()
         killed = self.server.proc is not None and self.server.proc.poll() is not None
         self.note(f"server_kill(dev={i}, request={k}, delay={delay:.3f}s, killed={killed}, sync_ok={ok})")
         if killed:
             self.server.start()  # same data, same port
 
     def device_kill(self, i: int) -> None:
-        """``gridpad sync`` (the real command, on this device's data dir) SIGKILLed at a random time."""
+        """``gridpad sync`` (the real command, on this device's data dir) SIGKILLed at a random point
+        of its sync: a random time after its k-th request reached the proxy."""
         d = self.devs[i]
         d.close()
-        after = self.rng.uniform(0.4, 2.0)  # the command takes ~0.7 s to start, ~1–2 s to sync
+        k, delay = self.rng.randint(1, 6), self.rng.uniform(0, 0.08)
+        reached = threading.Event()
+        self._on_request(k, reached.set)
         with subprocess.Popen(gridpad_command(d.data_dir, "sync"), cwd=REPO,
                               env=gridpad_env(file_keyring_env(self.ring)),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
-            try:
-                _out, err = proc.communicate(timeout=after)
-                done = f"finished first, exit {proc.returncode}"
-                assert b"Traceback" not in err, err.decode(errors="replace")
-            except subprocess.TimeoutExpired:
+            deadline = time.monotonic() + 60
+            while not reached.wait(0.01) and proc.poll() is None and time.monotonic() < deadline:
+                pass
+            time.sleep(delay)
+            if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 proc.communicate()
                 done = "killed"
+            else:
+                err = proc.communicate()[1].decode(errors="replace")
+                assert "Traceback" not in err, err
+                done = f"finished first, exit {proc.returncode}"
+        self.proxy.on_request = None
         d.store = open_store(d.data_dir / DB_FILENAME)
-        self.note(f"device_kill(dev={i}, after={after:.2f}s, {done})")
+        self.note(f"device_kill(dev={i}, request={k}, delay={delay:.3f}s, {done})")
 
     def cut(self, i: int) -> None:
         """Connections cut at a random byte of push or pull answers, a few times or every time."""
@@ -421,9 +446,9 @@ def test_random_faults_lose_nothing_and_converge(own_server: ServerProcess, prox
     keyring.set_keyring(FileKeyring())
     grid, devs = _devices(own_server, tmp_path, rng.randint(2, 3), proxy.url)
     t = Trial(rng, own_server, proxy, ring, grid, devs, [{} for _ in devs])
-    faults = rng.sample(FAULTS, rng.randint(1, 3))
-    print(f"fault trial seed={seed} faults={faults} devices={len(devs)} backend={own_server.backend} "
-          f"(rerun: GRIDPAD_FAULT_SEED={seed} GRIDPAD_FAULT_TRIALS=1)")
+    faults = _trial_faults(rng, trial)
+    print(f"fault trial seed={seed} faults={faults} devices={len(devs)} backend={own_server.backend} (rerun: "
+          f"GRIDPAD_FAULT_SEED={seed} GRIDPAD_FAULTS={','.join(faults)} GRIDPAD_FAULT_TRIALS=1)")
     outcome = "fail"
     try:
         for i in range(len(devs)):
