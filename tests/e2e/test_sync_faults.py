@@ -256,7 +256,7 @@ class Trial:
                          for k, pid in enumerate(ids)})
         for _ in range(self.rng.randint(1, 12) if n is None else n):
             self.counter += 1
-            live = sorted(pid for pid, f in want.items() if not f[DELETED])
+            live = [pid for pid, f in want.items() if not f[DELETED]]  # in creation order: a seed replays
             op = self.rng.choice(("insert", "update", "update", "delete")) if live else "insert"
             if op == "insert":
                 name = f"人{i}-{self.counter}"
