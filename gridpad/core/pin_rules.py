@@ -7,6 +7,7 @@ words each :class:`PinProblem` (``gridpad.ui.lock.pin_problem_text``).
 from __future__ import annotations
 
 import enum
+import itertools
 
 MIN_PIN_LENGTH = 4
 
@@ -32,7 +33,7 @@ def trivial(pin: str) -> PinProblem | None:
     """Why a PIN of digits is too easy to guess, or None."""
     if len(set(pin)) == 1:
         return PinProblem.SAME_DIGIT
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
     if steps in ({1}, {9}):  # every digit one up (…8901… wraps) or one down
         return PinProblem.RUN
     if pin in COMMON_PINS:

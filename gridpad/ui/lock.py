@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from gridpad.app.pin_lock import Attempt, LockStatus
     from gridpad.ui.db_worker import DbClient
 
-#: Same as gridpad.app.lock_settings.DEFAULT_IDLE_MINUTES (that module imports the store; this one
-#: is imported at start-up). tests/gui/test_settings_screen.py checks they agree.
+# Same as gridpad.app.lock_settings.DEFAULT_IDLE_MINUTES (that module imports the store; this one
+# is imported at start-up). tests/gui/test_settings_screen.py checks they agree.
 DEFAULT_IDLE_MINUTES = 5
 
 
@@ -63,7 +63,7 @@ class IdleLock(QObject):
     """
 
     locked_changed = Signal(bool)
-    #: A try was answered (the app's ``Attempt``): tests and the first-paint report wait on it.
+    # A try was answered (the app's ``Attempt``): tests and the first-paint report wait on it.
     answered = Signal(object)
 
     def __init__(self, window: QWidget | None = None, *, idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000,
@@ -75,7 +75,7 @@ class IdleLock(QObject):
         self.idle_ms = idle_ms
         self.pin_hash: str | None = None
         self.status: LockStatus | None = None
-        #: False until the start-up read answered (or failed): the window stays covered.
+        # False until the start-up read answered (or failed): the window stays covered.
         self.ready = False
         self._broken: str | None = None
         self._db: DbClient | None = None
@@ -245,7 +245,8 @@ class IdleLock(QObject):
         self._busy = False
         if self.overlay is not None:
             self.overlay.set_busy(False)
-            self.overlay.say(tr("The PIN could not be checked ({0}). Try again.").format(type(exc).__name__))
+            name = type(exc).__name__
+            self.overlay.say(lambda: tr("The PIN could not be checked ({0}). Try again.").format(name))
 
     def _answer(self, attempt: Attempt) -> None:
         from gridpad.app.pin_lock import Outcome
@@ -268,13 +269,14 @@ class IdleLock(QObject):
             overlay.new_pin.clear()
             overlay.new_pin_repeat.clear()
             overlay.new_pin.setFocus()
-            overlay.say(pin_problem_text(attempt.problem))
+            problem = attempt.problem
+            overlay.say(lambda: pin_problem_text(problem))
         elif outcome is Outcome.NO_KEYS:
-            overlay.say(tr("This tablet is not enrolled, or the keyring does not hold its keys, so no "
-                           "unlock code can be checked here. Call IT."))
+            overlay.say(lambda: tr("This tablet is not enrolled, or the keyring does not hold its keys, so "
+                                   "no unlock code can be checked here. Call IT."))
         elif outcome is Outcome.WRONG and overlay.mode == Mode.CODE:
             overlay.code_edit.clear()
-            overlay.say(tr("Wrong unlock code. Check it with IT and type it again."))
+            overlay.say(lambda: tr("Wrong unlock code. Check it with IT and type it again."))
         elif outcome is Outcome.WRONG and not attempt.status.state.locked_out:
             overlay.wrong_pin(attempt.status)
         elif outcome is not Outcome.WAIT:  # the last wrong PIN, or a state moved on meanwhile

@@ -5,6 +5,7 @@ come from ``gridpad.app.pin_lock`` through :class:`gridpad.ui.lock.IdleLock`."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -74,6 +75,8 @@ class LockOverlay(QWidget):
         self.setAutoFillBackground(True)
         self.mode = Mode.STARTING
         self.status: LockStatus | None = None
+        self._said: Callable[[], str] | None = None  # the message, re-worded on a language switch
+        self._broken_reason = ""
         lay = QVBoxLayout(self)
         lay.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.setSpacing(16)
@@ -81,10 +84,15 @@ class LockOverlay(QWidget):
         self.explain = label("", None, self, wrap=True)
         self.device = label("", None, self, wrap=True)
         self.device.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A caption above each field: a focused field hides its placeholder.
+        self.pin_caption, self.code_caption, self.new_pin_caption, self.repeat_caption = (
+            label("", "fieldLabel", self) for _ in range(4))
         self.pin_edit = _digits_edit(self, secret=True)
         self.code_edit = _digits_edit(self, secret=False)
         self.new_pin = _digits_edit(self, secret=True)
         self.new_pin_repeat = _digits_edit(self, secret=True)
+        self._captions = {self.pin_edit: self.pin_caption, self.code_edit: self.code_caption,
+                          self.new_pin: self.new_pin_caption, self.new_pin_repeat: self.repeat_caption}
         self.message = label("", "fieldError", self, wrap=True)
         self.wait_label = label("", None, self, wrap=True)
         self.unlock_button = QPushButton(self)
@@ -98,8 +106,17 @@ class LockOverlay(QWidget):
             text.setAlignment(Qt.AlignmentFlag.AlignCenter)
             text.setFixedWidth(WIDTH)
         w: QWidget
-        for w in (self.title, self.explain, self.device, self.pin_edit, self.code_edit, self.new_pin,
-                  self.new_pin_repeat, self.message, self.wait_label, self.unlock_button):
+        for w in (self.title, self.explain, self.device):
+            lay.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
+        for edit, caption in self._captions.items():
+            caption.setFixedWidth(320)
+            field = QVBoxLayout()
+            field.setSpacing(4)
+            field.addWidget(caption)
+            field.addWidget(edit)
+            lay.addLayout(field)
+            lay.setAlignment(field, Qt.AlignmentFlag.AlignHCenter)
+        for w in (self.message, self.wait_label, self.unlock_button):
             lay.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
         parent.installEventFilter(self)
         self.set_mode(Mode.STARTING)
@@ -120,6 +137,8 @@ class LockOverlay(QWidget):
         for w in (self.title, self.explain, self.device, self.pin_edit, self.code_edit, self.new_pin,
                   self.new_pin_repeat, self.message, self.wait_label, self.unlock_button):
             w.setVisible(w in shown)
+        for edit, caption in self._captions.items():
+            caption.setVisible(edit in shown)
         self.retranslate()
         focus = {Mode.PIN: self.pin_edit, Mode.CODE: self.code_edit, Mode.NEW_PIN: self.new_pin}
         if mode in focus and self.isVisible():
@@ -127,9 +146,10 @@ class LockOverlay(QWidget):
 
     def retranslate(self) -> None:
         self.pin_edit.setPlaceholderText(tr("Enter PIN"))
-        self.code_edit.setPlaceholderText(tr("Unlock code from IT"))
-        self.new_pin.setPlaceholderText(tr("New PIN"))
-        self.new_pin_repeat.setPlaceholderText(tr("Repeat PIN"))
+        self.pin_caption.setText(tr("PIN"))
+        self.code_caption.setText(tr("Unlock code from IT"))
+        self.new_pin_caption.setText(tr("New PIN"))
+        self.repeat_caption.setText(tr("Repeat PIN"))
         device_id = self.status.device_id if self.status else ""
         if self.mode == Mode.PIN:
             self.title.setText(tr("GridPad is locked"))
@@ -146,6 +166,15 @@ class LockOverlay(QWidget):
             self.unlock_button.setText(tr("Save PIN and open"))
         elif self.mode == Mode.BROKEN:
             self.title.setText(tr("GridPad is locked"))
+            self.explain.setText(tr("The lock's settings cannot be read ({0}). Restart GridPad; "
+                                    "if this happens again, call IT.").format(self._broken_reason))
+        self.message.setText(self._said() if self._said is not None else "")
+        self._fit()
+
+    def _fit(self) -> None:
+        """Give wrapped texts the height their width needs (a centred column does not ask)."""
+        for text in (self.explain, self.device, self.message, self.wait_label):
+            text.setMinimumHeight(text.heightForWidth(WIDTH) if text.text() else 0)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -163,6 +192,7 @@ class LockOverlay(QWidget):
         self.status = status if status is not None else self.status
         for edit in (self.pin_edit, self.code_edit, self.new_pin, self.new_pin_repeat):
             edit.clear()
+        self._said = None
         self.message.clear()
         self.wait_label.clear()
         parent = self.parentWidget()
@@ -171,11 +201,12 @@ class LockOverlay(QWidget):
         self.show()
         self.raise_()
         self.set_mode(mode)
+        if mode == Mode.PIN and self.status is not None and self.status.state.failures > FREE_TRIES:
+            self.wrong_pin(self.status)  # after a restart too: how many tries are left
 
     def broken(self, reason: str) -> None:
+        self._broken_reason = reason
         self.cover(Mode.BROKEN)
-        self.explain.setText(tr("The lock's settings cannot be read ({0}). Restart GridPad; "
-                                "if this happens again, call IT.").format(reason))
 
     def open(self) -> None:
         for edit in (self.pin_edit, self.code_edit, self.new_pin, self.new_pin_repeat):
@@ -183,23 +214,28 @@ class LockOverlay(QWidget):
         self.hide()
         self.unlocked.emit()
 
-    def say(self, text: str) -> None:
-        self.message.setText(text)
+    def say(self, words: Callable[[], str]) -> None:
+        """Show the message ``words()`` gives (called again after a language switch)."""
+        self._said = words
+        self.message.setText(words())
+        self._fit()
 
     def wrong_pin(self, status: LockStatus) -> None:
         self.status = status
         self.pin_edit.clear()
         failures = status.state.failures
         if failures <= FREE_TRIES:
-            self.say(tr("Wrong PIN. Try again."))
+            self.say(lambda: tr("Wrong PIN. Try again."))
         else:
-            self.say(tr("Wrong PIN. After {0} more wrong PINs the tablet stays locked until IT "
-                        "gives an unlock code.").format(status.state.tries_left))
+            left = status.state.tries_left
+            self.say(lambda: tr("Wrong PIN. After {0} more wrong PINs the tablet stays locked until IT "
+                                "gives an unlock code.").format(left))
 
     def show_wait(self, seconds: float) -> None:
         """Disable typing while a wait runs; say how long it still is."""
         waiting = seconds > 0
         self.wait_label.setText(tr("Try again in {0}.").format(clock_text(seconds)) if waiting else "")
+        self._fit()
         for w in (self.pin_edit, self.code_edit, self.unlock_button):
             w.setEnabled(not waiting)
         if not waiting and self.mode in (Mode.PIN, Mode.CODE) and self.isVisible():

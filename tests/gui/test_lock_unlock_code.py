@@ -40,7 +40,7 @@ def lock_out(t: Tablet, clock: ManualClock) -> None:
         assert t.lock.status is not None
         clock.advance(int(t.lock.status.state.wait_s(clock.seconds()) * 1000) + 1000)
         t.lock.tick()
-    assert t.overlay.mode is Mode.CODE
+    assert t.mode() is Mode.CODE
 
 
 def _snapshot(data_dir: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -89,7 +89,7 @@ def test_an_unlock_code_from_the_server_opens_once_and_a_new_pin_is_chosen(
 
         # A wrong code is refused and waits like a wrong PIN, never unlocks.
         t.enter(t.overlay.code_edit, "12345678")
-        assert t.overlay.mode is Mode.CODE
+        assert t.mode() is Mode.CODE
         assert t.overlay.message.text() == "Wrong unlock code. Check it with IT and type it again."
 
         issued = server.admin_cli("unlock-code", "--device", device_id)
@@ -100,11 +100,11 @@ def test_an_unlock_code_from_the_server_opens_once_and_a_new_pin_is_chosen(
         assert "unlock-code" in audit and "counter 1" in audit and code.replace(" ", "") not in audit
 
         t.enter(t.overlay.code_edit, code)  # typed as read out, with its space
-        assert t.overlay.mode is Mode.NEW_PIN
+        assert t.mode() is Mode.NEW_PIN
         # The new PIN keeps the rules: a trivial one is refused with the rule named.
         t.qtbot.keyClicks(t.overlay.new_pin, "1111")
         t.enter(t.overlay.new_pin_repeat, "1111")
-        assert t.overlay.mode is Mode.NEW_PIN and t.lock.locked
+        assert t.mode() is Mode.NEW_PIN and t.lock.locked
         assert t.overlay.message.text() == "PIN: one digit repeated is too easy to guess. Choose another."
         t.qtbot.keyClicks(t.overlay.new_pin, "739105")
         with qtbot.waitSignal(t.overlay.unlocked, timeout=10_000):
@@ -120,11 +120,11 @@ def test_an_unlock_code_from_the_server_opens_once_and_a_new_pin_is_chosen(
         assert t.lock.lock_now()
         lock_out(t, clock)
         t.enter(t.overlay.code_edit, code)
-        assert t.overlay.mode is Mode.CODE and t.lock.locked  # a code works once
+        assert t.mode() is Mode.CODE and t.lock.locked  # a code works once
         second = server.admin_cli("unlock-code", "--device", device_id).stdout.strip().splitlines()[-1]
         assert second != code
         t.enter(t.overlay.code_edit, second)
-        assert t.overlay.mode is Mode.NEW_PIN
+        assert t.mode() is Mode.NEW_PIN
     finally:
         server.stop()
 

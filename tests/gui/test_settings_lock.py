@@ -65,6 +65,10 @@ class Tablet:
         assert self.lock.overlay is not None
         return self.lock.overlay
 
+    def mode(self) -> Mode:
+        """What the lock screen asks for now."""
+        return self.overlay.mode
+
     def enter(self, edit: QLineEdit, text: str) -> None:
         """Type ``text`` with key events and press Enter; wait for the answer."""
         self.qtbot.keyClicks(edit, text)
@@ -131,7 +135,7 @@ def test_locked_from_start_then_after_idle_and_opens_with_the_right_pin_only(
         qtbot: QtBot, tmp_path: Path, clock: ManualClock, tablet_factory: list[Tablet]) -> None:
     save_pin(tmp_path)
     t = start(tablet_factory, qtbot, tmp_path, clock)
-    assert t.lock.locked and t.overlay.mode is Mode.PIN  # a restart does not skip the lock
+    assert t.lock.locked and t.mode() is Mode.PIN  # a restart does not skip the lock
     assert t.overlay.geometry() == t.win.rect()  # covers everything, personal data included
 
     # Typing aimed at the form behind the cover is swallowed.
@@ -153,7 +157,7 @@ def test_locked_from_start_then_after_idle_and_opens_with_the_right_pin_only(
     assert not t.lock.check_idle() and not t.lock.locked  # a moment short of five minutes
     with qtbot.waitSignal(t.lock.locked_changed, timeout=3000, check_params_cb=lambda locked: locked):
         clock.advance(1)  # the timer looks and locks
-    assert t.overlay.mode is Mode.PIN
+    assert t.mode() is Mode.PIN
     with qtbot.waitSignal(t.overlay.unlocked, timeout=1000):
         t.enter(t.overlay.pin_edit, PIN)
 
@@ -201,7 +205,7 @@ def test_wrong_pins_wait_longer_and_longer_even_across_restarts_then_lock_out(
     t.close()
     tablet_factory.remove(t)
     t = start(tablet_factory, qtbot, tmp_path, clock)
-    assert t.lock.locked and t.overlay.mode is Mode.PIN
+    assert t.lock.locked and t.mode() is Mode.PIN
     assert t.overlay.wait_label.text() == "Try again in 0:01."
     assert not t.overlay.pin_edit.isEnabled()
     clock.advance(1000)
@@ -218,7 +222,7 @@ def test_wrong_pins_wait_longer_and_longer_even_across_restarts_then_lock_out(
     assert waits == ["Try again in 1:00.", "Try again in 5:00.", "Try again in 15:00.",
                      "Try again in 30:00.", "Try again in 1:00:00."]
     t.enter(t.overlay.pin_edit, PIN + "0")  # the 10th wrong PIN: locked out
-    assert t.overlay.mode is Mode.CODE
+    assert t.mode() is Mode.CODE
     assert t.overlay.title.text() == "Too many wrong PINs"
     assert t.overlay.code_edit.isVisible() and not t.overlay.pin_edit.isVisible()
     assert t.lock.status is not None and t.lock.status.device_id in t.overlay.device.text()
@@ -227,7 +231,7 @@ def test_wrong_pins_wait_longer_and_longer_even_across_restarts_then_lock_out(
     t.close()
     tablet_factory.remove(t)
     t = start(tablet_factory, qtbot, tmp_path, clock)
-    assert t.lock.locked and t.overlay.mode is Mode.CODE
+    assert t.lock.locked and t.mode() is Mode.CODE
 
 
 def test_trivial_pins_are_refused_in_settings_with_the_rule(
@@ -269,3 +273,31 @@ def test_the_remove_pin_button_says_delete_in_chinese(qtbot: QtBot, tmp_path: Pa
         assert settings.remove_pin_button.text() == "删除 PIN"  # not 取消 (cancel)
     finally:
         close_ctx(ctx)
+
+
+def test_the_main_window_is_covered_from_its_first_frame(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+    from registry_support import close_window, seed_small
+
+    from gridpad.ui.app import make_context
+    from gridpad.ui.main_window import MainWindow
+
+    seed_small(tmp_path)
+    save_pin(tmp_path)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctx = make_context(app, tmp_path, "en")  # as `gridpad` starts
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    try:
+        overlay = ctx.lock.overlay
+        assert overlay is not None
+        # Shown before the store has answered whether a PIN is set: no frame shows the data.
+        assert not ctx.lock.ready and ctx.lock.locked and overlay.geometry() == window.rect()
+        qtbot.waitUntil(lambda: ctx.lock.ready and ctx.db.pending == 0, timeout=10_000)
+        assert ctx.lock.locked and overlay.mode is Mode.PIN  # the PIN screen, not Today
+        assert overlay.title.text() == "GridPad is locked"
+    finally:
+        close_window(window)
