@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gridpad.app.lock_settings import LockSettings
+    from gridpad.app.pin_lock import LockStatus
     from gridpad.store.db import Store as Store  # the UI names the type through this module
 
 
 @dataclass(frozen=True)
 class SessionStart:
     lock: LockSettings  # arms the privacy lock before anyone opens Settings
+    lock_status: LockStatus  # with a PIN the window stays covered until it is entered
     drafts_adopted: int  # drafts an older version kept as files, moved into the store
 
 
@@ -31,6 +33,7 @@ def open_device_store(path: Path) -> Store:
 def open_session(store: Store, data_dir: Path) -> SessionStart:
     from gridpad.app.drafts import adopt_draft_files
     from gridpad.app.lock_settings import read_lock_settings
+    from gridpad.app.pin_lock import lock_status
 
     adopted = adopt_draft_files(store, data_dir / "drafts")
-    return SessionStart(read_lock_settings(store), adopted)
+    return SessionStart(read_lock_settings(store), lock_status(store), adopted)

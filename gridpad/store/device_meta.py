@@ -35,6 +35,7 @@ SYNC_REPORTED_BACKLOG = "sync_reported_backlog"  # the outbox backlog last told 
 # Privacy lock (gridpad.app.lock_settings).
 LOCK_PIN_HASH = "ui.lock_pin"  # scrypt$n$r$p$salt$hash, hex
 LOCK_IDLE_MINUTES = "ui.lock_idle_minutes"
+LOCK_STATE = "ui.lock_state"  # JSON of gridpad.core.pin_backoff.PinLockState (wrong PINs, lockout)
 
 #: Every key of the table, for docs and tests. ``device_id`` is made with the file (db.py) and
 #: ``schema_fingerprint`` kept by the migrations; neither is anyone else's to write.
@@ -44,6 +45,7 @@ KEYS = (
     SYNC_LAST_ATTEMPT_AT, SYNC_OPEN_CONFLICTS, SYNC_VERIFIED_AT, SYNC_VERIFY_DUE, SYNC_REPORTED_BACKLOG,
     LOCK_PIN_HASH,
     LOCK_IDLE_MINUTES,
+    LOCK_STATE,
 )
 
 
@@ -98,6 +100,8 @@ class DeviceMeta:
     last_error = _Text(SYNC_LAST_ERROR, empty_is_none=True)
     last_attempt_at = _Text(SYNC_LAST_ATTEMPT_AT)
     lock_pin_hash = _Text(LOCK_PIN_HASH, empty_is_none=True)
+    #: The PIN lock's wrong tries and lockout (gridpad.app.pin_lock owns its shape).
+    lock_state = _Text(LOCK_STATE, empty_is_none=True)
 
     # -- identity -------------------------------------------------------------------------------
     @property

@@ -50,17 +50,21 @@ def make_context(app: QApplication, data_dir: Path, lang: str | None) -> AppCont
 def start_services(ctx: AppContext) -> None:
     """Arm the lock, then start sync. The first DB request opens the store (and imports
     sqlite-utils) on the DB thread while the window is built; it also moves drafts an older
-    version kept as files into the store and reads the lock's settings, so a saved PIN locks from
-    start-up. Sync starts once that request is answered: the file exists and is migrated before a
-    second connection opens it, and the sync thread's imports come after the first paint's."""
+    version kept as files into the store and reads the lock's settings and state: the window is
+    covered until that answer, and stays locked when a PIN is set. Sync starts once that request
+    is answered: the file exists and is migrated before a second connection opens it, and the
+    sync thread's imports come after the first paint's."""
     from gridpad.app.startup import SessionStart, open_session
 
+    ctx.lock.bind(ctx.db)
+
     def opened(start: SessionStart) -> None:
-        ctx.lock.apply(start.lock)
+        ctx.lock.start(start.lock, start.lock_status)
         ctx.sync.start()
 
     def failed(exc: BaseException) -> None:
         log.error("opening the store failed: %s", exc)
+        ctx.lock.start_failed(type(exc).__name__)
         ctx.sync.start()  # its status read reports the same problem on the strip
 
     ctx.db.call(open_session, ctx.data_dir, on_done=opened, on_error=failed, owner=ctx.lock)

@@ -2,7 +2,9 @@
 
 Waits until the first screen (Today) has its data from the database and has painted it, prints one
 line with what it shows (the screen, its figures, the sync status), then quits the app with 0; if
-that does not happen within ``timeout_s`` it says so and quits with 1.
+that does not happen within ``timeout_s`` it says so and quits with 1. With a PIN set the lock
+screen covers Today from the first frame: the line then tells what the lock screen shows
+(``first paint: lock shows …``), and no figure.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ def shown_text(widget: QWidget | None, limit: int = 16) -> list[str]:
 
 
 def describe(window: MainWindow) -> str:
-    """One line: the screen's key and what it shows, then the status strip."""
+    """One line: the screen's key and what it shows, then the status strip (or, locked, the
+    lock screen alone: nothing behind it is seen)."""
+    overlay = window.ctx.lock.overlay
+    if window.ctx.lock.locked and overlay is not None:
+        return f"{PREFIX} lock shows " + " | ".join(shown_text(overlay))
     screen = window.stack.currentWidget()
     line = f"{PREFIX} {window.current_key} shows " + " | ".join(shown_text(screen))
     if isinstance(screen, TodayScreen) and screen.summary is not None:
@@ -67,11 +73,12 @@ def quit_after_first_paint(app: QApplication, window: MainWindow, ctx: AppContex
     deadline = time.monotonic() + timeout_s
 
     def loaded() -> bool:
-        if ctx.db.pending:
+        if ctx.db.pending or not ctx.lock.ready:
             return False
         return not isinstance(screen, TodayScreen) or screen.summary is not None
 
     def poll() -> None:
+        nonlocal watch
         if time.monotonic() > deadline:
             print(f"{PREFIX} nothing painted with data within {timeout_s:.0f} s "
                   f"(still waiting for {'data' if not watch.armed else 'a paint'})", file=sys.stderr,
@@ -79,8 +86,13 @@ def quit_after_first_paint(app: QApplication, window: MainWindow, ctx: AppContex
             app.exit(1)
             return
         if not watch.armed and loaded():
+            shown: QWidget = screen
+            if ctx.lock.locked and ctx.lock.overlay is not None:  # the lock screen is what paints
+                shown = ctx.lock.overlay
+                watch = _PaintWatch(shown)
+                shown.installEventFilter(watch)
             watch.armed = True
-            screen.update()  # the data is in the widgets: the next paint shows it
+            shown.update()  # the data is in the widgets: the next paint shows it
         if watch.painted:
             print(describe(window), flush=True)
             app.exit(0)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from gridpad import __version__, config
 from gridpad.ui.i18n import MissingTranslationError, tr
-from gridpad.ui.lock import DEFAULT_IDLE_MINUTES, hash_pin, pin_problem
+from gridpad.ui.lock import DEFAULT_IDLE_MINUTES, pin_problem
 from gridpad.ui.status_strip import plain_error
 from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
 
@@ -267,15 +267,22 @@ class SettingsScreen(QWidget):
 
     # -- PIN ------------------------------------------------------------------------------------
     def save_pin(self) -> None:
-        problem = pin_problem(self.pin_edit.text(), self.pin_repeat.text())
+        """Refuse a short, mistyped or trivial PIN with the rule it breaks (gridpad.core.pin_rules);
+        the typing stays for correcting. A good one is hashed and saved by gridpad.app."""
+        from gridpad.app.lock_settings import set_pin
+
+        pin, repeat = self.pin_edit.text(), self.pin_repeat.text()
+        problem = pin_problem(pin, repeat)
         if problem:
             self.pin_message.setText(problem)
             return
         self.pin_message.clear()
-        pin_hash = hash_pin(self.pin_edit.text())
         self.pin_edit.clear()
         self.pin_repeat.clear()
-        self._store_lock(pin_hash)
+        self._ctx.db.call(set_pin, pin, repeat, self._idle_minutes(), on_done=self._lock_saved, owner=self)
+
+    def _idle_minutes(self) -> int:
+        return int(self.idle_combo.currentData() or DEFAULT_IDLE_MINUTES)
 
     def remove_pin(self) -> None:
         self._store_lock(None)
@@ -283,8 +290,8 @@ class SettingsScreen(QWidget):
     def _store_lock(self, pin_hash: str | None) -> None:
         from gridpad.app.lock_settings import save_lock_settings
 
-        minutes = int(self.idle_combo.currentData() or DEFAULT_IDLE_MINUTES)
-        self._ctx.db.call(save_lock_settings, pin_hash, minutes, on_done=self._lock_saved, owner=self)
+        self._ctx.db.call(save_lock_settings, pin_hash, self._idle_minutes(), on_done=self._lock_saved,
+                          owner=self)
 
     # -- text -----------------------------------------------------------------------------------
     def refresh_view(self) -> None:

@@ -167,35 +167,110 @@
       <translation>{0}：请输入一个值，或选择“用我的”/“用对方的”。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="55" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="36" />
       <source>PIN: use at least {0} digits.</source>
-      <extracomment>Same as gridpad.app.lock_settings.DEFAULT_IDLE_MINUTES (that module imports the store; this one is imported at start-up). tests/gui/test_settings_screen.py checks they agree.</extracomment>
       <translation>PIN：至少 {0} 位数字。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="57" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="37" />
       <source>PIN: the two entries differ.</source>
       <translation>PIN：两次输入不一致。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="96" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="38" />
+      <source>PIN: one digit repeated is too easy to guess. Choose another.</source>
+      <translation>PIN：同一数字重复太容易被猜到，请换一个。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="39" />
+      <source>PIN: digits in a row (like 1234 or 4321) are too easy to guess. Choose another.</source>
+      <translation>PIN：连续数字（如 1234 或 4321）太容易被猜到，请换一个。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="41" />
+      <source>PIN: this is one of the most common PINs. Choose another.</source>
+      <translation>PIN：这是最常见的 PIN 之一，请换一个。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="150" />
+      <source>Unlock code from IT</source>
+      <translation>IT 提供的解锁码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="155" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="168" />
       <source>GridPad is locked</source>
       <translation>网格通已锁定</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="97" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="148" />
       <source>Enter PIN</source>
       <translation>输入 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="98" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="149" />
+      <source>PIN</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="156" />
       <source>Unlock</source>
       <translation>解锁</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/lock.py" line="129" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="158" />
+      <source>Too many wrong PINs</source>
+      <translation>PIN 错误次数过多</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="159" />
+      <source>This tablet stays locked until you enter an unlock code from IT. Your data and changes not yet synced are kept.</source>
+      <translation>请输入 IT 提供的解锁码，否则本平板将保持锁定。数据和尚未同步的修改都会保留。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="161" />
+      <source>Tell IT this device ID: {0}</source>
+      <translation>请把本机设备号告诉 IT：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="162" />
+      <source>Unlock with code</source>
+      <translation>用解锁码解锁</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="164" />
+      <source>Unlock code accepted</source>
+      <translation>解锁码正确</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="165" />
+      <source>Choose a new PIN to open GridPad.</source>
+      <translation>请设置新的 PIN 以打开网格通。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="166" />
+      <source>Save PIN and open</source>
+      <translation>保存 PIN 并打开</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="169" />
+      <source>The lock's settings cannot be read ({0}). Restart GridPad; if this happens again, call IT.</source>
+      <translation>无法读取锁屏设置（{0}）。请重新启动网格通；如果再次出现，请联系 IT。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="228" />
       <source>Wrong PIN. Try again.</source>
       <translation>PIN 不正确，请重试。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="231" />
+      <source>Wrong PIN. After {0} more wrong PINs the tablet stays locked until IT gives an unlock code.</source>
+      <translation>PIN 不正确。再错 {0} 次，平板将被锁定，需要 IT 提供解锁码才能打开。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock_overlay.py" line="237" />
+      <source>Try again in {0}.</source>
+      <translation>请在 {0} 后重试。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/scan_screen.py" line="56" />
@@ -352,157 +427,159 @@ Open a photo of the door plate instead.</source>
       <translation>注册成功，现在开始首次同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="295" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="302" />
       <source>App version: {0}</source>
       <translation>应用版本：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="296" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="303" />
       <source>Device ID: {0}</source>
       <translation>设备编号：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="297" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="304" />
       <source>Enrolled: {0}</source>
       <translation>已注册：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="297" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="304" />
       <source>yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="297" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="304" />
       <source>no</source>
       <translation>否</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="300" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="307" />
       <source>Server: {0}</source>
       <translation>服务器：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="302" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="309" />
       <source>grid manager</source>
       <translation>网格管理员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="302" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="309" />
       <source>supervisor</source>
       <translation>站长/督导</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="303" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="310" />
       <source>User: {0} ({1})</source>
       <translation>用户：{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="305" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="312" />
       <source>Grids: {0}</source>
       <translation>网格：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="306" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="313" />
       <source>System: {0}</source>
       <translation>系统：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="310" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="317" />
       <source>A PIN is set: the screen locks when the tablet is left idle.</source>
       <translation>已设置 PIN：平板闲置时会自动锁屏。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="311" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="318" />
       <source>No PIN set: the screen does not lock. Set one to protect personal data.</source>
       <translation>未设置 PIN：屏幕不会锁定。请设置 PIN 以保护个人信息。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="314" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="321" />
       <source>Enroll again</source>
       <translation>重新注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="314" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="321" />
       <source>Enroll</source>
       <translation>注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="317" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="324" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="318" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="325" />
       <source>Enroll this tablet</source>
       <translation>注册本平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="319" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="326" />
       <source>Server address</source>
       <translation>服务器地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="320" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="327" />
       <source>Enrollment code</source>
       <translation>注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="322" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="329" />
       <source>Code from IT</source>
       <translation>信息科提供的注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="323" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
       <source>Read code from image</source>
       <translation>从图片读取注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="324" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="325" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="332" />
       <source>Privacy lock</source>
       <translation>隐私锁</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="326" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="151" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="333" />
       <source>New PIN</source>
       <translation>新 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="327" />
+      <location filename="../../gridpad/ui/lock_overlay.py" line="152" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
       <source>Repeat PIN</source>
       <translation>再次输入 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="328" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="335" />
       <source>Lock after</source>
       <translation>闲置锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="337" />
       <source>{0} min idle</source>
       <translation>闲置 {0} 分钟后</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="338" />
       <source>Save PIN</source>
       <translation>保存 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="332" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
       <source>Remove PIN</source>
-      <translation>取消 PIN</translation>
+      <translation>删除 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="333" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="340" />
       <source>Lock now</source>
       <translation>立即锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="341" />
       <source>About this device</source>
       <translation>关于本设备</translation>
     </message>
@@ -717,57 +794,57 @@ Open a photo of the door plate instead.</source>
       <translation>服务器拒收、已搁置：{0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="25" />
+      <location filename="../../gridpad/ui/held_view.py" line="28" />
       <source>contains a character the server does not accept (such as a control character)</source>
       <translation>含有服务器不接受的字符（如控制字符）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="26" />
+      <location filename="../../gridpad/ui/held_view.py" line="29" />
       <source>is required but missing</source>
       <translation>为必填项，但未填写</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="27" />
+      <location filename="../../gridpad/ui/held_view.py" line="30" />
       <source>belongs to a grid this tablet does not hold</source>
       <translation>属于本机未负责的网格</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="28" />
+      <location filename="../../gridpad/ui/held_view.py" line="31" />
       <source>moves the record to another grid, which needs a transfer by the office</source>
       <translation>把记录移到了其他网格，需由中心办理移交</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="29" />
+      <location filename="../../gridpad/ui/held_view.py" line="32" />
       <source>is written by the central system only</source>
       <translation>只能由中心系统修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="30" />
+      <location filename="../../gridpad/ui/held_view.py" line="33" />
       <source>is not a field the server knows</source>
       <translation>不是服务器认识的字段</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="31" />
+      <location filename="../../gridpad/ui/held_view.py" line="34" />
       <source>breaks the server's rule “{0}”</source>
       <translation>不符合服务器规则“{0}”</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="44" />
+      <location filename="../../gridpad/ui/held_view.py" line="53" />
       <source>{0} later edits of this record wait behind it.</source>
       <translation>此记录之后的 {0} 处修改在其后等待。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="48" />
+      <location filename="../../gridpad/ui/held_view.py" line="57" />
       <source>Correct the record, then Retry: the values it holds now are sent. Discard drops the change; this tablet keeps its value, which is then not on the server.</source>
       <translation>请先更正记录，再点“重试”：将发送记录当前的值。“放弃”会丢弃这处修改；本机保留其值，但服务器上没有。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="54" />
+      <location filename="../../gridpad/ui/held_view.py" line="63" />
       <source>Retry</source>
       <translation>重试</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="55" />
+      <location filename="../../gridpad/ui/held_view.py" line="64" />
       <source>Discard</source>
       <translation>放弃</translation>
     </message>
@@ -816,6 +893,21 @@ Open a photo of the door plate instead.</source>
       <location filename="../../gridpad/ui/rule_text.py" line="77" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="249" />
+      <source>The PIN could not be checked ({0}). Try again.</source>
+      <translation>无法核对 PIN（{0}），请重试。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="275" />
+      <source>This tablet is not enrolled, or the keyring does not hold its keys, so no unlock code can be checked here. Call IT.</source>
+      <translation>本平板尚未注册，或密钥环中没有它的密钥，无法在此核对解锁码。请联系 IT。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/lock.py" line="279" />
+      <source>Wrong unlock code. Check it with IT and type it again.</source>
+      <translation>解锁码不正确。请与 IT 核对后重新输入。</translation>
     </message>
   </context>
   <context>

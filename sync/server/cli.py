@@ -99,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
     asub.add_parser("devices", help="fleet list: last sync and backlog")
     r = asub.add_parser("revoke", help="revoke a device; it is told to wipe its data")
     r.add_argument("device_id")
+    uc = asub.add_parser("unlock-code", help="a one-time code that opens a tablet locked by wrong PINs "
+                         "(the code is the last line printed; the issue is audited)")
+    uc.add_argument("--device", required=True, help="the device ID the tablet's lock screen shows")
+    au = asub.add_parser("audit", help="what administrators did (unlock codes issued), oldest first")
+    au.add_argument("--device", help="only this device")
     pl = asub.add_parser("plates", help="door-plate labels for a grid's buildings (A4 PDF or PNG)")
     pl.add_argument("--grid", required=True)
     pl.add_argument("--out", required=True, help="FILE.pdf (A4 sheets) or FILE.png")
@@ -175,8 +180,34 @@ def _transfer(args: argparse.Namespace) -> None:
     print(f"{args.kind} {args.row_id} {moved.summary()}")
 
 
+def _actor() -> str:
+    """Who runs the command, for the audit (the OS login; GRIDPAD_ADMIN names a shared account's user)."""
+    import getpass
+
+    return os.environ.get("GRIDPAD_ADMIN") or getpass.getuser()
+
+
+def _unlock_code(args: argparse.Namespace) -> None:
+    from sync import unlock_code
+    from sync.server import unlock
+
+    issued = unlock.issue_unlock_code(engine_of(args), data_dir_of(args), args.device, _actor(), hlc.now_ms())
+    print(f"Unlock code No. {issued.counter} for device {issued.device_id} ({issued.user}); it works once. "
+          "Read it to the user, who then chooses a new PIN:")
+    print(unlock_code.spaced(issued.code))
+
+
+def _audit(args: argparse.Namespace) -> None:
+    from sync.server import unlock
+
+    print("time\tactor\taction\tdevice_id\tdetail")
+    for e in unlock.audit_log(engine_of(args), args.device):
+        print("\t".join([_when(e.at_ms), e.actor, e.action, e.device_id or "-", e.detail]))
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
     "check": _check, "transfer": _transfer, "enroll-code": _enroll_code, "enroll-codes": _enroll_codes,
+    "unlock-code": _unlock_code, "audit": _audit,
 }
 
 

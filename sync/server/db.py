@@ -137,6 +137,21 @@ device_key = sa.Table("device_key", metadata,
                       sa.Column("device_id", sa.String(64), primary_key=True),
                       sa.Column("public_key", sa.String(64), nullable=False))
 
+#: The counter of the last unlock code issued for a device (sync.unlock_code): each code takes the next.
+device_unlock = sa.Table("device_unlock", metadata,
+                         sa.Column("device_id", sa.String(64), primary_key=True),
+                         sa.Column("counter", sa.BigInteger, nullable=False))
+
+#: What administrators did that IT must be able to answer for later (who, when, what, to which
+#: device). Never a secret: an unlock code's row names its counter, not the code.
+admin_audit = sa.Table("admin_audit", metadata,
+                       sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                       sa.Column("at_ms", sa.BigInteger, nullable=False),
+                       sa.Column("actor", sa.String(100), nullable=False),
+                       sa.Column("action", sa.String(32), nullable=False),
+                       sa.Column("device_id", sa.String(64)),
+                       sa.Column("detail", sa.Text, nullable=False, server_default=""))
+
 #: Single-use, short-lived token challenges (POST /v1/challenge, spent by POST /v1/token).
 auth_challenge = sa.Table("auth_challenge", metadata,
                           sa.Column("nonce", sa.String(64), primary_key=True),

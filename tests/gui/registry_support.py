@@ -113,6 +113,8 @@ def make_window(qtbot: QtBot, data_dir: Path, lang: str = "en") -> MainWindow:
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
+    # The window is covered until the app has read whether a PIN is set (no data is seen before).
+    qtbot.waitUntil(lambda: ctx.lock.ready, timeout=10_000)
     return window
 
 

@@ -84,6 +84,7 @@ def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot: QtBo
     window.show()
     lock = ctx.lock  # made by the context, attached to the window as MainWindow does
     lock.attach(window)
+    qtbot.waitUntil(lambda: lock.ready, timeout=5000)  # no PIN: the start-up cover is gone
     clock = ManualClock()
     lock.clock = clock.seconds
 
@@ -112,12 +113,13 @@ def test_pin_set_in_settings_locks_after_idle_and_opens_with_it_only(qtbot: QtBo
     assert lock.overlay.geometry() == window.rect()
 
     lock.overlay.pin_edit.setText("1357")
-    with qtbot.assertNotEmitted(lock.overlay.unlocked):
+    with qtbot.assertNotEmitted(lock.overlay.unlocked), qtbot.waitSignal(lock.answered, timeout=5000):
         qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
     assert lock.locked
     assert lock.overlay.message.text() == "Wrong PIN. Try again."
     lock.overlay.pin_edit.setText("2468")
-    qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(lock.overlay.unlocked, timeout=5000):
+        qtbot.mouseClick(lock.overlay.unlock_button, Qt.MouseButton.LeftButton)
     assert not lock.locked
 
     # The PIN survives a restart: a new settings screen on the same data dir locks with it.
@@ -186,30 +188,30 @@ def test_enrollment_qr_texts(text: str, expected: tuple[str, str]) -> None:
 def test_a_saved_pin_locks_from_start_up_without_opening_settings(qtbot: QtBot, tmp_path: Path) -> None:
     from registry_support import close_window, make_window
 
-    from gridpad.app.lock_settings import save_lock_settings
+    from gridpad.app.lock_settings import set_pin
     from gridpad.config import db_path
     from gridpad.store.db import open_store
-    from gridpad.ui.lock import hash_pin
 
     store = open_store(db_path(tmp_path))
-    save_lock_settings(store, hash_pin("2468"), 1)
+    set_pin(store, "2468", "2468", 1)
     store.close()
     window = make_window(qtbot, tmp_path)  # make_context + MainWindow, as `gridpad` starts
     lock = window.ctx.lock
     try:
-        qtbot.waitUntil(lambda: lock.pin_hash is not None, timeout=5000)
+        overlay = lock.overlay
+        assert overlay is not None
+        assert lock.locked and lock.pin_hash is not None  # locked at once: a restart skips nothing
         assert lock.idle_ms == 60_000  # the saved 1 minute
+        assert overlay.geometry() == window.rect()  # covers the whole window
+        overlay.pin_edit.setText("2468")
+        with qtbot.waitSignal(overlay.unlocked, timeout=5000):
+            qtbot.mouseClick(overlay.unlock_button, Qt.MouseButton.LeftButton)
+        assert not lock.locked
         clock = ManualClock()
         lock.clock = clock.seconds
         clock.advance(59_999)
         assert not lock.check_idle()
         clock.advance(1)
         assert lock.check_idle() and lock.locked
-        overlay = lock.overlay
-        assert overlay is not None
-        assert overlay.geometry() == window.rect()  # covers the whole window
-        overlay.pin_edit.setText("2468")
-        qtbot.mouseClick(overlay.unlock_button, Qt.MouseButton.LeftButton)
-        assert not lock.locked
     finally:
         close_window(window)

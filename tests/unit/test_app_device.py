@@ -95,7 +95,8 @@ def test_the_start_up_request_adopts_old_draft_files_and_reads_the_lock(store: S
     (tmp_path / "drafts" / "tenant-b1.json").write_text(json.dumps({"name": "周杰"}), encoding="utf-8")
     lock_settings.save_lock_settings(store, "scrypt$hash", 1)
     start = startup.open_session(store, tmp_path)
-    assert start == startup.SessionStart(lock_settings.LockSettings("scrypt$hash", 1), 1)
+    assert (start.lock, start.drafts_adopted) == (lock_settings.LockSettings("scrypt$hash", 1), 1)
+    assert start.lock_status.has_pin and not start.lock_status.state.locked_out
     assert drafts.load_draft(store, "tenant-b1") == {"name": "周杰"}
     assert not (tmp_path / "drafts" / "tenant-b1.json").exists()
 
