@@ -101,9 +101,8 @@ def _known_error(known: KnownPerson) -> FieldError:
                       {"person_id": known.person_id})
 
 
-def _person_errors(person: Mapping[str, Any], person_id: str | None, store: Store
-                   ) -> tuple[dict[str, Any], list[FieldError]]:
-    """The person's fields in stored form and every rule they break (a known ID number included)."""
+def _person_errors(person: Mapping[str, Any], person_id: str | None, store: Store) -> list[FieldError]:
+    """Every rule the person's fields break (a known ID number included)."""
     if person_id is None:
         record, errors = check("person", dict(person), partial=False)
     else:
@@ -114,7 +113,7 @@ def _person_errors(person: Mapping[str, Any], person_id: str | None, store: Stor
         known = known_person(store, number, person_id)
         if known is not None:
             errors.append(_known_error(known))
-    return record, errors
+    return errors
 
 
 def register_tenant(store: Store, person_id: str | None, person: Mapping[str, Any],
@@ -127,7 +126,7 @@ def register_tenant(store: Store, person_id: str | None, person: Mapping[str, An
     Every failure is reported at once (:class:`ValidationFailed`); nothing is written then.
     """
     with store.transaction():
-        record, errors = _person_errors(person, person_id, store)
+        errors = _person_errors(person, person_id, store)
         if person_id is not None and not tenancy:
             if errors:
                 raise ValidationFailed(errors)

@@ -100,7 +100,8 @@ class Card(QFrame):
 
 
 class FieldRow(QWidget):
-    """Label above, editor, then the error (danger colour) or a hint (e.g. what the ID number says)."""
+    """Label above, editor, then the error (danger colour) or a hint (e.g. what the ID number says):
+    one message at a time, the error first (a red "wrong length" beside a green "4 more" confuses)."""
 
     def __init__(self, name: str, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,12 +123,13 @@ class FieldRow(QWidget):
     def set_error(self, text: str | None) -> None:
         self.error.setText(text or "")
         self.error.setVisible(bool(text))
+        self.hint.setVisible(bool(self.hint.text()) and not text)  # back when the error goes
         self.editor.setProperty("invalid", bool(text))
         repolish(self.editor)
 
     def set_hint(self, text: str | None) -> None:
         self.hint.setText(text or "")
-        self.hint.setVisible(bool(text))
+        self.hint.setVisible(bool(text) and not self.error.text())
 
 
 class Segmented(QWidget):
@@ -247,3 +249,8 @@ def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
         if w is not None:
             w.deleteLater()
 
+
+
+def tenancy_place(address: str | None, room_no: str | None) -> str:
+    """A home in one line: the address, then the room ("兴业路21号 302")."""
+    return " ".join(p for p in (address, room_no) if p)

@@ -100,20 +100,21 @@ def test_a_resident_living_elsewhere_is_moved_in_one_action(store: Store, place:
     first = _chen(store, place)
     known = tenants.known_person(store, CHEN_ID)
     assert known is not None and [h.room_no for h in known.homes] == ["302"]
+    here = {"unit_id": place.u18, "move_in_at": "2026-11-26"}
     # Moving needs the date they left the old room: refused without it, nothing written.
     with pytest.raises(ValidationFailed) as refused:
-        tenants.register_tenant(store, known.person_id, {}, {"unit_id": place.u18, "move_in_at": "2026-11-26"})
+        tenants.register_tenant(store, known.person_id, {}, here)
     assert [(e.field, e.rule) for e in refused.value.errors] == [("move_out_at", "required")]
     # A date before they moved in there is refused by the record rule, naming that date.
     with pytest.raises(ValidationFailed) as refused:
-        tenants.register_tenant(store, known.person_id, {}, {"unit_id": place.u18, "move_in_at": "2026-11-26"},
-                                move_out_at="2025-01-01")
-    assert [(e.field, e.rule) for e in refused.value.errors] == [("move_out_at", "tenancy.move_out_before_move_in")]
+        tenants.register_tenant(store, known.person_id, {}, here, move_out_at="2025-01-01")
+    assert [(e.field, e.rule) for e in refused.value.errors] == [
+        ("move_out_at", "tenancy.move_out_before_move_in")]
     assert _rows(store, "SELECT count(*), count(move_out_at) FROM tenancy") == [(1, 0)]
-    moved = tenants.register_tenant(store, known.person_id, {}, {"unit_id": place.u18, "move_in_at": "2026-11-26"},
-                                    move_out_at="2026-11-25")
+    moved = tenants.register_tenant(store, known.person_id, {}, here, move_out_at="2026-11-25")
     assert moved.person_id == first.person_id
-    assert sorted(_rows(store, "SELECT unit_id, move_in_at, move_out_at, move_out_reason FROM tenancy")) == sorted([
+    homes = _rows(store, "SELECT unit_id, move_in_at, move_out_at, move_out_reason FROM tenancy")
+    assert sorted(homes) == sorted([
         (place.u21, "2025-05-01", "2026-11-25", "CHANGED_HOME"), (place.u18, "2026-11-26", None, None)])
     # Into the room they already live in: refused.
     with pytest.raises(ValidationFailed) as refused:

@@ -45,8 +45,8 @@ def data(tmp_path: Path) -> Path:
         repo.insert(store, "grid", {"grid_id": GRID, "code": GRID, "name": "第3网格"}, id=GRID)
         b = buildings.save_building(store, None, {"grid_id": GRID, "address": "东莞市万江街道兴业路21号"}, {})
         u = units.save_unit(store, None, {"grid_id": GRID, "building_id": b, "room_no": "302"})
-        tenants.register_tenant(store, None, {"grid_id": GRID, "name": "陈晓雯", "id_type": "RESIDENT_ID",
-                                              "id_number": CHEN_ID}, {"unit_id": u, "move_in_at": "2025-05-01"})
+        chen = {"grid_id": GRID, "name": "陈晓雯", "id_type": "RESIDENT_ID", "id_number": CHEN_ID}
+        tenants.register_tenant(store, None, chen, {"unit_id": u, "move_in_at": "2025-05-01"})
     finally:
         store.close()
     return home
@@ -68,7 +68,8 @@ def test_apply_refuses_a_second_person_with_a_known_id_number_and_their_tenancy(
     (person_id, unit_id, building_id), = query(
         data, "SELECT p.id, t.unit_id, t.building_id FROM person p JOIN tenancy t ON t.person_id = p.id")
     lines = [
-        {"table": "person", "id": "p-new", "fields": {"grid_id": GRID, "name": "陈晓雯", "id_number": CHEN_ID}},
+        {"table": "person", "id": "p-new",
+         "fields": {"grid_id": GRID, "name": "陈晓雯", "id_number": CHEN_ID}},
         {"table": "tenancy", "id": "t-new", "fields": {"grid_id": GRID, "person_id": "p-new",
                                                         "building_id": building_id, "unit_id": unit_id}},
         {"table": "person", "id": "p-a", "fields": {"grid_id": GRID, "name": "李娜",
@@ -86,5 +87,6 @@ def test_apply_refuses_a_second_person_with_a_known_id_number_and_their_tenancy(
     assert f"already registered to person {person_id}" in bad[0]
     assert "already registered to person p-a" in bad[2]
     assert CHEN_ID not in out
-    assert sorted(query(data, "SELECT id, phone FROM person")) == sorted([(person_id, "13812345678"), ("p-a", None)])
+    people = sorted(query(data, "SELECT id, phone FROM person"))
+    assert people == sorted([(person_id, "13812345678"), ("p-a", None)])
     assert query(data, "SELECT count(*) FROM tenancy") == [(1,)]
