@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -242,13 +243,20 @@ class MaskedValue(QWidget):
         self.eye.hide()
 
 
-def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete everything in ``layout``, the widgets of nested layouts too."""
     while layout.count():
         item = layout.takeAt(0)
-        w = item.widget() if item is not None else None
+        if item is None:
+            continue
+        w = item.widget()
         if w is not None:
+            w.hide()  # gone from the screen now, not at the next deleteLater pass
             w.deleteLater()
-
+        inner = item.layout()
+        if inner is not None:
+            clear_layout(inner)
+            inner.deleteLater()
 
 
 def tenancy_place(address: str | None, room_no: str | None) -> str:

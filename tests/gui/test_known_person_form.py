@@ -53,7 +53,9 @@ def _card_button(form: TenantForm, name: str) -> QPushButton:
 
 
 def _card_text(form: TenantForm) -> str:
-    return " ".join(w.text() for w in form.duplicate_card.findChildren(type(form.title)))
+    """What the card shows now (what it showed before is gone from the screen)."""
+    return " ".join(w.text() for w in form.duplicate_card.findChildren(type(form.title))
+                    if w.isVisibleTo(form))
 
 
 def _move_out_zhang(data_dir: Path, ids: dict[str, Any]) -> None:
@@ -71,8 +73,8 @@ def test_a_moved_out_resident_is_registered_again_as_the_same_person(
     _move_out_zhang(data_dir, ids)
     reg, form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.id_number, ids["zw_id"])
-    qtbot.waitUntil(form.duplicate_card.isVisible, timeout=5000)
-    assert "张*" in _card_text(form) and "moved out of 兴业路21号 302 on 2026-11-20" in _card_text(form)
+    qtbot.waitUntil(lambda: "moved out of 兴业路21号 302 on 2026-11-20" in _card_text(form), timeout=5000)
+    assert "张*" in _card_text(form)
     assert "张伟" not in _card_text(form)  # masked on the card
     qtbot.mouseClick(_card_button(form, "adopt"), Qt.MouseButton.LeftButton)
     # Their details are filled in; the phone is kept (shown masked), not typed again.
@@ -96,8 +98,7 @@ def test_a_resident_living_elsewhere_is_moved_here_with_a_move_out_date(
     data_dir, ids = grid_dir
     reg, form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.id_number, ids["zw_id"])
-    qtbot.waitUntil(form.duplicate_card.isVisible, timeout=5000)
-    assert "lives at 兴业路21号 302" in _card_text(form)
+    qtbot.waitUntil(lambda: "lives at 兴业路21号 302" in _card_text(form), timeout=5000)
     # Saving as a new person is refused under the ID number: no second record.
     form.unit.setCurrentIndex(form.unit.findText("201"))
     type_text(form.name, "张伟")
@@ -110,6 +111,10 @@ def test_a_resident_living_elsewhere_is_moved_here_with_a_move_out_date(
     assert move_out.isVisibleTo(form) and "兴业路21号 302" in move_out.caption.text()
     assert form.move_out.text() == "2026-11-26"  # defaults to the move-in date here
     assert "张*" in form.context.text() and "201" in form.context.text()
+    # The card changed, not stacked on the old one.
+    qtbot.waitUntil(lambda: _card_text(form) == "Moving 张* here from 兴业路21号 302.", timeout=5000)
+    assert not any(b.isVisibleTo(form) for b in form.duplicate_card.findChildren(QPushButton)
+                   if b.objectName() == "adopt")
     form.move_out.setText("2026-11-25")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
