@@ -89,11 +89,6 @@ def known_person(store: Store, id_number: str, exclude_person: str | None = None
                        {k: row.get(k) for k in PREFILL_FIELDS if row.get(k) is not None})
 
 
-def where_registered(store: Store, id_number: str, exclude_person: str | None) -> list[Registration]:
-    """Current registrations of this ID number, other than the person being edited."""
-    return [r for r in _registrations(store, id_number) if r.person_id != exclude_person and r.active]
-
-
 def _known_error(known: KnownPerson) -> FieldError:
     return FieldError("id_number", "person.id_number_known",
                       "id_number: this ID number is already registered on this device; "

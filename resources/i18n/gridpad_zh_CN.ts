@@ -1907,8 +1907,8 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="70" />
-      <source>Already registered: register or move that person with the button above, not as a second person</source>
-      <translation>此人已登记：请用上方按钮重新登记或迁入，不要另建一人</translation>
+      <source>Already registered to another person: use the card above instead of adding a second record</source>
+      <translation>此证件号已登记为他人：请使用上方卡片，不要重复建档</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="72" />
