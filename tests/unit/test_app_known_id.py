@@ -139,3 +139,13 @@ def test_editing_a_person_to_another_persons_id_number_is_refused(store: Store, 
         tenants.register_tenant(store, other.person_id, {"id_type": "RESIDENT_ID", "id_number": CHEN_ID}, {})
     assert [(e.field, e.rule) for e in refused.value.errors] == [("id_number", "person.id_number_known")]
     assert _rows(store, "SELECT count(*) FROM person WHERE id_number IS NOT NULL") == [(1,)]
+
+
+def test_a_landlord_with_a_known_id_number_is_that_person(store: Store, place: Place) -> None:
+    chen = _chen(store, place)
+    bid = buildings.save_building(store, None, {"grid_id": GRID, "address": "兴业路25号"},
+                                  {"landlord": {"name": "陈晓雯", "id_type": "RESIDENT_ID",
+                                                "id_number": CHEN_ID.lower(), "phone": "13900001111"}})
+    assert _rows(store, "SELECT landlord_id FROM building WHERE id = ?", (bid,)) == [(chen.person_id,)]
+    assert _rows(store, "SELECT count(*) FROM person") == [(1,)]
+    assert _rows(store, "SELECT phone FROM person") == [("13900001111",)]
