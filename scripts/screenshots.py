@@ -72,12 +72,14 @@ def pick_ids(data_dir: Path) -> dict[str, str]:
         unit = q("SELECT unit_id FROM tenancy WHERE building_id = ? AND move_out_at IS NULL "
                  "AND unit_id IS NOT NULL "
                  "GROUP BY unit_id ORDER BY count(*) DESC, unit_id LIMIT 1", (building,)).fetchone()[0]
-        person, number = q("SELECT p.id, p.id_number FROM tenancy t JOIN person p ON p.id = t.person_id "
-                           "WHERE t.unit_id = ? AND t.move_out_at IS NULL ORDER BY p.id LIMIT 1",
-                           (unit,)).fetchone()
+        person, number, tenancy = q(
+            "SELECT p.id, p.id_number, t.id FROM tenancy t JOIN person p ON p.id = t.person_id "
+            "WHERE t.unit_id = ? AND t.move_out_at IS NULL ORDER BY p.id LIMIT 1", (unit,)).fetchone()
+        other = q("SELECT id FROM building WHERE id != ? ORDER BY id LIMIT 1", (building,)).fetchone()[0]
     finally:
         store.close()
-    return {"building": building, "unit": unit, "person": person, "id_number": number}
+    return {"building": building, "unit": unit, "person": person, "id_number": number, "tenancy": tenancy,
+            "other_building": other}
 
 
 def registry_screen(window: MainWindow) -> RegistryScreen:
@@ -133,6 +135,27 @@ def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable
         time.sleep(0.4)  # the duplicate check runs after a short typing pause
         settle(window.ctx)
 
+    def move_here() -> None:
+        """A resident of another building registered here: the card, then Move them here."""
+        registry()
+        fresh_form()
+        reg.go("tenant_new", ids["other_building"], None)
+        settle(window.ctx)
+        form = reg.tenant_form
+        type_text(form.id_number, ids["id_number"])
+        time.sleep(0.4)
+        settle(window.ctx)
+        adopt = form.known
+        if adopt is not None:
+            form.adopt(adopt)
+        if form.unit.count() > 1:
+            form.unit.setCurrentIndex(1)
+
+    def move_out() -> None:
+        registry()
+        fresh_form()
+        reg.go("move_out", ids["tenancy"], ids["person"])
+
     def registry_then(page: str, key: str) -> Callable[[], None]:
         def show() -> None:
             registry()
@@ -153,6 +176,8 @@ def screens(window: MainWindow, ids: dict[str, str]) -> list[tuple[str, Callable
         ("register", register),
         ("register-error", register_error),
         ("register-duplicate", duplicate),
+        ("register-move-here", move_here),
+        ("move-out", move_out),
         ("building-form", registry_then("building_form", "building")),
         ("scan", lambda: window.navigate("scan")),
         ("inspections", lambda: window.navigate("inspections")),

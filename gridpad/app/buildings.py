@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gridpad.app.tenants import known_person
 from gridpad.store import repo
 from gridpad.store.db import Store
 from gridpad.store.errors import ValidationFailed
+from sync.rules.records import normalize_record
 
 #: The building's people (§2.6), each a person row linked by ``building.<role>_id``.
 CONTACT_ROLES = ("landlord", "manager")
@@ -35,12 +37,17 @@ def save_building(store: Store, building_id: str | None, fields: Mapping[str, An
 
 def _save_contact(store: Store, building_id: str, grid_id: str, role: str, person_id: str | None,
                   fields: Mapping[str, Any]) -> str | None:
-    """Create or update the ``role`` person and link it (nothing typed: nothing written)."""
+    """Create or update the ``role`` person and link it (nothing typed: nothing written). An ID
+    number the device already holds links that person (updated with what was typed)."""
     if role not in CONTACT_ROLES:
         raise ValueError(f"role: must be one of {', '.join(CONTACT_ROLES)}")
     if not any(fields.values()):
         return person_id
     with store.transaction():
+        number = normalize_record("person", {"id_number": fields.get("id_number")}).get("id_number")
+        known = known_person(store, number, person_id) if isinstance(number, str) else None
+        if known is not None:  # one person per ID number: the contact is that person
+            person_id = known.person_id
         if person_id is None:
             person_id = repo.insert(store, "person", {**fields, "grid_id": grid_id})
         else:

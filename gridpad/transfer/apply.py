@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from gridpad.store import repo
+from gridpad.store import people, repo
 from gridpad.store.capture import applying_remote
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
@@ -49,6 +49,8 @@ class ApplyResult:
     deleted: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0
     rejected: list[str] = field(default_factory=list)  # "line N: reason"
+    #: Person ids whose line was refused for a known ID number: their tenancies are refused too.
+    refused_people: set[str] = field(default_factory=set)
 
     def summary(self) -> str:
         def per_table(c: Counter[str]) -> str:
@@ -136,6 +138,7 @@ def _apply_chunk(store: Store, chunk: list[Edit], result: ApplyResult) -> None:
     result.deleted.update(attempt.deleted)
     result.unchanged += attempt.unchanged
     result.rejected += attempt.rejected
+    result.refused_people |= attempt.refused_people
 
 
 def _apply_chunk_once(store: Store, chunk: list[Edit], result: ApplyResult) -> None:
@@ -145,6 +148,7 @@ def _apply_chunk_once(store: Store, chunk: list[Edit], result: ApplyResult) -> N
         existing.update({(table, i): r for i, r in rows.items()})
     with store.transaction():
         writer = _ChunkWriter(store, existing, result, set(DeviceMeta(store).grids))
+        writer.refused_people = set(result.refused_people)
         for edit in chunk:
             reason = writer.apply(edit)
             if reason:
@@ -162,12 +166,35 @@ class _ChunkWriter:
         self.held = held
         self.pending: dict[str, list[dict[str, Any]]] = {}
         self.pending_keys: set[tuple[str, str]] = set()
+        #: ID numbers of the persons this chunk inserts (not in the store until the flush).
+        self.pending_numbers: dict[str, str] = {}
+        self.refused_people: set[str] = set()
 
     def flush(self) -> None:
         for table, records in self.pending.items():
             repo.insert_many(self.store, table, records, validate=False)
         self.pending.clear()
         self.pending_keys.clear()
+        self.pending_numbers.clear()
+
+    def _known_number(self, edit: Edit, record: dict[str, Any]) -> str | None:
+        """Why a person line is refused: its ID number belongs to another person this device holds
+        (one person per ID number: the file should update that person's id instead)."""
+        number = record.get("id_number")
+        if edit.table != "person" or not isinstance(number, str) or not number:
+            return None
+        row = self.existing.get((edit.table, edit.id))
+        if row is not None and row.get("id_number") == number and not row[DELETED]:
+            return None  # unchanged: a pair already held (two tablets offline) is a review item
+        others = {self.pending_numbers[number]} if number in self.pending_numbers else set()
+        others |= {str(r["person_id"]) for r in people.find_by_id_number(self.store, number)}
+        others.discard(edit.id)
+        if not others:
+            return None
+        self.refused_people.add(edit.id)
+        self.result.refused_people.add(edit.id)
+        return (f"id_number: already registered to person {sorted(others)[0]}; "
+                "edit that person (its id) instead of adding a second one")
 
     def _write(self, key: tuple[str, str], remote: bool, write: Callable[[], object]) -> None:
         if key in self.pending_keys:
@@ -193,6 +220,11 @@ class _ChunkWriter:
         record, errors = check(edit.table, fields, partial=row is not None)
         if errors:
             return "; ".join(e.message for e in errors)
+        if edit.table == "tenancy" and record.get("person_id") in self.refused_people:
+            return f"person_id: the line of person {record['person_id']} was refused (a known ID number)"
+        known = self._known_number(edit, record)
+        if known:
+            return known
         grid = edit.id if edit.table == "grid" else record.get("grid_id", row and row["grid_id"])
         if self.held and grid not in self.held:
             return (f"grid_id: this device does not hold grid {str(grid)[:64]} "
@@ -204,6 +236,8 @@ class _ChunkWriter:
             else:
                 self.pending.setdefault(edit.table, []).append({"id": edit.id, **record})
                 self.pending_keys.add(key)
+                if edit.table == "person" and record.get("id_number"):
+                    self.pending_numbers[str(record["id_number"])] = edit.id
             self.existing[key] = {"id": edit.id, **record, DELETED: 0}
             self.result.inserted[edit.table] += 1
             return None

@@ -23,6 +23,8 @@ from gridpad.ui.labels import enum_label, options
 from gridpad.ui.page_base import Page
 from gridpad.ui.rule_text import error_text, field_label, rule_text
 from gridpad.ui.widgets import FieldRow, Segmented, label, primary_button
+from sync.rules import records
+from sync.rules.errors import FieldError
 
 DRAFT_DEBOUNCE_MS = 300
 
@@ -55,6 +57,10 @@ class FormPage(Page):
 
         outer = self.outer
         self.title = self.add_title()
+        # What the form acts on (building, room, person), under the title: set_context().
+        self.context = label("", "title", self, wrap=True)
+        self.context.hide()
+        outer.addWidget(self.context)
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -172,22 +178,39 @@ class FormPage(Page):
         self.form_error.hide()
 
     def show_errors(self, errors: Sequence[Any]) -> None:
-        """Mark each field's error under it; errors for fields not on this form go above Save."""
+        """Mark every field's error under it at once (the first per field), errors for fields not
+        on this form above Save, and put the cursor in the first invalid field of the form."""
         self.clear_errors()
         loose: list[str] = []
-        first: FieldRow | None = None
+        marked: list[str] = []
         for e in errors:
-            row = self.rows.get(getattr(e, "field", ""))
-            if row is None:
+            name = getattr(e, "field", "")
+            row = self.rows.get(name)
+            if row is None or not row.isVisibleTo(self):
                 loose.append(error_text(e))
                 continue
+            if name in marked:
+                continue
             row.set_error(rule_text(e.rule, getattr(e, "params", {}) or {}, getattr(e, "message", "")))
-            first = first or row
+            marked.append(name)
         if loose:
             self.form_error.setText("\n".join(loose))
             self.form_error.show()
+        first = next((row for name, row in self.rows.items() if name in marked), None)
         if first is not None:
+            first.editor.setFocus()
             self.scroll_area.ensureWidgetVisible(first)
+
+    def record_errors(self, table: str, values: dict[str, Any], *, partial: bool) -> list[FieldError]:
+        """What the shared record rules say of this form's fields (normalised as the store will),
+        so a save marks them together with the form's own checks."""
+        record = records.normalize_record(table, {k: v for k, v in values.items() if v not in (None, "")})
+        return [e for e in records.validate_record(table, record, partial=partial) if e.field in self.rows]
+
+    def set_context(self, text: str) -> None:
+        """The building, room or person the form acts on, shown under its title."""
+        self.context.setText(text)
+        self.context.setVisible(bool(text))
 
     def show_failure(self, exc: BaseException) -> None:
         errors = getattr(exc, "errors", None)
@@ -198,8 +221,9 @@ class FormPage(Page):
                                     .replace("%1", type(exc).__name__))
             self.form_error.show()
 
-    def local_error(self, name: str, rule: str, **params: Any) -> None:
-        self.rows[name].set_error(rule_text(rule, params))
+    def local_error(self, name: str, rule: str, **params: Any) -> FieldError:
+        """A failure the form finds itself, for :meth:`show_errors`."""
+        return FieldError(name, rule, f"{name}: {rule}", {k: str(v) for k, v in params.items()})
 
     # -- opening and saving ---------------------------------------------------------------------
     def start(self, draft_key: str, draft_meta: dict[str, Any]) -> None:

@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from gridpad.store import views
 from gridpad.ui.context import AppContext
 from gridpad.ui.form_base import FormPage, parse_number
-from gridpad.ui.rule_text import rule_text
-from gridpad.ui.widgets import label
-from sync.rules.errors import RuleError
+from gridpad.ui.widgets import label, tenancy_place
+from sync.rules.errors import FieldError, RuleError
 from sync.rules.idnumber import validate_id_number
 from sync.rules.phone import validate_phone
 
@@ -22,16 +21,22 @@ class _NumberMixin(FormPage):
     INTS: tuple[str, ...] = ()
     REALS: tuple[str, ...] = ()
 
-    def numbers_ok(self, values: dict[str, Any]) -> bool:
-        ok = True
+    def number_errors(self, values: dict[str, Any]) -> list[FieldError]:
+        """The number fields read into ``values``; one failure per field that is not a number."""
+        errors = []
         wanted = [(n, int, "int") for n in self.INTS] + [(n, float, "real") for n in self.REALS]
         for name, kind, rule in wanted:
             value, good = parse_number(values.get(name) or "", kind)
             if not good:
-                self.local_error(name, rule)
-                ok = False
+                errors.append(self.local_error(name, rule))
             values[name] = value
-        return ok
+        return errors
+
+    def all_errors(self, table: str, values: dict[str, Any], own: list[FieldError], *,
+                   partial: bool) -> list[FieldError]:
+        """The form's own failures and the record rules' on the other fields: all shown at once."""
+        mine = {e.field for e in own}
+        return own + [e for e in self.record_errors(table, values, partial=partial) if e.field not in mine]
 
     def _done(self, row_id: str) -> None:
         self.finish_save("building", row_id)
@@ -136,42 +141,36 @@ class BuildingForm(_NumberMixin):
                 assert isinstance(editor, QLineEdit)
                 editor.setPlaceholderText(text)
 
-    def contact_values(self, role: str, v: dict[str, Any]) -> dict[str, Any] | None:
+    def contact_values(self, role: str, v: dict[str, Any], errors: list[FieldError]) -> dict[str, Any]:
         """The person fields typed for ``role`` (popped from ``v``), checked as the store will:
-        phone and ID number by their rules, a name for a new person; None (errors shown) if bad."""
+        phone and ID number by their rules, a name for a new person; failures go to ``errors``."""
         typed = {f: v.pop(f"{role}_{f}") or None for f in CONTACT_FIELDS}
-        ok = True
         if typed["phone"]:
             try:
                 typed["phone"] = validate_phone(typed["phone"])
             except RuleError as exc:
-                self._rule_error(f"{role}_phone", exc)
-                ok = False
+                errors.append(exc.error.for_field(f"{role}_phone"))
         if typed["id_number"]:
             typed["id_type"] = id_type = str(typed["id_type"] or "RESIDENT_ID")
             try:
                 typed["id_number"] = validate_id_number(typed["id_number"], id_type,
                                                         today=self.ctx.today()).normalized
             except RuleError as exc:
-                self._rule_error(f"{role}_id_number", exc)
-                ok = False
+                errors.append(exc.error.for_field(f"{role}_id_number"))
         elif typed["id_type"] and not self.has_contact[role]:
             typed["id_type"] = None  # a type with no number says nothing about a new person
         fields = {k: val for k, val in typed.items() if val}
         if fields and not typed["name"] and not self.has_contact[role]:
-            self.local_error(f"{role}_name", "required")
-            ok = False
-        return fields if ok else None
-
-    def _rule_error(self, name: str, exc: RuleError) -> None:
-        e = exc.error
-        self.rows[name].set_error(rule_text(e.rule, e.params, e.message))
+            errors.append(self.local_error(f"{role}_name", "required"))
+        return fields
 
     def submit(self) -> None:
         v = self.begin_submit()
-        ok = self.numbers_ok(v)
-        contacts = {role: self.contact_values(role, v) for role in CONTACT_ROLES}
-        if not ok or any(c is None for c in contacts.values()):
+        own = self.number_errors(v)
+        contacts = {role: self.contact_values(role, v, own) for role in CONTACT_ROLES}
+        errors = self.all_errors("building", v, own, partial=self.building_id is not None)
+        if errors:
+            self.show_errors(errors)
             return
         fields = {k: val for k, val in v.items() if val not in (None, "") or self.building_id}
         if self.building_id is None:
@@ -229,7 +228,9 @@ class UnitForm(_NumberMixin):
 
     def submit(self) -> None:
         v = self.begin_submit()
-        if not self.numbers_ok(v):
+        errors = self.all_errors("unit", v, self.number_errors(v), partial=self.unit_id is not None)
+        if errors:
+            self.show_errors(errors)
             return
         fields = {k: val for k, val in v.items() if val not in (None, "") or self.unit_id}
         if self.unit_id is None:
@@ -263,8 +264,21 @@ class MoveOutForm(FormPage):
         self.start(f"moveout-{tenancy_id}",
                    {"form": "moveout", "tenancy_id": tenancy_id, "person_id": person_id})
         self.set_values({"move_out_at": self.ctx.today().isoformat(), "move_out_reason": "LEASE_ENDED"})
+        self.set_context("")
         self.retranslate()
         self.restore_draft()
+        self.ctx.db.call(views.person_detail, person_id, owner=self,
+                         on_done=lambda d: self._show_who(tenancy_id, d))
+
+    def _show_who(self, tenancy_id: str, detail: views.PersonDetail | None) -> None:
+        """The header says who leaves which room (the form may have moved on meanwhile)."""
+        if detail is None or tenancy_id != self.tenancy_id:
+            return
+        tenancy = next((t for t in detail.tenancies if t.id == tenancy_id), None)
+        place = tenancy_place(tenancy.address, tenancy.room_no) if tenancy else ""
+        since = (self.tr("since %1").replace("%1", tenancy.move_in_at)
+                 if tenancy and tenancy.move_in_at else "")
+        self.set_context(" · ".join(p for p in (detail.name, place, since) if p))
 
     def submit(self) -> None:
         v = self.begin_submit()
@@ -274,7 +288,7 @@ class MoveOutForm(FormPage):
 
             dt.date.fromisoformat(date)
         except ValueError:
-            self.local_error("move_out_at", "date")
+            self.show_errors([self.local_error("move_out_at", "date")])
             return
         from gridpad.app.tenants import move_out
 

@@ -65,6 +65,10 @@ def rule_text(rule: str, params: dict[str, Any], fallback: str = "") -> str:
         "int": tr("Must be a whole number"),
         "real": tr("Must be a number"),
         "tenancy.move_out_before_move_in": tr("Move-out date is before the move-in date {move_in_at}"),
+        "tenancy.unit_required": tr("Choose the room the tenant lives in"),
+        "tenancy.already_here": tr("Already lives in this room"),
+        "person.id_number_known": tr("Already registered to another person: use the card above "
+                                     "instead of adding a second record"),
         "person.gender_mismatch": tr("Does not match the ID number"),
         "person.birth_date_mismatch": tr("Does not match the ID number's birth date {expected}"),
         "enum.unknown": tr("Choose one of the listed values"),

@@ -1,27 +1,30 @@
 """Register a tenant (登记住户), door to door: fields in the order the ID card reads; the ID number
-validates as it is typed and fills gender and date of birth; a duplicate registration elsewhere
-in the grid shows as a warning card with a link."""
+validates as it is typed and fills gender and date of birth. An ID number the tablet already holds
+leads to that person, as a card: register them here again (moved out) or move them here (they live
+elsewhere: the date they leave is asked too), never a second person. The header names the building
+and room (or the person edited)."""
 
 from __future__ import annotations
 
-import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
+from gridpad.core.masking import mask_name, mask_phone
 from gridpad.store import views
 from gridpad.ui.context import AppContext
 from gridpad.ui.form_base import FormPage
 from gridpad.ui.labels import enum_label
 from gridpad.ui.rule_text import rule_text
-from gridpad.ui.widgets import Card, clear_layout, label
+from gridpad.ui.widgets import Card, clear_layout, label, tenancy_place
 from sync.rules.errors import RuleError
 from sync.rules.idnumber import RESIDENT_TYPES, validate_id_number
 from sync.rules.phone import validate_phone
 
 if TYPE_CHECKING:
-    from gridpad.app.tenants import Registration
+    from gridpad.app.tenants import KnownPerson, Registration
 
 DUPLICATE_DEBOUNCE_MS = 250
 
@@ -36,7 +39,10 @@ class TenantForm(FormPage):
         self.grid_id = ""
         self.person_id: str | None = None
         self._units: list[views.UnitRow] = []
-        self._duplicates: list[Registration] = []
+        self._place = ""  # the building, for the header
+        #: The person the typed ID number belongs to, and the one the user chose to register here.
+        self.known: KnownPerson | None = None
+        self.adopted: KnownPerson | None = None
         self._dup_generation = 0
         self._pending_number = ""
         super().__init__(ctx, parent)
@@ -62,24 +68,56 @@ class TenantForm(FormPage):
         self.unit = QComboBox(self)
         self.unit.setObjectName("field_unit_id")
         self.unit.currentIndexChanged.connect(self.changed)
+        self.unit.currentIndexChanged.connect(lambda _i: self._update_context())
         self._add("unit_id", self.unit, lambda: self.unit.currentData() or None, self._set_unit)
         self.move_in = self.add_text("move_in_at", "YYYY-MM-DD")
+        self.move_out = self.add_text("move_out_at", "YYYY-MM-DD")  # only when moving a known person
+        self.rows["move_out_at"].hide()
         self.relation = self.add_enum("relation_to_head", "relation")
         self.id_number.textChanged.connect(self._id_changed)
         self.id_type.currentIndexChanged.connect(lambda _i: self._id_changed(self.id_number.text()))
         self.phone.editingFinished.connect(self._check_phone)
         self.phone.textChanged.connect(self._phone_typed)
 
+    @property
+    def editing(self) -> bool:
+        """Editing a person's details (no new tenancy), not registering one."""
+        return self.person_id is not None
+
     def title_text(self) -> str:
-        return self.tr("Edit resident") if self.person_id and not self.draft_meta.get("register") \
-            else self.tr("Register a tenant")
+        return self.tr("Edit resident") if self.editing else self.tr("Register a tenant")
 
     def labels(self) -> dict[str, str]:
         return {"unit_id": self.tr("Room")}
 
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.adopted is not None and self.adopted.homes:
+            self.rows["move_out_at"].caption.setText(
+                self.tr("Moved out of %1 on").replace("%1", " / ".join(_home(h) for h in self.adopted.homes)))
+        self._update_context()
+
+    def _update_context(self) -> None:
+        """Header: the building and room registered into, or the person edited."""
+        if not hasattr(self, "unit"):
+            return  # retranslate() during FormPage's construction
+        if self.editing:
+            self.set_context(self._place)
+            return
+        room = self.unit.currentData()
+        where = self._place or ""
+        if room:
+            where = self.tr("%1 · room %2").replace("%1", where).replace("%2", self.unit.currentText())
+        elif where:
+            where = self.tr("%1 · choose the room below").replace("%1", where)
+        if self.adopted is not None:
+            where = f"{mask_name(self.adopted.name)} → {where}"
+        self.set_context(where)
+
     # -- opening --------------------------------------------------------------------------------
     def open_new(self, building_id: str, unit_id: str | None = None) -> None:
         self.person_id = None
+        self.adopted = None
         self.building_id = building_id
         self.start(f"tenant-{building_id}", {"form": "tenant", "building_id": building_id, "register": True})
         self._reset()
@@ -89,6 +127,7 @@ class TenantForm(FormPage):
 
     def open_edit(self, person_id: str) -> None:
         self.person_id = person_id
+        self.adopted = None
         self.start(f"person-{person_id}", {"form": "person", "person_id": person_id})
         self._reset()
         self.ctx.db.call(views.person_detail, person_id, owner=self, on_done=self._edit_loaded_detail)
@@ -96,6 +135,9 @@ class TenantForm(FormPage):
     def _edit_loaded_detail(self, detail: views.PersonDetail | None) -> None:
         current = next((t for t in (detail.tenancies if detail else []) if not t.move_out_at), None)
         self.building_id = current.building_id if current else ""
+        home = tenancy_place(current.address, current.room_no) if current else ""
+        self._place = " · ".join(p for p in (detail.name if detail else "", home) if p)
+        self._update_context()
         self.ctx.db.call(views.person_for_edit, self.person_id, owner=self, on_done=self._edit_loaded)
 
     def _edit_loaded(self, row: dict[str, Any] | None) -> None:
@@ -108,6 +150,7 @@ class TenantForm(FormPage):
         self.rows["unit_id"].setVisible(False)
         self.rows["move_in_at"].setVisible(False)
         self.rows["relation_to_head"].setVisible(False)
+        self.rows["move_out_at"].setVisible(False)
 
     def _reset(self) -> None:
         self.clear_errors()
@@ -115,6 +158,10 @@ class TenantForm(FormPage):
             row.set_hint(None)
             row.setVisible(True)
         self.set_values({k: None for k in self.rows})
+        self.rows["move_out_at"].setVisible(False)
+        self.phone.setPlaceholderText("")
+        self.known = None
+        self._place = ""
         self.duplicate_card.hide()
         self.retranslate()
 
@@ -134,6 +181,9 @@ class TenantForm(FormPage):
 
         def got_building(row: dict[str, Any] | None) -> None:
             self.grid_id = (row or {}).get("grid_id") or ""
+            found = row or {}
+            self._place = _place(f"{found.get('name') or ''} {found.get('address') or ''}".strip())
+            self._update_context()
 
         self.ctx.db.call(views.row_for_edit, "building", self.building_id, owner=self, on_done=got_building)
         self.ctx.db.call(views.units_of_building, self.building_id, owner=self, on_done=got_units)
@@ -148,7 +198,8 @@ class TenantForm(FormPage):
         value = text.strip()
         id_type = self.id_type.currentData() or "RESIDENT_ID"
         self.id_number.setMaxLength(18 if id_type in RESIDENT_TYPES else 64)
-        self._duplicates = []
+        self._dup_generation += 1  # a lookup under way is for the number as it was
+        self.known = None
         self.duplicate_card.hide()
         if not value:
             row.set_error(None)
@@ -176,37 +227,88 @@ class TenantForm(FormPage):
         if info.area_name:
             facts.append(info.area_name)
         row.set_hint("✓ " + " · ".join(facts) if facts else "✓")
+        if self.adopted is not None and info.normalized != self._pending_number:
+            self._drop_adoption()
         self._pending_number = info.normalized
         self._dup_timer.start()
 
     def _check_duplicates(self) -> None:
         self._dup_generation += 1
         generation = self._dup_generation
-        from gridpad.app.tenants import where_registered
+        from gridpad.app.tenants import known_person
 
-        self.ctx.db.call(where_registered, self._pending_number, self.person_id, owner=self,
-                         on_done=lambda found: self._show_duplicates(generation, found))
+        exclude = self.person_id if self.editing else None
+        self.ctx.db.call(known_person, self._pending_number, exclude, owner=self,
+                         on_done=lambda found: self._show_known(generation, found))
 
-    def _show_duplicates(self, generation: int, found: list[Registration]) -> None:
+    def _show_known(self, generation: int, known: KnownPerson | None) -> None:
+        """The person this number belongs to, as a card: register them here again (they moved
+        out) or move them here (they live elsewhere), never a second person."""
         if generation != self._dup_generation:
             return
-        self._duplicates = found
+        self.known = known
         clear_layout(self.duplicate_card.body)
-        if not found:
+        if known is None:
             self.duplicate_card.hide()
             return
-        for reg in found[:3]:
-            where = _place(reg.address or "") + (f" {reg.room_no}" if reg.room_no else "")
-            line = QHBoxLayout()
-            text = label(self.tr("⚠ This ID number is already registered at %1").replace("%1", where),
-                         None, wrap=True)
-            line.addWidget(text, 1)
-            link = QPushButton(self.tr("View"))
-            link.setObjectName("link")
-            link.clicked.connect(lambda _=False, p=reg.person_id: self.open_person.emit(p))
-            line.addWidget(link)
-            self.duplicate_card.body.addLayout(line)
+        who = mask_name(known.name)
+        adopted = self.adopted is not None and self.adopted.person_id == known.person_id
+        if known.homes:
+            where = " / ".join(_home(h) for h in known.homes)
+            text = (self.tr("Moving %1 here from %2.") if adopted
+                    else self.tr("⚠ This ID number is already registered: %1 lives at %2.")).replace(
+                "%1", who).replace("%2", where)
+            action = self.tr("Move them here")
+        elif known.last is not None:
+            text = (self.tr("Registering %1 again: their details are filled in.") if adopted
+                    else self.tr("⚠ This ID number belongs to %1, who moved out of %2 on %3.")).replace(
+                "%1", who).replace("%2", _home(known.last)).replace("%3", known.last.move_out_at or "?")
+            action = self.tr("Register them here")
+        else:
+            text = (self.tr("Registering %1 again: their details are filled in.") if adopted
+                    else self.tr("⚠ This ID number belongs to %1, who has no home recorded.")
+                    ).replace("%1", who)
+            action = self.tr("Register them here")
+        line = QHBoxLayout()
+        line.addWidget(label(text, None, wrap=True), 1)
+        if not self.editing and not adopted:
+            use = QPushButton(action)
+            use.setObjectName("adopt")
+            use.clicked.connect(lambda _=False, k=known: self.adopt(k))
+            line.addWidget(use)
+        link = QPushButton(self.tr("View"))
+        link.setObjectName("link")
+        link.clicked.connect(lambda _=False, p=known.person_id: self.open_person.emit(p))
+        line.addWidget(link)
+        self.duplicate_card.body.addLayout(line)
         self.duplicate_card.show()
+
+    def adopt(self, known: KnownPerson) -> None:
+        """Register the known person here: their details prefilled (the phone kept unless a new
+        one is typed); when they live elsewhere, the date they leave it is asked here too."""
+        self.adopted = known
+        typed_phone = self.phone.text()
+        self.set_values({k: v for k, v in known.fields.items() if k in self.rows and k != "id_type"})
+        self.changed()
+        self.phone.setPlaceholderText(self.tr("%1 (unchanged if left empty)").replace(
+            "%1", mask_phone(known.phone)) if known.phone and not typed_phone else "")
+        moving = bool(known.homes)
+        self.rows["move_out_at"].setVisible(moving)
+        if moving:
+            self.rows["move_out_at"].caption.setText(
+                self.tr("Moved out of %1 on").replace("%1", " / ".join(_home(h) for h in known.homes)))
+            if not self.move_out.text():
+                self.move_out.setText(self.move_in.text() or self.ctx.today().isoformat())
+        self._show_known(self._dup_generation, known)
+        self._update_context()
+
+    def _drop_adoption(self) -> None:
+        if self.adopted is None:
+            return
+        self.adopted = None
+        self.phone.setPlaceholderText("")
+        self.rows["move_out_at"].setVisible(False)
+        self._update_context()
 
     def _phone_typed(self, text: str) -> None:
         if len(text.strip()) >= 11:
@@ -229,40 +331,39 @@ class TenantForm(FormPage):
 
     # -- saving ---------------------------------------------------------------------------------
     def submit(self) -> None:
+        """Every field is judged by gridpad.app (the record rules, a room, a known ID number), and
+        every failure comes back at once, under its field."""
         v = self.begin_submit()
         person = {k: v[k] for k in ("id_type", "id_number", "gender", "birth_date", "name", "ethnicity",
                                     "hukou_address", "phone", "employer")}
-        if person["id_number"]:
-            try:
-                info = validate_id_number(person["id_number"], person["id_type"] or "RESIDENT_ID",
-                                          today=self.ctx.today())
-                person["id_number"] = info.normalized
-            except RuleError as exc:
-                self.show_errors([exc.error])
-                return
-        if person["phone"]:
-            try:
-                person["phone"] = validate_phone(person["phone"])
-            except RuleError as exc:
-                self.show_errors([exc.error])
-                return
         person = {k: val for k, val in person.items() if val not in (None, "")}
         tenancy: dict[str, Any] = {}
-        if self.person_id is None:
-            person["grid_id"] = self.grid_id
+        person_id = self.person_id
+        move_out_at = None
+        if not self.editing:
             relation = v.get("relation_to_head")
             tenancy = {"building_id": self.building_id, "unit_id": v.get("unit_id"),
-                       "move_in_at": v.get("move_in_at") or dt.date.today().isoformat(),
+                       "move_in_at": v.get("move_in_at") or self.ctx.today().isoformat(),
                        "relation_to_head": relation, "grid_id": self.grid_id,
                        "role": "HEAD_TENANT" if relation in (None, "", "01", "02") else "CO_RESIDENT",
                        "reported_at": self.ctx.today().isoformat()}
             tenancy = {k: val for k, val in tenancy.items() if val not in (None, "")}
+            if self.adopted is not None:
+                person_id = self.adopted.person_id
+                move_out_at = (v.get("move_out_at") or None) if self.adopted.homes else None
+            else:
+                person["grid_id"] = self.grid_id
         from gridpad.app.tenants import register_tenant
 
         self.primary.setEnabled(False)
-        self.ctx.db.call(register_tenant, self.person_id, person, tenancy, owner=self,
+        save = partial(register_tenant, move_out_at=move_out_at)
+        self.ctx.db.call(save, person_id, person, tenancy, owner=self,
                          on_done=lambda saved: self.finish_save("person", saved.person_id),
                          on_error=self.save_failed)
+
+
+def _home(reg: Registration) -> str:
+    return tenancy_place(_place(reg.address or ""), reg.room_no)
 
 
 def _place(address: str) -> str:

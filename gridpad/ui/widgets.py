@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -100,7 +101,8 @@ class Card(QFrame):
 
 
 class FieldRow(QWidget):
-    """Label above, editor, then the error (danger colour) or a hint (e.g. what the ID number says)."""
+    """Label above, editor, then the error (danger colour) or a hint (e.g. what the ID number says):
+    one message at a time, the error first (a red "wrong length" beside a green "4 more" confuses)."""
 
     def __init__(self, name: str, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,12 +124,13 @@ class FieldRow(QWidget):
     def set_error(self, text: str | None) -> None:
         self.error.setText(text or "")
         self.error.setVisible(bool(text))
+        self.hint.setVisible(bool(self.hint.text()) and not text)  # back when the error goes
         self.editor.setProperty("invalid", bool(text))
         repolish(self.editor)
 
     def set_hint(self, text: str | None) -> None:
         self.hint.setText(text or "")
-        self.hint.setVisible(bool(text))
+        self.hint.setVisible(bool(text) and not self.error.text())
 
 
 class Segmented(QWidget):
@@ -240,10 +243,22 @@ class MaskedValue(QWidget):
         self.eye.hide()
 
 
-def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete everything in ``layout``, the widgets of nested layouts too."""
     while layout.count():
         item = layout.takeAt(0)
-        w = item.widget() if item is not None else None
+        if item is None:
+            continue
+        w = item.widget()
         if w is not None:
+            w.hide()  # gone from the screen now, not at the next deleteLater pass
             w.deleteLater()
+        inner = item.layout()
+        if inner is not None:
+            clear_layout(inner)
+            inner.deleteLater()
 
+
+def tenancy_place(address: str | None, room_no: str | None) -> str:
+    """A home in one line: the address, then the room ("兴业路21号 302")."""
+    return " ".join(p for p in (address, room_no) if p)

@@ -884,13 +884,13 @@ Open a photo of the door plate instead.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="59" />
-      <location filename="../../gridpad/ui/rule_text.py" line="70" />
+      <location filename="../../gridpad/ui/rule_text.py" line="74" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="76" />
-      <location filename="../../gridpad/ui/rule_text.py" line="77" />
+      <location filename="../../gridpad/ui/rule_text.py" line="80" />
+      <location filename="../../gridpad/ui/rule_text.py" line="81" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
@@ -913,62 +913,62 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="75" />
+      <location filename="../../gridpad/ui/place_forms.py" line="80" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="75" />
+      <location filename="../../gridpad/ui/place_forms.py" line="80" />
       <source>New building</source>
       <translation>新增楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="78" />
+      <location filename="../../gridpad/ui/place_forms.py" line="83" />
       <source>Building name (optional)</source>
       <translation>楼栋名称（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="79" />
+      <location filename="../../gridpad/ui/place_forms.py" line="84" />
       <source>Manager name</source>
       <translation>管理人姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="79" />
+      <location filename="../../gridpad/ui/place_forms.py" line="84" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="80" />
+      <location filename="../../gridpad/ui/place_forms.py" line="85" />
       <source>Landlord ID type (optional)</source>
       <translation>房东证件类型（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="81" />
+      <location filename="../../gridpad/ui/place_forms.py" line="86" />
       <source>Landlord ID number (optional)</source>
       <translation>房东证件号码（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="82" />
+      <location filename="../../gridpad/ui/place_forms.py" line="87" />
       <source>Manager ID type (optional)</source>
       <translation>管理人证件类型（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="83" />
+      <location filename="../../gridpad/ui/place_forms.py" line="88" />
       <source>Manager ID number (optional)</source>
       <translation>管理人证件号码（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="88" />
+      <location filename="../../gridpad/ui/place_forms.py" line="93" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="89" />
+      <location filename="../../gridpad/ui/place_forms.py" line="94" />
       <source>Manager (building keeper)</source>
       <translation>管理人（楼长）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="133" />
+      <location filename="../../gridpad/ui/place_forms.py" line="138" />
       <source>Unchanged if left empty</source>
       <translation>不填则保持原登记</translation>
     </message>
@@ -1153,23 +1153,23 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>FormPage</name>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="96" />
+      <location filename="../../gridpad/ui/form_base.py" line="102" />
       <source>Save</source>
       <extracomment>Saved with the draft so the registry can reopen this form after a restart.</extracomment>
       <translation>保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="197" />
+      <location filename="../../gridpad/ui/form_base.py" line="220" />
       <source>Not saved: %1. What you typed is kept.</source>
       <translation>未保存：%1。已填写的内容都保留着。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="241" />
+      <location filename="../../gridpad/ui/form_base.py" line="265" />
       <source>Draft saved</source>
       <translation>草稿已保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/form_base.py" line="255" />
+      <location filename="../../gridpad/ui/form_base.py" line="279" />
       <source>Draft restored</source>
       <translation>已恢复草稿</translation>
     </message>
@@ -1185,14 +1185,19 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MoveOutForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="255" />
+      <location filename="../../gridpad/ui/place_forms.py" line="256" />
       <source>Move out</source>
       <translation>登记搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="258" />
+      <location filename="../../gridpad/ui/place_forms.py" line="259" />
       <source>Confirm move-out</source>
       <translation>确认搬离</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/place_forms.py" line="279" />
+      <source>since %1</source>
+      <translation>%1 入住</translation>
     </message>
   </context>
   <context>
@@ -1482,34 +1487,88 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>TenantForm</name>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="74" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="88" />
       <source>Edit resident</source>
+      <extracomment>The person the typed ID number belongs to, and the one the user chose to register here.</extracomment>
       <translation>修改住户信息</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="75" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="88" />
       <source>Register a tenant</source>
       <translation>登记住户</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="78" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="91" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="97" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="299" />
+      <source>Moved out of %1 on</source>
+      <translation>从 %1 搬离的日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="110" />
+      <source>%1 · room %2</source>
+      <translation>%1 · %2 房</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="112" />
+      <source>%1 · choose the room below</source>
+      <translation>%1 · 请在下方选择房间</translation>
+    </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/tenant_form.py" line="166" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="217" />
       <source>%n more character(s)</source>
       <translation>
         <numerusform>还差 %n 位</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="201" />
-      <source>⚠ This ID number is already registered at %1</source>
-      <translation>⚠ 此证件号已登记在 %1</translation>
+      <location filename="../../gridpad/ui/tenant_form.py" line="258" />
+      <source>Moving %1 here from %2.</source>
+      <translation>将 %1 从 %2 迁入本处。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="204" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="259" />
+      <source>⚠ This ID number is already registered: %1 lives at %2.</source>
+      <translation>⚠ 此证件号已登记：%1 现住 %2。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="261" />
+      <source>Move them here</source>
+      <translation>迁入本处</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="263" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="268" />
+      <source>Registering %1 again: their details are filled in.</source>
+      <translation>重新登记 %1：已填入其资料。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="264" />
+      <source>⚠ This ID number belongs to %1, who moved out of %2 on %3.</source>
+      <translation>⚠ 此证件号属于 %1，已于 %3 从 %2 搬离。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="266" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="271" />
+      <source>Register them here</source>
+      <translation>在此重新登记</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="269" />
+      <source>⚠ This ID number belongs to %1, who has no home recorded.</source>
+      <translation>⚠ 此证件号属于 %1，暂无居住登记。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="293" />
+      <source>%1 (unchanged if left empty)</source>
+      <translation>%1（留空则不变）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="279" />
       <source>View</source>
       <translation>查看</translation>
     </message>
@@ -1586,12 +1645,12 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>UnitForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="205" />
+      <location filename="../../gridpad/ui/place_forms.py" line="204" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="205" />
+      <location filename="../../gridpad/ui/place_forms.py" line="204" />
       <source>New room</source>
       <translation>新增房间</translation>
     </message>
@@ -1884,7 +1943,7 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="59" />
-      <location filename="../../gridpad/ui/rule_text.py" line="70" />
+      <location filename="../../gridpad/ui/rule_text.py" line="74" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
     </message>
@@ -1930,67 +1989,82 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="68" />
+      <source>Choose the room the tenant lives in</source>
+      <translation>请选择住户所住的房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="69" />
+      <source>Already lives in this room</source>
+      <translation>已住在此房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="70" />
+      <source>Already registered to another person: use the card above instead of adding a second record</source>
+      <translation>此证件号已登记为他人：请使用上方卡片，不要重复建档</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="72" />
       <source>Does not match the ID number</source>
       <translation>与证件号码不符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="69" />
+      <location filename="../../gridpad/ui/rule_text.py" line="73" />
       <source>Does not match the ID number's birth date {expected}</source>
       <translation>与证件号码中的出生日期 {expected} 不符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="71" />
+      <location filename="../../gridpad/ui/rule_text.py" line="75" />
       <source>Not found; choose again</source>
       <translation>找不到，请重新选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="72" />
+      <location filename="../../gridpad/ui/rule_text.py" line="76" />
       <source>Not a valid record id (letters A-Z, digits and _ . : - only)</source>
       <translation>记录编号无效（只能包含字母 A-Z、数字和 _ . : -）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="73" />
+      <location filename="../../gridpad/ui/rule_text.py" line="77" />
       <source>A record id has at most {max} characters</source>
       <translation>记录编号最多 {max} 个字符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="74" />
+      <location filename="../../gridpad/ui/rule_text.py" line="78" />
       <source>Contains a character that cannot be stored (NUL)</source>
       <translation>含有无法保存的字符（NUL）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="75" />
+      <location filename="../../gridpad/ui/rule_text.py" line="79" />
       <source>Contains an invisible control character: retype it</source>
       <translation>含有不可见的控制字符，请重新输入</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="76" />
-      <location filename="../../gridpad/ui/rule_text.py" line="77" />
+      <location filename="../../gridpad/ui/rule_text.py" line="80" />
+      <location filename="../../gridpad/ui/rule_text.py" line="81" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="78" />
+      <location filename="../../gridpad/ui/rule_text.py" line="82" />
       <source>Must be an ordinary number</source>
       <translation>必须是普通数字</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="79" />
+      <location filename="../../gridpad/ui/rule_text.py" line="83" />
       <source>Number out of range</source>
       <translation>数字超出范围</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="80" />
+      <location filename="../../gridpad/ui/rule_text.py" line="84" />
       <source>Contains a value that cannot be stored</source>
       <translation>含有无法保存的值</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="81" />
+      <location filename="../../gridpad/ui/rule_text.py" line="85" />
       <source>Belongs to a grid this tablet does not hold</source>
       <translation>属于本平板未负责的网格</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="101" />
+      <location filename="../../gridpad/ui/rule_text.py" line="105" />
       <source>{field}: {rule}</source>
       <translation>{field}：{rule}</translation>
     </message>

@@ -113,8 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("kind", choices=["person"])
     tr.add_argument("row_id")
     tr.add_argument("--to", required=True, help="the new grid's code")
-    asub.add_parser("check", help="list stored rows that break the shared rules (no values printed); "
-                    "exit 1 when there are any")
+    asub.add_parser("check", help="list stored rows that break the shared rules, and persons sharing one "
+                    "ID number in a grid (no values printed); exit 1 when there are any")
     return p
 
 
@@ -161,16 +161,23 @@ def _when(ms: int | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from sync.server import legacy_rows
+    from sync.server import duplicates, legacy_rows
 
     found = legacy_rows.breaches(engine_of(args))
+    twins = duplicates.duplicate_id_numbers(engine_of(args))
     print("table\tid\tfield\trule")
     for b in found:
         print(f"{b.table}\t{b.row_id}\t{b.field}\t{b.rule}")
+    for _grid, ids in twins:
+        for row_id in ids:
+            print(f"person\t{row_id}\tid_number\t{duplicates.RULE}")
     rows = len({(b.table, b.row_id) for b in found})
     print(f"{rows} row(s) break the shared rules" + (": devices show them for correction" if rows else ""),
           file=sys.stderr)
-    return 1 if found else 0
+    if twins:
+        print(f"{len(twins)} ID number(s) registered to more than one person in a grid: "
+              "to review and merge", file=sys.stderr)
+    return 1 if found or twins else 0
 
 
 def _transfer(args: argparse.Namespace) -> None:

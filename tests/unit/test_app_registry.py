@@ -101,13 +101,13 @@ def test_registering_a_tenant_and_editing_the_person_later(store: Store) -> None
     assert _rows(store, "SELECT phone FROM person") == [("13812345678",)]
 
 
-def test_where_registered_lists_other_active_registrations_only(store: Store) -> None:
+def test_known_person_is_found_by_number_except_the_person_being_edited(store: Store) -> None:
     _uid, saved = _registered(store)
-    found = tenants.where_registered(store, ZW_ID, None)
-    assert [(r.person_id, r.name, r.room_no, r.active) for r in found] == [
-        (saved.person_id, "张伟", "302", True)]
-    assert "兴业路21号" in (found[0].address or "")
-    assert tenants.where_registered(store, ZW_ID, saved.person_id) == []  # the person being edited
+    found = tenants.known_person(store, ZW_ID)
+    assert found is not None and (found.person_id, found.name) == (saved.person_id, "张伟")
+    assert [(h.room_no, h.active) for h in found.homes] == [("302", True)]
+    assert "兴业路21号" in (found.homes[0].address or "")
+    assert tenants.known_person(store, ZW_ID, saved.person_id) is None  # the person being edited
 
 
 def test_move_out_before_move_in_is_refused_with_the_move_in_date(store: Store) -> None:
