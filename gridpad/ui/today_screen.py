@@ -183,7 +183,7 @@ class TodayScreen(QWidget):
             "code, or read them from the QR image. Your grid's buildings and residents then arrive "
             "with the first sync."))
         self.demo_hint.setText(self.tr(
-            "To try the app first: close it and run “gridpad demo” in the source checkout. It opens "
+            "To try the app first: close it and run `gridpad demo` in the source checkout. It opens "
             "a fictional grid with a local server."))
         self.enroll_button.setText(self.tr("Enroll this tablet"))
         self.stat_captions["buildings"].setText(self.tr("Buildings"))

@@ -1519,7 +1519,7 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/today_screen.py" line="186" />
-      <source>To try the app first: close it and run “gridpad demo” in the source checkout. It opens a fictional grid with a local server.</source>
+      <source>To try the app first: close it and run `gridpad demo` in the source checkout. It opens a fictional grid with a local server.</source>
       <translation>想先试用：关闭本应用，在源代码目录中运行“gridpad demo”，即可打开一个带本地服务器的虚构网格。</translation>
     </message>
     <message>
