@@ -59,6 +59,10 @@ def _scroll_page_under(widget: QWidget, event: QEvent) -> None:
     event.accept()
 
 
+def _is_qt_default(delegate: QObject) -> bool:
+    return delegate.metaObject().className() == "QComboMenuDelegate"
+
+
 class TouchPolicy(QObject):
     """The app-wide event filter described in the module docstring."""
 
@@ -79,7 +83,9 @@ class TouchPolicy(QObject):
         if isinstance(widget, _VALUE_WIDGETS):
             widget.setProperty("gridpadTouch", True)
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no focus from the wheel
-            if isinstance(widget, QComboBox):
+            # Qt's default drop-down delegate ignores the stylesheet's row height; one a screen
+            # chose itself is left alone.
+            if isinstance(widget, QComboBox) and _is_qt_default(widget.itemDelegate()):
                 widget.setItemDelegate(QStyledItemDelegate(widget))
         elif isinstance(widget, QAbstractScrollArea) and not isinstance(widget, (QTextEdit, QPlainTextEdit)):
             widget.setProperty("gridpadTouch", True)
