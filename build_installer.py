@@ -55,6 +55,10 @@ def pyinstaller_args(distpath: Path, workpath: Path, server_url: str | None, cle
         "--collect-data", "phonenumbers",
         "--collect-data", "pypinyin",
     ]
+    # Qt's own dialog strings ("Look in:" → "查找范围：") go next to ours, where gridpad.ui.i18n
+    # looks first: PyInstaller's Qt hooks do not promise to bundle Qt's translations.
+    for qm in qt_translations():
+        args += ["--add-data", f"{qm}{sep}resources/i18n"]
     if clean:
         args.append("--clean")
     for module in EXCLUDES:
@@ -65,6 +69,22 @@ def pyinstaller_args(distpath: Path, workpath: Path, server_url: str | None, cle
         defaults.write_text(json.dumps({"server_url": server_url}), encoding="utf-8")
         args += ["--add-data", f"{defaults}{sep}."]
     return [*args, str(ROOT / "gridpad" / "__main__.py")]
+
+
+def qt_translations() -> list[Path]:
+    """Qt's translation of its own widgets for each language the app offers besides English."""
+    from gridpad.ui.i18n import LANGUAGES, qt_catalog, qt_translation_dirs
+
+    found = []
+    qt_dir = qt_translation_dirs()[-1]
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        qm = qt_dir / f"{qt_catalog(lang)}.qm"
+        if not qm.is_file():
+            raise SystemExit(f"build_installer: Qt's {lang} translation {qm} is missing; reinstall PySide6")
+        found.append(qm)
+    return found
 
 
 def compile_translations() -> None:

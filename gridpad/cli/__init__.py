@@ -24,66 +24,75 @@ class CommandError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gridpad", description="GridPad field terminal")
-    p.add_argument("--data-dir", help="data directory (default: $GRIDPAD_HOME or the platform's)")
+    data_dir_help = "data directory (default: $GRIDPAD_HOME or the platform's)"
+    p.add_argument("--data-dir", help=data_dir_help)
+    # Also accepted after the subcommand (`gridpad plates --data-dir D …`); SUPPRESS keeps a value
+    # given before it when it is not repeated.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir_help)
     p.add_argument("--version", action="version", version=f"gridpad {__version__}")
     p.add_argument("--debug", action="store_true",
                    help="on an unexpected error, print the Python traceback (it may show record values)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    g = sub.add_parser("gui", help="open the app")
+    g = sub.add_parser("gui", parents=[common], help="open the app")
     g.add_argument("--lang", choices=["zh_CN", "en"], help="interface language")
     g.add_argument("--quit-after-first-paint", action="store_true",
                    help="smoke test: print what the first screen shows once painted, then exit")
 
-    d = sub.add_parser("demo", help="local server + demo grid + the app")
+    d = sub.add_parser("demo", parents=[common], help="local server + demo grid + the app")
     d.add_argument("--persons", type=int, default=6000, help="persons to seed (default 6000)")
     d.add_argument("--lang", choices=["zh_CN", "en"])
     d.add_argument("--no-gui", action="store_true", help="set everything up but do not open the window")
     d.add_argument("--quit-after-first-paint", action="store_true",
                    help="smoke test: print what the first screen shows once painted, then exit")
 
-    s = sub.add_parser("seed-demo", help="fill the data dir with a fictional Dongguan grid")
+    s = sub.add_parser("seed-demo", parents=[common],
+                       help="fill the data dir with a fictional Dongguan grid")
     s.add_argument("--persons", type=int, default=6000)
     s.add_argument("--seed", type=int, default=1, help="random seed (same seed, same grid)")
 
-    i = sub.add_parser("import", help="import a registry spreadsheet (.xlsx/.csv)")
+    i = sub.add_parser("import", parents=[common], help="import a registry spreadsheet (.xlsx/.csv)")
     i.add_argument("file")
     i.add_argument("--grid", help="grid code the rows belong to (default: the only grid here)")
     i.add_argument("--errors", help="write rejected rows here (.csv/.xlsx; default FILE.errors.csv)")
 
-    e = sub.add_parser("export", help="export the registry")
+    e = sub.add_parser("export", parents=[common], help="export the registry")
     e.add_argument("--format", choices=["jsonl", "csv", "xlsx"], default="jsonl")
     e.add_argument("--out", help="output file (default: stdout for jsonl; required for xlsx)")
 
-    a = sub.add_parser("apply", help="apply edits from a jsonl file")
+    a = sub.add_parser("apply", parents=[common], help="apply edits from a jsonl file")
     a.add_argument("file")
 
-    en = sub.add_parser("enroll", help="enroll this device with the central system")
+    en = sub.add_parser("enroll", parents=[common], help="enroll this device with the central system")
     en.add_argument("--server", help="central server URL (default: the one this installer was built with)")
     en.add_argument("--code", required=True)
     en.add_argument("--ca-bundle", help="CA bundle to verify the server's certificate")
 
-    sy = sub.add_parser("sync", help="push then pull once")
+    sy = sub.add_parser("sync", parents=[common], help="push then pull once")
     sy.add_argument("--ca-bundle")
 
-    h = sub.add_parser("held", help="changes the server refused, set aside: list, retry or discard")
+    h = sub.add_parser("held", parents=[common],
+                       help="changes the server refused, set aside: list, retry or discard")
     h.add_argument("action", nargs="?", choices=["retry", "discard"],
                    help="retry: send again with the record's values now; discard: drop the change")
     h.add_argument("id", nargs="?", help="the change's ID as listed")
 
-    q = sub.add_parser("search", help="the app's search box on the command line")
+    q = sub.add_parser("search", parents=[common], help="the app's search box on the command line")
     q.add_argument("query")
     q.add_argument("--limit", type=int, default=20)
 
-    sc = sub.add_parser("scan", help="decode door plates in images")
+    sc = sub.add_parser("scan", parents=[common], help="decode door plates in images")
     sc.add_argument("images", nargs="+")
     sc.add_argument("--raw", action="store_true", help="print each decoded text as it is")
     sc.add_argument("--backend", choices=["zxing", "zbar"], default="zxing")
 
-    pl = sub.add_parser("plates", help="print door-plate labels")
+    pl = sub.add_parser("plates", parents=[common], help="print door-plate labels")
     pl.add_argument("--grid", help="grid code")
     pl.add_argument("--building", action="append", default=[], help="building id (repeatable)")
     pl.add_argument("--out", required=True, help="FILE.pdf or FILE.png")
+    pl.add_argument("--demo", action="store_true",
+                    help="sign with the key of the demo's local server (`gridpad demo`), even while it runs")
     return p
 
 

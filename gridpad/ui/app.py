@@ -21,6 +21,7 @@ from gridpad.ui.i18n import Translations
 from gridpad.ui.lock import IdleLock
 from gridpad.ui.resources import load_theme, register_fonts, register_icon_path
 from gridpad.ui.sync_worker import SyncController
+from gridpad.ui.touch import TouchPolicy
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def make_context(app: QApplication, data_dir: Path, lang: str | None) -> AppCont
     font.setPixelSize(16)
     app.setFont(font)
     app.setStyleSheet(theme.stylesheet)
+    if not any(isinstance(child, TouchPolicy) for child in app.children()):
+        app.installEventFilter(TouchPolicy(app))  # wheel, drag-scrolling, drop-down rows: app-wide
     i18n = Translations(app, prefs=data_dir / "ui.json")
     i18n.start(lang)
     db = DbClient(db_path(data_dir), app)
@@ -112,7 +115,7 @@ def run_app(data_dir: Path, lang: str | None = None, *, quit_after_first_paint: 
 
     ``quit_after_first_paint``: print what the first screen shows once it has painted its data, then
     quit (gridpad.ui.first_paint)."""
-    from gridpad.ui.main_window import MainWindow
+    from gridpad.ui.main_window import MainWindow, show_fitted
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -121,8 +124,7 @@ def run_app(data_dir: Path, lang: str | None = None, *, quit_after_first_paint: 
     data_dir.mkdir(parents=True, exist_ok=True)
     ctx = make_context(app, data_dir, lang)
     window = MainWindow(ctx)
-    window.resize(1280, 800)
-    window.show()
+    show_fitted(window)
     if os.environ.get(STARTUP_PROBE):
         _probe_when_idle(app, ctx)
     if quit_after_first_paint:

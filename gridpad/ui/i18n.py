@@ -14,7 +14,15 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTranslator,
+    Signal,
+)
 
 from gridpad.ui.resources import I18N
 
@@ -23,10 +31,23 @@ DEFAULT_LANGUAGE = "zh_CN"
 
 log = logging.getLogger(__name__)
 
+# Qt's own strings that its Chinese catalogue (qtbase_zh_CN.qm) leaves in English: Qt 6 gave them
+# accelerators ("Look in:" became "&Look in:") and the catalogue was not updated. Listed here so
+# lupdate files them under Qt's context in our .ts; our translator answers what Qt's does not.
+QT_GAPS = (
+    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
+)
+
 
 class MissingTranslationError(RuntimeError):
     """The compiled translation (.qm) of the chosen language is missing or unreadable: a build
     step did not run. Never papered over with an English UI."""
+
+
+def app_name() -> str:
+    """The app's one name in the language in use (GridPad; 网格通 in Chinese, as in the README)."""
+    return tr("GridPad")
 
 
 def tr(text: str) -> str:
@@ -91,8 +112,7 @@ class Translations(QObject):
         if translator is not None:
             QCoreApplication.installTranslator(translator)
             self._translators.append(translator)
-            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            self._install(f"qtbase_{lang}", qt_dir)  # Qt's own dialog strings: optional
+            self._install_qt(lang)
         QLocale.setDefault(QLocale(lang))
         self.language = lang
         if remember and self._prefs is not None:
@@ -114,8 +134,26 @@ class Translations(QObject):
                                           "(`bash scripts/setup`)")
         return translator
 
-    def _install(self, name: str, directory: str = "") -> None:
-        translator = QTranslator(self)
-        if translator.load(name, directory):
-            QCoreApplication.installTranslator(translator)
-            self._translators.append(translator)
+    def _install_qt(self, lang: str) -> None:
+        """Qt's own strings (file dialogs' "Look in:", standard buttons) in ``lang``: the copy the
+        installer bundles next to ours first, else the one PySide6 ships. Without either, Qt's
+        dialogs stay in English: logged, not fatal."""
+        for folder in qt_translation_dirs():
+            translator = QTranslator(self)
+            if translator.load(qt_catalog(lang), str(folder)):
+                QCoreApplication.installTranslator(translator)
+                self._translators.append(translator)
+                return
+        log.warning("Qt's own %s translation (%s.qm) was not found; its dialogs stay in English",
+                    lang, qt_catalog(lang))
+
+
+def qt_catalog(lang: str) -> str:
+    """The file name (without .qm) of Qt's translation of its own widgets and dialogs."""
+    return f"qtbase_{lang}"
+
+
+def qt_translation_dirs() -> list[Path]:
+    """Where Qt's translations are looked for: ours (build_installer.py copies them there), then
+    Qt's own folder."""
+    return [I18N, Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]

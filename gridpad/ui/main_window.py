@@ -9,10 +9,11 @@ import importlib
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from gridpad.ui.context import AppContext
+from gridpad.ui.i18n import app_name
 from gridpad.ui.nav_rail import ITEMS, NavRail
 from gridpad.ui.placeholder_screen import PlaceholderScreen
 from gridpad.ui.registry_screen import RegistryScreen
@@ -20,6 +21,9 @@ from gridpad.ui.status_strip import StatusStrip
 from gridpad.ui.today_screen import TodayScreen
 
 PORTRAIT_BELOW = 900
+#: The size the app is designed for (ui.md); a screen no larger than this in either orientation
+#: is a tablet's, where the app opens maximised.
+DESIGN_SIZE = (1280, 800)
 
 # Screens built on first visit (module, class): scan and sync pull in the camera, numpy and the
 # sync client, which a cold start does not need. An import error raises: no screen is replaced.
@@ -33,6 +37,23 @@ _DEFERRED = {
 def _deferred(ctx: AppContext, module: str, name: str) -> QWidget:
     widget: QWidget = getattr(importlib.import_module(module), name)(ctx)
     return widget
+
+
+def show_fitted(window: QMainWindow) -> None:
+    """Show ``window`` fitted to its screen's available area: maximised on a tablet-sized screen
+    (landscape or portrait), else at the design size, centred, never larger than the screen."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    long_side, short_side = max(DESIGN_SIZE), min(DESIGN_SIZE)
+    tablet = max(area.width(), area.height()) <= long_side or min(area.width(), area.height()) <= short_side
+    if tablet:
+        window.setGeometry(area)
+        window.showMaximized()
+        return
+    width, height = min(DESIGN_SIZE[0], area.width()), min(DESIGN_SIZE[1], area.height())
+    window.resize(width, height)
+    window.move(area.center().x() - width // 2, area.center().y() - height // 2)
+    window.show()
 
 
 class MainWindow(QMainWindow):
@@ -141,7 +162,7 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("GridPad"))
+        self.setWindowTitle(app_name())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from gridpad.store import views
 from gridpad.ui.building_list import BuildingTable, setup_table
 from gridpad.ui.building_page import BuildingPage
 from gridpad.ui.context import AppContext
@@ -30,6 +30,10 @@ from gridpad.ui.unit_page import UnitPage
 from gridpad.ui.widgets import Card, clear_layout, label, primary_button
 
 SEARCH_DEBOUNCE_MS = 150
+#: Finger-sized (ui.md: targets ≥ 44 px).
+CLEAR_BUTTON_PX = 44
+#: A result cell's padding left and right (gridpad.qss: 8 px each), plus room for the bold header.
+RESULT_CELL_PADDING_PX = 28
 
 
 class RegistryScreen(QWidget):
@@ -49,7 +53,21 @@ class RegistryScreen(QWidget):
         header.addWidget(self.grid_title)
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBox")
-        self.search.setClearButtonEnabled(True)
+        # Qt's own clear button is a 16 px icon: ours is a finger-sized ✕ inside the box's end.
+        self.clear_search = QToolButton(self.search)
+        self.clear_search.setObjectName("clearSearch")
+        self.clear_search.setText("✕")
+        self.clear_search.setCursor(Qt.CursorShape.ArrowCursor)
+        self.clear_search.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clear_search.setFixedSize(CLEAR_BUTTON_PX, CLEAR_BUTTON_PX)
+        self.clear_search.hide()
+        self.clear_search.clicked.connect(self._clear_search)
+        inside = QHBoxLayout(self.search)
+        inside.setContentsMargins(0, 0, 2, 0)
+        inside.addStretch(1)
+        inside.addWidget(self.clear_search, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.search.setTextMargins(0, 0, CLEAR_BUTTON_PX, 0)
+        self.search.textChanged.connect(lambda text: self.clear_search.setVisible(bool(text)))
         header.addWidget(self.search, 1)
         outer.addLayout(header)
 
@@ -71,8 +89,12 @@ class RegistryScreen(QWidget):
         self.search_model = SearchModel(ctx.db, self)
         self.results.setModel(self.search_model)
         setup_table(self.results)
-        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.results.horizontalHeader().setStretchLastSection(True)
+        # Kind and Name are sized from every loaded result (not only the rows in view, as
+        # ResizeToContents does), so none is cut to "…"; Where takes the rest and wraps.
+        self.results.setWordWrap(True)
+        results_header = self.results.horizontalHeader()
+        results_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        results_header.setStretchLastSection(True)
         self.results.clicked.connect(self._open_hit)
         self.results.hide()
         lay.addWidget(self.results, 1)
@@ -192,7 +214,9 @@ class RegistryScreen(QWidget):
         if not self._loaded:
             self._loaded = True
             self.buildings.reload()
-            self.ctx.db.call(views.grid_title, owner=self, on_done=self.grid_title.setText)
+            from gridpad.app.search import grid_heading  # with the search: not needed at start-up
+
+            self.ctx.db.call(grid_heading, owner=self, on_done=self.grid_title.setText)
         self._show_drafts()
 
     def showEvent(self, event: Any) -> None:
@@ -296,7 +320,27 @@ class RegistryScreen(QWidget):
             return
         self.no_results.setVisible(n == 0)
         self.no_results.setText(self.tr("Nothing found for “%1”.").replace("%1", query))
-        self.count.setText(self.tr("%n result(s)", "", n))
+        if self.search_model.more:  # only a page is loaded: say there are more, not a wrong count
+            self.count.setText(self.tr("%1+ results").replace("%1", str(n)))
+        else:
+            self.count.setText(self.tr("%n result(s)", "", n))
+        self._fit_result_columns()
+
+    def _fit_result_columns(self) -> None:
+        """Kind and Name as wide as their longest loaded text (Name at most 40 % of the table)."""
+        view, model = self.results, self.search_model
+        metrics = view.fontMetrics()
+        pad = RESULT_CELL_PADDING_PX
+        header = view.horizontalHeader()
+        for column, cap in ((0, view.viewport().width()), (1, view.viewport().width() * 2 // 5)):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            texts = [str(model.index(r, column).data() or "") for r in range(model.rowCount())]
+            widest = max((metrics.horizontalAdvance(t) for t in [title, *texts]), default=0)
+            header.resizeSection(column, min(widest + pad, max(cap, 80)))
+
+    def _clear_search(self) -> None:
+        self.search.clear()
+        self.search.setFocus()
 
     def _open_hit(self, index: QModelIndex) -> None:
         if not index.isValid():
@@ -358,7 +402,14 @@ class RegistryScreen(QWidget):
         n = self.buildings.model_.rowCount()
         self.count.setText(self.tr("%n building(s)", "", n))
 
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_result_columns()
+
     def retranslate(self) -> None:
+        self.clear_search.setToolTip(self.tr("Clear the search"))
+        self.clear_search.setAccessibleName(self.tr("Clear the search"))
+        self._fit_result_columns()
         self.search.setPlaceholderText(self.tr("Search: name / pinyin initials / last 4 of ID / room"))
         self.new_building.setText(self.tr("+ New building"))
         self._update_count()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridpad.app.plate_reading import ScanOutcome, ScanResult, best, read_frame, read_photo
-from gridpad.ui.i18n import tr
+from gridpad.ui.i18n import app_name, tr
 from gridpad.ui.widgets import label, screen_layout
 
 if TYPE_CHECKING:
@@ -49,9 +49,11 @@ def grey_array(image: QImage) -> np.ndarray:
     return arr.reshape(grey.height(), grey.bytesPerLine())[:, : grey.width()].copy()
 
 
-def result_text(result: ScanResult) -> str:
-    """What the user reads for each outcome (translated)."""
+def result_text(result: ScanResult, source: str = "camera") -> str:
+    """What the user reads for each outcome (translated); ``source`` "image" words a failed read
+    for a photo (choose a better one), not for the camera (hold it closer)."""
     o = result.outcome
+    photo = source == "image"
     if o is ScanOutcome.OPEN:
         return tr("Door plate read: opening {0}.").format(result.address or result.building_id)
     if o is ScanOutcome.OTHER_GRID:
@@ -65,9 +67,15 @@ def result_text(result: ScanResult) -> str:
     if o is ScanOutcome.UNKNOWN_KEY:
         return tr("This plate was signed with a key this tablet does not know yet. Sync, then scan again.")
     if o is ScanOutcome.DAMAGED:
+        if photo:
+            return tr("The door plate code in this image is damaged or incomplete. Choose a sharper "
+                      "photo of the whole plate, or search by address.")
         return tr("The door plate code is damaged or incomplete. Scan again closer, or search by address.")
     if o is ScanOutcome.FOREIGN:
-        return tr("This QR code is not a GridPad door plate.")
+        return tr("This QR code is not a {0} door plate.").format(app_name())
+    if photo:
+        return tr("No QR code found in this image. Choose a sharper photo taken straight on, with the "
+                  "whole plate in the picture.")
     return tr("No QR code found. Hold the camera closer and steady, or light the plate.")
 
 
@@ -112,6 +120,7 @@ class ScanScreen(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self.last_result: ScanResult | None = None
+        self._last_source = "camera"
         self._busy = False
         self._last_frame_at = 0.0
         self._camera: Any = None
@@ -286,11 +295,12 @@ class ScanScreen(QWidget):
         self._busy = False
         if not texts:
             if source == "image":
-                self._show(best([]))
+                self._show(best([]), source)
             return
         from gridpad.app.scan import check_texts
 
-        self._ctx.db.call(check_texts, texts, on_done=self._show, on_error=self._on_check_failed, owner=self)
+        self._ctx.db.call(check_texts, texts, on_done=lambda r: self._show(r, source),
+                          on_error=self._on_check_failed, owner=self)
 
     def _on_failed(self, message: str) -> None:
         self._busy = False
@@ -299,11 +309,11 @@ class ScanScreen(QWidget):
     def _on_check_failed(self, exc: BaseException) -> None:
         self.message.setText(tr("Could not check the plate: {0}").format(exc))
 
-    def _show(self, result: ScanResult) -> None:
+    def _show(self, result: ScanResult, source: str = "camera") -> None:
         if self._opened():
             return  # the first valid code already won
-        self.last_result = result
-        self.message.setText(result_text(result))
+        self.last_result, self._last_source = result, source
+        self.message.setText(result_text(result, source))
         self.register_button.setVisible(result.outcome is ScanOutcome.NOT_REGISTERED)
         self.register_box.hide()
         self.result.emit(result)
@@ -389,7 +399,7 @@ class ScanScreen(QWidget):
         self.register_save.setText(tr("Register and open"))
         self.image_button.setText(tr("Read from image"))
         if self.last_result is not None:
-            self.message.setText(result_text(self.last_result))
+            self.message.setText(result_text(self.last_result, self._last_source))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -25,7 +25,7 @@ from gridpad import __version__, config
 from gridpad.ui.i18n import MissingTranslationError, tr
 from gridpad.ui.lock import DEFAULT_IDLE_MINUTES, pin_problem
 from gridpad.ui.status_strip import plain_error
-from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
+from gridpad.ui.widgets import CARD_MARGINS, Card, label, repolish, screen_layout, scroll_column
 
 if TYPE_CHECKING:
     from gridpad.app.device import DeviceInfo
@@ -319,6 +319,12 @@ class SettingsScreen(QWidget):
         self.remove_pin_button.setEnabled(has_pin)
         self.lock_now_button.setEnabled(has_pin and self.lock.attached)
         self.enroll_button.setText(tr("Enroll again") if enrolled else tr("Enroll"))
+        # Enrolling is the first thing a new tablet does, and rarely done again: once enrolled it
+        # is a plain link, the least prominent button here (the primary is Save PIN's).
+        name = "link" if enrolled else "primary"
+        if self.enroll_button.objectName() != name:
+            self.enroll_button.setObjectName(name)
+            repolish(self.enroll_button)
 
     def retranslate(self) -> None:
         self.heading.setText(tr("Settings"))

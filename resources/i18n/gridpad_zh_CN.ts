@@ -273,121 +273,131 @@
       <translation>请在 {0} 后重试。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="56" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="58" />
       <source>Door plate read: opening {0}.</source>
       <extracomment>Frames decoded per second at most (DESIGN: "a few frames a second").</extracomment>
       <translation>已识别门牌：正在打开 {0}。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="58" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="60" />
       <source>This plate belongs to grid {0} ({1}), not one of your grids.</source>
       <translation>此门牌属于网格 {0}（{1}），不是您负责的网格。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="61" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="63" />
       <source>Valid door plate, but this building is not registered on this tablet. Register it with the plate's ID, or sync first.</source>
       <translation>门牌有效，但本平板上没有登记此楼栋。可用门牌上的编号登记，或先同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="64" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="66" />
       <source>Warning: this plate's signature is wrong; it may be forged. Do not trust it, report it.</source>
       <translation>警告：此门牌签名不正确，可能是伪造的。请勿采信，并上报。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="66" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="68" />
       <source>This plate was signed with a key this tablet does not know yet. Sync, then scan again.</source>
       <translation>此门牌的签名密钥本平板尚未获得。请先同步，再重新扫码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="68" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="71" />
+      <source>The door plate code in this image is damaged or incomplete. Choose a sharper photo of the whole plate, or search by address.</source>
+      <translation>图片中的门牌二维码损坏或不完整。请换一张清晰、拍全门牌的照片，或按地址搜索。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="73" />
       <source>The door plate code is damaged or incomplete. Scan again closer, or search by address.</source>
       <translation>门牌二维码损坏或不完整。请靠近重新扫码，或按地址搜索。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="70" />
-      <source>This QR code is not a GridPad door plate.</source>
-      <translation>这不是网格通门牌二维码。</translation>
+      <location filename="../../gridpad/ui/scan_screen.py" line="75" />
+      <source>This QR code is not a {0} door plate.</source>
+      <translation>这不是{0}门牌二维码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="71" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="77" />
+      <source>No QR code found in this image. Choose a sharper photo taken straight on, with the whole plate in the picture.</source>
+      <translation>这张图片中没有找到二维码。请换一张正对门牌拍摄、清晰且拍全门牌的照片。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/scan_screen.py" line="79" />
       <source>No QR code found. Hold the camera closer and steady, or light the plate.</source>
       <translation>未找到二维码。请将摄像头靠近并保持稳定，或给门牌补光。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="99" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="107" />
       <source>Cannot read that image: {0}</source>
       <translation>无法读取该图片：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="273" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="282" />
       <source>Photo of a door plate</source>
       <translation>门牌照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="274" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="283" />
       <location filename="../../gridpad/ui/settings_screen.py" line="201" />
       <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
       <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="280" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="289" />
       <source>Reading the image…</source>
       <translation>正在识别图片…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="300" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="310" />
       <source>Could not check the plate: {0}</source>
       <translation>无法核验门牌：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="336" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="346" />
       <source>Address: required; type the address shown on the plate.</source>
       <translation>地址：必填，请输入门牌上的地址。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="339" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="349" />
       <source>Grid: this tablet holds no grid yet; enroll and sync first.</source>
       <translation>网格：本平板尚无网格，请先注册并同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="382" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="392" />
       <source>Scan a door plate</source>
       <translation>扫描门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="383" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="393" />
       <source>No camera found on this device.
 Open a photo of the door plate instead.</source>
       <translation>本设备没有摄像头。
 请改为打开门牌照片识别。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="384" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="394" />
       <source>Torch</source>
       <translation>手电筒</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="385" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="395" />
       <source>Register this building</source>
       <translation>登记此楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="386" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="396" />
       <source>New building with this plate's ID. Type its address; the rest can be filled in on its card.</source>
       <translation>用此门牌编号新建楼栋。请输入地址，其余信息可在楼栋卡片中补充。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="388" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="398" />
       <source>Address, e.g. 兴业路18号</source>
       <translation>地址，如 兴业路18号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="389" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="399" />
       <source>Register and open</source>
       <translation>登记并打开</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/scan_screen.py" line="390" />
+      <location filename="../../gridpad/ui/scan_screen.py" line="400" />
       <source>Read from image</source>
       <translation>从图片识别</translation>
     </message>
@@ -502,84 +512,84 @@ Open a photo of the door plate instead.</source>
       <translation>注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="324" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="325" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
       <source>Enroll this tablet</source>
       <translation>注册本平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="326" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="332" />
       <source>Server address</source>
       <translation>服务器地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="327" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="333" />
       <source>Enrollment code</source>
       <translation>注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="329" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="335" />
       <source>Code from IT</source>
       <translation>信息科提供的注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="330" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="336" />
       <source>Read code from image</source>
       <translation>从图片读取注册码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="331" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="337" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="332" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="338" />
       <source>Privacy lock</source>
       <translation>隐私锁</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="151" />
-      <location filename="../../gridpad/ui/settings_screen.py" line="333" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
       <source>New PIN</source>
       <translation>新 PIN</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="152" />
-      <location filename="../../gridpad/ui/settings_screen.py" line="334" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="340" />
       <source>Repeat PIN</source>
       <translation>再次输入 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="335" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="341" />
       <source>Lock after</source>
       <translation>闲置锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="337" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="343" />
       <source>{0} min idle</source>
       <translation>闲置 {0} 分钟后</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="338" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="344" />
       <source>Save PIN</source>
       <translation>保存 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="339" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="345" />
       <source>Remove PIN</source>
       <translation>删除 PIN</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="340" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="346" />
       <source>Lock now</source>
       <translation>立即锁屏</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/settings_screen.py" line="341" />
+      <location filename="../../gridpad/ui/settings_screen.py" line="347" />
       <source>About this device</source>
       <translation>关于本设备</translation>
     </message>
@@ -909,6 +919,11 @@ Open a photo of the door plate instead.</source>
       <source>Wrong unlock code. Check it with IT and type it again.</source>
       <translation>解锁码不正确。请与 IT 核对后重新输入。</translation>
     </message>
+    <message>
+      <location filename="../../gridpad/ui/i18n.py" line="50" />
+      <source>GridPad</source>
+      <translation>网格通</translation>
+    </message>
   </context>
   <context>
     <name>BuildingForm</name>
@@ -1175,14 +1190,6 @@ Open a photo of the door plate instead.</source>
     </message>
   </context>
   <context>
-    <name>MainWindow</name>
-    <message>
-      <location filename="../../gridpad/ui/main_window.py" line="144" />
-      <source>GridPad</source>
-      <translation>智网通 GridPad</translation>
-    </message>
-  </context>
-  <context>
     <name>MoveOutForm</name>
     <message>
       <location filename="../../gridpad/ui/place_forms.py" line="256" />
@@ -1357,68 +1364,93 @@ Until then every building shows 0 open hazards.</source>
     </message>
   </context>
   <context>
+    <name>QFileDialog</name>
+    <message>
+      <location filename="../../gridpad/ui/i18n.py" line="38" />
+      <source>&amp;Look in:</source>
+      <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/i18n.py" line="39" />
+      <source>Files of &amp;type:</source>
+      <translation>文件类型(&amp;T)：</translation>
+    </message>
+  </context>
+  <context>
     <name>RegistryScreen</name>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="298" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="322" />
       <source>Nothing found for “%1”.</source>
+      <extracomment>Finger-sized (ui.md: targets ≥ 44 px). A result cell's padding left and right (gridpad.qss: 8 px each), plus room for the bold header.</extracomment>
       <translation>没有找到“%1”。</translation>
     </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="324" />
+      <source>%1+ results</source>
+      <translation>%1+ 条结果</translation>
+    </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/registry_screen.py" line="299" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="326" />
       <source>%n result(s)</source>
       <translation>
         <numerusform>%n 条结果</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="322" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="366" />
       <source>Unfinished registration</source>
       <translation>未完成的住户登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="323" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="367" />
       <source>Unfinished edit of a resident</source>
       <translation>未完成的住户修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="324" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="368" />
       <source>Unfinished building form</source>
       <translation>未完成的楼栋表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="324" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="368" />
       <source>Unfinished room form</source>
       <translation>未完成的房间表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="325" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="369" />
       <source>Unfinished move-out</source>
       <translation>未完成的搬离登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="326" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="370" />
       <source>Unfinished form</source>
       <translation>未完成的表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="329" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="373" />
       <source>Continue</source>
       <translation>继续填写</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/registry_screen.py" line="359" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="403" />
       <source>%n building(s)</source>
       <translation>
         <numerusform>共 %n 栋</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="362" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="410" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="411" />
+      <source>Clear the search</source>
+      <translation>清除搜索</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/registry_screen.py" line="413" />
       <source>Search: name / pinyin initials / last 4 of ID / room</source>
       <translation>搜索：姓名 / 拼音首字母 / 证件号后4位 / 门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="363" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="414" />
       <source>+ New building</source>
       <translation>+ 新增楼栋</translation>
     </message>
@@ -1454,32 +1486,42 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Search</name>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="22" />
+      <location filename="../../gridpad/ui/search_model.py" line="25" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="23" />
+      <location filename="../../gridpad/ui/search_model.py" line="26" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="24" />
+      <location filename="../../gridpad/ui/search_model.py" line="27" />
       <source>Resident</source>
       <translation>住户</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="30" />
+      <location filename="../../gridpad/ui/search_model.py" line="36" />
+      <source>Moved out (lived at {0})</source>
+      <translation>已搬离（原住 {0}）</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/search_model.py" line="37" />
+      <source>Moved out</source>
+      <translation>已搬离</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/search_model.py" line="42" />
       <source>Kind</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="31" />
+      <location filename="../../gridpad/ui/search_model.py" line="43" />
       <source>Name</source>
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/search_model.py" line="32" />
+      <location filename="../../gridpad/ui/search_model.py" line="44" />
       <source>Where</source>
       <translation>位置</translation>
     </message>
@@ -1576,68 +1618,88 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>TodayScreen</name>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="91" />
+      <location filename="../../gridpad/ui/today_screen.py" line="151" />
       <source>No inspections due in the next 7 days.</source>
       <translation>未来7天没有到期的巡查。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="98" />
+      <location filename="../../gridpad/ui/today_screen.py" line="158" />
       <source>Overdue %n day(s)</source>
       <translation>
         <numerusform>超期 %n 天</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="100" />
+      <location filename="../../gridpad/ui/today_screen.py" line="160" />
       <source>Due today</source>
       <translation>今天到期</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="102" />
+      <location filename="../../gridpad/ui/today_screen.py" line="162" />
       <source>Due in %n day(s)</source>
       <translation>
         <numerusform>%n 天后到期</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="104" />
+      <location filename="../../gridpad/ui/today_screen.py" line="164" />
       <source>Open</source>
       <translation>打开</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="112" />
+      <location filename="../../gridpad/ui/today_screen.py" line="172" />
       <source>%n building(s) have no inspection on record yet.</source>
       <translation>
         <numerusform>另有 %n 栋楼尚无巡查记录。</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="118" />
+      <location filename="../../gridpad/ui/today_screen.py" line="178" />
       <source>Today</source>
       <translation>今日任务</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="119" />
+      <location filename="../../gridpad/ui/today_screen.py" line="179" />
+      <source>Welcome to {0}</source>
+      <translation>欢迎使用{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="181" />
+      <source>This tablet is not enrolled yet. Enroll it with the enrollment code from IT, or with a photo of their enrollment QR code: open Settings, then type the server address and the code, or read them from the QR image. Your grid's buildings and residents then arrive with the first sync.</source>
+      <translation>本平板尚未注册。请用 IT 提供的注册码或注册二维码照片注册：打开“设置”，填写服务器地址和注册码，或从二维码图片读取。注册后首次同步即可收到本网格的楼栋和住户。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="186" />
+      <source>To try the app first: close it and run `gridpad demo` in the source checkout. It opens a fictional grid with a local server.</source>
+      <translation>想先试用：关闭本应用，在源代码目录中运行“gridpad demo”，即可打开一个带本地服务器的虚构网格。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="188" />
+      <source>Enroll this tablet</source>
+      <translation>注册本平板</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/today_screen.py" line="189" />
       <source>Buildings</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="120" />
+      <location filename="../../gridpad/ui/today_screen.py" line="190" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="121" />
+      <location filename="../../gridpad/ui/today_screen.py" line="191" />
       <source>Current residents</source>
       <translation>在住人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="122" />
+      <location filename="../../gridpad/ui/today_screen.py" line="192" />
       <source>Rooms over their occupant limit</source>
       <translation>超员房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="123" />
+      <location filename="../../gridpad/ui/today_screen.py" line="193" />
       <source>Inspections due or overdue</source>
       <translation>到期或超期的巡查</translation>
     </message>

@@ -142,3 +142,20 @@ def test_camera_frames_decode_off_the_gui_thread_and_the_first_valid_code_wins(q
     qtbot.waitUntil(lambda: len(visits) >= 1, timeout=5000)
     qtbot.wait(500)
     assert visits == [("registry", {"building_id": building})]  # opened once, by the first good frame
+
+
+def test_an_image_without_a_code_is_worded_for_the_image_not_the_camera(qtbot: QtBot, setup: Setup) -> None:
+    """No camera here: a photo without a readable code asks for a better photo (issue 10.13); "hold
+    the camera closer" is for the live camera only."""
+    screen, _key, _kid, _building, visits, tmp = setup
+    screen.activated()
+    blank = tmp / "blank.png"
+    Image.new("RGB", (400, 300), (255, 255, 255)).save(blank)
+    result = _scan(qtbot, screen, blank)
+    assert result.outcome is ScanOutcome.NO_CODE
+    text = screen.message.text()
+    assert "image" in text and "photo" in text
+    assert "camera" not in text.lower() and "closer" not in text
+    screen.retranslate()  # a language switch keeps the image wording
+    assert screen.message.text() == text
+    assert visits == []
