@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from gridpad.ui.breach_view import rule_words
 from gridpad.ui.conflicts_view import field_title, table_title
 from gridpad.ui.i18n import tr
-from gridpad.ui.rule_text import rule_text
 from gridpad.ui.widgets import CARD_MARGINS, Card, label
 
 if TYPE_CHECKING:
@@ -31,14 +31,8 @@ def held_reason(rule: str, field: str | None) -> str:
         "grid_change": tr("moves the record to another grid, which needs a transfer by the office"),
         "read_only_table": tr("is written by the central system only"),
         "unknown_column": tr("is not a field the server knows"),
-    }.get(rule) or _as_worded(rule) or tr("breaks the server's rule \u201c{0}\u201d").format(rule)
+    }.get(rule) or rule_words(rule) or tr("breaks the server's rule \u201c{0}\u201d").format(rule)
     return f"{field_title(field)} \u2014 {why}" if field else why
-
-
-def _as_worded(rule: str) -> str | None:
-    """The forms' sentence for ``rule``, when it has one that needs no value."""
-    text = rule_text(rule, {})
-    return None if text == rule or "{" in text else text
 
 
 class HeldCard(Card):

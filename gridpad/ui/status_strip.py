@@ -72,6 +72,20 @@ def plain_error(message: str | None) -> tuple[str, str]:
     return (message, tr("Try Sync now again; if the problem stays, tell IT this message."))
 
 
+def stage_text(stage: str, done: int = 0, total: int = 0) -> str:
+    """Where the sync is, by step: what a silent server is being asked shows here while it waits."""
+    if stage == "push" and total:
+        return tr("Sending edits: {0} of {1}").format(done, total)
+    if stage == "pull" and done:
+        return tr("Receiving updates: page {0}").format(done)
+    if stage == "photos" and total:
+        return tr("Uploading photos: {0} of {1}").format(min(done + 1, total), total)
+    stages = {"connect": tr("Connecting to the server"), "push": tr("Sending edits"),
+              "pull": tr("Receiving updates"), "photos": tr("Uploading photos"),
+              "verify": tr("Checking"), "check": tr("Checking"), "done": ""}
+    return stages.get(stage, stage)
+
+
 class StatusStrip(QWidget):
     """One line at the bottom of every screen; its Details button opens the sync screen."""
 
@@ -103,6 +117,10 @@ class StatusStrip(QWidget):
             self._separators[w] = dot
             lay.addWidget(dot)
             lay.addWidget(w, 1 if w is self.error_label else 0)
+        self.cancel_button = QPushButton(self)  # 取消 while a sync runs: never stuck on a silent server
+        self.cancel_button.clicked.connect(controller.cancel_sync)
+        self.cancel_button.hide()
+        lay.addWidget(self.cancel_button)
         self.details_button = QPushButton(self)
         self.details_button.setObjectName("flatButton")
         self.details_button.clicked.connect(lambda: self._ctx.navigate("sync"))
@@ -112,7 +130,16 @@ class StatusStrip(QWidget):
         controller.sync_started.connect(self.refresh_view)
         controller.sync_finished.connect(lambda _r: self.refresh_view())
         controller.sync_failed.connect(lambda _m: self.refresh_view())
+        controller.sync_cancelled.connect(self.refresh_view)
+        controller.cancelling.connect(lambda: self.cancel_button.setEnabled(False))
+        controller.progress.connect(self._on_progress)
+        self._stage = ""
         self.refresh_view()
+
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        self._stage = stage_text(stage, done, total)
+        if self._controller.syncing:
+            self._set_state(tr("Syncing…") + (f" {self._stage}" if self._stage else ""), "busy")
 
     def _on_snapshot(self, snap: SyncSnapshot) -> None:
         self._snapshot = snap
@@ -136,7 +163,7 @@ class StatusStrip(QWidget):
         if status is not None and not status.enrolled:
             self._set_state(tr("Not enrolled"), "muted")
         elif c.syncing:
-            self._set_state(tr("Syncing…"), "busy")
+            self._set_state(tr("Syncing…") + (f" {self._stage}" if self._stage else ""), "busy")
         elif c.online is False:
             self._set_state(tr("Offline"), "offline")
         elif c.online:
@@ -160,4 +187,10 @@ class StatusStrip(QWidget):
         self.error_label.setToolTip(what)
         for item, dot in self._separators.items():
             dot.setVisible(item.isVisibleTo(self) and bool(item.text()))
+        if not c.syncing:
+            self._stage = ""
+        self.cancel_button.setVisible(c.syncing)
+        if not c.syncing:
+            self.cancel_button.setEnabled(True)
+        self.cancel_button.setText(tr("Cancel"))
         self.details_button.setText(tr("Details"))

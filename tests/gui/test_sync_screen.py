@@ -147,7 +147,7 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot: QtBot, s
     assert name_card.mine_value.text() == "锦厦花园三栋"
     assert "Buildings" in name_card.title.text() and "Name" in name_card.title.text()
     assert name_card.mine_meta.text().startswith("this tablet")
-    assert name_card.theirs_meta.text().startswith("device ")
+    assert name_card.theirs_meta.text().startswith(scope.users[1])  # the colleague, not a device id
     assert strip.conflict_label.text() == "Conflicts: 2"
 
     with qtbot.waitSignal(ctx.sync.conflict_resolved, timeout=30_000):
