@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from gridpad.ui.breach_view import rule_words
+from gridpad.ui.breach_view import record_text, rule_words
 from gridpad.ui.conflicts_view import field_title, table_title
 from gridpad.ui.i18n import tr
 from gridpad.ui.widgets import CARD_MARGINS, Card, label
 
 if TYPE_CHECKING:
-    from gridpad.app.syncing import HeldChange
+    from gridpad.app.syncing import HeldChange, RecordLabel
 
 
 def held_reason(rule: str, field: str | None) -> str:
@@ -39,10 +39,12 @@ class HeldCard(Card):
     """One change set aside: what, why, how many wait behind it; Retry / Discard."""
 
     def __init__(self, item: HeldChange, on_retry: Callable[[int], None], on_discard: Callable[[int], None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, record: RecordLabel | None = None) -> None:
         super().__init__(parent, name="warningCard", margins=CARD_MARGINS)
         self.change_id = item.change_id
-        self.title = label(f"{table_title(item.table)} {item.row_id[:8]}\u2026", "title", self)
+        # Which record (masked name, address, room); the id's start only for a row this tablet lacks.
+        where = record_text(table_title(item.table), record, item.row_id)
+        self.title = label(where, "title", self, wrap=True)
         self.reason = label(held_reason(item.rule, item.field), None, self, wrap=True)
         waiting = (tr("{0} later edits of this record wait behind it.").format(item.waiting)
                    if item.waiting else "")

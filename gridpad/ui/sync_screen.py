@@ -29,15 +29,15 @@ if TYPE_CHECKING:
 
 
 def waiting_text(conflicts: int, to_correct: int, held: int) -> str:
-    """What waits for the person, counted: "2 conflicts to review · 1 record to correct"."""
+    """What waits for the person, counted: "Waiting for you: conflicts 2 · to correct 1"."""
     parts = []
     if conflicts:
-        parts.append(tr("{0} conflicts to review").format(conflicts))
+        parts.append(tr("conflicts {0}").format(conflicts))
     if to_correct:
-        parts.append(tr("{0} records to correct").format(to_correct))
+        parts.append(tr("to correct {0}").format(to_correct))
     if held:
-        parts.append(tr("{0} changes set aside").format(held))
-    return " \u00b7 ".join(parts)
+        parts.append(tr("set aside {0}").format(held))
+    return tr("Waiting for you: {0}").format(" \u00b7 ".join(parts)) if parts else ""
 
 
 class SyncScreen(QWidget):
@@ -60,14 +60,15 @@ class SyncScreen(QWidget):
 
         card = Card(body, margins=CARD_MARGINS)
         cl = card.body
-        self.big_status = label("", "statNumber", card)
+        self.big_status = label("", "statNumber", card, wrap=True)
+        self.state_line = label("", "title", card)  # online/offline, when the headline counts what waits
         self.last_success = QLabel(card)
         self.outbox_total = QLabel(card)
         self.outbox_kinds = label("", "caption", card, wrap=True)
         self.photos = QLabel(card)
         self.result_label = label("", "fieldHint", card, wrap=True)
-        for w in (self.big_status, self.last_success, self.outbox_total, self.outbox_kinds, self.photos,
-                  self.result_label):
+        for w in (self.big_status, self.state_line, self.last_success, self.outbox_total, self.outbox_kinds,
+                  self.photos, self.result_label):
             cl.addWidget(w)
         self._body.addWidget(card)
 
@@ -227,7 +228,8 @@ class SyncScreen(QWidget):
             card.deleteLater()
         self._held_cards = {}
         for item in snap.held:
-            card = HeldCard(item, self.controller.retry_held, self.controller.discard_held, self)
+            card = HeldCard(item, self.controller.retry_held, self.controller.discard_held, self,
+                            record=snap.labels.get((item.table, item.row_id)))
             self._held_cards[item.change_id] = card
             self._held_box.addWidget(card)
         lines = [tr("{0} {1}: {2} is kept on this tablet but is not on the server (its change was "
@@ -281,14 +283,16 @@ class SyncScreen(QWidget):
             big = tr("Syncing…")
         elif c.online is False:
             big = tr("Offline")
-        elif status is not None and status.outbox_count == 0 and not status.last_error:
-            # "Up to date" only when nothing waits for the person either.
-            big = "" if waiting else tr("Up to date")
+        elif status is not None and status.outbox_count == 0 and not status.last_error and not waiting:
+            big = tr("Up to date")  # only when nothing waits for the person either
         elif c.online:
             big = tr("Online")
         else:
             big = tr("Checking connection…")
-        self.big_status.setText(" \u00b7 ".join(p for p in (big, waiting) if p))
+        # The headline counts what waits for the person; the connection's state goes under it.
+        self.big_status.setText(waiting or big)
+        self.state_line.setText(big if waiting else "")
+        self.state_line.setVisible(bool(waiting))
         when = format_when(status.last_success_at) if status else ""
         self.last_success.setText(tr("Last successful sync: {0}").format(when) if when
                                   else tr("Last successful sync: never"))

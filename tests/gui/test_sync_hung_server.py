@@ -58,7 +58,8 @@ def rig(qtbot: QtBot, tmp_path: Path) -> Iterator[Rig]:
         scope = server.new_scope()
         store = open_store(ctx.data_dir / "gridpad.sqlite")
         enroll_mod.enroll(store, server.url, scope.code, retry=FAST_RETRY)
-        repo.insert_many(store, "building", ({"grid_id": scope.grid, "address": f"兴业路{i}号"} for i in range(2)))
+        repo.insert_many(store, "building",
+                         ({"grid_id": scope.grid, "address": f"兴业路{i}号"} for i in range(2)))
         store.close()
         ctx.sync.refresh()
         qtbot.waitUntil(lambda: strip.outbox_label.text() == "Waiting to sync: 2", timeout=10_000)
