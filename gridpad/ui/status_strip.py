@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from gridpad.ui.i18n import tr
 from gridpad.ui.widgets import label
@@ -86,6 +87,32 @@ def stage_text(stage: str, done: int = 0, total: int = 0) -> str:
     return stages.get(stage, stage)
 
 
+class ElidedLabel(QLabel):
+    """One line that takes the room it is given and ends in "…" when the text does not fit (the
+    whole text in its tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def _elide(self) -> None:
+        width = max(self.width(), 0)
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+
 class StatusStrip(QWidget):
     """One line at the bottom of every screen; its Details button opens the sync screen."""
 
@@ -107,6 +134,12 @@ class StatusStrip(QWidget):
         self.last_sync_label = QLabel(self)
         self.error_label = label("", "syncError", self)
         lay.addWidget(self.state_label)
+        # The step a running sync is on ("Sending edits: 1 of 3"): takes the room left and is cut
+        # rather than pushing the counts off a portrait screen.
+        self.step_label = ElidedLabel(self)
+        self.step_label.setObjectName("muted")
+        self.step_label.hide()
+        lay.addWidget(self.step_label, 1)
         # "●  离线 · 待同步 12 条 · 照片 3 张 · 冲突 1 · 上次同步 09:42": a dot before each item
         # that is shown (photos and conflicts only when there are some).
         self._separators: dict[QLabel, QLabel] = {}
@@ -138,8 +171,8 @@ class StatusStrip(QWidget):
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         self._stage = stage_text(stage, done, total)
-        if self._controller.syncing:
-            self._set_state(tr("Syncing…") + (f" {self._stage}" if self._stage else ""), "busy")
+        self.step_label.set_full_text(self._stage)
+        self.step_label.setVisible(self._controller.syncing and bool(self._stage))
 
     def _on_snapshot(self, snap: SyncSnapshot) -> None:
         self._snapshot = snap
@@ -163,7 +196,7 @@ class StatusStrip(QWidget):
         if status is not None and not status.enrolled:
             self._set_state(tr("Not enrolled"), "muted")
         elif c.syncing:
-            self._set_state(tr("Syncing…") + (f" {self._stage}" if self._stage else ""), "busy")
+            self._set_state(tr("Syncing…"), "busy")
         elif c.online is False:
             self._set_state(tr("Offline"), "offline")
         elif c.online:
@@ -189,6 +222,7 @@ class StatusStrip(QWidget):
             dot.setVisible(item.isVisibleTo(self) and bool(item.text()))
         if not c.syncing:
             self._stage = ""
+        self.step_label.setVisible(c.syncing and bool(self._stage))
         self.cancel_button.setVisible(c.syncing)
         if not c.syncing:
             self.cancel_button.setEnabled(True)

@@ -88,10 +88,12 @@ def test_a_hung_server_is_given_up_within_30_seconds_with_the_step_shown(qtbot: 
         qtbot.waitUntil(lambda: screen.stage_label.text() == "Sending edits: 0 of 2", timeout=5_000)
         assert screen.cancel_button.isVisibleTo(screen) and screen.cancel_button.isEnabled()
         assert strip.cancel_button.isVisibleTo(strip)
-        assert strip.state_label.text() == "● Syncing… Sending edits: 0 of 2"
+        assert strip.state_label.text() == "● Syncing…"
+        assert strip.step_label.full_text() == "Sending edits: 0 of 2" and strip.step_label.isVisibleTo(strip)
     assert time.monotonic() - started < 32
     qtbot.waitUntil(lambda: screen.error_what.text() == "The server could not be reached.", timeout=5_000)
     assert not screen.cancel_button.isVisibleTo(screen)
+    assert not strip.step_label.isVisibleTo(strip)
     assert screen.sync_button.isEnabled()
     assert _outbox(ctx) == 2
 
