@@ -512,184 +512,183 @@ Open a photo of the door plate instead.</source>
       <translation>关于本设备</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="53" />
+      <location filename="../../gridpad/ui/status_strip.py" line="54" />
       <source>This tablet has been revoked by IT.</source>
       <translation>本平板已被信息科注销。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="54" />
+      <location filename="../../gridpad/ui/status_strip.py" line="55" />
       <source>Ask IT before using it again; local data must be wiped.</source>
       <translation>再次使用前请联系信息科；本地数据须清除。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="56" />
+      <location filename="../../gridpad/ui/status_strip.py" line="57" />
       <source>The server did not accept this tablet's sign-in.</source>
       <translation>服务器拒绝了本平板的登录。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="57" />
+      <location filename="../../gridpad/ui/status_strip.py" line="58" />
       <source>Check that the tablet is still enrolled; if it persists, ask IT for a new code.</source>
       <translation>请确认本平板仍处于注册状态；如问题持续，请向信息科申请新的注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="60" />
+      <location filename="../../gridpad/ui/status_strip.py" line="61" />
       <source>The server could not be reached.</source>
       <translation>无法连接服务器。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="61" />
+      <location filename="../../gridpad/ui/status_strip.py" line="62" />
       <source>Nothing is lost: edits wait on the tablet and sync when the network returns.</source>
       <translation>数据不会丢失：修改保存在平板上，网络恢复后自动同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="63" />
+      <location filename="../../gridpad/ui/status_strip.py" line="64" />
       <source>The server's certificate could not be verified.</source>
       <translation>无法验证服务器证书。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="64" />
+      <location filename="../../gridpad/ui/status_strip.py" line="65" />
       <source>Check the date and time on the tablet, or ask IT for the CA bundle.</source>
       <translation>请检查平板的日期和时间，或向信息科索取 CA 证书包。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="66" />
+      <location filename="../../gridpad/ui/status_strip.py" line="67" />
       <source>The tablet's clock is wrong.</source>
       <translation>平板时钟不正确。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="67" />
+      <location filename="../../gridpad/ui/status_strip.py" line="68" />
       <source>Set the correct date and time, then sync again.</source>
       <translation>请设置正确的日期和时间，然后重新同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <location filename="../../gridpad/ui/status_strip.py" line="70" />
       <source>The server had a problem.</source>
       <translation>服务器出现故障。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <location filename="../../gridpad/ui/status_strip.py" line="70" />
       <source>Try again in a few minutes; edits stay on the tablet.</source>
       <translation>请几分钟后再试；修改仍保存在平板上。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="71" />
+      <location filename="../../gridpad/ui/status_strip.py" line="72" />
       <source>This tablet is not enrolled.</source>
       <translation>本平板未注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="71" />
+      <location filename="../../gridpad/ui/status_strip.py" line="72" />
       <source>Enroll it in Settings with the code from IT.</source>
       <translation>请在“设置”中用信息科提供的注册码注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="72" />
+      <location filename="../../gridpad/ui/status_strip.py" line="73" />
       <source>Try Sync now again; if the problem stays, tell IT this message.</source>
       <translation>请再次点击“立即同步”；如问题仍在，请把这条信息告知信息科。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="78" />
+      <location filename="../../gridpad/ui/status_strip.py" line="79" />
       <source>Sending edits: {0} of {1}</source>
       <translation>正在发送修改：{0}/{1}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="80" />
+      <location filename="../../gridpad/ui/status_strip.py" line="81" />
       <source>Receiving updates: page {0}</source>
       <translation>正在接收更新：第 {0} 页</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="82" />
+      <location filename="../../gridpad/ui/status_strip.py" line="83" />
       <source>Uploading photos: {0} of {1}</source>
       <translation>正在上传照片：{0}/{1}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="83" />
+      <location filename="../../gridpad/ui/status_strip.py" line="84" />
       <source>Connecting to the server</source>
       <translation>正在连接服务器</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="164" />
+      <location filename="../../gridpad/ui/status_strip.py" line="197" />
       <location filename="../../gridpad/ui/sync_screen.py" line="281" />
       <source>Not enrolled</source>
       <translation>未注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="142" />
-      <location filename="../../gridpad/ui/status_strip.py" line="166" />
+      <location filename="../../gridpad/ui/status_strip.py" line="199" />
       <location filename="../../gridpad/ui/sync_screen.py" line="283" />
       <source>Syncing…</source>
       <translation>正在同步…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="168" />
+      <location filename="../../gridpad/ui/status_strip.py" line="201" />
       <location filename="../../gridpad/ui/sync_screen.py" line="285" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="170" />
+      <location filename="../../gridpad/ui/status_strip.py" line="203" />
       <location filename="../../gridpad/ui/sync_screen.py" line="289" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="172" />
+      <location filename="../../gridpad/ui/status_strip.py" line="205" />
       <location filename="../../gridpad/ui/sync_screen.py" line="291" />
       <source>Checking connection…</source>
       <translation>正在检查网络…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="176" />
+      <location filename="../../gridpad/ui/status_strip.py" line="209" />
       <source>Waiting to sync: {0}</source>
       <translation>待同步 {0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="177" />
+      <location filename="../../gridpad/ui/status_strip.py" line="210" />
       <source>Photos: {0}</source>
       <translation>照片 {0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="179" />
+      <location filename="../../gridpad/ui/status_strip.py" line="212" />
       <source>Conflicts: {0}</source>
       <translation>冲突 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="182" />
+      <location filename="../../gridpad/ui/status_strip.py" line="215" />
       <source>Last sync {0}</source>
       <translation>上次同步 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="182" />
+      <location filename="../../gridpad/ui/status_strip.py" line="215" />
       <source>Never synced</source>
       <translation>从未同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="195" />
+      <location filename="../../gridpad/ui/status_strip.py" line="229" />
       <location filename="../../gridpad/ui/sync_screen.py" line="330" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="196" />
+      <location filename="../../gridpad/ui/status_strip.py" line="230" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="83" />
+      <location filename="../../gridpad/ui/status_strip.py" line="84" />
       <source>Sending edits</source>
       <translation>正在发送修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="84" />
+      <location filename="../../gridpad/ui/status_strip.py" line="85" />
       <source>Receiving updates</source>
       <translation>正在接收更新</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="84" />
+      <location filename="../../gridpad/ui/status_strip.py" line="85" />
       <source>Uploading photos</source>
       <translation>正在上传照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="85" />
+      <location filename="../../gridpad/ui/status_strip.py" line="86" />
       <source>Checking</source>
       <translation>正在核对</translation>
     </message>
@@ -819,22 +818,22 @@ Open a photo of the door plate instead.</source>
       <translation>不符合服务器规则“{0}”</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="48" />
+      <location filename="../../gridpad/ui/held_view.py" line="49" />
       <source>{0} later edits of this record wait behind it.</source>
       <translation>此记录之后的 {0} 处修改在其后等待。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="52" />
+      <location filename="../../gridpad/ui/held_view.py" line="53" />
       <source>Correct the record, then Retry: the values it holds now are sent. Discard drops the change; this tablet keeps its value, which is then not on the server.</source>
       <translation>请先更正记录，再点“重试”：将发送记录当前的值。“放弃”会丢弃这处修改；本机保留其值，但服务器上没有。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="58" />
+      <location filename="../../gridpad/ui/held_view.py" line="59" />
       <source>Retry</source>
       <translation>重试</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="59" />
+      <location filename="../../gridpad/ui/held_view.py" line="60" />
       <source>Discard</source>
       <translation>放弃</translation>
     </message>

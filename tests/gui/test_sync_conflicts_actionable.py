@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from support.devices import FAST_RETRY
 from support.live_server import ServerProcess
@@ -22,6 +23,7 @@ from gridpad.store.db import Store, open_store
 from gridpad.store.search import search
 from gridpad.sync_client import enroll as enroll_mod
 from gridpad.sync_client.engine import sync_once
+from gridpad.ui.conflicts_view import view_of
 from gridpad.ui.status_strip import StatusStrip
 from gridpad.ui.sync_screen import SyncScreen
 from sync.protocol import Conflict
@@ -154,3 +156,13 @@ def test_who_may_resolve_is_one_policy_the_card_and_the_app_both_follow(
         mine.close()
         other.close()
         close_ctx(ctx)
+
+
+def test_a_conflict_from_an_older_server_names_no_device_id(qapp: QApplication) -> None:
+    # An older server sends no user: the card says "another tablet", never a device id.
+    conflict = Conflict.model_validate({
+        "id": 7, "table": "person", "row_id": "p1", "grid_id": "G", "kind": "field", "field": "phone",
+        "kept_value": THEIRS, "lost_value": MINE, "kept": {"device_id": "b79c0648aa", "hlc": 1 << 16},
+        "lost": {"device_id": "mine", "hlc": 1 << 16}, "server_seq": 3, "resolved": False})
+    view = view_of(conflict, "mine")
+    assert (view.mine_by, view.theirs_by) == ("this tablet", "another tablet")
