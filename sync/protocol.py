@@ -178,6 +178,9 @@ class Me(_Msg):
 class ConflictAuthor(_Msg):
     device_id: str
     hlc: int
+    #: The user the device is enrolled for (who to ask about the value). Absent from an older
+    #: server, and None when the write was not a device's (the server's own normalisation).
+    user: str | None = None
 
 
 class Conflict(_Msg):

@@ -12,12 +12,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gridpad.app.sync_review import (
+    NotAllowedError,
+    OpenTarget,
+    RecordLabel,
+    RecordToCorrect,
+    ResolvePolicy,
+    breaches_of,
+    everyone,
+    labels_for,
+    records_to_correct,
+    resolver_of,
+)
 from gridpad.store import held_changes
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.store.held_changes import HeldChange, NoSuchHeldChangeError, NotOnServer
 from gridpad.store.outbox_stats import count_by_table
 from gridpad.sync_client import conflicts as conflict_api
+from gridpad.sync_client.cancel import Cancel
 from gridpad.sync_client.errors import SyncError
 from gridpad.sync_client.status import SyncStatus, read_status
 from sync.protocol import Conflict
@@ -28,13 +41,20 @@ if TYPE_CHECKING:
     from gridpad.sync_client.enroll import Enrollment
 
 __all__ = [
+    "Cancel",
     "HeldChange",
     "NoSuchHeldChangeError",
+    "NotAllowedError",
     "NotOnServer",
+    "OpenTarget",
+    "RecordLabel",
+    "RecordToCorrect",
     "SyncError",
     "SyncSnapshot",
+    "breaches_of",
     "discard_held",
     "enroll_device",
+    "is_cancelled",
     "is_enrolled",
     "is_network_error",
     "list_held",
@@ -59,6 +79,12 @@ class SyncSnapshot:
     device_id: str | None = None  # as enrolled: tells "mine" from "theirs" in a conflict
     held: list[HeldChange] = field(default_factory=list)  # changes the server refused, set aside
     not_on_server: list[NotOnServer] = field(default_factory=list)  # discarded: local value only
+    #: Which record each conflict and set-aside change is about (masked name, address, room).
+    labels: dict[tuple[str, str], RecordLabel] = field(default_factory=dict)
+    #: Rows the server holds that break the shared rules and still do here, to correct.
+    to_correct: list[RecordToCorrect] = field(default_factory=list)
+    #: Ids of the conflicts this user may resolve (:data:`RESOLVE_POLICY`).
+    may_resolve: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -69,11 +95,22 @@ class ServerTarget:
     ca_bundle: str | None
 
 
+#: Who may resolve which conflict. Everyone today; role rules (the review issue) replace this.
+RESOLVE_POLICY: ResolvePolicy = everyone
+
+
 def snapshot(store: Store) -> SyncSnapshot:
     """Local reads only (no network): cheap enough to refresh every few seconds."""
-    return SyncSnapshot(read_status(store), count_by_table(store), list(conflict_api.list_open(store)),
-                        DeviceMeta(store).enrolled_device_id, held_changes.list_held(store),
-                        held_changes.list_not_on_server(store))
+    conflicts = list(conflict_api.list_open(store))
+    held = held_changes.list_held(store)
+    resolver = resolver_of(store)
+    return SyncSnapshot(
+        read_status(store), count_by_table(store), conflicts, DeviceMeta(store).enrolled_device_id, held,
+        held_changes.list_not_on_server(store),
+        labels=labels_for(store, [(c.table, c.row_id) for c in conflicts]
+                          + [(h.table, h.row_id) for h in held]),
+        to_correct=records_to_correct(store),
+        may_resolve=frozenset(c.id for c in conflicts if RESOLVE_POLICY(resolver, c)))
 
 
 def list_held(store: Store) -> list[HeldChange]:
@@ -121,16 +158,30 @@ def remember_ca_bundle(store: Store, bundle: Path) -> None:
 
 
 def sync_now(store: Store, data_dir: Path, *, progress: Progress | None = None,
-             before_wipe: Callable[[str], None] | None = None) -> SyncResult:
-    """Push then pull once (raises SyncError; a revoked device is wiped and ``store`` closed)."""
+             before_wipe: Callable[[str], None] | None = None, cancel: Cancel | None = None) -> SyncResult:
+    """Push then pull once (raises SyncError; a revoked device is wiped and ``store`` closed).
+    ``cancel``: :meth:`Cancel.cancel` from another thread stops it (``SyncCancelledError``)."""
     from gridpad.sync_client.engine import sync_once
 
-    return sync_once(store, data_dir=data_dir, progress=progress, before_wipe=before_wipe)
+    return sync_once(store, data_dir=data_dir, progress=progress, before_wipe=before_wipe, cancel=cancel)
+
+
+def is_cancelled(exc: BaseException) -> bool:
+    from gridpad.sync_client.errors import SyncCancelledError
+
+    return isinstance(exc, SyncCancelledError)
 
 
 def resolve_conflict(store: Store, conflict: Conflict | int | str, choice: str, value: Any = None) -> None:
-    """``mine`` / ``theirs`` / ``edit`` (then ``value`` is the typed value), or ``kept`` / ``lost``."""
-    conflict_api.resolve(store, conflict, choice, value)
+    """``mine`` / ``theirs`` / ``edit`` (then ``value`` is the typed value), or ``kept`` / ``lost``.
+
+    Applied here at once (the row, search and every page show the chosen value; it syncs as an
+    ordinary edit), the server told at the next sync. Raises :class:`NotAllowedError` when the
+    user's role may not resolve it, a validation error for a typed value that breaks a rule."""
+    found = conflict_api.find_open(store, conflict)
+    if not RESOLVE_POLICY(resolver_of(store), found):
+        raise NotAllowedError(found.id)
+    conflict_api.resolve(store, found, choice, value)
 
 
 def is_network_error(exc: BaseException) -> bool:

@@ -18,12 +18,14 @@ from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.store.held_changes import HeldChange
 from gridpad.sync_client import breaches, conflicts, photos, set_aside, status, verify
+from gridpad.sync_client.cancel import Cancel
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import (
     DeviceRevokedError,
     HeldBackError,
     PhotosRefusedError,
     RejectedError,
+    SyncCancelledError,
     SyncError,
 )
 from gridpad.sync_client.pull import PullOutcome, apply_scope, pull_all
@@ -97,6 +99,8 @@ def _verify_due(store: Store, asked: bool | None, from_scratch: bool, moved: boo
 def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress | None,
          check: bool | None) -> SyncResult:
     result = SyncResult()
+    if progress:
+        progress("connect", 0, 0)
     backlog = status.photo_backlog(store, data_dir)
     scope = PullOutcome()
     pushed = PushOutcome()
@@ -143,6 +147,8 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
                                      refused=result.photos_refused)
     result.photos_uploaded = uploaded
     result.photo_backlog = len(status.photo_backlog(store, data_dir))
+    # Conflicts resolved on this tablet: their values went with the push; now close them there.
+    moved = conflicts.send_resolutions(store, client) > 0 or moved
     if moved or DeviceMeta(store).open_conflicts is None:
         result.open_conflicts = len(conflicts.fetch_open(store, client))
         result.rows_to_correct = breaches.fetch(store, client)
@@ -159,7 +165,8 @@ def _run(store: Store, client: ServerClient, data_dir: Path, progress: Progress 
 
 def sync_once(store: Store, *, data_dir: Path, progress: Progress | None = None,
               client: ServerClient | None = None, retry: RetryPolicy | None = None,
-              before_wipe: Callable[[str], None] | None = None, verify: bool | None = None) -> SyncResult:
+              before_wipe: Callable[[str], None] | None = None, verify: bool | None = None,
+              cancel: Cancel | None = None) -> SyncResult:
     """Push then pull once. Raises :class:`SyncError` (``str()`` is the plain-words reason).
 
     ``verify``: compare per-table checksums with the server at the end (None: when due, see
@@ -167,12 +174,14 @@ def sync_once(store: Store, *, data_dir: Path, progress: Progress | None = None,
     ``client``: reuse one across syncs to keep its token and connection (the UI may); by default
     a client is made from the enrollment in meta and the secret in the keyring, and closed after.
     On :class:`DeviceRevokedError` the local data is wiped and ``store`` is closed.
+    ``cancel``: stops the sync from another thread (:class:`SyncCancelledError`; what the server
+    receipted is sent, the rest stays in the outbox; not recorded as a failure).
     """
     attempt = status.now_iso()
     own = client is None
     try:
         if client is None:
-            client = client_for(store, retry=retry)
+            client = client_for(store, retry=retry, cancel=cancel)
         try:
             result = _run(store, client, Path(data_dir), progress, verify)
         finally:
@@ -184,6 +193,8 @@ def sync_once(store: Store, *, data_dir: Path, progress: Progress | None = None,
         if before_wipe:
             before_wipe(str(exc))
         wipe_device(store, Path(data_dir))
+        raise
+    except SyncCancelledError:
         raise
     except SyncError as exc:
         status.mark_failure(store, str(exc), attempt)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client import credentials
+from gridpad.sync_client.cancel import Cancel
 from gridpad.sync_client.errors import (
     KeyringUnavailableError,
     NotEnrolledError,
@@ -86,8 +87,10 @@ def enroll(store: Store, server_url: str, code: str, *, ca_bundle: str | None = 
     return Enrollment(client.base_url, device_id, body.user, body.role, list(body.grids))
 
 
-def client_for(store: Store, *, retry: RetryPolicy | None = None) -> ServerClient:
-    """A client for the server this device enrolled with, keys from the keyring."""
+def client_for(store: Store, *, retry: RetryPolicy | None = None,
+               cancel: Cancel | None = None) -> ServerClient:
+    """A client for the server this device enrolled with, keys from the keyring; ``cancel`` stops
+    its requests from another thread."""
     meta = DeviceMeta(store)
     url, device_id = meta.server_url, meta.enrolled_device_id
     if not url or not device_id:
@@ -102,4 +105,5 @@ def client_for(store: Store, *, retry: RetryPolicy | None = None) -> ServerClien
             "reach: unlock or install the keyring (GNOME Keyring or KWallet) and sync again") from None
     if keys is None:
         raise NotEnrolledError()
-    return ServerClient(url, verify=meta.ca_bundle or True, device_id=device_id, keys=keys, retry=retry)
+    return ServerClient(url, verify=meta.ca_bundle or True, device_id=device_id, keys=keys, retry=retry,
+                        cancel=cancel)

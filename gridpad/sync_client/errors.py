@@ -140,3 +140,10 @@ class ReenrollNeededError(SyncError):
     def __init__(self) -> None:
         super().__init__("this device was enrolled by an older version that signed in with a secret; "
                          "enroll it again with a new code: `gridpad enroll --server URL --code CODE`")
+
+
+class SyncCancelledError(SyncError):
+    """The person stopped the sync (取消). What was receipted stays sent; the rest waits in the outbox."""
+
+    def __init__(self) -> None:
+        super().__init__("sync cancelled: nothing is lost, edits wait on the tablet")

@@ -99,6 +99,8 @@ def upload_backlog(store: Store, client: ServerClient, data_dir: Path, *,
             if refused is not None:
                 refused[sha] = "the file on this tablet is damaged (its content does not match its hash)"
             continue
+        if progress:  # photo i+1 of n is on its way
+            progress("photos", i, len(waiting))
         try:
             confirmed = upload_one(client, path, sha)
         except RejectedError as exc:  # one refused photo must not hold back the others or the data

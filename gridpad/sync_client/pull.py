@@ -129,6 +129,8 @@ def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = 
     ``out``: add to this outcome (a scope change already learnt during the push)."""
     out = out if out is not None else PullOutcome()
     since = remote.cursor(store)
+    if progress:  # ("pull", page being received, 0: how many is not known): said before each page
+        progress("pull", 1, 0)
     raw = _raw_pages(client, since, limit=limit)
     head = next(raw)
     if apply_scope(store, head.grids, out) and since != 0:
@@ -138,12 +140,12 @@ def pull_all(store: Store, client: ServerClient, *, progress: Progress | None = 
     first = _as_page(head, since)
     # Most syncs need one page: no helper thread for them (starting one costs milliseconds).
     rest: Iterator[Page] = _prefetched(_following(raw, first[1])) if first[2] else iter(())
-    for rows, nxt, _more in itertools.chain([first], rest):
+    for page_no, (rows, nxt, more) in enumerate(itertools.chain([first], rest), start=1):
         if rows or nxt != since:  # an empty answer changes nothing: no write transaction
             out.pulled += remote.apply_rows(store, rows, nxt)
             since = nxt
-        if progress:
-            progress("pull", out.pulled, out.pulled)
+        if progress and more:
+            progress("pull", page_no + 1, 0)
     return out
 
 

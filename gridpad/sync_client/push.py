@@ -93,6 +93,8 @@ def push_outbox(store: Store, client: ServerClient, *, photo_backlog: int = 0,
             photo_backlog=photo_backlog,
         )
         sent = {c.change_id for c in changes}
+        if progress:  # said before the request: a silent server shows where the sync waits
+            progress("push", out.pushed, max(total, out.pushed + len(changes)))
         try:
             answer = client.call("POST", "/v1/push", PushResponse, body=body, gzip_body=True)
         except RejectedError as exc:

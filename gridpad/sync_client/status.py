@@ -53,7 +53,7 @@ def read_status(store: Store) -> SyncStatus:
         last_error=meta.last_error,
         outbox_count=outbox.count(store),
         photo_backlog=len(photo_backlog(store)),
-        open_conflicts=len(meta.open_conflicts or []),
+        open_conflicts=sum(1 for c in meta.open_conflicts or [] if not c.get("resolved")),
         rows_to_correct=len({(t, r) for t, r, _f, _rule in remote.rule_breaches(store)}),
     )
 

@@ -26,7 +26,11 @@ import requests
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from gridpad.sync_client.cancel import Cancel
 from gridpad.sync_client.credentials import DeviceKeys
 from gridpad.sync_client.errors import (
     CertificateError,
@@ -50,8 +54,12 @@ from sync.protocol import (
 
 Reply = TypeVar("Reply", bound=BaseModel)
 
-#: Connect / read timeouts (seconds): a dead network must not hold the sync thread for long.
-TIMEOUT = (5.0, 60.0)
+#: Connect / read timeouts (seconds): a dead network or a server that accepts and never answers
+#: must not hold the sync thread for long. A read timeout is not retried (the server took the
+#: request and said nothing: asking again would only double the wait), a failed connect is.
+TIMEOUT = (5.0, 20.0)
+#: No retry starts after this long on one request: "server unreachable" within about 30 s.
+REQUEST_BUDGET_S = 25.0
 #: Lab-only: ``GRIDPAD_ALLOW_HTTP=1`` lets enroll and sync use plain http:// to any host.
 ALLOW_HTTP_ENV = "GRIDPAD_ALLOW_HTTP"
 
@@ -158,6 +166,34 @@ def _network_detail(exc: requests.RequestException, url: str) -> str:
     return f"{url}: connection broken ({type(exc).__name__})"
 
 
+def _tracking_adapter(cancel: Cancel) -> HTTPAdapter:
+    """An adapter whose connections hand their sockets to ``cancel`` as they connect, so a
+    cancel from another thread can shut down a request that is waiting for an answer."""
+
+    class _Conn(HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            cancel.track(self.sock)
+
+    class _TlsConn(HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            cancel.track(self.sock)
+
+    class _Pool(HTTPConnectionPool):
+        ConnectionCls = _Conn
+
+    class _TlsPool(HTTPSConnectionPool):
+        ConnectionCls = _TlsConn
+
+    class _Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
+
+    return _Adapter()
+
+
 class ServerClient:
     """One server, one device. Holds the token in memory only; the keys come from the keyring.
 
@@ -167,7 +203,7 @@ class ServerClient:
 
     def __init__(self, base_url: str, *, verify: bool | str = True, device_id: str | None = None,
                  keys: DeviceKeys | None = None, retry: RetryPolicy | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, cancel: Cancel | None = None) -> None:
         check_url(base_url)
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
@@ -177,6 +213,12 @@ class ServerClient:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self.session = requests.Session()
+        #: Stops this client's requests from another thread (the UI's 取消); None: not cancellable.
+        self.cancel = cancel
+        if cancel is not None:
+            adapter = _tracking_adapter(cancel)
+            self.session.mount("http://", adapter)
+            self.session.mount("https://", adapter)
         # Passed with each request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a
         # session's verify (psf/requests#3829), which would silently drop IT's --ca-bundle.
         self.verify = verify
@@ -277,7 +319,10 @@ class ServerClient:
         refreshed = False
         untrusted: str | None = None
         failed_status: int | None = None
+        started = time.monotonic()
         for attempt in range(len(delays) + 1):
+            if self.cancel is not None:
+                self.cancel.check()
             try:
                 if auth:
                     headers.update(self._auth_header())
@@ -291,14 +336,23 @@ class ServerClient:
                                                 timeout=TIMEOUT, verify=self.verify)
                 return self._read(resp, reply, f"{method} {path}")
             except requests.RequestException as exc:
+                if self.cancel is not None:
+                    self.cancel.check()  # the failure is our own cancel shutting the socket
                 failure, failed_status = _network_detail(exc, self.base_url), None
                 untrusted = _certificate_problem(exc)
                 if untrusted:  # not transient: say so at once (raised outside, so no network cause)
                     break
+                if isinstance(exc, requests.exceptions.ReadTimeout):
+                    break  # it took the request and said nothing: waiting again only doubles the wait
             except _RetryableError as exc:
                 failure, failed_status = exc.detail, exc.status
             if attempt < len(delays):
-                self._sleep(delays[attempt])
+                if time.monotonic() - started + delays[attempt] > REQUEST_BUDGET_S:
+                    break
+                if self.cancel is not None:
+                    self.cancel.wait(delays[attempt])
+                else:
+                    self._sleep(delays[attempt])
         if untrusted:
             raise CertificateError(self.base_url, untrusted)
         if failed_status is not None:  # it answered: reachable, but failing

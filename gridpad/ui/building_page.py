@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridpad.store import views
+from gridpad.ui.breach_view import BreachFlag
 from gridpad.ui.building_list import due_text, setup_table
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
@@ -59,6 +60,8 @@ class BuildingPage(Page):
         self.address = self.add_title()
         self.facts = label("", "muted", self, wrap=True)
         outer.addWidget(self.facts)
+        self.breach_flag = BreachFlag(ctx, "building", self)  # what the server flagged to correct
+        outer.addWidget(self.breach_flag)
 
         info = Card(self)
         self.landlord = MaskedValue()
@@ -146,6 +149,7 @@ class BuildingPage(Page):
     def load(self, building_id: str) -> None:
         self.building_id = building_id
         self.ctx.db.call(views.building_detail, building_id, owner=self, on_done=self._show)
+        self.breach_flag.load(building_id)
         self.ctx.db.call(views.residents_of_building, building_id, owner=self,
                          on_done=self.residents_model.set_rows)
 

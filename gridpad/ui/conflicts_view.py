@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
@@ -28,6 +28,9 @@ from gridpad.core.masking import mask_id_number, mask_phone
 from gridpad.ui.i18n import tr
 from gridpad.ui.status_strip import format_when
 from gridpad.ui.widgets import label
+
+if TYPE_CHECKING:
+    from gridpad.app.syncing import RecordLabel
 
 
 def table_title(name: str) -> str:
@@ -75,22 +78,26 @@ def _when_of_hlc(hlc: int | None) -> datetime | None:
     return datetime.fromtimestamp((int(hlc) >> 16) / 1000, UTC)
 
 
-def view_of(conflict: Any, my_device_id: str | None) -> ConflictView:
-    """Mine vs theirs, relative to this tablet (a :class:`sync.protocol.Conflict` says kept/lost)."""
+def view_of(conflict: Any, my_device_id: str | None, record: RecordLabel | None = None) -> ConflictView:
+    """Mine vs theirs, relative to this tablet (a :class:`sync.protocol.Conflict` says kept/lost);
+    ``record``: which person or building it is (masked name, address, room)."""
     mine_lost = conflict.lost.device_id == my_device_id
     mine, theirs = (conflict.lost, conflict.kept) if mine_lost else (conflict.kept, conflict.lost)
     mine_value, theirs_value = ((conflict.lost_value, conflict.kept_value) if mine_lost
                                 else (conflict.kept_value, conflict.lost_value))
 
-    def who(device_id: str) -> str:
-        return tr("this tablet") if device_id == my_device_id else tr("device {0}").format(device_id[:8])
+    def who(author: Any) -> str:
+        if author.device_id == my_device_id:
+            return tr("this tablet")
+        # The colleague to ask; a device id means nothing to a person (an older server sends no name).
+        return getattr(author, "user", None) or tr("another tablet")
 
     return ConflictView(
         id=str(conflict.id), table=conflict.table, row_id=conflict.row_id, field=conflict.field,
         mine=mine_value, theirs=theirs_value,
-        mine_by=who(mine.device_id), mine_at=_when_of_hlc(mine.hlc),
-        theirs_by=who(theirs.device_id), theirs_at=_when_of_hlc(theirs.hlc),
-        label="",
+        mine_by=who(mine), mine_at=_when_of_hlc(mine.hlc),
+        theirs_by=who(theirs), theirs_at=_when_of_hlc(theirs.hlc),
+        label=" \u00b7 ".join(record.parts()) if record is not None else "",
     )
 
 
@@ -125,12 +132,14 @@ class ConflictCard(QFrame):
     """One conflict; its buttons call ``resolve(conflict, choice, value)``."""
 
     def __init__(self, conflict: Any, my_device_id: str | None, resolve: Any,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, record: RecordLabel | None = None,
+                 allowed: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("card")
         self.conflict = conflict
-        self.view = view = view_of(conflict, my_device_id)
+        self.view = view = view_of(conflict, my_device_id, record)
         self._resolve = resolve
+        self.allowed = allowed  # the resolve policy's answer for this user (gridpad.app.sync_review)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.setSpacing(8)
@@ -182,11 +191,16 @@ class ConflictCard(QFrame):
         self.message = label("", "fieldError", self, wrap=True)
         self.message.hide()
         lay.addWidget(self.message)
+        self.not_allowed = label("", "caption", self, wrap=True)
+        self.not_allowed.setVisible(not allowed)
+        lay.addWidget(self.not_allowed)
+        self.set_busy(False)
         self.retranslate()
 
     def retranslate(self) -> None:
         v = self.view
-        where = table_title(v.table) + (f" · {v.label}" if v.label else "")
+        where = table_title(v.table) + (f" · {v.label}" if v.label else f" · {v.row_id[:8]}\u2026")
+        self.not_allowed.setText(tr("Your role cannot resolve this conflict; ask your supervisor."))
         self.title.setText(tr("{0} — field “{1}”").format(where, field_title(v.field)))
         self.mine_caption.setText(tr("Mine"))
         self.theirs_caption.setText(tr("Theirs"))
@@ -210,7 +224,7 @@ class ConflictCard(QFrame):
 
     def set_busy(self, busy: bool) -> None:
         for b in (self.use_mine, self.use_theirs, self.edit_button, self.save_edit):
-            b.setEnabled(not busy)
+            b.setEnabled(not busy and self.allowed)
 
     def show_error(self, message: str) -> None:
         self.set_busy(False)
@@ -230,7 +244,8 @@ class ConflictCard(QFrame):
     def _save_edit(self) -> None:
         text = self.edit_field.text().strip()
         if not text:
-            self.show_error(tr("{0}: type a value, or choose mine or theirs.").format(self.view.field))
+            self.show_error(tr("{0}: type a value, or choose mine or theirs.").format(
+                field_title(self.view.field)))
             return
         self.set_busy(True)
         self._resolve(self.conflict, "edit", text)

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from gridpad.ui.breach_view import record_text, rule_words
 from gridpad.ui.conflicts_view import field_title, table_title
 from gridpad.ui.i18n import tr
-from gridpad.ui.rule_text import rule_text
 from gridpad.ui.widgets import CARD_MARGINS, Card, label
 
 if TYPE_CHECKING:
-    from gridpad.app.syncing import HeldChange
+    from gridpad.app.syncing import HeldChange, RecordLabel
 
 
 def held_reason(rule: str, field: str | None) -> str:
@@ -31,24 +31,20 @@ def held_reason(rule: str, field: str | None) -> str:
         "grid_change": tr("moves the record to another grid, which needs a transfer by the office"),
         "read_only_table": tr("is written by the central system only"),
         "unknown_column": tr("is not a field the server knows"),
-    }.get(rule) or _as_worded(rule) or tr("breaks the server's rule \u201c{0}\u201d").format(rule)
+    }.get(rule) or rule_words(rule) or tr("breaks the server's rule \u201c{0}\u201d").format(rule)
     return f"{field_title(field)} \u2014 {why}" if field else why
-
-
-def _as_worded(rule: str) -> str | None:
-    """The forms' sentence for ``rule``, when it has one that needs no value."""
-    text = rule_text(rule, {})
-    return None if text == rule or "{" in text else text
 
 
 class HeldCard(Card):
     """One change set aside: what, why, how many wait behind it; Retry / Discard."""
 
     def __init__(self, item: HeldChange, on_retry: Callable[[int], None], on_discard: Callable[[int], None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, record: RecordLabel | None = None) -> None:
         super().__init__(parent, name="warningCard", margins=CARD_MARGINS)
         self.change_id = item.change_id
-        self.title = label(f"{table_title(item.table)} {item.row_id[:8]}\u2026", "title", self)
+        # Which record (masked name, address, room); the id's start only for a row this tablet lacks.
+        where = record_text(table_title(item.table), record, item.row_id)
+        self.title = label(where, "title", self, wrap=True)
         self.reason = label(held_reason(item.rule, item.field), None, self, wrap=True)
         waiting = (tr("{0} later edits of this record wait behind it.").format(item.waiting)
                    if item.waiting else "")

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from gridpad.store import views
+from gridpad.ui.breach_view import BreachFlag
 from gridpad.ui.context import AppContext
 from gridpad.ui.labels import enum_label
 from gridpad.ui.page_base import Page
@@ -37,6 +38,8 @@ class PersonPage(Page):
         self.name.value.setObjectName("bigTitle")
         self.name.reveal_requested.connect(lambda: self._reveal("name", self.name))
         self.top.addWidget(self.name, 1)
+        self.breach_flag = BreachFlag(ctx, "person", self)  # what the server flagged to correct
+        outer.addWidget(self.breach_flag)
 
         card = Card(self)
         self.id_number = MaskedValue()
@@ -68,6 +71,7 @@ class PersonPage(Page):
     def load(self, person_id: str) -> None:
         self.person_id = person_id
         self.ctx.db.call(views.person_detail, person_id, owner=self, on_done=self._show)
+        self.breach_flag.load(person_id)
 
     def reload(self) -> None:
         if self.person_id:

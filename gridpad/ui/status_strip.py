@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from gridpad.ui.i18n import tr
 from gridpad.ui.widgets import label
@@ -72,6 +73,46 @@ def plain_error(message: str | None) -> tuple[str, str]:
     return (message, tr("Try Sync now again; if the problem stays, tell IT this message."))
 
 
+def stage_text(stage: str, done: int = 0, total: int = 0) -> str:
+    """Where the sync is, by step: what a silent server is being asked shows here while it waits."""
+    if stage == "push" and total:
+        return tr("Sending edits: {0} of {1}").format(done, total)
+    if stage == "pull" and done:
+        return tr("Receiving updates: page {0}").format(done)
+    if stage == "photos" and total:
+        return tr("Uploading photos: {0} of {1}").format(min(done + 1, total), total)
+    stages = {"connect": tr("Connecting to the server"), "push": tr("Sending edits"),
+              "pull": tr("Receiving updates"), "photos": tr("Uploading photos"),
+              "verify": tr("Checking"), "check": tr("Checking"), "done": ""}
+    return stages.get(stage, stage)
+
+
+class ElidedLabel(QLabel):
+    """One line that takes the room it is given and ends in "…" when the text does not fit (the
+    whole text in its tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def _elide(self) -> None:
+        width = max(self.width(), 0)
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+
 class StatusStrip(QWidget):
     """One line at the bottom of every screen; its Details button opens the sync screen."""
 
@@ -93,6 +134,12 @@ class StatusStrip(QWidget):
         self.last_sync_label = QLabel(self)
         self.error_label = label("", "syncError", self)
         lay.addWidget(self.state_label)
+        # The step a running sync is on ("Sending edits: 1 of 3"): takes the room left and is cut
+        # rather than pushing the counts off a portrait screen.
+        self.step_label = ElidedLabel(self)
+        self.step_label.setObjectName("muted")
+        self.step_label.hide()
+        lay.addWidget(self.step_label, 1)
         # "●  离线 · 待同步 12 条 · 照片 3 张 · 冲突 1 · 上次同步 09:42": a dot before each item
         # that is shown (photos and conflicts only when there are some).
         self._separators: dict[QLabel, QLabel] = {}
@@ -103,6 +150,10 @@ class StatusStrip(QWidget):
             self._separators[w] = dot
             lay.addWidget(dot)
             lay.addWidget(w, 1 if w is self.error_label else 0)
+        self.cancel_button = QPushButton(self)  # 取消 while a sync runs: never stuck on a silent server
+        self.cancel_button.clicked.connect(controller.cancel_sync)
+        self.cancel_button.hide()
+        lay.addWidget(self.cancel_button)
         self.details_button = QPushButton(self)
         self.details_button.setObjectName("flatButton")
         self.details_button.clicked.connect(lambda: self._ctx.navigate("sync"))
@@ -112,7 +163,16 @@ class StatusStrip(QWidget):
         controller.sync_started.connect(self.refresh_view)
         controller.sync_finished.connect(lambda _r: self.refresh_view())
         controller.sync_failed.connect(lambda _m: self.refresh_view())
+        controller.sync_cancelled.connect(self.refresh_view)
+        controller.cancelling.connect(lambda: self.cancel_button.setEnabled(False))
+        controller.progress.connect(self._on_progress)
+        self._stage = ""
         self.refresh_view()
+
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        self._stage = stage_text(stage, done, total)
+        self.step_label.set_full_text(self._stage)
+        self.step_label.setVisible(self._controller.syncing and bool(self._stage))
 
     def _on_snapshot(self, snap: SyncSnapshot) -> None:
         self._snapshot = snap
@@ -160,4 +220,11 @@ class StatusStrip(QWidget):
         self.error_label.setToolTip(what)
         for item, dot in self._separators.items():
             dot.setVisible(item.isVisibleTo(self) and bool(item.text()))
+        if not c.syncing:
+            self._stage = ""
+        self.step_label.setVisible(c.syncing and bool(self._stage))
+        self.cancel_button.setVisible(c.syncing)
+        if not c.syncing:
+            self.cancel_button.setEnabled(True)
+        self.cancel_button.setText(tr("Cancel"))
         self.details_button.setText(tr("Details"))

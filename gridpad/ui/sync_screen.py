@@ -16,21 +16,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridpad.ui.breach_view import BreachCard
 from gridpad.ui.conflicts_view import ConflictCard, field_title, table_title
 from gridpad.ui.held_view import HeldCard
 from gridpad.ui.i18n import tr
-from gridpad.ui.status_strip import format_when, plain_error
+from gridpad.ui.status_strip import format_when, plain_error, stage_text
 from gridpad.ui.widgets import CARD_MARGINS, Card, label, screen_layout, scroll_column
 
 if TYPE_CHECKING:
-    from gridpad.app.syncing import SyncSnapshot
+    from gridpad.app.syncing import OpenTarget, SyncSnapshot
     from gridpad.ui.context import AppContext
 
 
-def stage_text(stage: str) -> str:
-    stages = {"push": tr("Sending edits"), "pull": tr("Receiving updates"), "photos": tr("Uploading photos"),
-              "verify": tr("Checking"), "check": tr("Checking")}
-    return stages.get(stage, stage)
+def waiting_text(conflicts: int, to_correct: int, held: int) -> str:
+    """What waits for the person, counted: "Waiting for you: conflicts 2 · to correct 1"."""
+    parts = []
+    if conflicts:
+        parts.append(tr("conflicts {0}").format(conflicts))
+    if to_correct:
+        parts.append(tr("to correct {0}").format(to_correct))
+    if held:
+        parts.append(tr("set aside {0}").format(held))
+    return tr("Waiting for you: {0}").format(" \u00b7 ".join(parts)) if parts else ""
 
 
 class SyncScreen(QWidget):
@@ -53,14 +60,15 @@ class SyncScreen(QWidget):
 
         card = Card(body, margins=CARD_MARGINS)
         cl = card.body
-        self.big_status = label("", "statNumber", card)
+        self.big_status = label("", "statNumber", card, wrap=True)
+        self.state_line = label("", "title", card)  # online/offline, when the headline counts what waits
         self.last_success = QLabel(card)
         self.outbox_total = QLabel(card)
         self.outbox_kinds = label("", "caption", card, wrap=True)
         self.photos = QLabel(card)
         self.result_label = label("", "fieldHint", card, wrap=True)
-        for w in (self.big_status, self.last_success, self.outbox_total, self.outbox_kinds, self.photos,
-                  self.result_label):
+        for w in (self.big_status, self.state_line, self.last_success, self.outbox_total, self.outbox_kinds,
+                  self.photos, self.result_label):
             cl.addWidget(w)
         self._body.addWidget(card)
 
@@ -81,6 +89,13 @@ class SyncScreen(QWidget):
         self.not_on_server = label("", "caption", body, wrap=True)
         self._body.addWidget(self.not_on_server)
 
+        self.correct_title = label("", "title", body)
+        self._body.addWidget(self.correct_title)
+        self._correct_box = QVBoxLayout()
+        self._correct_box.setSpacing(12)
+        self._body.addLayout(self._correct_box)
+        self._correct_cards: list[BreachCard] = []
+
         self.conflicts_title = label("", "title", body)
         self._body.addWidget(self.conflicts_title)
         self.no_conflicts = label("", "muted", body)
@@ -98,6 +113,10 @@ class SyncScreen(QWidget):
         bottom.addWidget(self.stage_label)
         bottom.addWidget(self.progress, 1)
         bottom.addStretch(0)
+        self.cancel_button = QPushButton(self)  # 取消: a silent server never holds the tablet
+        self.cancel_button.clicked.connect(self.cancel_sync)
+        self.cancel_button.hide()
+        bottom.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
         self.sync_button = QPushButton(self)
         self.sync_button.setObjectName("primary")
         self.sync_button.clicked.connect(self.sync_now)
@@ -109,6 +128,8 @@ class SyncScreen(QWidget):
         c.sync_started.connect(self._on_started)
         c.sync_finished.connect(self._on_finished)
         c.sync_failed.connect(self._on_failed)
+        c.sync_cancelled.connect(self._on_cancelled)
+        c.cancelling.connect(self._on_cancelling)
         c.online_changed.connect(lambda _o: self.refresh_view())
         c.conflict_resolved.connect(self._on_resolved)
         c.conflict_failed.connect(self._on_conflict_failed)
@@ -123,6 +144,9 @@ class SyncScreen(QWidget):
         self.sync_button.setEnabled(False)
         self.controller.sync_now()
 
+    def cancel_sync(self) -> None:
+        self.controller.cancel_sync()
+
     def activated(self) -> None:
         self.controller.refresh()
 
@@ -131,16 +155,29 @@ class SyncScreen(QWidget):
         self._snapshot = snap
         self._render_conflicts(snap.conflicts)
         self._render_held(snap)
+        self._render_to_correct(snap)
         self.refresh_view()
 
     def _on_started(self) -> None:
         self.sync_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
         self.refresh_view()
 
+    def _on_cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.stage_label.setText(tr("Stopping…"))
+
+    def _on_cancelled(self) -> None:
+        self._result_text = tr("Sync cancelled. Nothing is lost: edits wait on the tablet.")
+        self._done()
+
     def _on_progress(self, stage: str, done: int, total: int) -> None:
-        self.stage_label.setText(stage_text(stage))
+        if not self.cancel_button.isEnabled():
+            return  # stopping: the step under way no longer matters
+        self.stage_label.setText(stage_text(stage, done, total))
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
@@ -164,6 +201,7 @@ class SyncScreen(QWidget):
 
     def _done(self) -> None:
         self.progress.hide()
+        self.cancel_button.hide()
         self.stage_label.clear()
         self.sync_button.setEnabled(True)
         self.refresh_view()
@@ -190,7 +228,8 @@ class SyncScreen(QWidget):
             card.deleteLater()
         self._held_cards = {}
         for item in snap.held:
-            card = HeldCard(item, self.controller.retry_held, self.controller.discard_held, self)
+            card = HeldCard(item, self.controller.retry_held, self.controller.discard_held, self,
+                            record=snap.labels.get((item.table, item.row_id)))
             self._held_cards[item.change_id] = card
             self._held_box.addWidget(card)
         lines = [tr("{0} {1}: {2} is kept on this tablet but is not on the server (its change was "
@@ -201,6 +240,22 @@ class SyncScreen(QWidget):
         self.not_on_server.setText("\n".join(lines))
         self.not_on_server.setVisible(bool(lines))
 
+    def _render_to_correct(self, snap: SyncSnapshot) -> None:
+        """One card per record the server flagged as breaking the shared rules."""
+        for card in self._correct_cards:
+            card.deleteLater()
+        self._correct_cards = []
+        for item in snap.to_correct:
+            card = BreachCard(item, table_title(item.table), self._open_record, self)
+            self._correct_cards.append(card)
+            self._correct_box.addWidget(card)
+
+    def _open_record(self, target: OpenTarget) -> None:
+        if target.person_id:
+            self._ctx.navigate("registry", person_id=target.person_id)
+        elif target.building_id:
+            self._ctx.navigate("registry", building_id=target.building_id)
+
     def _render_conflicts(self, conflicts: list[Any]) -> None:
         wanted: dict[str, Any] = {}
         for conflict in conflicts:
@@ -208,10 +263,12 @@ class SyncScreen(QWidget):
         for cid in list(self._cards):
             if cid not in wanted:
                 self._cards.pop(cid).deleteLater()
+        snap = self._snapshot
         for cid, conflict in wanted.items():
             if cid not in self._cards:
-                card = ConflictCard(conflict, self._snapshot.device_id if self._snapshot else None,
-                                    self.controller.resolve, self)
+                record = snap.labels.get((conflict.table, conflict.row_id)) if snap else None
+                card = ConflictCard(conflict, snap.device_id if snap else None, self.controller.resolve, self,
+                                    record=record, allowed=snap is None or conflict.id in snap.may_resolve)
                 self._cards[cid] = card
                 self._conflict_box.addWidget(card)
 
@@ -219,19 +276,23 @@ class SyncScreen(QWidget):
         snap = self._snapshot
         status = snap.status if snap else None
         c = self.controller
+        waiting = waiting_text(len(self._cards), len(self._correct_cards), len(self._held_cards))
         if status is not None and not status.enrolled:
             big = tr("Not enrolled")
         elif c.syncing:
             big = tr("Syncing…")
         elif c.online is False:
             big = tr("Offline")
-        elif status is not None and status.outbox_count == 0 and not status.last_error:
-            big = tr("Up to date")
+        elif status is not None and status.outbox_count == 0 and not status.last_error and not waiting:
+            big = tr("Up to date")  # only when nothing waits for the person either
         elif c.online:
             big = tr("Online")
         else:
             big = tr("Checking connection…")
-        self.big_status.setText(big)
+        # The headline counts what waits for the person; the connection's state goes under it.
+        self.big_status.setText(waiting or big)
+        self.state_line.setText(big if waiting else "")
+        self.state_line.setVisible(bool(waiting))
         when = format_when(status.last_success_at) if status else ""
         self.last_success.setText(tr("Last successful sync: {0}").format(when) if when
                                   else tr("Last successful sync: never"))
@@ -253,7 +314,11 @@ class SyncScreen(QWidget):
         n_held = len(self._held_cards)
         self.held_title.setText(tr("Set aside, refused by the server: {0}").format(n_held))
         self.held_title.setVisible(bool(n_held))
-        n_conflicts = max(status.open_conflicts if status else 0, len(self._cards))
+        n_correct = len(self._correct_cards)
+        self.correct_title.setText(
+            tr("Records to correct (the server holds values that break the rules): {0}").format(n_correct))
+        self.correct_title.setVisible(bool(n_correct))
+        n_conflicts = len(self._cards)
         self.conflicts_title.setText(tr("Conflicts to review: {0}").format(n_conflicts))
         self.no_conflicts.setText(tr("No conflicts. Edits from this tablet and the centre agree."))
         self.no_conflicts.setVisible(not self._cards)
@@ -262,6 +327,7 @@ class SyncScreen(QWidget):
     def retranslate(self) -> None:
         self.heading.setText(tr("Sync"))
         self.sync_button.setText(tr("Sync now"))
+        self.cancel_button.setText(tr("Cancel"))
         self.refresh_view()
 
     def changeEvent(self, event: QEvent) -> None:

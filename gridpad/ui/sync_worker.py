@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 if TYPE_CHECKING:
     from gridpad.app.startup import Store
-    from gridpad.app.syncing import SyncResult, SyncSnapshot
+    from gridpad.app.syncing import Cancel, SyncResult, SyncSnapshot
     from sync.protocol import Conflict
 
 # gridpad.app.syncing (the store, requests, the sync client) is imported where used, on the sync
@@ -44,6 +44,7 @@ class SyncWorker(QObject):
     sync_started = Signal()
     sync_finished = Signal(object)     # SyncResult
     sync_failed = Signal(str)          # the error in the client's words
+    sync_cancelled = Signal()          # stopped by the person (取消): nothing lost, edits wait
     reachability = Signal(bool)        # server answered (any HTTP status) or not
     enrolled = Signal(object)          # SyncSnapshot after a successful enrollment
     enroll_failed = Signal(str)
@@ -59,6 +60,16 @@ class SyncWorker(QObject):
         self._store: Store | None = None
         self._syncing = False
         self._last_progress_emit = 0.0
+        self._cancel: Cancel | None = None  # the running sync's stop switch (read by the GUI thread)
+
+    def cancel_sync(self) -> bool:
+        """Stop the running sync now. Called on the GUI thread, directly (the sync thread is busy
+        in a request): between requests it stops; a request in flight is aborted. False: none ran."""
+        cancel = self._cancel
+        if cancel is None:
+            return False
+        cancel.cancel()
+        return True
 
     # -- life cycle (called on the sync thread) ------------------------------------------------
     @Slot()
@@ -103,7 +114,7 @@ class SyncWorker(QObject):
 
     @Slot()
     def sync(self) -> None:
-        from gridpad.app.syncing import is_enrolled, is_network_error, sync_now
+        from gridpad.app.syncing import Cancel, is_cancelled, is_enrolled, is_network_error, sync_now
 
         if self._syncing:
             return
@@ -112,18 +123,24 @@ class SyncWorker(QObject):
             self.refresh()
             return
         self._syncing = True
+        self._cancel = Cancel()
         self.sync_started.emit()
         try:
-            result = sync_now(store, self._data_dir, progress=self._on_progress)
+            result = sync_now(store, self._data_dir, progress=self._on_progress, cancel=self._cancel)
         except Exception as exc:  # noqa: BLE001 - the client records last_error; the strip shows it
             if type(exc).__name__ == "DeviceRevokedError":
                 self._store = None  # the client wiped and closed it; the next use opens a fresh one
             self._syncing = False
+            self._cancel = None
             self.refresh()  # the status first, so listeners of the outcome see the new numbers
+            if is_cancelled(exc):
+                self.sync_cancelled.emit()
+                return
             self.sync_failed.emit(str(exc) or type(exc).__name__)
             self.reachability.emit(not is_network_error(exc))
         else:
             self._syncing = False
+            self._cancel = None
             self.refresh()
             self.sync_finished.emit(result)
             self.reachability.emit(True)
@@ -200,6 +217,8 @@ class SyncController(QObject):
     sync_started = Signal()
     sync_finished = Signal(object)
     sync_failed = Signal(str)
+    sync_cancelled = Signal()
+    cancelling = Signal()              # 取消 pressed: the sync stops within moments
     online_changed = Signal(bool)
     enrolled = Signal(object)
     enroll_failed = Signal(str)
@@ -233,6 +252,7 @@ class SyncController(QObject):
         w.sync_started.connect(self._on_started)
         w.sync_finished.connect(self._on_finished)
         w.sync_failed.connect(self._on_failed)
+        w.sync_cancelled.connect(self._on_cancelled)
         w.reachability.connect(self._on_reachability)
         w.enrolled.connect(self._on_enrolled)
         w.enroll_failed.connect(self.enroll_failed)
@@ -270,12 +290,18 @@ class SyncController(QObject):
         for t in (self._probe_timer, self._periodic_timer, self._refresh_timer):
             t.stop()
         if self._thread.isRunning():
+            self._worker.cancel_sync()  # closing the app never waits on a silent server
             self._do_close.emit()
             self._thread.quit()
             self._thread.wait()
 
     def sync_now(self) -> None:
         self._do_sync.emit()
+
+    def cancel_sync(self) -> None:
+        """取消: stop the running sync (the outbox stays as it is; what the server receipted is sent)."""
+        if self.syncing and self._worker.cancel_sync():
+            self.cancelling.emit()
 
     def refresh(self) -> None:
         self._do_refresh.emit()
@@ -313,6 +339,10 @@ class SyncController(QObject):
     def _on_failed(self, message: str) -> None:
         self.syncing = False
         self.sync_failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        self.syncing = False
+        self.sync_cancelled.emit()
 
     def _on_enrolled(self, snap: SyncSnapshot) -> None:
         self._on_snapshot(snap)

@@ -3,166 +3,171 @@
   <context>
     <name />
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="35" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Buildings</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="35" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Persons</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="36" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
       <source>Tenancies</source>
       <translation>居住关系</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="36" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
       <source>Organisations</source>
       <translation>单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="36" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="39" />
       <source>Photos</source>
       <translation>照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="37" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="40" />
       <source>Grids</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <location filename="../../gridpad/ui/rule_text.py" line="31" />
       <source>Name</source>
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <source>Phone</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="28" />
       <source>Room number</source>
       <translation>房号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Move-in date</source>
       <translation>入住日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <location filename="../../gridpad/ui/rule_text.py" line="24" />
       <source>Move-out date</source>
       <translation>搬离日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <location filename="../../gridpad/ui/rule_text.py" line="27" />
       <source>Occupant limit</source>
       <translation>限住人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="51" />
       <source>Rental rooms</source>
       <translation>出租间数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="51" />
       <source>Household register address</source>
       <translation>户籍地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="52" />
       <source>Deleted</source>
       <translation>已删除</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="86" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="91" />
       <source>this tablet</source>
       <translation>本平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="86" />
-      <source>device {0}</source>
-      <translation>设备 {0}</translation>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="93" />
+      <source>another tablet</source>
+      <translation>另一台平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="112" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="119" />
       <source>(empty)</source>
       <translation>（空）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="190" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="203" />
+      <source>Your role cannot resolve this conflict; ask your supervisor.</source>
+      <translation>您的角色不能处理此冲突，请联系主管。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/conflicts_view.py" line="204" />
       <source>{0} — field “{1}”</source>
       <translation>{0} — 字段“{1}”</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="191" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="205" />
       <source>Mine</source>
       <translation>我的</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="192" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="206" />
       <source>Theirs</source>
       <translation>对方的</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="195" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="209" />
       <source>Use mine</source>
       <translation>用我的</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="196" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="210" />
       <source>Use theirs</source>
       <translation>用对方的</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="197" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="211" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="198" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="212" />
       <source>Save</source>
       <translation>保存</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="199" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="213" />
       <source>Type the correct value</source>
       <translation>输入正确的值</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="233" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="247" />
       <source>{0}: type a value, or choose mine or theirs.</source>
       <translation>{0}：请输入一个值，或选择“用我的”/“用对方的”。</translation>
     </message>
@@ -594,212 +599,273 @@ Open a photo of the door plate instead.</source>
       <translation>关于本设备</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="53" />
+      <location filename="../../gridpad/ui/status_strip.py" line="54" />
       <source>This tablet has been revoked by IT.</source>
       <translation>本平板已被信息科注销。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="54" />
+      <location filename="../../gridpad/ui/status_strip.py" line="55" />
       <source>Ask IT before using it again; local data must be wiped.</source>
       <translation>再次使用前请联系信息科；本地数据须清除。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="56" />
+      <location filename="../../gridpad/ui/status_strip.py" line="57" />
       <source>The server did not accept this tablet's sign-in.</source>
       <translation>服务器拒绝了本平板的登录。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="57" />
+      <location filename="../../gridpad/ui/status_strip.py" line="58" />
       <source>Check that the tablet is still enrolled; if it persists, ask IT for a new code.</source>
       <translation>请确认本平板仍处于注册状态；如问题持续，请向信息科申请新的注册码。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="60" />
+      <location filename="../../gridpad/ui/status_strip.py" line="61" />
       <source>The server could not be reached.</source>
       <translation>无法连接服务器。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="61" />
+      <location filename="../../gridpad/ui/status_strip.py" line="62" />
       <source>Nothing is lost: edits wait on the tablet and sync when the network returns.</source>
       <translation>数据不会丢失：修改保存在平板上，网络恢复后自动同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="63" />
+      <location filename="../../gridpad/ui/status_strip.py" line="64" />
       <source>The server's certificate could not be verified.</source>
       <translation>无法验证服务器证书。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="64" />
+      <location filename="../../gridpad/ui/status_strip.py" line="65" />
       <source>Check the date and time on the tablet, or ask IT for the CA bundle.</source>
       <translation>请检查平板的日期和时间，或向信息科索取 CA 证书包。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="66" />
+      <location filename="../../gridpad/ui/status_strip.py" line="67" />
       <source>The tablet's clock is wrong.</source>
       <translation>平板时钟不正确。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="67" />
+      <location filename="../../gridpad/ui/status_strip.py" line="68" />
       <source>Set the correct date and time, then sync again.</source>
       <translation>请设置正确的日期和时间，然后重新同步。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <location filename="../../gridpad/ui/status_strip.py" line="70" />
       <source>The server had a problem.</source>
       <translation>服务器出现故障。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="69" />
+      <location filename="../../gridpad/ui/status_strip.py" line="70" />
       <source>Try again in a few minutes; edits stay on the tablet.</source>
       <translation>请几分钟后再试；修改仍保存在平板上。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="71" />
+      <location filename="../../gridpad/ui/status_strip.py" line="72" />
       <source>This tablet is not enrolled.</source>
       <translation>本平板未注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="71" />
+      <location filename="../../gridpad/ui/status_strip.py" line="72" />
       <source>Enroll it in Settings with the code from IT.</source>
       <translation>请在“设置”中用信息科提供的注册码注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="72" />
+      <location filename="../../gridpad/ui/status_strip.py" line="73" />
       <source>Try Sync now again; if the problem stays, tell IT this message.</source>
       <translation>请再次点击“立即同步”；如问题仍在，请把这条信息告知信息科。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="137" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="223" />
+      <location filename="../../gridpad/ui/status_strip.py" line="79" />
+      <source>Sending edits: {0} of {1}</source>
+      <translation>正在发送修改：{0}/{1}</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="81" />
+      <source>Receiving updates: page {0}</source>
+      <translation>正在接收更新：第 {0} 页</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="83" />
+      <source>Uploading photos: {0} of {1}</source>
+      <translation>正在上传照片：{0}/{1}</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="84" />
+      <source>Connecting to the server</source>
+      <translation>正在连接服务器</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="197" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="281" />
       <source>Not enrolled</source>
       <translation>未注册</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="139" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="225" />
+      <location filename="../../gridpad/ui/status_strip.py" line="199" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="283" />
       <source>Syncing…</source>
       <translation>正在同步…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="141" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="227" />
+      <location filename="../../gridpad/ui/status_strip.py" line="201" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="285" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="143" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="231" />
+      <location filename="../../gridpad/ui/status_strip.py" line="203" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="289" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="145" />
-      <location filename="../../gridpad/ui/sync_screen.py" line="233" />
+      <location filename="../../gridpad/ui/status_strip.py" line="205" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="291" />
       <source>Checking connection…</source>
       <translation>正在检查网络…</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="149" />
+      <location filename="../../gridpad/ui/status_strip.py" line="209" />
       <source>Waiting to sync: {0}</source>
       <translation>待同步 {0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="150" />
+      <location filename="../../gridpad/ui/status_strip.py" line="210" />
       <source>Photos: {0}</source>
       <translation>照片 {0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="152" />
+      <location filename="../../gridpad/ui/status_strip.py" line="212" />
       <source>Conflicts: {0}</source>
       <translation>冲突 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="155" />
+      <location filename="../../gridpad/ui/status_strip.py" line="215" />
       <source>Last sync {0}</source>
       <translation>上次同步 {0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="155" />
+      <location filename="../../gridpad/ui/status_strip.py" line="215" />
       <source>Never synced</source>
       <translation>从未同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/status_strip.py" line="163" />
+      <location filename="../../gridpad/ui/status_strip.py" line="229" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="330" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/status_strip.py" line="230" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <location filename="../../gridpad/ui/status_strip.py" line="84" />
       <source>Sending edits</source>
       <translation>正在发送修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <location filename="../../gridpad/ui/status_strip.py" line="85" />
       <source>Receiving updates</source>
       <translation>正在接收更新</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="31" />
+      <location filename="../../gridpad/ui/status_strip.py" line="85" />
       <source>Uploading photos</source>
       <translation>正在上传照片</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="32" />
+      <location filename="../../gridpad/ui/status_strip.py" line="86" />
       <source>Checking</source>
       <translation>正在核对</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="155" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="35" />
+      <source>conflicts {0}</source>
+      <translation>冲突 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="37" />
+      <source>to correct {0}</source>
+      <translation>待更正 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="39" />
+      <source>set aside {0}</source>
+      <translation>已搁置 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="40" />
+      <source>Waiting for you: {0}</source>
+      <translation>待您处理：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="192" />
       <source>Sent {0}, received {1}, photos {2}, new conflicts {3}.</source>
       <translation>已发送 {0} 条，已接收 {1} 条，照片 {2} 张，新冲突 {3} 条。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="229" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="287" />
       <source>Up to date</source>
       <translation>已是最新</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="236" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="297" />
       <source>Last successful sync: {0}</source>
       <translation>上次成功同步：{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="237" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="298" />
       <source>Last successful sync: never</source>
       <translation>上次成功同步：从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="239" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="300" />
       <source>Waiting to sync: {0} edits</source>
       <translation>待同步：{0} 条修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="243" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="304" />
       <source>Photos waiting to upload: {0}</source>
       <translation>待上传照片：{0} 张</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="246" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="307" />
       <source>This tablet is not enrolled yet.</source>
       <translation>本平板尚未注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="247" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="308" />
       <source>Open Settings and enroll with the server address and the code from IT.</source>
       <translation>请打开“设置”，填写服务器地址和信息科提供的注册码进行注册。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="257" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="319" />
+      <source>Records to correct (the server holds values that break the rules): {0}</source>
+      <translation>待更正记录（服务器上的数据不符合规则）：{0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="322" />
       <source>Conflicts to review: {0}</source>
       <translation>待处理冲突：{0} 条</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="196" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="171" />
+      <source>Stopping…</source>
+      <translation>正在停止…</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="174" />
+      <source>Sync cancelled. Nothing is lost: edits wait on the tablet.</source>
+      <translation>已取消同步。数据没有丢失：修改保存在平板上等待同步。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/sync_screen.py" line="235" />
       <source>{0} {1}: {2} is kept on this tablet but is not on the server (its change was discarded; edit it again to send it).</source>
       <translation>{0} {1}：{2} 保留在本机，但服务器上没有（该修改已放弃；再次编辑即可发送）。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="254" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="315" />
       <source>Set aside, refused by the server: {0}</source>
       <translation>服务器拒收、已搁置：{0} 条</translation>
     </message>
@@ -839,56 +905,56 @@ Open a photo of the door plate instead.</source>
       <translation>不符合服务器规则“{0}”</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="53" />
+      <location filename="../../gridpad/ui/held_view.py" line="49" />
       <source>{0} later edits of this record wait behind it.</source>
       <translation>此记录之后的 {0} 处修改在其后等待。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="57" />
+      <location filename="../../gridpad/ui/held_view.py" line="53" />
       <source>Correct the record, then Retry: the values it holds now are sent. Discard drops the change; this tablet keeps its value, which is then not on the server.</source>
       <translation>请先更正记录，再点“重试”：将发送记录当前的值。“放弃”会丢弃这处修改；本机保留其值，但服务器上没有。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="63" />
+      <location filename="../../gridpad/ui/held_view.py" line="59" />
       <source>Retry</source>
       <translation>重试</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/held_view.py" line="64" />
+      <location filename="../../gridpad/ui/held_view.py" line="60" />
       <source>Discard</source>
       <translation>放弃</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="258" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="323" />
       <source>No conflicts. Edits from this tablet and the centre agree.</source>
       <translation>没有冲突，本平板与中心的数据一致。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="263" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="328" />
       <source>Sync</source>
       <translation>同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/sync_screen.py" line="264" />
+      <location filename="../../gridpad/ui/sync_screen.py" line="329" />
       <source>Sync now</source>
       <translation>立即同步</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="52" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="55" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <source>Floors</source>
       <translation>层数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="57" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="35" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
@@ -923,6 +989,77 @@ Open a photo of the door plate instead.</source>
       <location filename="../../gridpad/ui/i18n.py" line="50" />
       <source>GridPad</source>
       <translation>网格通</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="29" />
+      <source>The check digit does not fit: check the number against the card</source>
+      <translation>校验位不符：请对照证件核对号码</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="30" />
+      <source>Wrong length: an ID number has 18 characters</source>
+      <translation>位数不对：身份证号码为18位</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="31" />
+      <source>The birth date in the number is not a real date</source>
+      <translation>号码中的出生日期不是有效日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="32" />
+      <source>The birth date in the number is before 1900</source>
+      <translation>号码中的出生日期早于1900年</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="33" />
+      <source>The birth date in the number is in the future</source>
+      <translation>号码中的出生日期在未来</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="34" />
+      <source>The area code in the number does not exist</source>
+      <translation>号码中的地区码不存在</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="35" />
+      <source>A mobile number has 11 digits</source>
+      <translation>手机号为11位</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="36" />
+      <source>Move-out date is before the move-in date</source>
+      <translation>搬离日期早于入住日期</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="37" />
+      <source>Does not match the birth date in the ID number</source>
+      <translation>与证件号码中的出生日期不符</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="38" />
+      <location filename="../../gridpad/ui/breach_view.py" line="39" />
+      <source>Too long</source>
+      <translation>太长</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="40" />
+      <source>The record id is too long</source>
+      <translation>记录编号太长</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="50" />
+      <source>breaks the rule “{0}”</source>
+      <translation>不符合规则“{0}”</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="69" />
+      <source>Open to correct</source>
+      <translation>打开更正</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="108" />
+      <source>To correct: the stored values break these rules</source>
+      <translation>待更正：已存数据不符合以下规则</translation>
     </message>
   </context>
   <context>
@@ -991,176 +1128,176 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="139" />
+      <location filename="../../gridpad/ui/building_page.py" line="142" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="140" />
+      <location filename="../../gridpad/ui/building_page.py" line="143" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="141" />
+      <location filename="../../gridpad/ui/building_page.py" line="144" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="142" />
+      <location filename="../../gridpad/ui/building_page.py" line="145" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="160" />
+      <location filename="../../gridpad/ui/building_page.py" line="164" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="174" />
+      <location filename="../../gridpad/ui/building_page.py" line="178" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="176" />
+      <location filename="../../gridpad/ui/building_page.py" line="180" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="177" />
+      <location filename="../../gridpad/ui/building_page.py" line="181" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="179" />
+      <location filename="../../gridpad/ui/building_page.py" line="183" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="181" />
+      <location filename="../../gridpad/ui/building_page.py" line="185" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <location filename="../../gridpad/ui/building_page.py" line="186" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="189" />
+      <location filename="../../gridpad/ui/building_page.py" line="193" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="189" />
+      <location filename="../../gridpad/ui/building_page.py" line="193" />
       <source>Add</source>
       <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="190" />
+      <location filename="../../gridpad/ui/building_page.py" line="194" />
       <source>Call</source>
       <translation>拨打</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="195" />
+      <location filename="../../gridpad/ui/building_page.py" line="199" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="196" />
+      <location filename="../../gridpad/ui/building_page.py" line="200" />
       <source>%n open</source>
       <translation>
         <numerusform>未处理 %n 条</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="197" />
+      <location filename="../../gridpad/ui/building_page.py" line="201" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="198" />
+      <location filename="../../gridpad/ui/building_page.py" line="202" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="199" />
+      <location filename="../../gridpad/ui/building_page.py" line="203" />
       <source>No open hazards. Hazard reports come in a later release.</source>
       <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="202" />
+      <location filename="../../gridpad/ui/building_page.py" line="206" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="230" />
+      <location filename="../../gridpad/ui/building_page.py" line="234" />
       <source>This device cannot place calls: dial the number shown.</source>
       <translation>本设备无法拨打电话，请按显示的号码手动拨打。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="254" />
+      <location filename="../../gridpad/ui/building_page.py" line="258" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="255" />
+      <location filename="../../gridpad/ui/building_page.py" line="259" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="256" />
+      <location filename="../../gridpad/ui/building_page.py" line="260" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="257" />
+      <location filename="../../gridpad/ui/building_page.py" line="261" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="262" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="259" />
-      <location filename="../../gridpad/ui/building_page.py" line="261" />
+      <location filename="../../gridpad/ui/building_page.py" line="263" />
+      <location filename="../../gridpad/ui/building_page.py" line="265" />
       <source>Hazards</source>
       <translation>隐患</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="264" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="264" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="264" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="263" />
+      <location filename="../../gridpad/ui/building_page.py" line="267" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="264" />
+      <location filename="../../gridpad/ui/building_page.py" line="268" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="265" />
+      <location filename="../../gridpad/ui/building_page.py" line="269" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -1256,77 +1393,77 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>PersonPage</name>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="84" />
+      <location filename="../../gridpad/ui/person_page.py" line="88" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="101" />
+      <location filename="../../gridpad/ui/person_page.py" line="105" />
       <source>%1 to %2</source>
       <translation>%1 至 %2</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="105" />
+      <location filename="../../gridpad/ui/person_page.py" line="109" />
       <source>Since %1</source>
       <translation>%1 入住</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="106" />
+      <location filename="../../gridpad/ui/person_page.py" line="110" />
       <source>Move out</source>
       <translation>搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="110" />
+      <location filename="../../gridpad/ui/person_page.py" line="114" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="126" />
+      <location filename="../../gridpad/ui/person_page.py" line="130" />
       <source>ID type</source>
       <translation>证件类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="126" />
+      <location filename="../../gridpad/ui/person_page.py" line="130" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="127" />
+      <location filename="../../gridpad/ui/person_page.py" line="131" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="128" />
+      <location filename="../../gridpad/ui/person_page.py" line="132" />
       <source>Date of birth</source>
       <translation>出生日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="128" />
+      <location filename="../../gridpad/ui/person_page.py" line="132" />
       <source>Ethnicity</source>
       <translation>民族</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="129" />
+      <location filename="../../gridpad/ui/person_page.py" line="133" />
       <source>Mobile phone</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="129" />
+      <location filename="../../gridpad/ui/person_page.py" line="133" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="130" />
+      <location filename="../../gridpad/ui/person_page.py" line="134" />
       <source>Household registration address</source>
       <translation>户籍地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="133" />
+      <location filename="../../gridpad/ui/person_page.py" line="137" />
       <source>Homes</source>
       <translation>居住记录</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="134" />
+      <location filename="../../gridpad/ui/person_page.py" line="138" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
@@ -1458,27 +1595,27 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="301" />
+      <location filename="../../gridpad/ui/building_page.py" line="305" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="302" />
+      <location filename="../../gridpad/ui/building_page.py" line="306" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="303" />
+      <location filename="../../gridpad/ui/building_page.py" line="307" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="305" />
+      <location filename="../../gridpad/ui/building_page.py" line="309" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="306" />
+      <location filename="../../gridpad/ui/building_page.py" line="310" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
@@ -1753,57 +1890,57 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Rules</name>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <location filename="../../gridpad/ui/rule_text.py" line="31" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="20" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="28" />
       <source>Room number</source>
       <translation>房号</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="45" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="48" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Move-in date</source>
       <translation>入住日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <location filename="../../gridpad/ui/rule_text.py" line="24" />
       <source>Move-out date</source>
       <translation>搬离日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="46" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="49" />
       <location filename="../../gridpad/ui/rule_text.py" line="23" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <location filename="../../gridpad/ui/rule_text.py" line="27" />
       <source>Occupant limit</source>
       <translation>核定人数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="52" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
       <translation>地址</translation>
@@ -2164,7 +2301,7 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="52" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="44" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
       <translation>地址</translation>
@@ -2176,13 +2313,13 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="55" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <source>Floors</source>
       <translation>层数</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/building_list.py" line="57" />
-      <location filename="../../gridpad/ui/conflicts_view.py" line="35" />
+      <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Rooms</source>
       <translation>间数</translation>
     </message>

@@ -16,7 +16,7 @@ from sync import hlc, merge
 from sync.protocol import Conflict
 from sync.schema import DELETED
 from sync.server import db
-from sync.server.reads import conflict_model
+from sync.server.reads import conflict_model, device_users
 from sync.server.refusal import Refused
 
 SERVER_DEVICE = "server"
@@ -62,4 +62,4 @@ def resolve(conn: Connection, conflict_id: int, choice: str, device_id: str, gri
         resolved_at_ms=now_ms, resolved_by=device_id, resolution=choice))
     seqs.save()
     done = conn.execute(sa.select(c).where(c.c.id == conflict_id)).mappings().one()
-    return conflict_model(done)
+    return conflict_model(done, device_users(conn, [done["kept_device"], done["lost_device"]]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -168,12 +168,25 @@ def checksums(conn: Connection, grids: Iterable[str]) -> Checksums:
     return Checksums(tables=out)
 
 
-def conflict_model(r: RowMapping) -> Conflict:
+def device_users(conn: Connection, device_ids: Iterable[str]) -> dict[str, str]:
+    """device id -> the user it is enrolled for (devices not known are left out)."""
+    ids = sorted(set(device_ids))
+    d = db.device
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        q = sa.select(d.c.id, d.c.user_name).where(d.c.id.in_(ids[i:i + 500]))
+        out.update({str(k): str(v) for k, v in conn.execute(q).all()})
+    return out
+
+
+def conflict_model(r: RowMapping, users: Mapping[str, str] | None = None) -> Conflict:
+    """A stored conflict; ``users`` (device id -> user, :func:`device_users`) names each side."""
+    who = users or {}
     return Conflict(
         id=r["id"], table=r["tbl"], row_id=r["row_id"], grid_id=r["grid_id"], kind=r["kind"],
         field=r["field"], kept_value=json.loads(r["kept_value"]), lost_value=json.loads(r["lost_value"]),
-        kept=ConflictAuthor(device_id=r["kept_device"], hlc=r["kept_hlc"]),
-        lost=ConflictAuthor(device_id=r["lost_device"], hlc=r["lost_hlc"]),
+        kept=ConflictAuthor(device_id=r["kept_device"], hlc=r["kept_hlc"], user=who.get(r["kept_device"])),
+        lost=ConflictAuthor(device_id=r["lost_device"], hlc=r["lost_hlc"], user=who.get(r["lost_device"])),
         server_seq=r["server_seq"], resolved=r["resolved_at_ms"] is not None, resolution=r["resolution"])
 
 
@@ -183,4 +196,6 @@ def conflicts(conn: Connection, grids: Iterable[str], include_resolved: bool,
     q = sa.select(c).where(c.c.grid_id.in_(sorted(grids))).order_by(c.c.id).limit(limit)
     if not include_resolved:
         q = q.where(c.c.resolved_at_ms.is_(None))
-    return [conflict_model(r) for r in conn.execute(q).mappings()]
+    rows = list(conn.execute(q).mappings())
+    users = device_users(conn, [r[k] for r in rows for k in ("kept_device", "lost_device")])
+    return [conflict_model(r, users) for r in rows]

@@ -37,7 +37,8 @@ def test_a_change_set_aside_gives_the_servers_rule_as_the_forms_word_it(qapp: QA
     from gridpad.ui.held_view import held_reason
 
     assert held_reason("text.control", None) == "Contains an invisible control character: retype it"
-    # A rule the forms word with a value the server never sends: named, not half-filled.
+    # A rule the forms word with a value the server never sends: worded without it, not half-filled.
     assert held_reason("id_number.check_digit", None) == (
-        "breaks the server's rule \u201cid_number.check_digit\u201d")
+        "The check digit does not fit: check the number against the card")
+    assert held_reason("no.such_rule", None) == "breaks the server's rule \u201cno.such_rule\u201d"
     assert held_reason("grid_change", None).startswith("moves the record to another grid")

@@ -58,7 +58,7 @@ def test_the_sync_screen_lists_set_aside_changes_and_retries_or_discards_them(
         qtbot.waitUntil(lambda: len(screen._held_cards) == 2, timeout=10_000)
         assert screen.held_title.text() == "Set aside, refused by the server: 2"
         first, second = (screen._held_cards[k] for k in sorted(screen._held_cards))
-        assert first.title.text() == f"Persons {p1[:8]}\u2026"
+        assert first.title.text() == "Persons · 张*伟"  # which record, masked (issue #10 item 6)
         assert first.reason.text().startswith("Name \u2014 contains a character the server does not accept")
         assert first.waiting.text() == "1 later edits of this record wait behind it."
         assert BAD not in first.reason.text()

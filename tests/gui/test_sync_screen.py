@@ -147,7 +147,7 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot: QtBot, s
     assert name_card.mine_value.text() == "锦厦花园三栋"
     assert "Buildings" in name_card.title.text() and "Name" in name_card.title.text()
     assert name_card.mine_meta.text().startswith("this tablet")
-    assert name_card.theirs_meta.text().startswith("device ")
+    assert name_card.theirs_meta.text().startswith(scope.users[1])  # the colleague, not a device id
     assert strip.conflict_label.text() == "Conflicts: 2"
 
     with qtbot.waitSignal(ctx.sync.conflict_resolved, timeout=30_000):
@@ -159,7 +159,9 @@ def test_conflict_list_shows_both_values_and_resolving_closes_it(qtbot: QtBot, s
         qtbot.mouseClick(door_card.save_edit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not screen._cards, timeout=10_000)
     qtbot.waitUntil(lambda: not strip.conflict_label.isVisibleTo(strip), timeout=10_000)
-    qtbot.waitUntil(lambda: strip.outbox_label.text() == "Waiting to sync: 1", timeout=10_000)
+    # Both resolutions are applied here at once and wait as edits: my name (the server kept theirs)
+    # and the typed door number.
+    qtbot.waitUntil(lambda: strip.outbox_label.text() == "Waiting to sync: 2", timeout=10_000)
     with qtbot.waitSignal(ctx.sync.sync_finished, timeout=30_000):
         qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
     # The other tablet gets my name (use mine) and the typed door number (edit).
