@@ -5,7 +5,8 @@ A query is read every way it could be meant, and the store runs each reading:
 * Chinese (or mixed) text: 1 character → name prefix; 2 → the bigram key table (2-character
   names and fragments); 3+ → the trigram full-text index (substring of names, addresses).
 * Latin letters: pinyin initials of a name (``zw`` → 张伟, and as a prefix 张伟强).
-* Digits (an ID number may end in X): 4+ → the tail of an ID number or phone; any → a room number.
+* Digits (an ID number may end in X, which counts as one of its characters): 4+ → the tail of an
+  ID number or phone ("002X" is the 证件号后4位 of …1231002X); any → a room number.
 
 Several terms (split on spaces, full-width spaces and commas: "锦厦 301", "张伟，302") must each
 match the hit or the place it is in: a person's own keys or their current unit/building, a unit's
@@ -83,7 +84,7 @@ def parse(raw: str) -> SearchQuery:
         return SearchQuery("")
     n = len(q)
     tail = None
-    if _DIGITS.fullmatch(q) and sum(ch.isdigit() for ch in q) >= MIN_TAIL_DIGITS:
+    if _DIGITS.fullmatch(q) and len(q) >= MIN_TAIL_DIGITS:
         tail = reverse_key(q)
     initials = q if _LETTERS.fullmatch(q) and n >= 2 else None
     return SearchQuery(

@@ -14,10 +14,17 @@ def test_readings_by_shape_of_query() -> None:
     letters = sq.parse("ZW")
     assert (letters.initials, letters.tail) == ("zw", None)
     assert sq.parse("z").initials is None  # one letter matches too much to be useful
-    digits = sq.parse("123x")
-    assert digits.tail is None  # three digits: a room, not a tail
+    assert sq.parse("123").tail is None  # three digits: a room, not a tail
     tail = sq.parse("1234X")
     assert tail.tail == "X4321"
+
+
+def test_an_id_tail_of_four_characters_may_end_in_x() -> None:
+    # 证件号后4位 of …849X is "849X": the X is one of the four characters, typed either case.
+    assert sq.parse("849X").tail == "X948"
+    assert sq.parse("002x").tail == "X200"
+    assert sq.parse("８４９Ｘ").tail == "X948"
+    assert sq.parse("49X").tail is None
     assert sq.parse("１２３４").tail == "4321"  # full-width digits from a Chinese IME
     assert sq.parse("   ").empty
 

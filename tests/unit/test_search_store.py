@@ -65,6 +65,17 @@ def test_id_number_tail(store: Store) -> None:
     assert search.search(store, ZHANG_WEI_ID)[0].score > hits[0].score  # the whole number is exact
 
 
+def test_id_tail_ending_in_x_finds_the_person(store: Store) -> None:
+    repo.insert(store, "person", {"grid_id": "g1", "name": "陈雯", "id_number": "11010519491231002X"},
+                id="p-cw")
+    repo.insert(store, "person", {"grid_id": "g1", "name": "林海", "id_number": "44190019880109849x"},
+                id="p-lh")
+    for tail in ("002X", "002x", "1002X", "１００２Ｘ"):
+        assert _names(store, tail) == [("person", "陈*")], tail
+    assert _names(store, "849X") == [("person", "林*")]
+    assert _names(store, "849x 林") == [("person", "林*")]
+
+
 def test_phone_tail_and_full_width_digits(store: Store) -> None:
     assert _names(store, "5678") == [("person", "张*"), ("person", "王*")]  # active tenancy first
     assert _names(store, "００００５６７８") == [("person", "王*")]
