@@ -42,7 +42,19 @@ _SURNAME_INITIALS = {
     "曾": "z", "单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p", "盖": "g",
     "乐": "y", "覃": "q", "翟": "z", "缪": "m", "繁": "p", "召": "s", "尉": "y", "长": "c",
     "员": "y", "种": "c", "秘": "b", "隗": "w", "燕": "y", "华": "h", "任": "r", "洗": "x",
+    "句": "g",
 }
+
+#: Compound surnames (复姓). Their readings come from pypinyin's phrase dictionary (尉迟 yù chí,
+#: 长孙 zhǎng sūn, 万俟 mò qí, 澹台 tán tái), which the per-character reading cannot see.
+#: 单于 is left out: today 单 (shàn) followed by a given name starting with 于 is far more common.
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 尉迟 长孙 万俟 澹台 令狐 皇甫 东方 慕容 公孙 夏侯 宇文 轩辕 端木 呼延 "
+    "南宫 申屠 司徒 司空 钟离 闻人 赫连 公冶 宗政 濮阳 淳于 太叔 仲孙 鲜于 闾丘 亓官 司寇 仉督 "
+    "颛孙 巫马 公西 漆雕 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 西门 梁丘 左丘 "
+    "东门 第五 公羊 羊舌 微生 归海 即墨 达奚 褚师 纳兰 完颜 乐正 子车".split())
+#: Compound surnames pypinyin's phrase dictionary reads as ordinary words.
+_COMPOUND_OVERRIDES = {"乐正": "yz", "子车": "zj"}
 
 
 @dataclass(frozen=True)
@@ -126,16 +138,31 @@ def _char_initial(ch: str) -> str:
     return letters[0][:1].lower() if letters else ""
 
 
+@lru_cache(maxsize=None)
+def _compound_initials(surname: str) -> str:
+    if surname in _COMPOUND_OVERRIDES:
+        return _COMPOUND_OVERRIDES[surname]
+    return "".join(p[:1] for p in lazy_pinyin(surname, style=Style.FIRST_LETTER)).lower()
+
+
+def _surname_initials(chars: list[str]) -> tuple[int, str]:
+    """How many leading characters are the surname, and their initials (``(0, "")``: none known)."""
+    pair = "".join(chars[:2])
+    if len(chars) > 2 and pair in _COMPOUND_SURNAMES:  # a compound surname needs a given name after it
+        return 2, _compound_initials(pair)
+    if chars and chars[0] in _SURNAME_INITIALS:
+        return 1, _SURNAME_INITIALS[chars[0]]
+    return 0, ""
+
+
 def initials(name: str | None, *, surname_first: bool = True) -> str | None:
     """Pinyin initials: 张伟强 → ``zwq``. Per character (cached: 200k names index in well under a
-    second); the first character of a person's name is read as a surname (曾 → z, 单 → s)."""
+    second); the start of a person's name is read as a surname (曾 → z, 单 → s, 长孙 → zs)."""
     if not name:
         return None
     chars = [c for c in normalize(name) if not c.isspace()]
-    out = [_char_initial(c) for c in chars]
-    if surname_first and chars and chars[0] in _SURNAME_INITIALS:
-        out[0] = _SURNAME_INITIALS[chars[0]]
-    return "".join(out) or None
+    skip, head = _surname_initials(chars) if surname_first else (0, "")
+    return head + "".join(_char_initial(c) for c in chars[skip:]) or None
 
 
 def bigrams(text: str | None) -> list[str]:
