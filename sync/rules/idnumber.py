@@ -90,10 +90,11 @@ def _birth_date(digits: str, today: date) -> date:
 
 
 def _check(number: str) -> None:
-    expected = check_digit(number[:17])
-    if number[17] != expected:
+    # The expected character is never reported: told "should be 3", people change the last digit
+    # to fit instead of finding the digit they misread. They are asked to re-read the card.
+    if number[17] != check_digit(number[:17]):
         raise fail(FIELD, "id_number.check_digit",
-                   "the check digit is wrong (a digit is mistyped)", expected=expected)
+                   "the check digit does not fit the other digits: compare the whole number with the card")
 
 
 def _gender(number: str) -> Gender:

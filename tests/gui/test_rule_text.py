@@ -38,6 +38,21 @@ def test_a_change_set_aside_gives_the_servers_rule_as_the_forms_word_it(qapp: QA
 
     assert held_reason("text.control", None) == "Contains an invisible control character: retype it"
     # A rule the forms word with a value the server never sends: named, not half-filled.
-    assert held_reason("id_number.check_digit", None) == (
-        "breaks the server's rule \u201cid_number.check_digit\u201d")
+    assert held_reason("person.birth_date_mismatch", None) == (
+        "breaks the server's rule \u201cperson.birth_date_mismatch\u201d")
     assert held_reason("grid_change", None).startswith("moves the record to another grid")
+
+
+@pytest.mark.parametrize("rule", ["id_number.check_digit", "uscc.check_digit"])
+def test_a_wrong_check_character_asks_to_compare_with_the_card(qapp: QApplication, rule: str) -> None:
+    """Told "应为 3", people change the last digit instead of re-reading the card: the sentence asks
+    for the number to be compared with the document and names no character, even if one is given."""
+    translations = Translations()
+    translations.set_language("zh_CN")
+    try:
+        text = rule_text(rule, {"expected": "3"})
+    finally:
+        translations.set_language("en")
+    assert "3" not in text and "应为" not in text
+    assert "核对" in text
+    assert "compare every" in rule_text(rule, {"expected": "3"})
