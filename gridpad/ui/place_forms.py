@@ -14,7 +14,7 @@ from gridpad.ui.form_base import FormPage, parse_number
 from gridpad.ui.rule_text import rule_text
 from gridpad.ui.widgets import label
 from sync.rules.errors import RuleError
-from sync.rules.idnumber import validate_id_number
+from sync.rules.idnumber import infer_id_type, validate_id_number
 from sync.rules.phone import validate_phone
 
 
@@ -148,7 +148,7 @@ class BuildingForm(_NumberMixin):
                 self._rule_error(f"{role}_phone", exc)
                 ok = False
         if typed["id_number"]:
-            typed["id_type"] = id_type = str(typed["id_type"] or "RESIDENT_ID")
+            typed["id_type"] = id_type = str(typed["id_type"] or infer_id_type(typed["id_number"]))
             try:
                 typed["id_number"] = validate_id_number(typed["id_number"], id_type,
                                                         today=self.ctx.today()).normalized
