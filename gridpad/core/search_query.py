@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -48,11 +48,14 @@ _SURNAME_INITIALS = {
 #: Compound surnames (复姓). Their readings come from pypinyin's phrase dictionary (尉迟 yù chí,
 #: 长孙 zhǎng sūn, 万俟 mò qí, 澹台 tán tái), which the per-character reading cannot see.
 #: 单于 is left out: today 单 (shàn) followed by a given name starting with 于 is far more common.
-_COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 尉迟 长孙 万俟 澹台 令狐 皇甫 东方 慕容 公孙 夏侯 宇文 轩辕 端木 呼延 "
-    "南宫 申屠 司徒 司空 钟离 闻人 赫连 公冶 宗政 濮阳 淳于 太叔 仲孙 鲜于 闾丘 亓官 司寇 仉督 "
-    "颛孙 巫马 公西 漆雕 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 西门 梁丘 左丘 "
-    "东门 第五 公羊 羊舌 微生 归海 即墨 达奚 褚师 纳兰 完颜 乐正 子车".split())
+_COMPOUND_SURNAMES = frozenset({
+    "欧阳", "司马", "上官", "诸葛", "尉迟", "长孙", "万俟", "澹台", "令狐", "皇甫", "东方", "慕容",
+    "公孙", "夏侯", "宇文", "轩辕", "端木", "呼延", "南宫", "申屠", "司徒", "司空", "钟离", "闻人",
+    "赫连", "公冶", "宗政", "濮阳", "淳于", "太叔", "仲孙", "鲜于", "闾丘", "亓官", "司寇", "仉督",
+    "颛孙", "巫马", "公西", "漆雕", "壤驷", "公良", "拓跋", "夹谷", "宰父", "谷梁", "段干", "百里",
+    "东郭", "南门", "西门", "梁丘", "左丘", "东门", "第五", "公羊", "羊舌", "微生", "归海", "即墨",
+    "达奚", "褚师", "纳兰", "完颜", "乐正", "子车",
+})
 #: Compound surnames pypinyin's phrase dictionary reads as ordinary words.
 _COMPOUND_OVERRIDES = {"乐正": "yz", "子车": "zj"}
 
@@ -138,7 +141,7 @@ def _char_initial(ch: str) -> str:
     return letters[0][:1].lower() if letters else ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compound_initials(surname: str) -> str:
     if surname in _COMPOUND_OVERRIDES:
         return _COMPOUND_OVERRIDES[surname]

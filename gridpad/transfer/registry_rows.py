@@ -2,8 +2,8 @@
 tenancy), cleaned, normalised and validated with the shared rules.
 
 Every failure is reported as ``<header as written> <field>: <rule message>``, e.g.
-``身份证号 id_number: the birth date in the ID number is not a real date``, so the person fixing the sheet finds the
-column and the reason.
+``身份证号 id_number: the birth date in the ID number is not a real date``, so the person fixing
+the sheet finds the column and the reason.
 """
 
 from __future__ import annotations

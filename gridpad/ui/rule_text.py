@@ -47,11 +47,12 @@ def rule_text(rule: str, params: dict[str, Any], fallback: str = "") -> str:
         "id_number.check_digit": tr("The number does not add up: compare every digit with the card"),
         "id_number.area_unknown": tr("Area code {area_code} does not exist"),
         "id_number.hmt_prefix": tr("A residence permit number starts with 810000, 820000 or 830000"),
-        "id_number.hmt_as_resident": tr("A number starting with {prefix} is a HK/Macau/Taiwan residence permit: "
-                                        "choose that ID type"),
+        "id_number.hmt_as_resident": tr("A number starting with {prefix} is a HK/Macau/Taiwan residence "
+                                        "permit: choose that ID type"),
         "id_number.pr_prefix": tr("A 2023 permanent residence card number starts with 9"),
         "id_type.unknown": tr("Unknown ID type"),
-        "uscc.check_digit": tr("The code does not add up: compare every character with the business licence"),
+        "uscc.check_digit": tr("The code does not add up: compare every character with the business "
+                               "licence"),
         "phone.empty": tr("Enter the phone number"),
         "phone.format": tr("Digits only (an optional +86 is fine)"),
         "phone.mobile_length": tr("A mobile number has 11 digits, this has {length}"),

@@ -806,14 +806,14 @@ Open a photo of the door plate instead.</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="62" />
-      <location filename="../../gridpad/ui/rule_text.py" line="73" />
+      <location filename="../../gridpad/ui/rule_text.py" line="63" />
+      <location filename="../../gridpad/ui/rule_text.py" line="74" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="79" />
       <location filename="../../gridpad/ui/rule_text.py" line="80" />
+      <location filename="../../gridpad/ui/rule_text.py" line="81" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
@@ -1152,77 +1152,77 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>PersonPage</name>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="84" />
+      <location filename="../../gridpad/ui/person_page.py" line="87" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="101" />
+      <location filename="../../gridpad/ui/person_page.py" line="104" />
       <source>%1 to %2</source>
       <translation>%1 至 %2</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="105" />
+      <location filename="../../gridpad/ui/person_page.py" line="108" />
       <source>Since %1</source>
       <translation>%1 入住</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="106" />
+      <location filename="../../gridpad/ui/person_page.py" line="109" />
       <source>Move out</source>
       <translation>搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="110" />
+      <location filename="../../gridpad/ui/person_page.py" line="113" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="126" />
+      <location filename="../../gridpad/ui/person_page.py" line="129" />
       <source>ID type</source>
       <translation>证件类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="126" />
+      <location filename="../../gridpad/ui/person_page.py" line="129" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="127" />
+      <location filename="../../gridpad/ui/person_page.py" line="130" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="128" />
+      <location filename="../../gridpad/ui/person_page.py" line="131" />
       <source>Date of birth</source>
       <translation>出生日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="128" />
+      <location filename="../../gridpad/ui/person_page.py" line="131" />
       <source>Ethnicity</source>
       <translation>民族</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="129" />
+      <location filename="../../gridpad/ui/person_page.py" line="132" />
       <source>Mobile phone</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="129" />
+      <location filename="../../gridpad/ui/person_page.py" line="132" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="130" />
+      <location filename="../../gridpad/ui/person_page.py" line="133" />
       <source>Household registration address</source>
       <translation>户籍地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="133" />
+      <location filename="../../gridpad/ui/person_page.py" line="136" />
       <source>Homes</source>
       <translation>居住记录</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="134" />
+      <location filename="../../gridpad/ui/person_page.py" line="137" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
@@ -1766,149 +1766,149 @@ Until then every building shows 0 open hazards.</source>
       <translation>代码有误：请对照营业执照逐位核对</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="55" />
+      <location filename="../../gridpad/ui/rule_text.py" line="56" />
       <source>Enter the phone number</source>
       <translation>请填写电话号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="56" />
+      <location filename="../../gridpad/ui/rule_text.py" line="57" />
       <source>Digits only (an optional +86 is fine)</source>
       <translation>只能填数字（可带 +86）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="57" />
+      <location filename="../../gridpad/ui/rule_text.py" line="58" />
       <source>A mobile number has 11 digits, this has {length}</source>
       <translation>手机号为11位，现为{length}位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="58" />
+      <location filename="../../gridpad/ui/rule_text.py" line="59" />
       <source>A mobile number starts with 13 to 19</source>
       <translation>手机号以13至19开头</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="59" />
+      <location filename="../../gridpad/ui/rule_text.py" line="60" />
       <source>A landline needs its area code, e.g. 0769-22345678</source>
       <translation>固定电话需带区号，如 0769-22345678</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="60" />
+      <location filename="../../gridpad/ui/rule_text.py" line="61" />
       <source>Not a valid landline number</source>
       <translation>不是有效的固定电话号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="61" />
+      <location filename="../../gridpad/ui/rule_text.py" line="62" />
       <source>Required</source>
       <translation>必填</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="62" />
-      <location filename="../../gridpad/ui/rule_text.py" line="73" />
+      <location filename="../../gridpad/ui/rule_text.py" line="63" />
+      <location filename="../../gridpad/ui/rule_text.py" line="74" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="63" />
+      <location filename="../../gridpad/ui/rule_text.py" line="64" />
       <source>Must be 0 or more</source>
       <translation>不能小于0</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="64" />
+      <location filename="../../gridpad/ui/rule_text.py" line="65" />
       <source>Must be more than 0</source>
       <translation>必须大于0</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="65" />
+      <location filename="../../gridpad/ui/rule_text.py" line="66" />
       <source>Not a valid year</source>
       <translation>年份不正确</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="66" />
+      <location filename="../../gridpad/ui/rule_text.py" line="67" />
       <source>Not a valid date (YYYY-MM-DD)</source>
       <translation>日期不正确（格式：年-月-日，如 2026-11-26）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="67" />
+      <location filename="../../gridpad/ui/rule_text.py" line="68" />
       <source>Wrong kind of value</source>
       <translation>填写内容的类型不对</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="68" />
+      <location filename="../../gridpad/ui/rule_text.py" line="69" />
       <source>Must be a whole number</source>
       <translation>应为整数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="69" />
+      <location filename="../../gridpad/ui/rule_text.py" line="70" />
       <source>Must be a number</source>
       <translation>应为数字</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="70" />
+      <location filename="../../gridpad/ui/rule_text.py" line="71" />
       <source>Move-out date is before the move-in date {move_in_at}</source>
       <translation>搬离日期早于入住日期 {move_in_at}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="71" />
+      <location filename="../../gridpad/ui/rule_text.py" line="72" />
       <source>Does not match the ID number</source>
       <translation>与证件号码不符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="72" />
+      <location filename="../../gridpad/ui/rule_text.py" line="73" />
       <source>Does not match the ID number's birth date {expected}</source>
       <translation>与证件号码中的出生日期 {expected} 不符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="74" />
+      <location filename="../../gridpad/ui/rule_text.py" line="75" />
       <source>Not found; choose again</source>
       <translation>找不到，请重新选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="75" />
+      <location filename="../../gridpad/ui/rule_text.py" line="76" />
       <source>Not a valid record id (letters A-Z, digits and _ . : - only)</source>
       <translation>记录编号无效（只能包含字母 A-Z、数字和 _ . : -）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="76" />
+      <location filename="../../gridpad/ui/rule_text.py" line="77" />
       <source>A record id has at most {max} characters</source>
       <translation>记录编号最多 {max} 个字符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="77" />
+      <location filename="../../gridpad/ui/rule_text.py" line="78" />
       <source>Contains a character that cannot be stored (NUL)</source>
       <translation>含有无法保存的字符（NUL）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="78" />
+      <location filename="../../gridpad/ui/rule_text.py" line="79" />
       <source>Contains an invisible control character: retype it</source>
       <translation>含有不可见的控制字符，请重新输入</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="79" />
       <location filename="../../gridpad/ui/rule_text.py" line="80" />
+      <location filename="../../gridpad/ui/rule_text.py" line="81" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="81" />
+      <location filename="../../gridpad/ui/rule_text.py" line="82" />
       <source>Must be an ordinary number</source>
       <translation>必须是普通数字</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="82" />
+      <location filename="../../gridpad/ui/rule_text.py" line="83" />
       <source>Number out of range</source>
       <translation>数字超出范围</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="83" />
+      <location filename="../../gridpad/ui/rule_text.py" line="84" />
       <source>Contains a value that cannot be stored</source>
       <translation>含有无法保存的值</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="84" />
+      <location filename="../../gridpad/ui/rule_text.py" line="85" />
       <source>Belongs to a grid this tablet does not hold</source>
       <translation>属于本平板未负责的网格</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="104" />
+      <location filename="../../gridpad/ui/rule_text.py" line="105" />
       <source>{field}: {rule}</source>
       <translation>{field}：{rule}</translation>
     </message>

@@ -70,7 +70,8 @@ def test_person_page_shows_the_birth_year_only_and_the_date_through_show(
     assert ("reveal", "person", ids["zw"], "birth_date") in _audit(data_dir)
 
 
-def test_lists_with_a_masked_id_show_no_birth_date(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
+def test_lists_with_a_masked_id_show_no_birth_date(qtbot: QtBot, window: MainWindow,
+                                                   grid_dir: GridDir) -> None:
     _, ids = grid_dir
     reg = _registry(qtbot, window)
 

@@ -157,7 +157,8 @@ def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: QtBot, windo
     reg = registry(window)
     assert reg.pages.currentWidget() is form
     assert form.name.text() == "钱多多" and form.id_number.text() == wrong  # nothing lost
-    assert form.rows["id_number"].error.text() == "The number does not add up: compare every digit with the card"
+    assert form.rows["id_number"].error.text() == (
+        "The number does not add up: compare every digit with the card")
 
 
 def test_duplicate_registration_warns_with_a_link(qtbot: QtBot, window: MainWindow,

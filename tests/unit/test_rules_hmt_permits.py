@@ -120,7 +120,8 @@ def test_import_of_a_sheet_with_only_an_id_column_stores_residence_permits(
         w.writerow(["姓名", "身份证号码", "手机号码", "房屋地址", "房间号", "入住时间"])
         w.writerow(["林小美", TAIWAN, "13800138000", "东莞市万江街道金龙路1号", "301", "2024-03-01"])
         w.writerow(["陈大文", HONG_KONG, "13900139000", "东莞市万江街道金龙路1号", "302", "2024-03-01"])
-        w.writerow(["王芳", "11010519491231002X", "13700137000", "东莞市万江街道金龙路1号", "303", "2024-03-01"])
+        w.writerow(["王芳", "11010519491231002X", "13700137000", "东莞市万江街道金龙路1号", "303",
+                    "2024-03-01"])
     data = tmp_path / "data"
     code = main(["--data-dir", str(data), "import", str(sheet), "--grid", "44190000500101"])
     out = capsys.readouterr().out
