@@ -157,7 +157,6 @@ class BuildingDetail:
     manager: Contact | None
     units: list[UnitRow]
     resident_count: int
-    open_hazards: int  # 0 until hazards exist
 
 
 def _contact(store: Store, person_id: str | None) -> Contact | None:
@@ -187,7 +186,7 @@ def building_detail(store: Store, building_id: str) -> BuildingDetail | None:
     count = _residents_by_building(store, [building_id]).get(building_id, 0)
     return BuildingDetail(row, _contact(store, row.get("landlord_id")),
                           _contact(store, row.get("manager_id")),
-                          units, count, open_hazards=0)
+                          units, count)
 
 
 def _resident_rows(store: Store, where: str, params: Sequence[Any]) -> list[ResidentRow]:

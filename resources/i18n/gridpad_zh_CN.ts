@@ -884,176 +884,158 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="139" />
+      <location filename="../../gridpad/ui/building_page.py" line="136" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="140" />
+      <location filename="../../gridpad/ui/building_page.py" line="137" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="141" />
+      <location filename="../../gridpad/ui/building_page.py" line="138" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="142" />
+      <location filename="../../gridpad/ui/building_page.py" line="139" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="160" />
+      <location filename="../../gridpad/ui/building_page.py" line="157" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="174" />
+      <location filename="../../gridpad/ui/building_page.py" line="171" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="176" />
+      <location filename="../../gridpad/ui/building_page.py" line="173" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="177" />
+      <location filename="../../gridpad/ui/building_page.py" line="174" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="179" />
+      <location filename="../../gridpad/ui/building_page.py" line="176" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="181" />
+      <location filename="../../gridpad/ui/building_page.py" line="178" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <location filename="../../gridpad/ui/building_page.py" line="179" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="189" />
+      <location filename="../../gridpad/ui/building_page.py" line="186" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="189" />
+      <location filename="../../gridpad/ui/building_page.py" line="186" />
       <source>Add</source>
       <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="190" />
+      <location filename="../../gridpad/ui/building_page.py" line="187" />
       <source>Call</source>
       <translation>拨打</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="195" />
+      <location filename="../../gridpad/ui/building_page.py" line="192" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
-    <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="196" />
-      <source>%n open</source>
-      <translation>
-        <numerusform>未处理 %n 条</numerusform>
-      </translation>
-    </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="197" />
+      <location filename="../../gridpad/ui/building_page.py" line="193" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="198" />
+      <location filename="../../gridpad/ui/building_page.py" line="194" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="199" />
-      <source>No open hazards. Hazard reports come in a later release.</source>
-      <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/building_page.py" line="202" />
+      <location filename="../../gridpad/ui/building_page.py" line="197" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="230" />
+      <location filename="../../gridpad/ui/building_page.py" line="225" />
       <source>This device cannot place calls: dial the number shown.</source>
       <translation>本设备无法拨打电话，请按显示的号码手动拨打。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="254" />
+      <location filename="../../gridpad/ui/building_page.py" line="249" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="255" />
+      <location filename="../../gridpad/ui/building_page.py" line="250" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="256" />
+      <location filename="../../gridpad/ui/building_page.py" line="251" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="257" />
+      <location filename="../../gridpad/ui/building_page.py" line="252" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="253" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="259" />
-      <location filename="../../gridpad/ui/building_page.py" line="261" />
-      <source>Hazards</source>
-      <translation>隐患</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="254" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="254" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="254" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="263" />
+      <location filename="../../gridpad/ui/building_page.py" line="256" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="264" />
+      <location filename="../../gridpad/ui/building_page.py" line="257" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="265" />
+      <location filename="../../gridpad/ui/building_page.py" line="258" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -1248,13 +1230,11 @@ Buildings due for inspection are listed under Today.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/placeholder_screen.py" line="36" />
-      <source>Hazard reports come in a later release of GridPad.
-Until then every building shows 0 open hazards.</source>
-      <translation>隐患上报将在 GridPad 后续版本提供。
-在此之前，各楼栋的未处理隐患数显示为 0。</translation>
+      <source>Hazard reports come in a later release of GridPad.</source>
+      <translation>隐患上报将在 GridPad 后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/placeholder_screen.py" line="40" />
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="39" />
       <source>This screen is not available in this build.</source>
       <translation>此版本暂不提供该页面。</translation>
     </message>
@@ -1329,27 +1309,27 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="301" />
+      <location filename="../../gridpad/ui/building_page.py" line="294" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="302" />
+      <location filename="../../gridpad/ui/building_page.py" line="295" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="303" />
+      <location filename="../../gridpad/ui/building_page.py" line="296" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="305" />
+      <location filename="../../gridpad/ui/building_page.py" line="298" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="306" />
+      <location filename="../../gridpad/ui/building_page.py" line="299" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
