@@ -43,7 +43,7 @@ def is_export_file(path: Path) -> bool:
     """A CSV whose first line is an export header (a folder of them counts too)."""
     if path.is_dir():
         return any(is_export_file(p) for p in path.glob("*.csv"))
-    if path.suffix.lower() != ".csv":
+    if path.suffix.lower() != ".csv" or not path.is_file():
         return False
     with path.open("rb") as f:
         first = f.readline(64_000)

@@ -127,3 +127,9 @@ def test_registry_error_file_guards_formulas_and_reimports_them_unguarded(tmp_pa
     exported = gridpad(data, "export").stdout
     tenancy = next(x for x in map(json.loads, exported.splitlines()) if x["table"] == "tenancy")
     assert tenancy["fields"]["note"] == "=HYPERLINK(\"x\")"
+
+
+def test_import_of_a_missing_csv_says_so_in_one_line(tmp_path: Path) -> None:
+    r = gridpad(tmp_path / "data", "import", str(tmp_path / "nothing.csv"))
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == f"gridpad import: {tmp_path / 'nothing.csv'}: no such file"
