@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from gridpad.store.db import Store
+from gridpad.transfer import table_files
 from gridpad.transfer.apply import ApplyResult, apply_edits, parse_lines
 from gridpad.transfer.registry_import import ImportResult, ensure_grid, import_registry
 
@@ -23,4 +24,17 @@ def apply_edit_lines(store: Store, lines: Iterable[str]) -> ApplyResult:
     """Apply jsonl edits, captured for sync like any edit; rejected lines are in the result."""
     result = ApplyResult()
     apply_edits(store, parse_lines(lines, result), result)
+    return result
+
+
+def import_export_tables(store: Store, source: Path) -> ApplyResult:
+    """Import the CSV files ``gridpad export --format csv`` wrote (one file, or their folder with
+    referenced tables first): each row an upsert, captured for sync; rejected rows are reported as
+    ``<file> line N: reason``. Raises ``gridpad.transfer.sheets.SheetError`` for an unreadable file."""
+    result = ApplyResult()
+    for path in table_files.files_in_order(source):
+        _, edits = table_files.read_edits(path)
+        before = len(result.rejected)
+        apply_edits(store, edits, result)
+        result.rejected[before:] = [f"{path.name} {line}" for line in result.rejected[before:]]
     return result

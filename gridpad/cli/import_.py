@@ -1,4 +1,9 @@
-"""``gridpad import FILE.xlsx|.csv [--grid CODE] [--errors FILE]``: import a registry spreadsheet."""
+"""``gridpad import FILE.xlsx|.csv [--grid CODE] [--errors FILE]``: import a registry spreadsheet.
+
+The CSV files of ``gridpad export --format csv`` (one, or their folder) import as well: their
+header says which table each holds, and their rows come back as exported (see
+:mod:`gridpad.transfer.table_files`).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,19 @@ import sys
 from pathlib import Path
 
 from gridpad import config
-from gridpad.app.registry_files import import_spreadsheet
+from gridpad.app.registry_files import import_export_tables, import_spreadsheet
 from gridpad.cli import CommandError
 from gridpad.store.db import open_store
 from gridpad.store.saved_files import note_written, outside_warning
 from gridpad.transfer.error_file import default_path, write_errors
 from gridpad.transfer.sheets import SheetError
+from gridpad.transfer.table_files import is_export_file
 
 
 def run(args: argparse.Namespace) -> int:
     source = Path(args.file)
+    if is_export_file(source):
+        return _export_tables(args, source)
     if not source.is_file():
         raise CommandError(f"{source}: no such file")
     directory = config.data_dir(args.data_dir)
@@ -44,6 +52,24 @@ def run(args: argparse.Namespace) -> int:
             if outside:
                 print(f"gridpad import: note: {outside_warning(errors)}", file=sys.stderr)
     print(f"grid {grid}: {result.summary()}")
+    if result.rejected:
+        print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _export_tables(args: argparse.Namespace, source: Path) -> int:
+    """An export's table files: the rows as they were exported (no grid to choose: rows carry it)."""
+    with open_store(config.db_path(config.data_dir(args.data_dir))) as store:
+        try:
+            result = import_export_tables(store, source)
+        except SheetError as exc:
+            raise CommandError(str(exc)) from None
+        except csv.Error as exc:
+            raise CommandError(f"{source.name}: {_csv_problem(exc)}") from None
+    for line in result.rejected:  # the field and the rule, never a value
+        print(line)
+    print(result.summary())
     if result.rejected:
         print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)
         return 1

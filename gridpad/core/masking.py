@@ -28,6 +28,18 @@ def mask_id_number(value: str | None, privileged: bool = True) -> str:
     return _stars(n)
 
 
+def mask_birth_date(value: str | None) -> str:
+    """``1949-**-**``: the year only. A masked 18-digit ID number hides exactly the birth date
+    (``110105********002X``), so wherever one is masked the full date must not sit beside it."""
+    if not value:
+        return ""
+    v = value.strip()
+    year = v[:4]
+    if len(v) >= 4 and year.isdigit():
+        return year + "".join("*" if ch.isdigit() else ch for ch in v[4:])
+    return _stars(len(v))
+
+
 def mask_phone(value: str | None) -> str:
     """``138****5678`` for a mobile; ``0769-****5678`` for a landline (area code kept)."""
     if not value:

@@ -5,7 +5,8 @@ A query is read every way it could be meant, and the store runs each reading:
 * Chinese (or mixed) text: 1 character → name prefix; 2 → the bigram key table (2-character
   names and fragments); 3+ → the trigram full-text index (substring of names, addresses).
 * Latin letters: pinyin initials of a name (``zw`` → 张伟, and as a prefix 张伟强).
-* Digits (an ID number may end in X): 4+ → the tail of an ID number or phone; any → a room number.
+* Digits (an ID number may end in X, which counts as one of its characters): 4+ → the tail of an
+  ID number or phone ("002X" is the 证件号后4位 of …1231002X); any → a room number.
 
 Several terms (split on spaces, full-width spaces and commas: "锦厦 301", "张伟，302") must each
 match the hit or the place it is in: a person's own keys or their current unit/building, a unit's
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -41,7 +42,22 @@ _SURNAME_INITIALS = {
     "曾": "z", "单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p", "盖": "g",
     "乐": "y", "覃": "q", "翟": "z", "缪": "m", "繁": "p", "召": "s", "尉": "y", "长": "c",
     "员": "y", "种": "c", "秘": "b", "隗": "w", "燕": "y", "华": "h", "任": "r", "洗": "x",
+    "句": "g",
 }
+
+#: Compound surnames (复姓). Their readings come from pypinyin's phrase dictionary (尉迟 yù chí,
+#: 长孙 zhǎng sūn, 万俟 mò qí, 澹台 tán tái), which the per-character reading cannot see.
+#: 单于 is left out: today 单 (shàn) followed by a given name starting with 于 is far more common.
+_COMPOUND_SURNAMES = frozenset({
+    "欧阳", "司马", "上官", "诸葛", "尉迟", "长孙", "万俟", "澹台", "令狐", "皇甫", "东方", "慕容",
+    "公孙", "夏侯", "宇文", "轩辕", "端木", "呼延", "南宫", "申屠", "司徒", "司空", "钟离", "闻人",
+    "赫连", "公冶", "宗政", "濮阳", "淳于", "太叔", "仲孙", "鲜于", "闾丘", "亓官", "司寇", "仉督",
+    "颛孙", "巫马", "公西", "漆雕", "壤驷", "公良", "拓跋", "夹谷", "宰父", "谷梁", "段干", "百里",
+    "东郭", "南门", "西门", "梁丘", "左丘", "东门", "第五", "公羊", "羊舌", "微生", "归海", "即墨",
+    "达奚", "褚师", "纳兰", "完颜", "乐正", "子车",
+})
+#: Compound surnames pypinyin's phrase dictionary reads as ordinary words.
+_COMPOUND_OVERRIDES = {"乐正": "yz", "子车": "zj"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +99,7 @@ def parse(raw: str) -> SearchQuery:
         return SearchQuery("")
     n = len(q)
     tail = None
-    if _DIGITS.fullmatch(q) and sum(ch.isdigit() for ch in q) >= MIN_TAIL_DIGITS:
+    if _DIGITS.fullmatch(q) and len(q) >= MIN_TAIL_DIGITS:
         tail = reverse_key(q)
     initials = q if _LETTERS.fullmatch(q) and n >= 2 else None
     return SearchQuery(
@@ -125,16 +141,31 @@ def _char_initial(ch: str) -> str:
     return letters[0][:1].lower() if letters else ""
 
 
+@cache
+def _compound_initials(surname: str) -> str:
+    if surname in _COMPOUND_OVERRIDES:
+        return _COMPOUND_OVERRIDES[surname]
+    return "".join(p[:1] for p in lazy_pinyin(surname, style=Style.FIRST_LETTER)).lower()
+
+
+def _surname_initials(chars: list[str]) -> tuple[int, str]:
+    """How many leading characters are the surname, and their initials (``(0, "")``: none known)."""
+    pair = "".join(chars[:2])
+    if len(chars) > 2 and pair in _COMPOUND_SURNAMES:  # a compound surname needs a given name after it
+        return 2, _compound_initials(pair)
+    if chars and chars[0] in _SURNAME_INITIALS:
+        return 1, _SURNAME_INITIALS[chars[0]]
+    return 0, ""
+
+
 def initials(name: str | None, *, surname_first: bool = True) -> str | None:
     """Pinyin initials: 张伟强 → ``zwq``. Per character (cached: 200k names index in well under a
-    second); the first character of a person's name is read as a surname (曾 → z, 单 → s)."""
+    second); the start of a person's name is read as a surname (曾 → z, 单 → s, 长孙 → zs)."""
     if not name:
         return None
     chars = [c for c in normalize(name) if not c.isspace()]
-    out = [_char_initial(c) for c in chars]
-    if surname_first and chars and chars[0] in _SURNAME_INITIALS:
-        out[0] = _SURNAME_INITIALS[chars[0]]
-    return "".join(out) or None
+    skip, head = _surname_initials(chars) if surname_first else (0, "")
+    return head + "".join(_char_initial(c) for c in chars[skip:]) or None
 
 
 def bigrams(text: str | None) -> list[str]:

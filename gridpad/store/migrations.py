@@ -158,6 +158,13 @@ def _held_changes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0008_search_reads_compound_surnames")
+def _search_reads_compound_surnames(db: sqlite_utils.Database) -> None:
+    # Pinyin initials now read compound surnames (长孙 zs, 万俟 mq) and 句 (g): index every person
+    # again at the next search (a bulk rebuild when there are many).
+    db.execute("INSERT OR IGNORE INTO search_dirty(tbl, row_id) SELECT 'person', id FROM person")
+
+
 #: Meta key of the synced tables' shape as last migrated (listed with the others in device_meta.KEYS).
 SCHEMA_FINGERPRINT_KEY = "schema_fingerprint"
 

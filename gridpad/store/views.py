@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gridpad.core.masking import mask_id_number, mask_name, mask_phone
+from gridpad.core.masking import mask_birth_date, mask_id_number, mask_name, mask_phone
 
 if TYPE_CHECKING:  # the UI imports this module at start-up; sqlite-utils loads on the DB thread
     from gridpad.store.db import Store
@@ -157,7 +157,6 @@ class BuildingDetail:
     manager: Contact | None
     units: list[UnitRow]
     resident_count: int
-    open_hazards: int  # 0 until hazards exist
 
 
 def _contact(store: Store, person_id: str | None) -> Contact | None:
@@ -187,7 +186,7 @@ def building_detail(store: Store, building_id: str) -> BuildingDetail | None:
     count = _residents_by_building(store, [building_id]).get(building_id, 0)
     return BuildingDetail(row, _contact(store, row.get("landlord_id")),
                           _contact(store, row.get("manager_id")),
-                          units, count, open_hazards=0)
+                          units, count)
 
 
 def _resident_rows(store: Store, where: str, params: Sequence[Any]) -> list[ResidentRow]:
@@ -245,7 +244,7 @@ class PersonDetail:
     id_type: str | None
     id_number: str | None  # masked
     gender: str | None
-    birth_date: str | None
+    birth_date: str | None  # masked to the year (the masked ID number's hidden digits are the date)
     ethnicity: str | None
     phone: str | None  # masked
     employer: str | None
@@ -267,7 +266,7 @@ def person_detail(store: Store, person_id: str) -> PersonDetail | None:
                  for t in _rows(store, sql, [person_id])]
     return PersonDetail(p["id"], mask_name(p["name"] or ""), p.get("id_type"),
                         mask_id_number(p["id_number"]) if p.get("id_number") else None,
-                        p.get("gender"), p.get("birth_date"), p.get("ethnicity"),
+                        p.get("gender"), mask_birth_date(p.get("birth_date")) or None, p.get("ethnicity"),
                         mask_phone(p["phone"]) if p.get("phone") else None,
                         p.get("employer"), p.get("hukou_address"), tenancies)
 

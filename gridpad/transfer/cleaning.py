@@ -11,6 +11,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from gridpad.transfer.formula_guard import unguard
+
 #: Excel's day zero for serial dates (1900 system, with its phantom 1900-02-29 accounted for).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -28,7 +30,7 @@ def text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    s = str(value)
+    s = unguard(str(value))  # a cell an export or error file guarded against formulas
     if not s.isascii():  # NFKC only matters for full-width forms; skip it for plain ASCII
         s = unicodedata.normalize("NFKC", s)
     return " ".join(s.split())

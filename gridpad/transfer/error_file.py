@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from gridpad.transfer.formula_guard import guard
 from gridpad.transfer.registry_import import Rejected
 
 REASON_HEADER = "错误原因"
@@ -22,6 +23,10 @@ def default_path(source: Path) -> Path:
 
 
 def _cell(value: object) -> object:
+    """A cell as written back: dates as text, and a formula-like text guarded as the export does
+    (a spreadsheet must not run it; the import undoes the guard)."""
+    if isinstance(value, str):
+        return guard(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):

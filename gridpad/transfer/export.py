@@ -7,7 +7,8 @@ is for; nothing here logs them.
 
 jsonl is exact. The spreadsheet formats are for people: a text cell that a spreadsheet would run as
 a formula (``=HYPERLINK(…)``, ``+``, ``-``, ``@``, tab, CR first) gets a leading ``'``, and in xlsx
-control characters are written out as ``<ESC>`` (the file format cannot hold them).
+control characters are written out as ``<ESC>`` (the file format cannot hold them). The CSV files
+import back as they are (:mod:`gridpad.transfer.table_files`), the guard undone.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import IO, Any
 from gridpad.core.visible_text import escape_invisible
 from gridpad.store import repo
 from gridpad.store.db import Store
+from gridpad.transfer.formula_guard import guard
 from gridpad.transfer.values import file_fields
 from sync.schema import TABLES, Table
 
@@ -92,24 +94,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-#: A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutral(value: Any) -> Any:
-    """A text cell a spreadsheet shows as text: a leading single quote before a formula start.
-    Numbers stay numbers (a negative area or longitude is not text, so it is left alone)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _xlsx_cell(value: Any) -> Any:
-    """As :func:`_neutral`, and the control characters an xlsx file cannot hold written out by name
+    """The formula guard, and the control characters an xlsx file cannot hold written out by name
     (``<ESC>``): openpyxl refuses them, and the workbook must still be written."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    value = _neutral(value)
+    value = guard(value)
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub(lambda m: escape_invisible(m.group()), value)
     return value
@@ -135,7 +125,7 @@ def write_csv(store: Store, out: Path) -> int:
         w = csv.writer(buf)
         w.writerow(_header(table))
         for cells in _table_rows(store, table):
-            w.writerow(["" if c is None else _neutral(c) for c in cells])
+            w.writerow(["" if c is None else guard(c) for c in cells])
             n += 1
         files[f"{table.name}.csv"] = "\ufeff" + buf.getvalue()
     if out.suffix.lower() == ".zip":

@@ -2,8 +2,8 @@
 tenancy), cleaned, normalised and validated with the shared rules.
 
 Every failure is reported as ``<header as written> <field>: <rule message>``, e.g.
-``身份证号 id_number: check digit is wrong, expected 3``, so the person fixing the sheet finds the
-column and the reason.
+``身份证号 id_number: the birth date in the ID number is not a real date``, so the person fixing
+the sheet finds the column and the reason.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ _BIRTH_IN_NUMBER = idnumber.RESIDENT_TYPES | {"HMT_RESIDENCE_PERMIT"}
 _GENDER_WORDS = {"男性": "1", "女性": "2", "M": "1", "F": "2"}
 _ID_TYPE_WORDS = {"身份证": "RESIDENT_ID", "居民身份证号": "RESIDENT_ID", "二代身份证": "RESIDENT_ID",
                   "护照": "FOREIGN_PASSPORT",
-                  "回乡证": "HK_MACAU_TRAVEL_PERMIT", "台胞证": "TW_TRAVEL_PERMIT"}
+                  "回乡证": "HK_MACAU_TRAVEL_PERMIT", "台胞证": "TW_TRAVEL_PERMIT",
+                  "港澳居民居住证": "HMT_RESIDENCE_PERMIT", "台湾居民居住证": "HMT_RESIDENCE_PERMIT"}
 
 
 @dataclass
@@ -125,7 +126,7 @@ class RowParser:
         fields = _pick(raw, keys)
         number = fields.get("id_number")
         if number:
-            fields.setdefault("id_type", "RESIDENT_ID")
+            fields.setdefault("id_type", idnumber.infer_id_type(number))  # 810000…: a residence permit
             fields["id_type"] = _ID_TYPE_WORDS.get(fields["id_type"], fields["id_type"])
             if len(number) == 15 and number.isdigit() and fields["id_type"] in idnumber.RESIDENT_TYPES:
                 with suppress(RuleError):  # validation reports it

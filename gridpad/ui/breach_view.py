@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 def rule_words(rule: str) -> str | None:
     """The rule as the forms word it, with no value in it; None for a rule the forms do not know."""
     without_values = {
-        "id_number.check_digit": tr("The check digit does not fit: check the number against the card"),
         "id_number.length": tr("Wrong length: an ID number has 18 characters"),
         "id_number.date_invalid": tr("The birth date in the number is not a real date"),
         "id_number.date_too_early": tr("The birth date in the number is before 1900"),

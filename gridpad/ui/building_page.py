@@ -1,6 +1,6 @@
 """The building card (楼栋): header, landlord/manager (masked; the eye and the call button reveal
-through the audited store function), tabs for rooms with occupancy bars, residents, inspections and
-hazards."""
+through the audited store function), tabs for rooms with occupancy bars, residents and inspections
+(hazards join when hazard reports exist)."""
 
 from __future__ import annotations
 
@@ -69,10 +69,10 @@ class BuildingPage(Page):
         self.manager = MaskedValue()
         self.manager_phone = MaskedValue()
         self.inspection = label("")
-        self.hazards = label("")
+        # No hazard figure or tab until hazard reports exist: a "0 open" would read as a fact.
         cells = [("landlord", self.landlord), ("landlord_phone", self.landlord_phone),
                  ("manager", self.manager), ("manager_phone", self.manager_phone),
-                 ("inspection", self.inspection), ("hazards", self.hazards)]
+                 ("inspection", self.inspection)]
         grid, self.captions = caption_grid(cells)
         info.body.addLayout(grid)
         # Said when no dialer took the tel: URL (a desk computer): the number is shown in clear.
@@ -114,13 +114,10 @@ class BuildingPage(Page):
         for view in (self.units_view, self.residents_view):
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.inspections_tab = label("", "muted", wrap=True)
-        self.hazards_tab = label("", "muted", wrap=True)
-        for w in (self.inspections_tab, self.hazards_tab):
-            w.setContentsMargins(16, 16, 16, 16)
+        self.inspections_tab.setContentsMargins(16, 16, 16, 16)
         self.tabs.addTab(self.units_view, "")
         self.tabs.addTab(self.residents_view, "")
         self.tabs.addTab(self.inspections_tab, "")
-        self.tabs.addTab(self.hazards_tab, "")
         outer.addWidget(self.tabs, 1)
 
         actions = QHBoxLayout()
@@ -197,10 +194,8 @@ class BuildingPage(Page):
         nxt = views.next_due(last, r.get("inspection_cycle_days"))
         self.inspection.setText(
             (last or self.tr("Never")) + (f" · {due_text(nxt, self.ctx.today())}" if nxt else ""))
-        self.hazards.setText(self.tr("%n open", "", d.open_hazards))
         self.inspections_tab.setText(self.tr("Last inspection: %1. Inspection checklists come in a later "
                                              "release.").replace("%1", last or self.tr("never")))
-        self.hazards_tab.setText(self.tr("No open hazards. Hazard reports come in a later release."))
         for row, unit in enumerate(d.units):
             bar = OccupancyBar()
             bar.set_occupancy(unit.residents, unit.max_occupants, self.tr("over limit"))
@@ -260,9 +255,7 @@ class BuildingPage(Page):
         self.captions["manager"].setText(self.tr("Manager"))
         self.captions["manager_phone"].setText(self.tr("Manager phone"))
         self.captions["inspection"].setText(self.tr("Last inspection"))
-        self.captions["hazards"].setText(self.tr("Hazards"))
-        for i, text in enumerate((self.tr("Rooms"), self.tr("Residents"), self.tr("Inspections"),
-                                  self.tr("Hazards"))):
+        for i, text in enumerate((self.tr("Rooms"), self.tr("Residents"), self.tr("Inspections"))):
             self.tabs.setTabText(i, text)
         self.edit_button.setText(self.tr("Edit building"))
         self.add_unit_button.setText(self.tr("Add room"))

@@ -46,10 +46,13 @@ class PersonPage(Page):
         self.id_number.reveal_requested.connect(lambda: self._reveal("id_number", self.id_number))
         self.phone = MaskedValue()
         self.phone.reveal_requested.connect(lambda: self._reveal("phone", self.phone))
-        self.values = {k: label("", None, wrap=True) for k in ("id_type", "gender", "birth_date", "ethnicity",
+        # Masked to the year: beside a masked ID number the full date would restore its hidden digits.
+        self.birth_date = MaskedValue()
+        self.birth_date.reveal_requested.connect(lambda: self._reveal("birth_date", self.birth_date))
+        self.values = {k: label("", None, wrap=True) for k in ("id_type", "gender", "ethnicity",
                                                                 "employer", "hukou_address")}
         cells = [("id_type", self.values["id_type"]), ("id_number", self.id_number),
-                 ("gender", self.values["gender"]), ("birth_date", self.values["birth_date"]),
+                 ("gender", self.values["gender"]), ("birth_date", self.birth_date),
                  ("ethnicity", self.values["ethnicity"]), ("phone", self.phone),
                  ("employer", self.values["employer"]), ("hukou_address", self.values["hukou_address"])]
         grid, self.caption_labels = caption_grid(cells, spacing=24)
@@ -89,9 +92,9 @@ class PersonPage(Page):
         self.name.set_masked(d.name, eye)
         self.id_number.set_masked(d.id_number, eye)
         self.phone.set_masked(d.phone, eye)
+        self.birth_date.set_masked(d.birth_date, eye)
         self.values["id_type"].setText(enum_label("id_type", d.id_type))
         self.values["gender"].setText(enum_label("gender", d.gender))
-        self.values["birth_date"].setText(d.birth_date or "")
         self.values["ethnicity"].setText(enum_label("ethnicity", d.ethnicity))
         self.values["employer"].setText(d.employer or "")
         self.values["hukou_address"].setText(d.hukou_address or "")

@@ -13,7 +13,7 @@ from gridpad.ui.context import AppContext
 from gridpad.ui.form_base import FormPage, parse_number
 from gridpad.ui.widgets import label, tenancy_place
 from sync.rules.errors import FieldError, RuleError
-from sync.rules.idnumber import validate_id_number
+from sync.rules.idnumber import infer_id_type, validate_id_number
 from sync.rules.phone import validate_phone
 
 
@@ -151,7 +151,7 @@ class BuildingForm(_NumberMixin):
             except RuleError as exc:
                 errors.append(exc.error.for_field(f"{role}_phone"))
         if typed["id_number"]:
-            typed["id_type"] = id_type = str(typed["id_type"] or "RESIDENT_ID")
+            typed["id_type"] = id_type = str(typed["id_type"] or infer_id_type(typed["id_number"]))
             try:
                 typed["id_number"] = validate_id_number(typed["id_number"], id_type,
                                                         today=self.ctx.today()).normalized

@@ -32,9 +32,8 @@ class PlaceholderScreen(QWidget):
                 "Buildings due for inspection are listed under Today."))
         elif self.kind == "hazards":
             self.title.setText(self.tr("Hazards"))
-            self.body.setText(self.tr(
-                "Hazard reports come in a later release of GridPad.\n"
-                "Until then every building shows 0 open hazards."))
+            # Nothing about counts: buildings show no hazard figures until reports exist.
+            self.body.setText(self.tr("Hazard reports come in a later release of GridPad."))
         else:
             self.title.setText(self.kind)
             self.body.setText(self.tr("This screen is not available in this build."))

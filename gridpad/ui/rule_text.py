@@ -1,7 +1,7 @@
 """Validation failures in the user's language: field label + the rule, with its parameters.
 
 ``FieldError.rule`` is a stable code (``id_number.check_digit``) and ``params`` its values
-(``expected``); the English message of the rule is only the fallback for a code not listed here.
+(``length``); the English message of the rule is only the fallback for a code not listed here.
 """
 
 from __future__ import annotations
@@ -44,11 +44,15 @@ def rule_text(rule: str, params: dict[str, Any], fallback: str = "") -> str:
         "id_number.date_invalid": tr("Birth date {date} in the number is not a real date"),
         "id_number.date_too_early": tr("Birth date {date} in the number is before 1900"),
         "id_number.date_future": tr("Birth date {date} in the number is in the future"),
-        "id_number.check_digit": tr("Check digit is wrong: should be {expected}"),
+        "id_number.check_digit": tr("The number does not add up: compare every digit with the card"),
         "id_number.area_unknown": tr("Area code {area_code} does not exist"),
         "id_number.hmt_prefix": tr("A residence permit number starts with 810000, 820000 or 830000"),
+        "id_number.hmt_as_resident": tr("A number starting with {prefix} is a HK/Macau/Taiwan residence "
+                                        "permit: choose that ID type"),
         "id_number.pr_prefix": tr("A 2023 permanent residence card number starts with 9"),
         "id_type.unknown": tr("Unknown ID type"),
+        "uscc.check_digit": tr("The code does not add up: compare every character with the business "
+                               "licence"),
         "phone.empty": tr("Enter the phone number"),
         "phone.format": tr("Digits only (an optional +86 is fine)"),
         "phone.mobile_length": tr("A mobile number has 11 digits, this has {length}"),
@@ -98,7 +102,7 @@ def rule_text(rule: str, params: dict[str, Any], fallback: str = "") -> str:
 
 
 def error_text(error: Any) -> str:
-    """One line naming the field and the rule, e.g. "ID number: check digit is wrong: should be 8"."""
+    """One line naming the field and the rule, e.g. "ID number: Wrong length: …"."""
     field = getattr(error, "field", "")
     rule = rule_text(getattr(error, "rule", ""), getattr(error, "params", {}) or {},
                      getattr(error, "message", ""))

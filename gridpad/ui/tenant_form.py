@@ -20,7 +20,7 @@ from gridpad.ui.labels import enum_label
 from gridpad.ui.rule_text import rule_text
 from gridpad.ui.widgets import Card, clear_layout, label, tenancy_place
 from sync.rules.errors import RuleError
-from sync.rules.idnumber import RESIDENT_TYPES, validate_id_number
+from sync.rules.idnumber import RESIDENT_TYPES, infer_id_type, validate_id_number
 from sync.rules.phone import validate_phone
 
 if TYPE_CHECKING:
@@ -197,6 +197,11 @@ class TenantForm(FormPage):
         row = self.rows["id_number"]
         value = text.strip()
         id_type = self.id_type.currentData() or "RESIDENT_ID"
+        if id_type == "RESIDENT_ID" and infer_id_type(value) != id_type:
+            # An 81/82/83 number is a HK/Macau/Taiwan residence permit: say so rather than refuse it.
+            # re-enters here through currentIndexChanged
+            self.id_type.setCurrentIndex(self.id_type.findData(infer_id_type(value)))
+            return
         self.id_number.setMaxLength(18 if id_type in RESIDENT_TYPES else 64)
         self._dup_generation += 1  # a lookup under way is for the number as it was
         self.known = None

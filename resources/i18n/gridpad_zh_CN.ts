@@ -959,14 +959,14 @@ Open a photo of the door plate instead.</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="59" />
-      <location filename="../../gridpad/ui/rule_text.py" line="74" />
+      <location filename="../../gridpad/ui/rule_text.py" line="63" />
+      <location filename="../../gridpad/ui/rule_text.py" line="78" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="80" />
-      <location filename="../../gridpad/ui/rule_text.py" line="81" />
+      <location filename="../../gridpad/ui/rule_text.py" line="84" />
+      <location filename="../../gridpad/ui/rule_text.py" line="85" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
@@ -992,72 +992,67 @@ Open a photo of the door plate instead.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/breach_view.py" line="29" />
-      <source>The check digit does not fit: check the number against the card</source>
-      <translation>校验位不符：请对照证件核对号码</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="30" />
       <source>Wrong length: an ID number has 18 characters</source>
       <translation>位数不对：身份证号码为18位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="31" />
+      <location filename="../../gridpad/ui/breach_view.py" line="30" />
       <source>The birth date in the number is not a real date</source>
       <translation>号码中的出生日期不是有效日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="32" />
+      <location filename="../../gridpad/ui/breach_view.py" line="31" />
       <source>The birth date in the number is before 1900</source>
       <translation>号码中的出生日期早于1900年</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="33" />
+      <location filename="../../gridpad/ui/breach_view.py" line="32" />
       <source>The birth date in the number is in the future</source>
       <translation>号码中的出生日期在未来</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="34" />
+      <location filename="../../gridpad/ui/breach_view.py" line="33" />
       <source>The area code in the number does not exist</source>
       <translation>号码中的地区码不存在</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="35" />
+      <location filename="../../gridpad/ui/breach_view.py" line="34" />
       <source>A mobile number has 11 digits</source>
       <translation>手机号为11位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="36" />
+      <location filename="../../gridpad/ui/breach_view.py" line="35" />
       <source>Move-out date is before the move-in date</source>
       <translation>搬离日期早于入住日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="37" />
+      <location filename="../../gridpad/ui/breach_view.py" line="36" />
       <source>Does not match the birth date in the ID number</source>
       <translation>与证件号码中的出生日期不符</translation>
     </message>
     <message>
+      <location filename="../../gridpad/ui/breach_view.py" line="37" />
       <location filename="../../gridpad/ui/breach_view.py" line="38" />
-      <location filename="../../gridpad/ui/breach_view.py" line="39" />
       <source>Too long</source>
       <translation>太长</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="40" />
+      <location filename="../../gridpad/ui/breach_view.py" line="39" />
       <source>The record id is too long</source>
       <translation>记录编号太长</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="50" />
+      <location filename="../../gridpad/ui/breach_view.py" line="49" />
       <source>breaks the rule “{0}”</source>
       <translation>不符合规则“{0}”</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="69" />
+      <location filename="../../gridpad/ui/breach_view.py" line="68" />
       <source>Open to correct</source>
       <translation>打开更正</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/breach_view.py" line="108" />
+      <location filename="../../gridpad/ui/breach_view.py" line="107" />
       <source>To correct: the stored values break these rules</source>
       <translation>待更正：已存数据不符合以下规则</translation>
     </message>
@@ -1065,62 +1060,62 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="80" />
+      <location filename="../../gridpad/ui/place_forms.py" line="81" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="80" />
+      <location filename="../../gridpad/ui/place_forms.py" line="81" />
       <source>New building</source>
       <translation>新增楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="83" />
+      <location filename="../../gridpad/ui/place_forms.py" line="84" />
       <source>Building name (optional)</source>
       <translation>楼栋名称（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="84" />
+      <location filename="../../gridpad/ui/place_forms.py" line="85" />
       <source>Manager name</source>
       <translation>管理人姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="84" />
+      <location filename="../../gridpad/ui/place_forms.py" line="85" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="85" />
+      <location filename="../../gridpad/ui/place_forms.py" line="86" />
       <source>Landlord ID type (optional)</source>
       <translation>房东证件类型（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="86" />
+      <location filename="../../gridpad/ui/place_forms.py" line="87" />
       <source>Landlord ID number (optional)</source>
       <translation>房东证件号码（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="87" />
+      <location filename="../../gridpad/ui/place_forms.py" line="88" />
       <source>Manager ID type (optional)</source>
       <translation>管理人证件类型（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="88" />
+      <location filename="../../gridpad/ui/place_forms.py" line="89" />
       <source>Manager ID number (optional)</source>
       <translation>管理人证件号码（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="93" />
+      <location filename="../../gridpad/ui/place_forms.py" line="94" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="94" />
+      <location filename="../../gridpad/ui/place_forms.py" line="95" />
       <source>Manager (building keeper)</source>
       <translation>管理人（楼长）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="138" />
+      <location filename="../../gridpad/ui/place_forms.py" line="139" />
       <source>Unchanged if left empty</source>
       <translation>不填则保持原登记</translation>
     </message>
@@ -1128,176 +1123,158 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="142" />
+      <location filename="../../gridpad/ui/building_page.py" line="139" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="143" />
+      <location filename="../../gridpad/ui/building_page.py" line="140" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="144" />
+      <location filename="../../gridpad/ui/building_page.py" line="141" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="145" />
+      <location filename="../../gridpad/ui/building_page.py" line="142" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="164" />
+      <location filename="../../gridpad/ui/building_page.py" line="161" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="178" />
+      <location filename="../../gridpad/ui/building_page.py" line="175" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="180" />
+      <location filename="../../gridpad/ui/building_page.py" line="177" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="181" />
+      <location filename="../../gridpad/ui/building_page.py" line="178" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="183" />
+      <location filename="../../gridpad/ui/building_page.py" line="180" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="185" />
+      <location filename="../../gridpad/ui/building_page.py" line="182" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="186" />
+      <location filename="../../gridpad/ui/building_page.py" line="183" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="193" />
+      <location filename="../../gridpad/ui/building_page.py" line="190" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="193" />
+      <location filename="../../gridpad/ui/building_page.py" line="190" />
       <source>Add</source>
       <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="194" />
+      <location filename="../../gridpad/ui/building_page.py" line="191" />
       <source>Call</source>
       <translation>拨打</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="199" />
+      <location filename="../../gridpad/ui/building_page.py" line="196" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
-    <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="200" />
-      <source>%n open</source>
-      <translation>
-        <numerusform>未处理 %n 条</numerusform>
-      </translation>
-    </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="201" />
+      <location filename="../../gridpad/ui/building_page.py" line="197" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="202" />
+      <location filename="../../gridpad/ui/building_page.py" line="198" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="203" />
-      <source>No open hazards. Hazard reports come in a later release.</source>
-      <translation>暂无未处理隐患。隐患上报将在后续版本提供。</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/building_page.py" line="206" />
+      <location filename="../../gridpad/ui/building_page.py" line="201" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="234" />
+      <location filename="../../gridpad/ui/building_page.py" line="229" />
       <source>This device cannot place calls: dial the number shown.</source>
       <translation>本设备无法拨打电话，请按显示的号码手动拨打。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="253" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="259" />
+      <location filename="../../gridpad/ui/building_page.py" line="254" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="255" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="261" />
+      <location filename="../../gridpad/ui/building_page.py" line="256" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="262" />
+      <location filename="../../gridpad/ui/building_page.py" line="257" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="263" />
-      <location filename="../../gridpad/ui/building_page.py" line="265" />
-      <source>Hazards</source>
-      <translation>隐患</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/building_page.py" line="264" />
+      <location filename="../../gridpad/ui/building_page.py" line="258" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="264" />
+      <location filename="../../gridpad/ui/building_page.py" line="258" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="264" />
+      <location filename="../../gridpad/ui/building_page.py" line="258" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="267" />
+      <location filename="../../gridpad/ui/building_page.py" line="260" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="268" />
+      <location filename="../../gridpad/ui/building_page.py" line="261" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="269" />
+      <location filename="../../gridpad/ui/building_page.py" line="262" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -1329,17 +1306,17 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MoveOutForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="256" />
+      <location filename="../../gridpad/ui/place_forms.py" line="257" />
       <source>Move out</source>
       <translation>登记搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="259" />
+      <location filename="../../gridpad/ui/place_forms.py" line="260" />
       <source>Confirm move-out</source>
       <translation>确认搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="279" />
+      <location filename="../../gridpad/ui/place_forms.py" line="280" />
       <source>since %1</source>
       <translation>%1 入住</translation>
     </message>
@@ -1393,77 +1370,77 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>PersonPage</name>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="88" />
+      <location filename="../../gridpad/ui/person_page.py" line="91" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="105" />
+      <location filename="../../gridpad/ui/person_page.py" line="108" />
       <source>%1 to %2</source>
       <translation>%1 至 %2</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="109" />
+      <location filename="../../gridpad/ui/person_page.py" line="112" />
       <source>Since %1</source>
       <translation>%1 入住</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="110" />
+      <location filename="../../gridpad/ui/person_page.py" line="113" />
       <source>Move out</source>
       <translation>搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="114" />
+      <location filename="../../gridpad/ui/person_page.py" line="117" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="130" />
+      <location filename="../../gridpad/ui/person_page.py" line="133" />
       <source>ID type</source>
       <translation>证件类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="130" />
+      <location filename="../../gridpad/ui/person_page.py" line="133" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="131" />
+      <location filename="../../gridpad/ui/person_page.py" line="134" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="132" />
+      <location filename="../../gridpad/ui/person_page.py" line="135" />
       <source>Date of birth</source>
       <translation>出生日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="132" />
+      <location filename="../../gridpad/ui/person_page.py" line="135" />
       <source>Ethnicity</source>
       <translation>民族</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="133" />
+      <location filename="../../gridpad/ui/person_page.py" line="136" />
       <source>Mobile phone</source>
       <translation>手机</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="133" />
+      <location filename="../../gridpad/ui/person_page.py" line="136" />
       <source>Employer</source>
       <translation>工作单位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="134" />
+      <location filename="../../gridpad/ui/person_page.py" line="137" />
       <source>Household registration address</source>
       <translation>户籍地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="137" />
+      <location filename="../../gridpad/ui/person_page.py" line="140" />
       <source>Homes</source>
       <translation>居住记录</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/person_page.py" line="138" />
+      <location filename="../../gridpad/ui/person_page.py" line="141" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
@@ -1479,7 +1456,7 @@ Open a photo of the door plate instead.</source>
       <location filename="../../gridpad/ui/placeholder_screen.py" line="31" />
       <source>Inspection checklists come in a later release of GridPad.
 Buildings due for inspection are listed under Today.</source>
-      <translation>巡查清单将在 GridPad 后续版本提供。
+      <translation>巡查清单将在 网格通后续版本提供。
 到期需巡查的楼栋列在“今日任务”中。</translation>
     </message>
     <message>
@@ -1489,13 +1466,11 @@ Buildings due for inspection are listed under Today.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/placeholder_screen.py" line="36" />
-      <source>Hazard reports come in a later release of GridPad.
-Until then every building shows 0 open hazards.</source>
-      <translation>隐患上报将在 GridPad 后续版本提供。
-在此之前，各楼栋的未处理隐患数显示为 0。</translation>
+      <source>Hazard reports come in a later release of GridPad.</source>
+      <translation>隐患上报将在 网格通后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/placeholder_screen.py" line="40" />
+      <location filename="../../gridpad/ui/placeholder_screen.py" line="39" />
       <source>This screen is not available in this build.</source>
       <translation>此版本暂不提供该页面。</translation>
     </message>
@@ -1595,27 +1570,27 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="305" />
+      <location filename="../../gridpad/ui/building_page.py" line="298" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="306" />
+      <location filename="../../gridpad/ui/building_page.py" line="299" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="307" />
+      <location filename="../../gridpad/ui/building_page.py" line="300" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="309" />
+      <location filename="../../gridpad/ui/building_page.py" line="302" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="310" />
+      <location filename="../../gridpad/ui/building_page.py" line="303" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
@@ -1844,12 +1819,12 @@ Until then every building shows 0 open hazards.</source>
   <context>
     <name>UnitForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="204" />
+      <location filename="../../gridpad/ui/place_forms.py" line="205" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="204" />
+      <location filename="../../gridpad/ui/place_forms.py" line="205" />
       <source>New room</source>
       <translation>新增房间</translation>
     </message>
@@ -2082,8 +2057,8 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="47" />
-      <source>Check digit is wrong: should be {expected}</source>
-      <translation>校验位不正确：应为 {expected}</translation>
+      <source>The number does not add up: compare every digit with the card</source>
+      <translation>号码有误：请对照证件逐位核对</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="48" />
@@ -2097,173 +2072,183 @@ Until then every building shows 0 open hazards.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="50" />
+      <source>A number starting with {prefix} is a HK/Macau/Taiwan residence permit: choose that ID type</source>
+      <translation>以 {prefix} 开头的是港澳台居民居住证号码：请将证件类型选为“港澳台居民居住证”</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="52" />
       <source>A 2023 permanent residence card number starts with 9</source>
       <translation>2023版外国人永久居留身份证号码以9开头</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="51" />
+      <location filename="../../gridpad/ui/rule_text.py" line="53" />
       <source>Unknown ID type</source>
       <translation>未知的证件类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="52" />
+      <location filename="../../gridpad/ui/rule_text.py" line="54" />
+      <source>The code does not add up: compare every character with the business licence</source>
+      <translation>代码有误：请对照营业执照逐位核对</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="56" />
       <source>Enter the phone number</source>
       <translation>请填写电话号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="53" />
+      <location filename="../../gridpad/ui/rule_text.py" line="57" />
       <source>Digits only (an optional +86 is fine)</source>
       <translation>只能填数字（可带 +86）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="54" />
+      <location filename="../../gridpad/ui/rule_text.py" line="58" />
       <source>A mobile number has 11 digits, this has {length}</source>
       <translation>手机号为11位，现为{length}位</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="55" />
+      <location filename="../../gridpad/ui/rule_text.py" line="59" />
       <source>A mobile number starts with 13 to 19</source>
       <translation>手机号以13至19开头</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="56" />
+      <location filename="../../gridpad/ui/rule_text.py" line="60" />
       <source>A landline needs its area code, e.g. 0769-22345678</source>
       <translation>固定电话需带区号，如 0769-22345678</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="57" />
+      <location filename="../../gridpad/ui/rule_text.py" line="61" />
       <source>Not a valid landline number</source>
       <translation>不是有效的固定电话号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="58" />
+      <location filename="../../gridpad/ui/rule_text.py" line="62" />
       <source>Required</source>
       <translation>必填</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="59" />
-      <location filename="../../gridpad/ui/rule_text.py" line="74" />
+      <location filename="../../gridpad/ui/rule_text.py" line="63" />
+      <location filename="../../gridpad/ui/rule_text.py" line="78" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="60" />
+      <location filename="../../gridpad/ui/rule_text.py" line="64" />
       <source>Must be 0 or more</source>
       <translation>不能小于0</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="61" />
+      <location filename="../../gridpad/ui/rule_text.py" line="65" />
       <source>Must be more than 0</source>
       <translation>必须大于0</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="62" />
+      <location filename="../../gridpad/ui/rule_text.py" line="66" />
       <source>Not a valid year</source>
       <translation>年份不正确</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="63" />
+      <location filename="../../gridpad/ui/rule_text.py" line="67" />
       <source>Not a valid date (YYYY-MM-DD)</source>
       <translation>日期不正确（格式：年-月-日，如 2026-11-26）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="64" />
+      <location filename="../../gridpad/ui/rule_text.py" line="68" />
       <source>Wrong kind of value</source>
       <translation>填写内容的类型不对</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="65" />
+      <location filename="../../gridpad/ui/rule_text.py" line="69" />
       <source>Must be a whole number</source>
       <translation>应为整数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="66" />
+      <location filename="../../gridpad/ui/rule_text.py" line="70" />
       <source>Must be a number</source>
       <translation>应为数字</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="67" />
+      <location filename="../../gridpad/ui/rule_text.py" line="71" />
       <source>Move-out date is before the move-in date {move_in_at}</source>
       <translation>搬离日期早于入住日期 {move_in_at}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="68" />
+      <location filename="../../gridpad/ui/rule_text.py" line="72" />
       <source>Choose the room the tenant lives in</source>
       <translation>请选择住户所住的房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="69" />
+      <location filename="../../gridpad/ui/rule_text.py" line="73" />
       <source>Already lives in this room</source>
       <translation>已住在此房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="70" />
+      <location filename="../../gridpad/ui/rule_text.py" line="74" />
       <source>Already registered to another person: use the card above instead of adding a second record</source>
       <translation>此证件号已登记为他人：请使用上方卡片，不要重复建档</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="72" />
+      <location filename="../../gridpad/ui/rule_text.py" line="76" />
       <source>Does not match the ID number</source>
       <translation>与证件号码不符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="73" />
+      <location filename="../../gridpad/ui/rule_text.py" line="77" />
       <source>Does not match the ID number's birth date {expected}</source>
       <translation>与证件号码中的出生日期 {expected} 不符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="75" />
+      <location filename="../../gridpad/ui/rule_text.py" line="79" />
       <source>Not found; choose again</source>
       <translation>找不到，请重新选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="76" />
+      <location filename="../../gridpad/ui/rule_text.py" line="80" />
       <source>Not a valid record id (letters A-Z, digits and _ . : - only)</source>
       <translation>记录编号无效（只能包含字母 A-Z、数字和 _ . : -）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="77" />
+      <location filename="../../gridpad/ui/rule_text.py" line="81" />
       <source>A record id has at most {max} characters</source>
       <translation>记录编号最多 {max} 个字符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="78" />
+      <location filename="../../gridpad/ui/rule_text.py" line="82" />
       <source>Contains a character that cannot be stored (NUL)</source>
       <translation>含有无法保存的字符（NUL）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="79" />
+      <location filename="../../gridpad/ui/rule_text.py" line="83" />
       <source>Contains an invisible control character: retype it</source>
       <translation>含有不可见的控制字符，请重新输入</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="80" />
-      <location filename="../../gridpad/ui/rule_text.py" line="81" />
+      <location filename="../../gridpad/ui/rule_text.py" line="84" />
+      <location filename="../../gridpad/ui/rule_text.py" line="85" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="82" />
+      <location filename="../../gridpad/ui/rule_text.py" line="86" />
       <source>Must be an ordinary number</source>
       <translation>必须是普通数字</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="83" />
+      <location filename="../../gridpad/ui/rule_text.py" line="87" />
       <source>Number out of range</source>
       <translation>数字超出范围</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="84" />
+      <location filename="../../gridpad/ui/rule_text.py" line="88" />
       <source>Contains a value that cannot be stored</source>
       <translation>含有无法保存的值</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="85" />
+      <location filename="../../gridpad/ui/rule_text.py" line="89" />
       <source>Belongs to a grid this tablet does not hold</source>
       <translation>属于本平板未负责的网格</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="105" />
+      <location filename="../../gridpad/ui/rule_text.py" line="109" />
       <source>{field}: {rule}</source>
       <translation>{field}：{rule}</translation>
     </message>

@@ -4,6 +4,11 @@ Resident IDs (GB 11643-1999): ``AAAAAA YYYYMMDD SSS C``; the check character is 
 MOD 11-2, computed by ``stdnum.cn.ric``. The area code is accepted if it existed in any year
 of the GB/T 2260 history (see :mod:`sync.rules.areas`), never only if it existed in the birth
 year. Every failure raises :class:`RuleError` with its own rule code.
+
+HK/Macau/Taiwan residents' residence permits (港澳台居民居住证, since 2018) have the same shape with
+810000 / 820000 / 830000 in place of the area code; no resident ID starts so (GB/T 2260 lists
+810000 and 820000 for the regions, but resident IDs were never issued there). A number given
+without its type (a sheet with only 身份证号码) is read by :func:`infer_id_type`.
 """
 
 from __future__ import annotations
@@ -90,10 +95,11 @@ def _birth_date(digits: str, today: date) -> date:
 
 
 def _check(number: str) -> None:
-    expected = check_digit(number[:17])
-    if number[17] != expected:
+    # The expected character is never reported: told "should be 3", people change the last digit
+    # to fit instead of finding the digit they misread. They are asked to re-read the card.
+    if number[17] != check_digit(number[:17]):
         raise fail(FIELD, "id_number.check_digit",
-                   "the check digit is wrong (a digit is mistyped)", expected=expected)
+                   "the check digit does not fit the other digits: compare the whole number with the card")
 
 
 def _gender(number: str) -> Gender:
@@ -108,6 +114,13 @@ def _eighteen(v: str, kind: str) -> None:
         raise fail(FIELD, "id_number.format", f"a {kind} is 17 digits followed by a digit or X")
 
 
+def infer_id_type(value: object) -> str:
+    """The type of a number given without one: a HK/Macau/Taiwan residence permit when it has 18
+    characters and starts with 810000, 820000 or 830000, else a resident ID."""
+    v = normalize(value) if isinstance(value, str) else ""
+    return "HMT_RESIDENCE_PERMIT" if len(v) == 18 and v[:6] in HMT_PREFIXES else "RESIDENT_ID"
+
+
 def validate_resident_id(value: str, today: date | None = None) -> IdInfo:
     today = today or date.today()
     v = normalize(value)
@@ -115,6 +128,10 @@ def validate_resident_id(value: str, today: date | None = None) -> IdInfo:
         _birth_date("19" + v[6:12], today)  # report a bad date in the old number's own terms
         v = convert_15_to_18(v)
     _eighteen(v, "resident ID number")
+    if v[:6] in HMT_PREFIXES:
+        raise fail(FIELD, "id_number.hmt_as_resident",
+                   f"a number starting with {v[:6]} is a HK/Macau/Taiwan residence permit, not a resident "
+                   "ID: choose that ID type", prefix=v[:6])
     born = _birth_date(v[6:14], today)
     area = lookup_area(v[:6])
     if area is None:
@@ -147,11 +164,13 @@ def _validate_pr_2023(v: str, today: date) -> IdInfo:
     return IdInfo(v, born)
 
 
-def validate_id_number(value: str, id_type: str = "RESIDENT_ID", *, today: date | None = None) -> IdInfo:
-    """Validate and normalise ``value`` as a number of ``id_type``; raise :class:`RuleError`."""
+def validate_id_number(value: str, id_type: str | None = None, *, today: date | None = None) -> IdInfo:
+    """Validate and normalise ``value`` as a number of ``id_type`` (``None``: not given, so
+    :func:`infer_id_type`); raise :class:`RuleError`."""
     if not isinstance(value, str) or not normalize(value):
         raise fail(FIELD, "id_number.empty", "ID number is empty")
     today = today or date.today()
+    id_type = id_type or infer_id_type(value)
     if id_type in RESIDENT_TYPES:
         return validate_resident_id(value, today)
     v = normalize(value)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sync.rules.errors import RuleError
-from sync.rules.idnumber import ID_TYPES, validate_id_number
+from sync.rules.idnumber import ID_TYPES, infer_id_type, validate_id_number
 from sync.rules.phone import validate_phone
 from sync.rules.uscc import validate_uscc
 from sync.schema import table as schema_table
@@ -25,7 +25,7 @@ CANONICAL_RULES = frozenset({"id_number", "phone", "uscc"})
 
 def _canonical(rule: str, value: str, context: Mapping[str, Any]) -> str:
     if rule == "id_number":
-        id_type = str(context.get("id_type") or "RESIDENT_ID")
+        id_type = str(context.get("id_type") or infer_id_type(value))
         if id_type not in ID_TYPES:
             return value
         return validate_id_number(value, id_type).normalized

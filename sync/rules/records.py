@@ -21,7 +21,7 @@ from functools import partial
 
 from sync.rules import enums, values
 from sync.rules.errors import FieldError, RuleError, fail
-from sync.rules.idnumber import ID_TYPES, validate_id_number
+from sync.rules.idnumber import ID_TYPES, infer_id_type, validate_id_number
 from sync.rules.normalise import canonical_fields
 from sync.rules.phone import validate_phone
 from sync.rules.uscc import validate_uscc
@@ -59,7 +59,7 @@ def _enum_rule(name: str, field: str, value: object, record: Mapping[str, object
 
 
 def _id_number(field: str, value: object, record: Mapping[str, object]) -> object:
-    id_type = str(record.get("id_type") or "RESIDENT_ID")
+    id_type = str(record.get("id_type") or infer_id_type(value))
     if id_type not in ID_TYPES:
         return value  # the id_type column reports its own bad code; the number cannot be judged
     try:
@@ -227,7 +227,7 @@ def _person_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldErr
     if _blank(number) or "id_number" in bad or "id_type" in bad:
         return []
     try:
-        info = validate_id_number(str(number), str(fields.get("id_type") or "RESIDENT_ID"))
+        info = validate_id_number(str(number), str(fields.get("id_type") or "") or None)
     except RuleError:
         return []
     out: list[FieldError] = []

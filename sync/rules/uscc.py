@@ -27,9 +27,9 @@ def validate_uscc(value: str) -> str:
         raise fail(FIELD, "uscc.length", f"a credit code has 18 characters, got {len(v)}",
                    length=str(len(v))) from None
     except exceptions.InvalidChecksum:
-        expected = str(_uscc.calc_check_digit(v[:17]))
-        raise fail(FIELD, "uscc.check_digit", "the check character is wrong (a character is mistyped)",
-                   expected=expected) from None
+        # Never the expected character (see idnumber._check): the whole code is to be re-read.
+        raise fail(FIELD, "uscc.check_digit", "the check character does not fit the other characters: "
+                   "compare the whole code with the business licence") from None
     except exceptions.ValidationError:
         raise fail(FIELD, "uscc.format",
                    "a credit code is 8 digits then 10 digits or capital letters (no I, O, S, V, Z)") from None

@@ -108,8 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--grid", required=True)
     pl.add_argument("--out", required=True, help="FILE.pdf (A4 sheets) or FILE.png")
     asub.add_parser("rotate-plate-key", help="new door-plate signing key (old plates stay valid)")
-    tr = asub.add_parser("transfer", help="move a person (with its tenancies and photos) to another grid; "
-                         "both grids' devices follow at their next sync")
+    tr = asub.add_parser("transfer", help="move a person (with its photos) to another grid; their ended "
+                         "tenancies stay as the old grid's history; both grids' devices follow at "
+                         "their next sync")
     tr.add_argument("kind", choices=["person"])
     tr.add_argument("row_id")
     tr.add_argument("--to", required=True, help="the new grid's code")

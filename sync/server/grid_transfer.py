@@ -2,14 +2,16 @@
 ``grid_id``: push refuses it as ``grid_change``).
 
 A resident who moves stays one person: the same row (same id, field history, conflicts, rule breaches) gets
-the new grid, and its residence history moves with it (its tenancies, all ended, and its photos).
+the new grid, with its photos. Their ended tenancies stay where they were: a tenancy is the record
+of a room in its building's grid (who lived in 302, from when to when), so the old grid keeps it as
+that place's history and the new grid holds nothing pointing at an old-grid building or room.
 Every moved row is a new server write (new ``server_seq``), so the new grid's devices pull it;
 the old grid's devices pull a marker (:data:`sync.server.db.moved_row`) and drop their copy.
 
 Refused, with the reason, while the person still lives in the old grid (a tenancy without a
-move-out date: record the move-out there first) or while a row that stays behind points at them
-(a building's landlord or manager, an organisation's...): nothing is left pointing at a row its
-grid's devices can no longer see, and nothing is duplicated.
+move-out date: record the move-out there first) or while another row that stays behind points at
+them (a building's landlord or manager, an organisation's...): besides that history, nothing is
+left pointing at a row its grid's devices can no longer see, and nothing is duplicated.
 """
 
 from __future__ import annotations
@@ -47,8 +49,9 @@ def _ids(conn: Connection, table: str, *where: Any) -> list[str]:
 
 
 def _pointing_at(conn: Connection, person_id: str, to_grid: str,
-                 moving: set[tuple[str, str]]) -> list[str]:
-    """Live rows outside ``to_grid`` that point at the person and do not move with it."""
+                 moving: set[tuple[str, str]], history: set[tuple[str, str]]) -> list[str]:
+    """Live rows outside ``to_grid`` that point at the person and neither move with it nor are its
+    ended tenancies (``history``)."""
     found = []
     for name, spec in TABLES.items():
         t = db.synced[name]
@@ -60,7 +63,7 @@ def _pointing_at(conn: Connection, person_id: str, to_grid: str,
             else:
                 continue
             for row_id in _ids(conn, name, cond, t.c.deleted == 0, t.c.grid_id != to_grid):
-                if (name, row_id) not in moving:
+                if (name, row_id) not in moving | history:
                     found.append(f"{name} {row_id} ({col.name})")
     return found
 
@@ -83,10 +86,13 @@ def transfer_person(engine: Engine, person_id: str, to_grid: str) -> Moved:
             raise AdminError(f"person {person_id} still lives in grid {from_grid} (tenancy "
                              f"{', '.join(living)} has no move-out date): record the move-out first")
         moving = {("person", person_id)}
-        moving |= {("tenancy", i) for i in _ids(conn, "tenancy", tn.c.person_id == person_id)}
         moving |= {("photo", i) for i in _ids(conn, "photo", ph.c.owner_table == "person",
                                               ph.c.owner_id == person_id)}
-        left = _pointing_at(conn, person_id, to_grid, moving)
+        # Ended tenancies stay with the room they describe (its grid's history); none moves, so
+        # no row of the new grid points at a building or room of the old one.
+        history = {("tenancy", i) for i in _ids(conn, "tenancy", tn.c.person_id == person_id,
+                                                tn.c.deleted == 0)}
+        left = _pointing_at(conn, person_id, to_grid, moving, history)
         if left:
             raise AdminError(f"rows staying in their grid point at person {person_id}: {'; '.join(left[:10])}"
                              " — change them first")

@@ -81,3 +81,55 @@ def test_jsonl_export_stays_exact(data: Path) -> None:
     building = next(x for x in map(json.loads, r.stdout.splitlines()) if x["table"] == "building")
     assert {k: building["fields"][k] for k in FORMULAS} == FORMULAS
     assert building["fields"]["lng"] == -113.7
+
+
+def test_csv_export_imports_back_exactly_with_the_guard_undone(data: Path, tmp_path: Path) -> None:
+    """Export → import round-trips: the ``'`` the export put before a formula start comes off
+    again (and only that quote), numbers, booleans and empty cells come back as they were."""
+    person = {"table": "person", "id": "p-1", "fields": {
+        "grid_id": GRID, "name": "'王芳", "employer": "-某电子厂", "occupation": "@夜班",
+        "hukou_address": "''=双引号", "is_demo": True}}
+    r = gridpad(data, "apply", str(jsonl(tmp_path / "p.jsonl", person)))
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = tmp_path / "out"
+    assert gridpad(data, "export", "--format", "csv", "--out", str(out)).returncode == 0
+    before = gridpad(data, "export").stdout
+
+    again = tmp_path / "again"
+    r = gridpad(again, "import", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "rejected 0" in r.stdout
+    assert gridpad(again, "export").stdout == before  # every field as exported, no quote kept
+    fields = next(x for x in map(json.loads, before.splitlines()) if x["id"] == "p-1")["fields"]
+    kept = (fields["name"], fields["employer"], fields["hukou_address"])
+    assert kept == ("'王芳", "-某电子厂", "''=双引号")
+
+    # The same files into the device they came from: nothing to change, nothing to sync.
+    r = gridpad(data, "import", str(out / "building.csv"))
+    assert r.returncode == 0 and "unchanged 1" in r.stdout and "updated 0" in r.stdout, r.stdout
+
+
+def test_registry_error_file_guards_formulas_and_reimports_them_unguarded(tmp_path: Path) -> None:
+    sheet = tmp_path / "登记.csv"
+    sheet.write_text("姓名,手机号码,房屋地址,房间号,备注\n"
+                     "张伟,12345,东莞市万江街道金龙路1号,301,=HYPERLINK(\"x\")\n", encoding="utf-8")
+    data = tmp_path / "data"
+    r = gridpad(data, "import", str(sheet), "--grid", GRID)
+    assert r.returncode == 1  # the phone is refused: the row goes to the error file
+    errors = tmp_path / "登记.errors.csv"
+    header, row = list(csv.reader(errors.read_text(encoding="utf-8-sig").splitlines()))
+    assert row[header.index("备注")] == "'=HYPERLINK(\"x\")"  # safe to open in a spreadsheet
+    row[header.index("手机号码")] = "13800138000"
+    with errors.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([header, row])
+    r = gridpad(data, "import", str(errors))
+    assert r.returncode == 0, r.stdout + r.stderr
+    exported = gridpad(data, "export").stdout
+    tenancy = next(x for x in map(json.loads, exported.splitlines()) if x["table"] == "tenancy")
+    assert tenancy["fields"]["note"] == "=HYPERLINK(\"x\")"
+
+
+def test_import_of_a_missing_csv_says_so_in_one_line(tmp_path: Path) -> None:
+    r = gridpad(tmp_path / "data", "import", str(tmp_path / "nothing.csv"))
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == f"gridpad import: {tmp_path / 'nothing.csv'}: no such file"

@@ -84,18 +84,26 @@ def test_a_resident_moving_to_another_grid_stays_one_person(
     tablet_a.sync()
 
     moved = server.admin_cli("transfer", "person", person, "--to", b.grid)
-    assert "1 person" in moved.stdout and "1 tenancy" in moved.stdout, moved.stdout
+    assert "1 person" in moved.stdout and "tenancy" not in moved.stdout, moved.stdout
 
     result_a = tablet_a.sync(verify=True)
     assert repo.get(tablet_a.store, "person", person) is None
-    assert repo.get(tablet_a.store, "tenancy", lived) is None
     assert result_a.redownloaded == [], result_a.summary()  # left by the marker, not by a checksum repair
     assert repo.get(tablet_a.store, "building", home) is not None
+    # The ended tenancy stays in grid A: the history of the room it describes.
+    history = repo.get(tablet_a.store, "tenancy", lived)
+    assert history is not None and (history["grid_id"], history["building_id"]) == (a.grid, home)
+    assert history["move_out_at"] == "2025-06-30"
 
     result_b = tablet_b.sync(verify=True)
     assert result_b.redownloaded == [], result_b.summary()
     moved_person = repo.get(tablet_b.store, "person", person)
     assert moved_person is not None and (moved_person["grid_id"], moved_person["name"]) == (b.grid, "张三")
+    # Nothing grid B's tablet holds points at a building or room of grid A.
+    assert repo.get(tablet_b.store, "tenancy", lived) is None
+    places = {r[0] for r in tablet_b.store.db.execute("SELECT id FROM building UNION SELECT id FROM unit")}
+    pointing = tablet_b.store.db.execute("SELECT building_id, unit_id FROM tenancy").fetchall()
+    assert all(ref in places for row in pointing for ref in row if ref is not None)
     # Grid B's tablet can now give the same person a home there.
     new_home = repo.insert(tablet_b.store, "building", {"grid_id": b.grid, "address": "长安镇乙路2号"})
     repo.insert(tablet_b.store, "tenancy", {"grid_id": b.grid, "person_id": person, "building_id": new_home,

@@ -181,3 +181,16 @@ def test_both_forms_say_what_they_act_on(qtbot: QtBot, window: MainWindow, grid_
     qtbot.waitUntil(lambda: bool(mover.context.text()), timeout=5000)
     assert mover.context.isVisible()
     assert mover.context.text() == "张* · 兴业路21号 302 · since 2025-05-01"
+
+
+def test_a_taiwan_residence_permit_number_switches_the_id_type_instead_of_being_refused(
+        qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
+    """830000… is a 台湾居民居住证 number (10.16): typed under the default 居民身份证, the form takes
+    it as what it is and accepts it, rather than saying that the area code never existed."""
+    _, ids = grid_dir
+    _reg, form = _open_new_tenant(qtbot, window, ids["b1"])
+    type_text(form.id_number, "830000199201300022")
+    assert form.id_type.currentData() == "HMT_RESIDENCE_PERMIT"
+    row = form.rows["id_number"]
+    assert not row.error.isVisibleTo(form)
+    assert row.hint.text().startswith("✓") and "1992-01-30" in row.hint.text()

@@ -148,7 +148,7 @@ def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: QtBot, windo
     type_text(form.id_number, wrong)
     error = form.rows["id_number"].error
     assert error.isVisible()  # shown as it is typed, under the box
-    assert error.text() == f"Check digit is wrong: should be {good[17]}"
+    assert error.text() == "The number does not add up: compare every digit with the card"  # no digit offered
     assert form.id_number.property("invalid") is True
     before = len(_rows(data_dir, "person"))
     with quiet(qtbot, form.saved, window.ctx.db.data_changed, until=lambda: window.ctx.db.pending == 0):
@@ -157,7 +157,8 @@ def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: QtBot, windo
     reg = registry(window)
     assert reg.pages.currentWidget() is form
     assert form.name.text() == "钱多多" and form.id_number.text() == wrong  # nothing lost
-    assert form.rows["id_number"].error.text() == f"Check digit is wrong: should be {good[17]}"
+    assert form.rows["id_number"].error.text() == (
+        "The number does not add up: compare every digit with the card")
 
 
 def test_duplicate_registration_warns_with_a_link(qtbot: QtBot, window: MainWindow,
@@ -346,7 +347,7 @@ def test_rule_messages_in_chinese(qtbot: QtBot, grid_dir: GridDir) -> None:
         assert form.title.text() == "登记住户" and form.primary.text() == "保存"
         good = make_resident_id("441900", dt.date(1990, 3, 7), 123)
         type_text(form.id_number, good[:17] + ("0" if good[17] != "0" else "1"))
-        assert form.rows["id_number"].error.text() == f"校验位不正确：应为 {good[17]}"
+        assert form.rows["id_number"].error.text() == "号码有误：请对照证件逐位核对"
         assert form.rows["id_number"].caption.text() == "证件号码"
         type_text(form.phone, "12345678901")
         assert form.rows["phone"].error.text() == "手机号以13至19开头"

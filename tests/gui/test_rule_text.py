@@ -37,8 +37,25 @@ def test_a_change_set_aside_gives_the_servers_rule_as_the_forms_word_it(qapp: QA
     from gridpad.ui.held_view import held_reason
 
     assert held_reason("text.control", None) == "Contains an invisible control character: retype it"
-    # A rule the forms word with a value the server never sends: worded without it, not half-filled.
+    # The check character is never named, by the forms or here (the server sends none anyway).
     assert held_reason("id_number.check_digit", None) == (
-        "The check digit does not fit: check the number against the card")
+        "The number does not add up: compare every digit with the card")
+    # A rule the forms word with a value the server never sends: worded without it, not half-filled.
+    assert held_reason("person.birth_date_mismatch", None) == "Does not match the birth date in the ID number"
     assert held_reason("no.such_rule", None) == "breaks the server's rule \u201cno.such_rule\u201d"
     assert held_reason("grid_change", None).startswith("moves the record to another grid")
+
+
+@pytest.mark.parametrize("rule", ["id_number.check_digit", "uscc.check_digit"])
+def test_a_wrong_check_character_asks_to_compare_with_the_card(qapp: QApplication, rule: str) -> None:
+    """Told "应为 3", people change the last digit instead of re-reading the card: the sentence asks
+    for the number to be compared with the document and names no character, even if one is given."""
+    translations = Translations()
+    translations.set_language("zh_CN")
+    try:
+        text = rule_text(rule, {"expected": "3"})
+    finally:
+        translations.set_language("en")
+    assert "3" not in text and "应为" not in text
+    assert "核对" in text
+    assert "compare every" in rule_text(rule, {"expected": "3"})

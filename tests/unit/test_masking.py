@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridpad.core.masking import mask_id_number, mask_name, mask_phone
+from gridpad.core.masking import mask_birth_date, mask_id_number, mask_name, mask_phone
 
 
 def test_id_number_masks() -> None:
@@ -34,3 +34,10 @@ def test_masks_never_leak_the_middle() -> None:
     number = "430524199604113516"
     masked = mask_id_number(number, privileged=False)
     assert len(masked) == len(number) and masked.count("*") == 16
+
+
+def test_birth_date_keeps_the_year_only() -> None:
+    # A masked 18-digit ID number hides exactly YYYYMMDD: the date beside it must not fill them in.
+    assert mask_birth_date("1949-12-31") == "1949-**-**"
+    assert mask_birth_date(None) == "" and mask_birth_date("") == ""
+    assert mask_birth_date("31/12") == "*****"  # odd input still masks

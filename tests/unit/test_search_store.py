@@ -59,10 +59,43 @@ def test_pinyin_initials_exact_before_prefix(store: Store) -> None:
     assert _names(store, "zxj") == [("person", "曾*军")]  # 曾 read as the surname zeng
 
 
+def test_compound_surnames_by_pinyin_initials(store: Store) -> None:
+    for pid, name in (("p-ycj", "尉迟敬"), ("p-zswj", "长孙无忌"), ("p-mql", "万俟丽"), ("p-gl", "句磊")):
+        repo.insert(store, "person", {"grid_id": "g1", "name": name}, id=pid)
+    for typed, pid in (("ycj", "p-ycj"), ("zswj", "p-zswj"), ("mql", "p-mql"), ("gl", "p-gl")):
+        assert [h.id for h in search.search(store, typed)] == [pid], typed
+
+
+def test_an_index_built_before_compound_surnames_is_read_again(tmp_path: Path) -> None:
+    s = open_store(tmp_path / "gridpad.sqlite")
+    repo.insert(s, "person", {"grid_id": "g1", "name": "长孙无忌"}, id="p-zswj")
+    search.refresh_index(s)
+    with s.transaction():  # as an older app indexed it: 长 read alone as cháng
+        s.db.execute("UPDATE search_doc SET initials = 'cswj' WHERE ref_id = 'p-zswj'")
+        s.db.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_search_reads_compound_surnames'")
+    s.close()
+    s = open_store(tmp_path / "gridpad.sqlite")
+    try:
+        assert [h.id for h in search.search(s, "zswj")] == ["p-zswj"]
+    finally:
+        s.close()
+
+
 def test_id_number_tail(store: Store) -> None:
     hits = search.search(store, ZHANG_WEI_ID[-6:])
     assert [(h.kind, h.title) for h in hits] == [("person", "张*")]
     assert search.search(store, ZHANG_WEI_ID)[0].score > hits[0].score  # the whole number is exact
+
+
+def test_id_tail_ending_in_x_finds_the_person(store: Store) -> None:
+    repo.insert(store, "person", {"grid_id": "g1", "name": "陈雯", "id_number": "11010519491231002X"},
+                id="p-cw")
+    repo.insert(store, "person", {"grid_id": "g1", "name": "林海", "id_number": "44190019880109849x"},
+                id="p-lh")
+    for tail in ("002X", "002x", "1002X", "１００２Ｘ"):
+        assert _names(store, tail) == [("person", "陈*")], tail
+    assert _names(store, "849X") == [("person", "林*")]
+    assert _names(store, "849x 林") == [("person", "林*")]
 
 
 def test_phone_tail_and_full_width_digits(store: Store) -> None:

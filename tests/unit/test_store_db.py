@@ -45,7 +45,7 @@ def test_reopen_keeps_device_id_and_applies_migrations_once(tmp_path: Path) -> N
     names = [r[0] for r in again.db.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert names == ["0001_local_tables", "0002_synced_tables", "0003_outbox_without_row_index",
                      "0004_change_ids_from_hlc_state", "0005_search_sees_the_outbox", "0006_local_drafts",
-                     "0007_held_changes"]
+                     "0007_held_changes", "0008_search_reads_compound_surnames"]
     again.close()
 
 

@@ -98,3 +98,13 @@ def test_row_for_edit_refuses_tables_with_personal_data(store: Store) -> None:
     assert unit is not None and unit["room_no"] == "201"
     with pytest.raises(ValueError, match="not a building or unit"):
         views.row_for_edit(store, "person", ids["p"])
+
+
+def test_person_detail_with_a_masked_id_shows_the_birth_year_only(store: Store) -> None:
+    # 110105********002X hides 19491231: the detail must not give the date back beside it.
+    p = repo.insert(store, "person", {"grid_id": GRID, "name": "陈雯", "id_type": "RESIDENT_ID",
+                                      "id_number": "11010519491231002X", "gender": "2",
+                                      "birth_date": "1949-12-31"})
+    detail = views.person_detail(store, p)
+    assert detail is not None
+    assert (detail.id_number, detail.birth_date) == ("110105********002X", "1949-**-**")

@@ -111,7 +111,7 @@ def test_apply_reports_bad_lines_applies_good_ones_and_is_idempotent(
     assert code == 1 and "5 lines rejected" in err
     bad = [line for line in out.splitlines() if line.startswith("line ")]
     assert [b.split(":")[0] for b in bad] == ["line 2", "line 3", "line 4", "line 5", "line 6"]
-    assert "check digit is wrong" in bad[2] and "id_number" in bad[2]
+    assert "compare the whole number with the card" in bad[2] and "id_number" in bad[2]
     assert "name: is required" in bad[3]
     assert "op:" in bad[4]
     assert ZHANG[:17] not in out

@@ -145,7 +145,8 @@ VALID = {
 INVALID = {
     7: (
         _row(name="坏校验", id=BAD_CHECK, addr="东莞市万江街道金龙路1号", room="303"),
-        "公民身份号码 id_number: the check digit is wrong (a digit is mistyped)",
+        "公民身份号码 id_number: the check digit does not fit the other digits: compare the whole number "
+        "with the card",
     ),
     8: (
         _row(name="错日期", id=rid("441900", "19900230", 123), addr="东莞市万江街道金龙路1号"),
@@ -269,6 +270,11 @@ def test_messy_registry_imports_valid_rows_reports_the_rest_and_reimports_as_a_n
     assert got[0] == [*HEADER, "错误原因"]
     assert [r[1] for r in got[1:]] == [INVALID[n][0][1] or "" for n in sorted(INVALID)]
     assert all(r[-1] for r in got[1:]) and "第7行" in got[1][-1]
+    # A wrong check digit asks for the card to be re-read; the character that would fit is never
+    # given (people would change the last digit to it instead of finding the misread one).
+    right = ZHANG[17]
+    assert "compare the whole number with the card" in got[1][-1]
+    assert "expected" not in got[1][-1] and f" {right}" not in got[1][-1].replace("第7行 ", "")
 
     # the same file again: nothing new, nothing changed, not one outbox row
     code, out, _ = run(capsys, "--data-dir", str(data), "import", str(xlsx))  # the only grid now
