@@ -258,7 +258,7 @@ class HazardView:
     version: int = 0
     state_version: int = 0
     last_action: Action | None = None
-    actions_since: tuple[Action, ...] = ()  # actions by version (index = version - 1)
+    actions: tuple[Action, ...] = ()  # actions by version (index = version - 1)
     event_ids: frozenset[str] = frozenset()
 
     @property
@@ -365,7 +365,7 @@ def _territory_message(view: HazardView, actor: Actor) -> str:
 
 def _check_stale(view: HazardView, event: HazardEvent) -> None:
     seen = event.seen or 0
-    since = view.actions_since[seen:]
+    since = view.actions[seen:]
     conflicts = event.action not in FLAG_ACTIONS and view.state_version > seen
     if conflicts or view.state not in TRANSITIONS[event.action]:
         raise _refuse(view, event.actor, "seen", "hazard.stale",
@@ -485,7 +485,7 @@ def apply(view: HazardView, event: HazardEvent, policy: DeadlinePolicy = DEFAULT
     if new_state not in _STAGE_OF_STATE:
         changes["stage_started_ms"] = None
     return replace(view, state=new_state, version=version, last_action=event.action,
-                   actions_since=(*view.actions_since, event.action),
+                   actions=(*view.actions, event.action),
                    event_ids=view.event_ids | {event.id}, **changes)
 
 

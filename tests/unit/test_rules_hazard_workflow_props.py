@@ -33,50 +33,72 @@ ACTORS = (
     Actor("root", Role.ADMIN),
 )
 
-_params: dict[Action, st.SearchStrategy[dict[str, Any]]] = {
+_LEVELS = ["EMERGENCY", "MAJOR", "GENERAL", "COMPLEX"]
+_DEPARTMENTS = ["消防救援", "公安"]
+
+#: Parameters that pass (``good``) and parameters that mostly do not (``any``).
+_good: dict[Action, st.SearchStrategy[dict[str, Any]]] = {
+    Action.REPORT: st.fixed_dictionaries(
+        {"level": st.sampled_from(_LEVELS), "town": st.just("441900003"), "grid": st.just("G01")}
+    ),
+    Action.SELF_RESOLVE: st.fixed_dictionaries(
+        {"level": st.sampled_from(_LEVELS), "town": st.just("441900003"), "grid": st.just("G01")}
+    ),
+    Action.DISPATCH: st.fixed_dictionaries({"department": st.sampled_from(_DEPARTMENTS)}),
+    Action.EXTENSION_REQUEST: st.fixed_dictionaries({"days": st.integers(1, 20)}),
+    Action.EXTENSION_APPROVE: st.one_of(st.just({}), st.fixed_dictionaries({"days": st.integers(1, 20)})),
+    Action.SUPERVISE: st.fixed_dictionaries({"supervision": st.sampled_from(["normal", "yellow", "red"])}),
+}
+_any: dict[Action, st.SearchStrategy[dict[str, Any]]] = {
     Action.REPORT: st.fixed_dictionaries(
         {
-            "level": st.sampled_from(["EMERGENCY", "MAJOR", "GENERAL", "COMPLEX", "HUGE"]),
+            "level": st.sampled_from([*_LEVELS, "HUGE"]),
             "town": st.just("441900003"),
             "grid": st.sampled_from(["G01", "G02"]),
         }
     ),
-    Action.SELF_RESOLVE: st.fixed_dictionaries(
-        {"level": st.just("GENERAL"), "town": st.just("441900003"), "grid": st.just("G01")}
-    ),
-    Action.DISPATCH: st.fixed_dictionaries({"department": st.sampled_from(["消防救援", "公安", ""])}),
+    Action.DISPATCH: st.fixed_dictionaries({"department": st.sampled_from([*_DEPARTMENTS, ""])}),
     Action.EXTENSION_REQUEST: st.fixed_dictionaries({"days": st.integers(-1, 20)}),
     Action.EXTENSION_APPROVE: st.one_of(st.just({}), st.fixed_dictionaries({"days": st.integers(0, 20)})),
-    Action.SUPERVISE: st.fixed_dictionaries(
-        {"supervision": st.sampled_from(["normal", "yellow", "red", "x"])}
-    ),
+    Action.SUPERVISE: st.fixed_dictionaries({"supervision": st.sampled_from(["normal", "red", "x"])}),
 }
 
 
 @st.composite
 def timelines(draw: st.DrawFn) -> list[HazardEvent]:
-    """Event sequences that mostly follow the actions on offer (to reach deep states), mixed with
-    arbitrary actions by arbitrary actors, missing notes or photos, and stale ``seen`` versions."""
+    """Event sequences that mostly take an action on offer with good parameters (to reach every
+    state), mixed with arbitrary actions by arbitrary actors, missing notes or photos, reused ids
+    and stale ``seen`` versions."""
     view = HazardView(HID)
     events: list[HazardEvent] = []
-    for n in range(draw(st.integers(0, 30))):
-        actor = draw(st.sampled_from(ACTORS))
-        offered = allowed_actions(view, actor)
-        if offered and draw(st.integers(0, 3)) > 0:
-            action = draw(st.sampled_from(offered))
+    for n in range(draw(st.integers(0, 40))):
+        offering = [actor for actor in ACTORS if allowed_actions(view, actor)]
+        if offering and draw(st.integers(0, 4)) > 0:
+            actor = draw(st.sampled_from(offering))
+            action = draw(st.sampled_from(allowed_actions(view, actor)))
+            params = draw(_good.get(action, st.just({})))
+            note = "说明"
+            photos: tuple[str, ...] = ("sha",)
+            seen = draw(st.sampled_from([None, view.version, max(view.version - 1, 0)]))
+            event_id = f"e{n}"
         else:
+            actor = draw(st.sampled_from(ACTORS))
             action = draw(st.sampled_from(list(Action)))
-        params = draw(_params.get(action, st.just({})))
+            params = draw(_any.get(action, st.just({})))
+            note = draw(st.sampled_from(["", "说明"]))
+            photos = draw(st.sampled_from([(), ("sha",)]))
+            seen = draw(st.one_of(st.none(), st.integers(0, view.version)))
+            event_id = f"e{draw(st.integers(0, n))}"
         event = HazardEvent(
-            id=f"e{draw(st.integers(0, n))}" if draw(st.integers(0, 9)) == 0 else f"e{n}",
+            id=event_id,
             hazard_id=HID,
             action=action,
             actor=actor,
             at_ms=1_757_900_000_000 + n * 600_000,
-            note=draw(st.sampled_from(["", "说明"])),
-            photos=draw(st.sampled_from([(), ("sha",)])),
+            note=note,
+            photos=photos,
             params=params,
-            seen=draw(st.one_of(st.none(), st.integers(0, len(events)))),
+            seen=seen,
         )
         events.append(event)
         with contextlib.suppress(WorkflowError):
