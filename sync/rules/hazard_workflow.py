@@ -346,6 +346,9 @@ def check_event(view: HazardView, event: HazardEvent,
     if not _in_territory(view, actor, action):
         raise _refuse(view, actor, "action", "hazard.territory", _territory_message(view, actor),
                       action=action.value)
+    if event.seen is not None and event.seen > view.version:
+        raise _refuse(view, actor, "seen", "hazard.seen_ahead",
+                      f"the event claims version {event.seen} but the timeline has {view.version} events")
     if event.seen is not None and event.seen < view.version:
         _check_stale(view, event)
     if view.state not in TRANSITIONS[action]:
@@ -412,14 +415,16 @@ def _check_params(view: HazardView, event: HazardEvent, policy: DeadlinePolicy) 
                            f"needs a level, one of {', '.join(level.value for level in Level)}")
     if action is Action.DISPATCH and not str(params.get("department") or "").strip():
         raise _param_error(view, event, "department", "needs the department to dispatch to")
-    if action is Action.EXTENSION_REQUEST and _positive_int(params.get("days")) is None:
-        raise _param_error(view, event, "days", "needs a whole number of working days > 0")
-    if action is Action.EXTENSION_APPROVE:
-        days = params.get("days", view.pending_extension_days)
-        if _positive_int(days) is None:
+    if action in (Action.EXTENSION_REQUEST, Action.EXTENSION_APPROVE):
+        # A request names its days; an approval defaults to the days requested.
+        days = _positive_int(params.get("days", view.pending_extension_days
+                                        if action is Action.EXTENSION_APPROVE else None))
+        if days is None:
             raise _param_error(view, event, "days", "needs a whole number of working days > 0")
         most = max_extension_days(view.level, policy) if view.level else None
-        if most is not None and view.extension_days + int(days) > most:
+        # A request beyond the cap may still be made (the centre approves fewer days) unless none is left.
+        wanted = 1 if action is Action.EXTENSION_REQUEST else days
+        if most is not None and view.extension_days + wanted > most:
             raise _refuse(view, event.actor, "days", "hazard.extension_cap",
                           f"at most {most} working days of extension for level {view.level}; "
                           f"{most - view.extension_days} left, past that the case is 挂账 (long-standing)",

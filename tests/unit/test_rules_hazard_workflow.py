@@ -341,6 +341,16 @@ def test_complex_extension_capped_at_thirty_working_days() -> None:
     after = current_deadline(view)
     assert before is not None and after is not None and after.due_ms > before.due_ms
     assert from_ms(after.due_ms).date() > from_ms(before.due_ms).date()
+    # No extension left: the department may not even ask; the case goes 挂账 when it runs out.
+    dept = Actor("x", Role.DEPARTMENT, org="城市管理和综合执法")
+    error = refusal(view, ev(Action.EXTENSION_REQUEST, dept, note="再延期", params={"days": 1}))
+    assert error.error.rule == "hazard.extension_cap" and error.error.params["left"] == "0"
+    assert "挂账" in str(error)
+
+
+def test_an_event_claiming_a_future_version_is_refused() -> None:
+    error = refusal(run(report()), ev(Action.ACCEPT, CENTRE, seen=5))
+    assert (error.error.field, error.error.rule) == ("seen", "hazard.seen_ahead")
 
 
 def test_stale_transition_is_refused_with_what_happened_since() -> None:

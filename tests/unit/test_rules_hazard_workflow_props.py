@@ -106,7 +106,7 @@ def timelines(draw: st.DrawFn) -> list[HazardEvent]:
     return events
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(events=timelines())
 def test_fold_is_deterministic_replayable_and_refusals_change_nothing(events: list[HazardEvent]) -> None:
     result = fold(HID, events)
