@@ -39,6 +39,7 @@ def test_a_restart_with_a_pin_paints_the_lock_screen_first(tmp_path: Path) -> No
         done = _gui(tmp_path, lang)
         assert done.returncode == 0, done.stderr[-3000:]
         [line] = [x for x in done.stdout.splitlines() if x.startswith("first paint:")]
-        assert line == shown  # the lock screen alone: no figure, no name, no status behind it
+        # The lock screen alone (its title and the PIN field's caption): no figure, name or status behind it.
+        assert line == shown + " | PIN"
     with open_store(tmp_path / "gridpad.sqlite") as store:
         assert lock_status(store).state.failures == 0  # starting counts no wrong PIN
