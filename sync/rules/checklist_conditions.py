@@ -30,7 +30,7 @@ Tri = bool | None  # True, False, or unknown
 
 
 @dataclass(frozen=True)
-class Test:
+class Compare:
     source: Literal["fact", "answer"]
     name: str  # fact name or item id
     op: Operator
@@ -52,7 +52,7 @@ class Not:
     part: Condition
 
 
-Condition = Test | All | AnyOf | Not
+Condition = Compare | All | AnyOf | Not
 
 
 def parse(data: Mapping[str, object]) -> Condition:
@@ -73,15 +73,15 @@ def parse(data: Mapping[str, object]) -> Condition:
         if op in data:
             value = data[op]
             if isinstance(value, list):
-                return Test(source, name, op, tuple(value))
+                return Compare(source, name, op, tuple(value))
             assert value is None or isinstance(value, bool | int | float | str)
-            return Test(source, name, op, value)
-    return Test(source, name, "truthy")
+            return Compare(source, name, op, value)
+    return Compare(source, name, "truthy")
 
 
-def references(condition: Condition) -> Iterator[Test]:
+def references(condition: Condition) -> Iterator[Compare]:
     """Every fact or answer test inside ``condition``."""
-    if isinstance(condition, Test):
+    if isinstance(condition, Compare):
         yield condition
     elif isinstance(condition, Not):
         yield from references(condition.part)
@@ -93,8 +93,6 @@ def references(condition: Condition) -> Iterator[Test]:
 def _compare(op: Operator, left: Scalar, right: Scalar | tuple[Scalar, ...] | None) -> bool:
     if op == "truthy":
         return bool(left)
-    if op == "answered":
-        return bool(right)
     if op == "in":
         return isinstance(right, tuple) and left in right
     if op in ("eq", "ne"):
@@ -113,7 +111,7 @@ def _compare(op: Operator, left: Scalar, right: Scalar | tuple[Scalar, ...] | No
 def evaluate(condition: Condition, facts: Mapping[str, FactValue],
              answers: Mapping[str, object]) -> Tri:
     """True / False / None (unknown: a fact it needs is not known)."""
-    if isinstance(condition, Test):
+    if isinstance(condition, Compare):
         if condition.source == "answer":
             answer = answers.get(condition.name)
             if condition.op == "answered":

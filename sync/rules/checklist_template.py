@@ -191,28 +191,62 @@ def schema_errors(data: object) -> list[FieldError]:
     return [_err(_path(iter(e.absolute_path)), "template.schema", e.message) for e in found]
 
 
-def _condition_errors(where: str, condition: Mapping[str, Any], earlier: set[str],
+_ORDERED = ("gt", "gte", "lt", "lte")
+
+
+def _answer_test_errors(where: str, test: cond.Compare, earlier: Mapping[str, Mapping[str, Any]],
+                        all_ids: set[str]) -> Iterator[FieldError]:
+    if test.name not in all_ids:
+        yield _err(where, "template.unknown_item", f"condition names unknown item {test.name}",
+                   item=test.name)
+        return
+    if test.name not in earlier:
+        # Only earlier items: conditions can never form a cycle and apply in one pass.
+        yield _err(where, "template.condition_order",
+                   f"condition names {test.name}, which is not an earlier item", item=test.name)
+        return
+    answer = earlier[test.name]["answer"]
+    kind = answer["type"]
+    valid: set[object] | None = None
+    if kind == "yes_no":
+        valid = {"yes", "no", "na"}
+    elif kind == "choice":
+        valid = {o["code"] for o in answer["options"]} | {"na"}
+    values = test.value if isinstance(test.value, tuple) else (test.value,)
+    if valid is not None and test.op in ("eq", "ne", "in"):
+        for v in values:
+            if v not in valid:
+                yield _err(where, "template.unknown_code", f"{test.name} is never answered {v}",
+                           item=test.name, code=str(v))
+    if test.op in _ORDERED and kind != "number":
+        yield _err(where, "template.condition_type", f"{test.op} needs a number item, {test.name} is {kind}",
+                   item=test.name)
+
+
+def _fact_test_errors(where: str, test: cond.Compare) -> Iterator[FieldError]:
+    fact = FACTS.get(test.name)
+    if fact is None:
+        yield _err(where, "template.unknown_fact", f"condition names unknown fact {test.name}",
+                   fact=test.name)
+        return
+    if test.op in _ORDERED and fact.kind != "number":
+        yield _err(where, "template.condition_type",
+                   f"{test.op} needs a number fact, {test.name} is {fact.kind}", fact=test.name)
+    if fact.kind == "code" and test.op in ("eq", "ne", "in"):
+        values = test.value if isinstance(test.value, tuple) else (test.value,)
+        for v in values:
+            if v not in fact.codes:
+                yield _err(where, "template.unknown_code", f"fact {test.name} has no code {v}",
+                           fact=test.name, code=str(v))
+
+
+def _condition_errors(where: str, condition: Mapping[str, Any], earlier: Mapping[str, Mapping[str, Any]],
                       all_ids: set[str]) -> Iterator[FieldError]:
     for test in cond.references(cond.parse(condition)):
         if test.source == "answer":
-            if test.name not in all_ids:
-                yield _err(where, "template.unknown_item", f"condition names unknown item {test.name}",
-                           item=test.name)
-            elif test.name not in earlier:
-                # Only earlier items: conditions can never form a cycle and apply in one pass.
-                yield _err(where, "template.condition_order",
-                           f"condition names {test.name}, which is not an earlier item", item=test.name)
-            continue
-        fact = FACTS.get(test.name)
-        if fact is None:
-            yield _err(where, "template.unknown_fact", f"condition names unknown fact {test.name}",
-                       fact=test.name)
-        elif fact.kind == "code":
-            values = test.value if isinstance(test.value, tuple) else (test.value,)
-            for v in values:
-                if test.op in ("eq", "ne", "in") and v not in fact.codes:
-                    yield _err(where, "template.unknown_code", f"fact {test.name} has no code {v}",
-                               fact=test.name, code=str(v))
+            yield from _answer_test_errors(where, test, earlier, all_ids)
+        else:
+            yield from _fact_test_errors(where, test)
 
 
 def _answer_errors(where: str, answer: Mapping[str, Any]) -> Iterator[FieldError]:
@@ -221,9 +255,10 @@ def _answer_errors(where: str, answer: Mapping[str, Any]) -> Iterator[FieldError
         if len(set(codes)) != len(codes):
             yield _err(where, "template.duplicate_code", "choice codes repeat")
     if answer["type"] == "number":
-        lo, hi = answer.get("min"), answer.get("max")
-        if lo is not None and hi is not None and lo > hi:
-            yield _err(where, "template.range", "min is more than max")
+        for low, high in (("min", "max"), ("pass_min", "pass_max")):
+            lo, hi = answer.get(low), answer.get(high)
+            if lo is not None and hi is not None and lo > hi:
+                yield _err(where, "template.range", f"{low} is more than {high}")
 
 
 def semantic_errors(data: Mapping[str, Any]) -> list[FieldError]:
@@ -231,7 +266,7 @@ def semantic_errors(data: Mapping[str, Any]) -> list[FieldError]:
     errors: list[FieldError] = []
     ids = [it["id"] for it in data["items"]]
     all_ids = set(ids)
-    seen: set[str] = set()
+    seen: dict[str, Mapping[str, Any]] = {}
     for n, it in enumerate(data["items"]):
         where = f"template.items[{n}]"
         if it["id"] in seen:
@@ -249,7 +284,7 @@ def semantic_errors(data: Mapping[str, Any]) -> list[FieldError]:
         if it["on_fail"].get("on_site_fix") and it["answer"]["type"] in ("text", "photo"):
             errors.append(_err(where, "template.fix_without_failure",
                                "a text or photo item never fails, so it cannot be fixed on the spot"))
-        seen.add(it["id"])
+        seen.setdefault(it["id"], it)
     migration = data.get("migration")
     if migration is not None:
         errors.extend(_mapping_errors(data, migration, all_ids))

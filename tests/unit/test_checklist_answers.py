@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.checklist_templates import followups, shipped
@@ -163,3 +164,15 @@ def test_any_answers_give_errors_naming_items_or_none(answers: dict[str, object]
         # Accepted answers are complete: every applicable required item has one.
         shown = applicable_items(template, facts, answers)
         assert all(i.id in answers for i in shown if i.required)
+
+
+def test_building_facts_derive_what_conditions_test() -> None:
+    facts = building_facts({"rental_rooms": 5, "rental_beds": 30, "floors_above": 11, "floors_below": 0,
+                            "gas_supply": "BOTTLED", "rent_use": "THREE_IN_ONE"}, has_catering=True)
+    assert (facts["is_scale_rental"], facts["is_high_rise"], facts["has_basement"]) == (True, True, False)
+    assert (facts["has_business"], facts["has_catering"], facts["has_indoor_hydrant"]) == (True, True, None)
+    unknown = building_facts({"floors_above": "3", "gas_supply": ""})  # not a number, no code: unknown
+    assert unknown["is_scale_rental"] is None and unknown["is_high_rise"] is None
+    assert unknown["gas_supply"] is None
+    with pytest.raises(ValueError, match="has_pool"):
+        building_facts({}, has_pool=True)

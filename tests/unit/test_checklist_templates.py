@@ -167,3 +167,20 @@ def test_load_template_reports_text_that_is_no_json() -> None:
 
 def test_schema_file_is_where_the_server_will_find_it() -> None:
     assert (CHECKLIST_DIR / "template.schema.json").is_file()
+
+
+def test_a_condition_must_fit_what_it_tests() -> None:
+    count = yes_no("FS-01", answer={"type": "number", "unit": {"zh": "辆", "en": "e-bikes"}})
+    def after_fs02(condition: dict[str, Any]) -> dict[str, Any]:
+        return template_data(yes_no("FS-02"), yes_no("FS-03", applies_when=condition))
+
+    never_answered = after_fs02({"answer": "FS-02", "eq": "No"})
+    assert _rules(never_answered) == {("template.items[1].applies_when", "template.unknown_code")}
+    ordered_yes_no = after_fs02({"answer": "FS-02", "gt": 1})
+    assert _rules(ordered_yes_no) == {("template.items[1].applies_when", "template.condition_type")}
+    assert _rules(template_data(count, yes_no("FS-03", applies_when={"answer": "FS-01", "gte": 1}))) == set()
+    ordered_code = template_data(yes_no("FS-02", applies_when={"fact": "gas_supply", "gt": 1}))
+    assert _rules(ordered_code) == {("template.items[0].applies_when", "template.condition_type")}
+    pass_range = template_data(yes_no("FS-01", answer={"type": "number", "unit": {"zh": "个", "en": "items"},
+                                                       "pass_min": 3, "pass_max": 1}))
+    assert _rules(pass_range) == {("template.items[0].answer", "template.range")}
