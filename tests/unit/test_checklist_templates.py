@@ -110,9 +110,14 @@ def test_schema_rejects_an_unknown_answer_type() -> None:
     errors = template_errors(data)
     assert errors and {e.rule for e in errors} == {"template.schema"}
     assert all(e.field.startswith("template.items[2].answer") for e in errors)
-    # A valid type with a field of another type is refused too (a choice with no options).
-    data["items"][2]["answer"] = {"type": "choice"}
-    assert template_errors(data)
+    assert [e.message for e in errors] == [
+        "template.items[2].answer.type: 'date' is not one of ['yes_no', 'number', 'choice', 'text', 'photo']"]
+    # Each type's own fields are checked, and the message says which one is missing.
+    data["items"][2]["answer"] = {"type": "number"}
+    assert [e.message for e in template_errors(data)] == [
+        "template.items[2].answer: 'unit' is a required property"]
+    data["items"][2]["answer"] = {"type": "yes_no", "options": []}
+    assert [e.rule for e in template_errors(data)] == ["template.schema"]
 
 
 def test_a_condition_naming_an_unknown_item_or_fact_is_rejected() -> None:
