@@ -1,36 +1,19 @@
 """The 3-working-day report rule: landlords report tenants within 3 working days of signing.
 
-Working days come from ``chinesecalendar`` (the State Council's public holidays and the
-weekend days made into working days, 调休). For years that library does not know yet (it is
-updated each winter when the next year's schedule is published) we fall back to Monday–Friday,
-which can be off by a holiday: :func:`calendar_covers` tells callers when that happens.
+Working days are those of :mod:`sync.rules.working_calendar` (public holidays and 调休 make-up
+days, Monday–Friday beyond the years ``chinesecalendar`` knows).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
 
-import chinese_calendar
+from sync.rules.working_calendar import calendar_covers, is_working_day
+
+__all__ = ["REPORT_WORKING_DAYS", "add_working_days", "calendar_covers", "is_report_late", "is_working_day",
+           "report_deadline"]
 
 REPORT_WORKING_DAYS = 3
-
-
-def calendar_covers(day: date) -> bool:
-    """Whether public holidays are known for ``day``'s year (else weekends only)."""
-    try:
-        chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return False
-    return True
-
-
-@lru_cache(maxsize=65536)  # the library scans its whole holiday table on every call
-def is_working_day(day: date) -> bool:
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
 
 
 def add_working_days(start: date, days: int) -> date:
