@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -36,18 +37,30 @@ from gridpad.ui.labels import enum_label
 from gridpad.ui.models import Column, ListTableModel
 from gridpad.ui.page_base import Page
 from gridpad.ui.place_forms import BuildingForm
-from gridpad.ui.widgets import Card, MaskedValue, OccupancyBar, caption_grid, label, primary_button
+from gridpad.ui.widgets import (
+    Card,
+    MaskedValue,
+    OccupancyBar,
+    caption_grid,
+    clear_layout,
+    label,
+    primary_button,
+)
 from sync.rules.buildings import is_scale_rental
 
 
 class BuildingPage(Page):
     """Signals:
         back(), open_unit(str), open_person(str), register(str building_id, str unit_id),
-        edit_building(str), add_unit(str)
+        edit_building(str), add_unit(str), choose_room(str person_id): a resident with no room
     """
+
+    # How many residents without a room the card lists (the Residents tab lists them all).
+    UNPLACED_SHOWN = 5
 
     open_unit = Signal(str)
     open_person = Signal(str)
+    choose_room = Signal(str)
     register = Signal(str, str)
     edit_building = Signal(str)
     add_unit = Signal(str)
@@ -115,7 +128,19 @@ class BuildingPage(Page):
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.inspections_tab = label("", "muted", wrap=True)
         self.inspections_tab.setContentsMargins(16, 16, 16, 16)
-        self.tabs.addTab(self.units_view, "")
+        # Under the rooms: the residents counted in the building but in none of its rooms (an import
+        # without room numbers), so the total and the rooms' sum do not differ unexplained.
+        rooms_tab = QWidget()
+        rooms_lay = QVBoxLayout(rooms_tab)
+        rooms_lay.setContentsMargins(0, 0, 0, 0)
+        rooms_lay.setSpacing(8)
+        rooms_lay.addWidget(self.units_view, 1)
+        self.unplaced_card = Card(rooms_tab, name="warningCard")
+        self.unplaced_card.hide()
+        # (the masked name that opens the person, Choose room) per listed resident.
+        self.unplaced_rows: list[tuple[QPushButton, QPushButton]] = []
+        rooms_lay.addWidget(self.unplaced_card)
+        self.tabs.addTab(rooms_tab, "")
         self.tabs.addTab(self.residents_view, "")
         self.tabs.addTab(self.inspections_tab, "")
         outer.addWidget(self.tabs, 1)
@@ -200,6 +225,38 @@ class BuildingPage(Page):
             bar = OccupancyBar()
             bar.set_occupancy(unit.residents, unit.max_occupants, self.tr("over limit"))
             self.units_view.setIndexWidget(self.units_model.index(row, 3), bar)
+        self._fill_unplaced(d.unplaced, d.resident_count)
+
+    def _fill_unplaced(self, residents: list[views.ResidentRow], total: int) -> None:
+        """"N residents without a room": each masked, opens the person; Choose room opens the edit
+        form at the room."""
+        card = self.unplaced_card
+        clear_layout(card.body)
+        card.setVisible(bool(residents))
+        if not residents:
+            return
+        n = len(residents)
+        card.body.addWidget(label(self.tr("%n resident(s) without a room", "", n), "title", card))
+        card.body.addWidget(label(self.tr("Counted in this building's %1 residents but in none of its rooms "
+                                          "(registered without a room number). Choose each one's room.")
+                                  .replace("%1", str(total)), None, card, wrap=True))
+        self.unplaced_rows = []
+        for r in residents[:self.UNPLACED_SHOWN]:
+            line = QHBoxLayout()
+            who = QPushButton(r.name, card)
+            who.setObjectName("link")
+            who.clicked.connect(lambda _=False, p=r.person_id: self.open_person.emit(p))
+            line.addWidget(who)
+            line.addWidget(label(" · ".join(x for x in (r.id_number or "", r.move_in_at or "") if x),
+                                 "muted", card), 1)
+            choose = QPushButton(self.tr("Choose room"), card)
+            choose.clicked.connect(lambda _=False, p=r.person_id: self.choose_room.emit(p))
+            line.addWidget(choose)
+            card.body.addLayout(line)
+            self.unplaced_rows.append((who, choose))
+        if n > self.UNPLACED_SHOWN:
+            card.body.addWidget(label(self.tr("and %n more: see the Residents tab", "",
+                                              n - self.UNPLACED_SHOWN), "muted", card))
 
     def _contact(self, who: str) -> views.Contact | None:
         d = self.detail
@@ -299,6 +356,7 @@ def resident_columns() -> tuple[Column, ...]:
         Column(lambda: QCoreApplication.translate("Residents", "ID number"), lambda r: r.id_number or ""),
         Column(lambda: QCoreApplication.translate("Residents", "Gender"),
                lambda r: enum_label("gender", r.gender)),
-        Column(lambda: QCoreApplication.translate("Residents", "Room"), lambda r: r.room_no or ""),
+        Column(lambda: QCoreApplication.translate("Residents", "Room"),
+               lambda r: r.room_no or QCoreApplication.translate("Residents", "No room")),
         Column(lambda: QCoreApplication.translate("Residents", "Moved in"), lambda r: r.move_in_at or ""),
     )
