@@ -52,9 +52,9 @@ def building_columns(today: Callable[[], dt.date]) -> tuple[Column, ...]:
         return text
 
     def place(r: views.BuildingRow) -> str:
-        """Address and name; the grid too when this tablet holds several (two alike told apart)."""
+        """Address and name; under it the grid when this tablet holds several (two alike told apart)."""
         text = r.address + (f"  {r.name}" if r.name and r.name not in r.address else "")
-        return f"{text} · {r.grid}" if r.grid else text
+        return f"{text}\n{r.grid}" if r.grid else text
 
     return (
         Column(lambda: tr("Address"), place),

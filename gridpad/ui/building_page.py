@@ -45,6 +45,7 @@ from gridpad.ui.widgets import (
     clear_layout,
     label,
     primary_button,
+    scroll_column,
 )
 from sync.rules.buildings import is_scale_rental
 
@@ -55,8 +56,8 @@ class BuildingPage(Page):
         edit_building(str), add_unit(str), choose_room(str person_id): a resident with no room
     """
 
-    # How many residents without a room the card lists (the Residents tab lists them all).
-    UNPLACED_SHOWN = 5
+    # How many residents without a room the tab lists (the Residents tab lists them all).
+    UNPLACED_SHOWN = 50
 
     open_unit = Signal(str)
     open_person = Signal(str)
@@ -128,19 +129,30 @@ class BuildingPage(Page):
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.inspections_tab = label("", "muted", wrap=True)
         self.inspections_tab.setContentsMargins(16, 16, 16, 16)
-        # Under the rooms: the residents counted in the building but in none of its rooms (an import
-        # without room numbers), so the total and the rooms' sum do not differ unexplained.
-        rooms_tab = QWidget()
-        rooms_lay = QVBoxLayout(rooms_tab)
+        # Under the rooms, a line: the residents counted in the building but in none of its rooms (an
+        # import without room numbers), so the total and the rooms' sum do not differ unexplained.
+        # Its View opens a tab listing them (masked), each with Choose room; the tab is there only
+        # while someone lives in no room.
+        self.rooms_tab = QWidget()
+        rooms_lay = QVBoxLayout(self.rooms_tab)
         rooms_lay.setContentsMargins(0, 0, 0, 0)
         rooms_lay.setSpacing(8)
         rooms_lay.addWidget(self.units_view, 1)
-        self.unplaced_card = Card(rooms_tab, name="warningCard")
-        self.unplaced_card.hide()
+        self.unplaced_strip = Card(self.rooms_tab, name="warningCard", margins=(12, 4, 8, 4))
+        strip = QHBoxLayout()
+        self.unplaced_note = label("", None, self.unplaced_strip, wrap=True)
+        self.unplaced_open = QPushButton(self.unplaced_strip)
+        self.unplaced_open.clicked.connect(self._open_unplaced)
+        strip.addWidget(self.unplaced_note, 1)
+        strip.addWidget(self.unplaced_open)
+        self.unplaced_strip.body.addLayout(strip)
+        self.unplaced_strip.hide()
+        rooms_lay.addWidget(self.unplaced_strip)
+        self.unplaced_tab, self.unplaced_list = scroll_column(self, spacing=8)
+        self.unplaced_tab.hide()
         # (the masked name that opens the person, Choose room) per listed resident.
         self.unplaced_rows: list[tuple[QPushButton, QPushButton]] = []
-        rooms_lay.addWidget(self.unplaced_card)
-        self.tabs.addTab(rooms_tab, "")
+        self.tabs.addTab(self.rooms_tab, "")
         self.tabs.addTab(self.residents_view, "")
         self.tabs.addTab(self.inspections_tab, "")
         outer.addWidget(self.tabs, 1)
@@ -200,7 +212,8 @@ class BuildingPage(Page):
             facts.append(self.tr("%n floor(s)", "", int(r["floors_above"])))
         if r.get("rental_rooms") is not None:
             facts.append(self.tr("%n room(s) for rent", "", int(r["rental_rooms"])))
-        facts.append(self.tr("%n resident(s)", "", d.resident_count))
+        facts.append(self.tr("%n resident(s)", "", d.resident_count)
+                     + (self.tr(" (%n without a room)", "", len(d.unplaced)) if d.unplaced else ""))
         if is_scale_rental(r.get("rental_rooms"), r.get("rental_beds")):
             facts.append(self.tr("Scale rental"))
         self.facts.setText(" · ".join(f for f in facts if f))
@@ -228,35 +241,60 @@ class BuildingPage(Page):
         self._fill_unplaced(d.unplaced, d.resident_count)
 
     def _fill_unplaced(self, residents: list[views.ResidentRow], total: int) -> None:
-        """"N residents without a room": each masked, opens the person; Choose room opens the edit
-        form at the room."""
-        card = self.unplaced_card
-        clear_layout(card.body)
-        card.setVisible(bool(residents))
-        if not residents:
-            return
+        """The line under the rooms and the tab it opens: each resident masked (opens the person)
+        with Choose room (the edit form, at the room)."""
         n = len(residents)
-        card.body.addWidget(label(self.tr("%n resident(s) without a room", "", n), "title", card))
-        card.body.addWidget(label(self.tr("Counted in this building's %1 residents but in none of its rooms "
-                                          "(registered without a room number). Choose each one's room.")
-                                  .replace("%1", str(total)), None, card, wrap=True))
+        self.unplaced_strip.setVisible(bool(n))
+        index = self.tabs.indexOf(self.unplaced_tab)
+        clear_layout(self.unplaced_list)
         self.unplaced_rows = []
+        if not n:
+            if index >= 0:
+                was_open = self.tabs.currentIndex() == index
+                self.tabs.removeTab(index)
+                if was_open:  # the last one placed: back to the rooms, where they now are
+                    self.tabs.setCurrentWidget(self.rooms_tab)
+            return
+        self.unplaced_note.setText(
+            self.tr("%n resident(s) without a room", "", n) + " · "
+            + self.tr("counted in this building's %1 residents but in none of its rooms")
+            .replace("%1", str(total)))
+        self.unplaced_open.setText(self.tr("View"))
+        if index < 0:
+            self.tabs.insertTab(1, self.unplaced_tab, "")
+        self._name_tabs()
+        self.unplaced_list.addWidget(label(
+            self.tr("Registered without a room number (e.g. imported from a sheet without one). "
+                    "Choose each one's room."), "muted", None, wrap=True))
         for r in residents[:self.UNPLACED_SHOWN]:
             line = QHBoxLayout()
-            who = QPushButton(r.name, card)
+            who = QPushButton(r.name)
             who.setObjectName("link")
             who.clicked.connect(lambda _=False, p=r.person_id: self.open_person.emit(p))
             line.addWidget(who)
             line.addWidget(label(" · ".join(x for x in (r.id_number or "", r.move_in_at or "") if x),
-                                 "muted", card), 1)
-            choose = QPushButton(self.tr("Choose room"), card)
+                                 "muted"), 1)
+            choose = QPushButton(self.tr("Choose room"))
             choose.clicked.connect(lambda _=False, p=r.person_id: self.choose_room.emit(p))
             line.addWidget(choose)
-            card.body.addLayout(line)
+            self.unplaced_list.addLayout(line)
             self.unplaced_rows.append((who, choose))
         if n > self.UNPLACED_SHOWN:
-            card.body.addWidget(label(self.tr("and %n more: see the Residents tab", "",
-                                              n - self.UNPLACED_SHOWN), "muted", card))
+            self.unplaced_list.addWidget(label(self.tr("and %n more: see the Residents tab", "",
+                                                       n - self.UNPLACED_SHOWN), "muted"))
+        self.unplaced_list.addStretch(1)
+
+    def _open_unplaced(self) -> None:
+        self.tabs.setCurrentWidget(self.unplaced_tab)
+
+    def _name_tabs(self) -> None:
+        n = len(self.detail.unplaced) if self.detail else 0
+        for widget, text in ((self.rooms_tab, self.tr("Rooms")), (self.residents_view, self.tr("Residents")),
+                             (self.inspections_tab, self.tr("Inspections")),
+                             (self.unplaced_tab, self.tr("No room (%1)").replace("%1", str(n)))):
+            index = self.tabs.indexOf(widget)
+            if index >= 0:
+                self.tabs.setTabText(index, text)
 
     def _contact(self, who: str) -> views.Contact | None:
         d = self.detail
@@ -312,8 +350,7 @@ class BuildingPage(Page):
         self.captions["manager"].setText(self.tr("Manager"))
         self.captions["manager_phone"].setText(self.tr("Manager phone"))
         self.captions["inspection"].setText(self.tr("Last inspection"))
-        for i, text in enumerate((self.tr("Rooms"), self.tr("Residents"), self.tr("Inspections"))):
-            self.tabs.setTabText(i, text)
+        self._name_tabs()
         self.edit_button.setText(self.tr("Edit building"))
         self.add_unit_button.setText(self.tr("Add room"))
         self.register_button.setText(self.tr("Register tenant"))

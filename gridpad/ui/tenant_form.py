@@ -169,6 +169,9 @@ class TenantForm(FormPage):
         self.rows["unit_id"].setVisible(self.unplaced is not None)
         self.rows["unit_id"].set_hint(self.tr("No room recorded: choose the room they live in")
                                       if self.unplaced is not None else None)
+        if self.unplaced is not None:  # what is missing, in view (below the fold on a landscape tablet)
+            self.unit.setFocus()
+            QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.rows["unit_id"]))
         self.rows["move_in_at"].setVisible(False)
         self.rows["relation_to_head"].setVisible(False)
         self.rows["move_out_at"].setVisible(False)
@@ -210,7 +213,7 @@ class TenantForm(FormPage):
         for uid, text in with_blank:
             self.unit.addItem(text, uid)
         self.unit.blockSignals(False)
-        self._set_unit(unit_id)
+        self.set_values({"unit_id": unit_id})  # filling the list is not an edit: no draft
 
     def _set_unit(self, unit_id: Any) -> None:
         i = self.unit.findData(unit_id or "")

@@ -1123,182 +1123,204 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="164" />
+      <location filename="../../gridpad/ui/building_page.py" line="176" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="165" />
+      <location filename="../../gridpad/ui/building_page.py" line="177" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="166" />
+      <location filename="../../gridpad/ui/building_page.py" line="178" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="167" />
+      <location filename="../../gridpad/ui/building_page.py" line="179" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="186" />
+      <location filename="../../gridpad/ui/building_page.py" line="198" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="200" />
+      <location filename="../../gridpad/ui/building_page.py" line="212" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="202" />
+      <location filename="../../gridpad/ui/building_page.py" line="214" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="203" />
+      <location filename="../../gridpad/ui/building_page.py" line="215" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_page.py" line="216" />
+      <source> (%n without a room)</source>
+      <translation>
+        <numerusform>（%n 人未登记房间）</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="205" />
+      <location filename="../../gridpad/ui/building_page.py" line="218" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="207" />
+      <location filename="../../gridpad/ui/building_page.py" line="220" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="208" />
+      <location filename="../../gridpad/ui/building_page.py" line="221" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="215" />
+      <location filename="../../gridpad/ui/building_page.py" line="228" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="215" />
+      <location filename="../../gridpad/ui/building_page.py" line="228" />
       <source>Add</source>
       <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="216" />
+      <location filename="../../gridpad/ui/building_page.py" line="229" />
       <source>Call</source>
       <translation>拨打</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="221" />
+      <location filename="../../gridpad/ui/building_page.py" line="234" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="222" />
+      <location filename="../../gridpad/ui/building_page.py" line="235" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="223" />
+      <location filename="../../gridpad/ui/building_page.py" line="236" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="226" />
+      <location filename="../../gridpad/ui/building_page.py" line="239" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="239" />
+      <location filename="../../gridpad/ui/building_page.py" line="259" />
       <source>%n resident(s) without a room</source>
       <translation>
         <numerusform>%n 人未登记房间</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="240" />
-      <source>Counted in this building's %1 residents but in none of its rooms (registered without a room number). Choose each one's room.</source>
-      <translation>计入本楼栋 %1 名住户，但不在任何房间（登记时没有房号）。请为每人选择房间。</translation>
-    </message>
-    <message>
-      <location filename="../../gridpad/ui/building_page.py" line="252" />
+      <location filename="../../gridpad/ui/building_page.py" line="277" />
       <source>Choose room</source>
       <translation>选择房间</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="283" />
       <source>and %n more: see the Residents tab</source>
       <translation>
         <numerusform>另有 %n 人：见“住户”页</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="286" />
+      <location filename="../../gridpad/ui/building_page.py" line="324" />
       <source>This device cannot place calls: dial the number shown.</source>
       <translation>本设备无法拨打电话，请按显示的号码手动拨打。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="310" />
+      <location filename="../../gridpad/ui/building_page.py" line="348" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="311" />
+      <location filename="../../gridpad/ui/building_page.py" line="349" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="312" />
+      <location filename="../../gridpad/ui/building_page.py" line="350" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="313" />
+      <location filename="../../gridpad/ui/building_page.py" line="351" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="314" />
+      <location filename="../../gridpad/ui/building_page.py" line="352" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="315" />
+      <location filename="../../gridpad/ui/building_page.py" line="292" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="315" />
+      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <source>counted in this building's %1 residents but in none of its rooms</source>
+      <translation>计入本楼栋 %1 名住户，但不在任何房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="262" />
+      <source>View</source>
+      <translation>查看</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="267" />
+      <source>Registered without a room number (e.g. imported from a sheet without one). Choose each one's room.</source>
+      <translation>登记时没有房号（例如从没有房号的表格导入）。请为每人选择房间。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="292" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="315" />
+      <location filename="../../gridpad/ui/building_page.py" line="293" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="317" />
+      <location filename="../../gridpad/ui/building_page.py" line="294" />
+      <source>No room (%1)</source>
+      <translation>未登记房间 (%1)</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="354" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="318" />
+      <location filename="../../gridpad/ui/building_page.py" line="355" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="319" />
+      <location filename="../../gridpad/ui/building_page.py" line="356" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -1594,32 +1616,32 @@ Buildings due for inspection are listed under Today.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="355" />
+      <location filename="../../gridpad/ui/building_page.py" line="392" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="356" />
+      <location filename="../../gridpad/ui/building_page.py" line="393" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="357" />
+      <location filename="../../gridpad/ui/building_page.py" line="394" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="359" />
+      <location filename="../../gridpad/ui/building_page.py" line="396" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="360" />
+      <location filename="../../gridpad/ui/building_page.py" line="397" />
       <source>No room</source>
       <translation>未登记房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="361" />
+      <location filename="../../gridpad/ui/building_page.py" line="398" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
@@ -1687,7 +1709,7 @@ Buildings due for inspection are listed under Today.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/tenant_form.py" line="99" />
-      <location filename="../../gridpad/ui/tenant_form.py" line="328" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="331" />
       <source>Moved out of %1 on</source>
       <translation>从 %1 搬离的日期</translation>
     </message>
@@ -1707,56 +1729,56 @@ Buildings due for inspection are listed under Today.</source>
       <translation>未登记房间：请选择其居住的房间</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/tenant_form.py" line="246" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="249" />
       <source>%n more character(s)</source>
       <translation>
         <numerusform>还差 %n 位</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="287" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="290" />
       <source>Moving %1 here from %2.</source>
       <translation>将 %1 从 %2 迁入本处。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="288" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="291" />
       <source>⚠ This ID number is already registered: %1 lives at %2.</source>
       <translation>⚠ 此证件号已登记：%1 现住 %2。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="290" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="293" />
       <source>Move them here</source>
       <translation>迁入本处</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="292" />
-      <location filename="../../gridpad/ui/tenant_form.py" line="297" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="295" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="300" />
       <source>Registering %1 again: their details are filled in.</source>
       <translation>重新登记 %1：已填入其资料。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="293" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="296" />
       <source>⚠ This ID number belongs to %1, who moved out of %2 on %3.</source>
       <translation>⚠ 此证件号属于 %1，已于 %3 从 %2 搬离。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="295" />
-      <location filename="../../gridpad/ui/tenant_form.py" line="300" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="298" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="303" />
       <source>Register them here</source>
       <translation>在此重新登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="298" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="301" />
       <source>⚠ This ID number belongs to %1, who has no home recorded.</source>
       <translation>⚠ 此证件号属于 %1，暂无居住登记。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="322" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="325" />
       <source>%1 (unchanged if left empty)</source>
       <translation>%1（留空则不变）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="308" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="311" />
       <source>View</source>
       <translation>查看</translation>
     </message>

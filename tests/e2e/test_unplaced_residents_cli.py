@@ -50,8 +50,8 @@ def test_import_without_rooms_warns_per_row_and_a_reimport_keeps_the_chosen_room
 
     # The room of one of them is chosen on the tablet (the edit form's path).
     (unit,) = _query(data, "SELECT id FROM unit")[0]
-    person, tenancy = _query(data, "SELECT t.person_id, t.id FROM tenancy t JOIN person p ON p.id = t.person_id"
-                                   " WHERE p.name = '住户1'")[0]
+    person, tenancy = _query(data, "SELECT t.person_id, t.id FROM tenancy t"
+                                   " JOIN person p ON p.id = t.person_id WHERE p.name = '住户1'")[0]
     with closing(open_store(db_path(data))) as store:
         register_tenant(store, str(person), {}, {}, room=(str(tenancy), str(unit)))
 
@@ -69,11 +69,13 @@ def test_apply_of_a_tenancy_without_a_unit_warns_for_that_line(tmp_path: Path) -
     grid = {"table": "grid", "id": GRID, "fields": {"grid_id": GRID, "code": GRID, "name": "第一网格"}}
     building = {"table": "building", "id": "b-1", "fields": {"grid_id": GRID, "address": "测试路1号"}}
     unit = {"table": "unit", "id": "u-1", "fields": {"grid_id": GRID, "building_id": "b-1", "room_no": "101"}}
-    people = [{"table": "person", "id": f"p-{i}", "fields": {"grid_id": GRID, "name": f"住户{i}"}} for i in (1, 2, 3)]
+    people = [{"table": "person", "id": f"p-{i}", "fields": {"grid_id": GRID, "name": f"住户{i}"}}
+              for i in (1, 2, 3)]
 
     def tenancy(i: int, **fields: object) -> dict[str, object]:
         return {"table": "tenancy", "id": f"t-{i}", "fields": {
-            "grid_id": GRID, "person_id": f"p-{i}", "building_id": "b-1", "move_in_at": "2025-01-01", **fields}}
+            "grid_id": GRID, "person_id": f"p-{i}", "building_id": "b-1", "move_in_at": "2025-01-01",
+            **fields}}
 
     lines = [grid, building, unit, *people, tenancy(1, unit_id="u-1"), tenancy(2),
              tenancy(3, move_out_at="2025-06-01")]  # line 8: no room; line 9 has ended: no one lives there

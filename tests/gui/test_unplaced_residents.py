@@ -63,7 +63,7 @@ def _column(qtbot: QtBot, window: MainWindow, column: int) -> list[str]:
 def _text(page: BuildingPage) -> str:
     from PySide6.QtWidgets import QLabel
 
-    return " | ".join(w.text() for w in page.unplaced_card.findChildren(QLabel) if w.isVisibleTo(page))
+    return " | ".join(w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page))
 
 
 def test_residents_without_a_room_are_listed_under_the_rooms_and_placed(
@@ -73,13 +73,19 @@ def test_residents_without_a_room_are_listed_under_the_rooms_and_placed(
     window = make_window(qtbot, data_dir)
     try:
         page = _open_card(qtbot, window, ids["b1"])
-        # 3 residents in the building, 2 in its only room: the third is named under the rooms.
-        assert "3 resident(s)" in page.facts.text()
+        # 3 residents in the building, 2 in its only room: the third is said under the rooms.
+        assert "3 resident(s) (1 without a room)" in page.facts.text()
         assert page.detail is not None and [u.residents for u in page.detail.units] == [2]
-        assert page.unplaced_card.isVisibleTo(page)
-        qtbot.waitUntil(lambda: "1 resident(s) without a room" in _text(page), timeout=5000)
-        assert "Counted in this building's 3 residents" in _text(page)
+        assert page.tabs.currentWidget() is page.rooms_tab
+        assert page.unplaced_strip.isVisibleTo(page)
+        assert page.unplaced_note.text() == ("1 resident(s) without a room · counted in this building's 3 "
+                                             "residents but in none of its rooms")
+        # View opens the tab that lists them, each masked, with Choose room.
+        qtbot.mouseClick(page.unplaced_open, Qt.MouseButton.LeftButton)
+        assert page.tabs.currentWidget() is page.unplaced_tab
+        assert page.tabs.tabText(page.tabs.currentIndex()) == "No room (1)"
         ((who, choose),) = page.unplaced_rows
+        qtbot.waitUntil(lambda: who.isVisible() and choose.isVisible(), timeout=5000)
         assert who.text() == "赵*"  # masked
         assert "赵敏" not in _text(page)
         assert choose.height() >= 44 and who.height() >= 44  # finger-sized (ui.md)
@@ -90,6 +96,7 @@ def test_residents_without_a_room_are_listed_under_the_rooms_and_placed(
                         and reg.person_page.person_id == zm, timeout=5000)
         reg.go_back()
         qtbot.waitUntil(lambda: reg.pages.currentWidget() is page and bool(page.unplaced_rows), timeout=5000)
+        qtbot.waitUntil(lambda: page.unplaced_rows[0][1].isVisible(), timeout=5000)
 
         qtbot.mouseClick(page.unplaced_rows[0][1], Qt.MouseButton.LeftButton)
         form = reg.tenant_form
@@ -106,7 +113,9 @@ def test_residents_without_a_room_are_listed_under_the_rooms_and_placed(
         reg.go_back()
         qtbot.waitUntil(lambda: reg.pages.currentWidget() is page and page.detail is not None
                         and not page.detail.unplaced, timeout=5000)
-        assert not page.unplaced_card.isVisibleTo(page)
+        assert not page.unplaced_strip.isVisibleTo(page)
+        assert page.tabs.indexOf(page.unplaced_tab) == -1  # the tab goes with the last of them
+        assert page.tabs.currentWidget() is page.rooms_tab
         assert [u.residents for u in page.detail.units] == [3]
     finally:
         close_window(window)
@@ -151,7 +160,7 @@ def test_the_building_list_names_the_grid_of_alike_buildings(qtbot: QtBot, tmp_p
     try:
         # The village every grid here shares is left out, as in search results.
         assert sorted(_column(qtbot, window, 0)) == [
-            "上向阳坊10号 · 第一网格", "上向阳坊10号 · 第二网格"]
+            "上向阳坊10号\n第一网格", "上向阳坊10号\n第二网格"]
     finally:
         close_window(window)
 
