@@ -34,7 +34,8 @@ def import_export_tables(store: Store, source: Path) -> ApplyResult:
     result = ApplyResult()
     for path in table_files.files_in_order(source):
         _, edits = table_files.read_edits(path)
-        before = len(result.rejected)
+        before, warned = len(result.rejected), len(result.warnings)
         apply_edits(store, edits, result)
         result.rejected[before:] = [f"{path.name} {line}" for line in result.rejected[before:]]
+        result.warnings[warned:] = [f"{path.name} {line}" for line in result.warnings[warned:]]
     return result

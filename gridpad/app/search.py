@@ -14,6 +14,7 @@ from gridpad.store import repo, search_context
 from gridpad.store.db import Store
 from gridpad.store.search import SearchHit
 from gridpad.store.search import search as store_search
+from gridpad.store.search_context import grid_labels
 
 
 def search(store: Store, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
@@ -32,21 +33,6 @@ class SearchResult:
     #: The grid's name when this device holds more than one grid, else ''.
     grid: str
     moved_out: bool = False
-
-
-def grid_labels(store: Store) -> dict[str, str]:
-    """Grid id -> the name to show beside a result (the village left out when all grids here are
-    in one village: 第一网格, 第二网格)."""
-    grids = search_context.grid_names(store)
-    villages = {g.village for g in grids}
-    one_village = len(villages) == 1 and None not in villages
-    labels = {}
-    for g in grids:
-        name = g.name
-        if one_village and g.village and name.startswith(g.village) and len(name) > len(g.village):
-            name = name[len(g.village):]
-        labels[g.id] = name
-    return labels
 
 
 def grid_heading(store: Store) -> str:

@@ -112,20 +112,27 @@ def _person_errors(person: Mapping[str, Any], person_id: str | None, store: Stor
 
 
 def register_tenant(store: Store, person_id: str | None, person: Mapping[str, Any],
-                    tenancy: Mapping[str, Any], *, move_out_at: str | None = None) -> TenantSaved:
+                    tenancy: Mapping[str, Any], *, move_out_at: str | None = None,
+                    room: tuple[str, str] | None = None) -> TenantSaved:
     """A new registration (person + tenancy), a new tenancy for a known person, or an edit of an
     existing person (``person_id`` given, ``tenancy`` empty: no new tenancy).
 
     A registration needs a room (``tenancy.unit_id``). A known person who lives elsewhere now is
     moved: each current tenancy ends on ``move_out_at`` (required then), in the same transaction.
+    An edit may also place the person's tenancy that has no room yet: ``room`` is
+    ``(tenancy_id, unit_id)`` (:func:`room_errors` says what is refused).
     Every failure is reported at once (:class:`ValidationFailed`); nothing is written then.
     """
     with store.transaction():
         errors = _person_errors(person, person_id, store)
         if person_id is not None and not tenancy:
+            if room is not None:
+                errors += room_errors(store, person_id, *room)
             if errors:
                 raise ValidationFailed(errors)
             repo.update(store, "person", person_id, person)
+            if room is not None:
+                repo.update(store, "tenancy", room[0], {"unit_id": room[1]})
             return TenantSaved(person_id, None)
         fields = dict(tenancy)
         unit_id = fields.get("unit_id")
@@ -159,6 +166,24 @@ def register_tenant(store: Store, person_id: str | None, person: Mapping[str, An
             person = {**person, "id": person_id}
         saved_person, tenancy_id = people.register_tenant(store, person, fields)
     return TenantSaved(saved_person, tenancy_id)
+
+
+def room_errors(store: Store, person_id: str, tenancy_id: str, unit_id: str) -> list[FieldError]:
+    """Why ``unit_id`` cannot be given to the person's tenancy ``tenancy_id``: only a current
+    tenancy with no room of its building takes one (else it is a move), and only a room of that
+    building."""
+    placeable = views.unplaced_tenancy(store, person_id)
+    if placeable is None or placeable.id != tenancy_id:
+        return [FieldError("unit_id", "tenancy.already_placed",
+                           "unit_id: this person already has a room; "
+                           "move them out and register them instead")]
+    unit = repo.get(store, "unit", unit_id) if unit_id else None
+    if unit is None or unit.get("_deleted"):
+        return [FieldError("unit_id", "exists", "unit_id: no such unit")]
+    if unit["building_id"] != placeable.building_id:
+        return [FieldError("unit_id", "tenancy.unit_in_other_building",
+                           "unit_id: the room is in another building than the one the person lives in")]
+    return []
 
 
 def _registrations_of(store: Store, person_id: str) -> list[Registration]:

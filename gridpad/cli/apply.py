@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     # Reasons name the field and the rule; personal values never go into them.
     for line in sorted(result.rejected, key=lambda s: int(s.split(":", 1)[0].split()[1])):
         print(line)
+    for warning in result.warnings:  # accepted, but a tenancy in no room: say so, line by line
+        print(f"warning: {warning}")
     print(result.summary())
     if result.rejected:
         print(f"gridpad apply: {len(result.rejected)} lines rejected", file=sys.stderr)

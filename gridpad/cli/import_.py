@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"rejected rows written to {errors} (fix them there and import that file again)")
             if outside:
                 print(f"gridpad import: note: {outside_warning(errors)}", file=sys.stderr)
+    for warning in result.warnings:  # accepted, but a resident in no room: say so, row by row
+        print(f"warning: {warning}")
     print(f"grid {grid}: {result.summary()}")
     if result.rejected:
         print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)
@@ -69,6 +71,8 @@ def _export_tables(args: argparse.Namespace, source: Path) -> int:
             raise CommandError(f"{source.name}: {_csv_problem(exc)}") from None
     for line in result.rejected:  # the field and the rule, never a value
         print(line)
+    for warning in result.warnings:
+        print(f"warning: {warning}")
     print(result.summary())
     if result.rejected:
         print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gridpad.store.db import Store
+if TYPE_CHECKING:  # the building list reads grid labels through views, imported at start-up
+    from gridpad.store.db import Store
 
 #: A building's short label: its name, else road + door number, else the full address.
 _LABEL = "coalesce(b.name, nullif(coalesce(b.road, '') || coalesce(b.door_no, ''), ''), b.address)"
@@ -33,6 +35,21 @@ def grid_names(store: Store) -> list[GridName]:
     rows = store.db.execute(
         "SELECT id, name, village_name FROM grid WHERE _deleted = 0 ORDER BY id").fetchall()
     return [GridName(str(i), str(n or i), v) for i, n, v in rows]
+
+
+def grid_labels(store: Store) -> dict[str, str]:
+    """Grid id -> the name to show beside a search result or a building (the village left out
+    when all grids here are in one village: 第一网格, 第二网格)."""
+    grids = grid_names(store)
+    villages = {g.village for g in grids}
+    one_village = len(villages) == 1 and None not in villages
+    labels = {}
+    for g in grids:
+        name = g.name
+        if one_village and g.village and name.startswith(g.village) and len(name) > len(g.village):
+            name = name[len(g.village):]
+        labels[g.id] = name
+    return labels
 
 
 def hit_contexts(store: Store, hits: Iterable[tuple[str, str]]) -> dict[tuple[str, str], HitContext]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gridpad.core.masking import mask_birth_date, mask_id_number, mask_name, mask_phone
@@ -22,6 +22,10 @@ if TYPE_CHECKING:  # the UI imports this module at start-up; sqlite-utils loads 
 
 _LIVE = "_deleted = 0"
 _CURRENT = "_deleted = 0 AND move_out_at IS NULL"
+#: A tenancy ``t`` in no live room of its building (an import or a file without a room number):
+#: counted in the building's residents but in none of its rooms.
+_UNPLACED = ("NOT EXISTS (SELECT 1 FROM unit r WHERE r.id = t.unit_id AND r._deleted = 0"
+             " AND r.building_id = t.building_id)")
 
 
 def _rows(store: Store, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -47,6 +51,10 @@ class BuildingRow:
     next_due: str | None  # ISO date the next inspection is due, None if never scheduled
     risk_level: str | None
     status: str | None
+    #: Of ``residents``, how many live in none of its rooms (no room recorded).
+    unplaced: int = 0
+    #: The grid's short name when this device holds several grids (two alike told apart), else ''.
+    grid: str = ""
 
 
 def next_due(last: str | None, cycle: int | None) -> str | None:
@@ -81,6 +89,14 @@ def _residents_by_building(store: Store, ids: Sequence[str]) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in store.db.execute(sql, list(ids)).fetchall()}
 
 
+def _unplaced_by_building(store: Store, ids: Sequence[str]) -> dict[str, int]:
+    if not ids:
+        return {}
+    sql = (f"SELECT t.building_id, count(*) FROM tenancy t WHERE t._deleted = 0 AND t.move_out_at IS NULL"
+           f" AND t.building_id IN ({_marks(len(ids))}) AND {_UNPLACED} GROUP BY t.building_id")
+    return {r[0]: int(r[1]) for r in store.db.execute(sql, list(ids)).fetchall()}
+
+
 def short_address(address: str, village: str | None) -> str:
     """The part of the address after the village/community name, which every building of a grid
     shares (the screen header shows it once); the whole address when that leaves nothing."""
@@ -100,8 +116,13 @@ def building_rows(store: Store, ids: Sequence[str]) -> dict[str, BuildingRow]:
     """Rows for one page of the building list."""
     if not ids:
         return {}
+    from gridpad.store.search_context import grid_labels  # the search's grid names, read on the DB thread
+
     counts = _residents_by_building(store, ids)
+    unplaced = _unplaced_by_building(store, ids)
     villages = _villages(store)
+    grids = grid_labels(store)
+    several = len(grids) > 1
     rows = _rows(store, f"SELECT * FROM building WHERE id IN ({_marks(len(ids))})", ids)
     return {r["id"]: BuildingRow(
         id=r["id"], address=short_address(r["address"], villages.get(r["grid_id"])), name=r.get("name"),
@@ -109,7 +130,8 @@ def building_rows(store: Store, ids: Sequence[str]) -> dict[str, BuildingRow]:
         floors_above=r.get("floors_above"), rental_rooms=r.get("rental_rooms"),
         max_occupants=r.get("max_occupants"), residents=counts.get(r["id"], 0),
         next_due=next_due(r.get("last_inspected_at"), r.get("inspection_cycle_days")),
-        risk_level=r.get("risk_level"), status=r.get("status"),
+        risk_level=r.get("risk_level"), status=r.get("status"), unplaced=unplaced.get(r["id"], 0),
+        grid=grids.get(r["grid_id"], r["grid_id"] or "") if several else "",
     ) for r in rows}
 
 
@@ -157,6 +179,8 @@ class BuildingDetail:
     manager: Contact | None
     units: list[UnitRow]
     resident_count: int
+    #: Residents counted in ``resident_count`` who live in none of ``units`` (no room recorded).
+    unplaced: list[ResidentRow] = field(default_factory=list)
 
 
 def _contact(store: Store, person_id: str | None) -> Contact | None:
@@ -186,7 +210,7 @@ def building_detail(store: Store, building_id: str) -> BuildingDetail | None:
     count = _residents_by_building(store, [building_id]).get(building_id, 0)
     return BuildingDetail(row, _contact(store, row.get("landlord_id")),
                           _contact(store, row.get("manager_id")),
-                          units, count)
+                          units, count, residents_without_room(store, building_id))
 
 
 def _resident_rows(store: Store, where: str, params: Sequence[Any]) -> list[ResidentRow]:
@@ -202,6 +226,24 @@ def _resident_rows(store: Store, where: str, params: Sequence[Any]) -> list[Resi
 
 def residents_of_building(store: Store, building_id: str) -> list[ResidentRow]:
     return _resident_rows(store, "t.building_id = ?", [building_id])
+
+
+def residents_without_room(store: Store, building_id: str) -> list[ResidentRow]:
+    """The building's current residents in none of its live rooms (an import without room numbers)."""
+    return _resident_rows(store, f"t.building_id = ? AND {_UNPLACED}", [building_id])
+
+
+def unplaced_tenancy(store: Store, person_id: str) -> TenancyRow | None:
+    """The person's current tenancy that has no room of its building, if any (a room to choose)."""
+    sql = ("SELECT t.*, b.address FROM tenancy t LEFT JOIN building b ON b.id = t.building_id"
+           f" WHERE t.person_id = ? AND t._deleted = 0 AND t.move_out_at IS NULL AND {_UNPLACED}"
+           " ORDER BY t.move_in_at DESC LIMIT 1")
+    found = _rows(store, sql, [person_id])
+    if not found:
+        return None
+    t = found[0]
+    return TenancyRow(t["id"], t["building_id"], t["address"] or "", None, None, t["role"],
+                      t["move_in_at"], t["move_out_at"], t["move_out_reason"])
 
 
 def residents_of_unit(store: Store, unit_id: str) -> list[ResidentRow]:
@@ -302,6 +344,8 @@ class TodaySummary:
     over_limit_units: int
     due: list[DueBuilding]
     never_inspected: int
+    #: Of ``residents``, how many live in no room (no room recorded).
+    unplaced: int = 0
 
 
 def today_summary(store: Store, today: dt.date, horizon_days: int = 7, limit: int = 50) -> TodaySummary:
@@ -331,6 +375,7 @@ def today_summary(store: Store, today: dt.date, horizon_days: int = 7, limit: in
         over_limit_units=int(over_limit),
         due=due,
         never_inspected=one(f"SELECT count(*) FROM building WHERE {_LIVE} AND last_inspected_at IS NULL"),
+        unplaced=one(f"SELECT count(*) FROM tenancy t WHERE t.{_CURRENT} AND {_UNPLACED}"),
     )
 
 

@@ -51,13 +51,16 @@ class ApplyResult:
     rejected: list[str] = field(default_factory=list)  # "line N: reason"
     #: Person ids whose line was refused for a known ID number: their tenancies are refused too.
     refused_people: set[str] = field(default_factory=set)
+    #: "line N: ..." for lines written but worth a look: a current tenancy with no room.
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         def per_table(c: Counter[str]) -> str:
             return ", ".join(f"{t} {n}" for t, n in sorted(c.items())) or "0"
+        unplaced = f"; {len(self.warnings)} tenancies without a room" if self.warnings else ""
         return (f"inserted {per_table(self.inserted)}; updated {per_table(self.updated)}; "
                 f"deleted {per_table(self.deleted)}; unchanged {self.unchanged}; "
-                f"rejected {len(self.rejected)} lines")
+                f"rejected {len(self.rejected)} lines{unplaced}")
 
 
 def parse_lines(lines: Iterable[str], result: ApplyResult) -> Iterator[Edit]:
@@ -138,6 +141,7 @@ def _apply_chunk(store: Store, chunk: list[Edit], result: ApplyResult) -> None:
     result.deleted.update(attempt.deleted)
     result.unchanged += attempt.unchanged
     result.rejected += attempt.rejected
+    result.warnings += attempt.warnings
     result.refused_people |= attempt.refused_people
 
 
@@ -153,6 +157,12 @@ def _apply_chunk_once(store: Store, chunk: list[Edit], result: ApplyResult) -> N
             reason = writer.apply(edit)
             if reason:
                 result.rejected.append(f"line {edit.line}: {reason}")
+            elif edit.op == "upsert" and edit.table == "tenancy" and _unplaced(writer.existing[(edit.table,
+                                                                                               edit.id)]):
+                # Accepted (a file may not know the room), but said: nothing is silently unplaced.
+                result.warnings.append(f"line {edit.line}: unit_id: empty, so the resident is counted in "
+                                       "the building but in none of its rooms; choose their room on the "
+                                       "building card")
         writer.flush()
 
 
@@ -251,6 +261,11 @@ class _ChunkWriter:
         row.update(diff)
         self.result.updated[edit.table] += 1
         return None
+
+
+def _unplaced(tenancy: dict[str, Any]) -> bool:
+    """A current, live tenancy with no room."""
+    return not tenancy.get("unit_id") and not tenancy.get("move_out_at") and not tenancy.get(DELETED)
 
 
 def _maybe_remote(store: Store, remote: bool) -> AbstractContextManager[None]:

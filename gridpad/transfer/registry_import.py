@@ -54,12 +54,15 @@ class ImportResult:
     rejected: list[Rejected] = field(default_factory=list)
     created: Counter[str] = field(default_factory=Counter)
     changed: Counter[str] = field(default_factory=Counter)
+    #: "row N: ..." for accepted rows worth a look: a resident placed in no room.
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         def per_table(c: Counter[str]) -> str:
             return ", ".join(f"{t} {n}" for t, n in sorted(c.items())) or "none"
+        unplaced = f", {len(self.warnings)} residents without a room" if self.warnings else ""
         return (f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {len(self.rejected)} rows (new records: {per_table(self.created)}; "
+                f"rejected {len(self.rejected)} rows{unplaced} (new records: {per_table(self.created)}; "
                 f"changed records: {per_table(self.changed)})")
 
 
@@ -111,6 +114,9 @@ class _RowRefs:
     landlord: tuple[str, Key] | None
     unit: tuple[str, Key] | None
     tenancy: tuple[str, Key]
+    number: int = 0
+    #: What the warning names when the row's resident ends up in no room (the room column's header).
+    room_header: str = ""
 
 
 def plan_rows(parser: RowParser, sheet_rows: list[tuple[int, list[object]]],
@@ -139,7 +145,7 @@ def plan_rows(parser: RowParser, sheet_rows: list[tuple[int, list[object]]],
         person = plan.add("person", person_key(row.person, bkey), row.person, number)
         tkey = (person[1], bkey, unit[1] if unit else None)
         tenancy = plan.add("tenancy", tkey, row.tenancy, number)
-        accepted.append(_RowRefs(person, building, landlord, unit, tenancy))
+        accepted.append(_RowRefs(person, building, landlord, unit, tenancy, number, parser.header("room_no")))
     return plan, accepted
 
 
@@ -160,10 +166,14 @@ class _Matcher:
             if r["id_number"] or r["phone"]:
                 self.persons.setdefault(person_key(r), r)
         self.tenancies: dict[tuple[str, str, str], list[Record]] = {}
+        #: (person id, building id) -> their current tenancies there, in any room.
+        self.current: dict[tuple[str, str], list[Record]] = {}
         # (building id, name) → person linked to it: landlord or resident (for people with no numbers)
         self.in_building: dict[tuple[str, str], Record] = {}
         for r in repo.rows(store, "tenancy", grid_id=grid_id):
             self.tenancies.setdefault((r["person_id"], r["building_id"], r["unit_id"] or ""), []).append(r)
+            if r["move_out_at"] is None:
+                self.current.setdefault((r["person_id"], r["building_id"]), []).append(r)
             resident = by_id.get(r["person_id"])
             if resident:
                 self.in_building.setdefault((r["building_id"], resident["name"]), resident)
@@ -187,6 +197,8 @@ class _Matcher:
                 return candidates[0]
         if rows and not want.get("move_in_at"):
             return rows[0]
+        if not unit_id:  # a sheet without the room: the person's home in the building, room chosen since
+            return next(iter(self.current.get((person_id, building_id), [])), None)
         return None
 
 
@@ -251,8 +263,21 @@ class _Writer:
         ent.fields.update({"person_id": person_id, "building_id": building_id})
         if unit_id:
             ent.fields["unit_id"] = unit_id
-        _, o = self.resolve(refs.tenancy, lambda t: m.tenancy(person_id, building_id, unit_id, t))
+        matched: list[Record] = []
+
+        def find_tenancy(t: Record) -> Record | None:
+            found = m.tenancy(person_id, building_id, unit_id, t)
+            matched.extend([found] if found else [])
+            return found
+
+        _, o = self.resolve(refs.tenancy, find_tenancy)
         outcomes.append(o)
+        placed = unit_id or any(r.get("unit_id") for r in matched)
+        if o != "done" and not placed and not ent.fields.get("move_out_at"):
+            # Kept (sheets without room numbers are real), but said: nothing is silently unplaced.
+            self.result.warnings.append(
+                f"row {refs.number}: {refs.room_header} room_no: empty, so the resident is counted in the "
+                "building but in none of its rooms; choose their room on the building card")
         if "new" in outcomes:
             return "imported"
         return "updated" if "changed" in outcomes else "unchanged"

@@ -43,14 +43,21 @@ def due_tone(next_due: str | None, today: dt.date, cycle_days: int = 30) -> str 
 
 def building_columns(today: Callable[[], dt.date]) -> tuple[Column, ...]:
     def occupancy(r: views.BuildingRow) -> str:
+        text = str(r.residents)
         if r.max_occupants:
             over = tr(" over limit") if r.residents > r.max_occupants else ""
-            return f"{r.residents} / {r.max_occupants}{over}"
-        return str(r.residents)
+            text = f"{r.residents} / {r.max_occupants}{over}"
+        if r.unplaced:  # the total is more than its rooms hold: say why
+            text += tr(" (%n without a room)", None, r.unplaced)
+        return text
+
+    def place(r: views.BuildingRow) -> str:
+        """Address and name; under it the grid when this tablet holds several (two alike told apart)."""
+        text = r.address + (f"  {r.name}" if r.name and r.name not in r.address else "")
+        return f"{text}\n{r.grid}" if r.grid else text
 
     return (
-        Column(lambda: tr("Address"),
-               lambda r: r.address + (f"  {r.name}" if r.name and r.name not in r.address else "")),
+        Column(lambda: tr("Address"), place),
         Column(lambda: tr("Type"), lambda r: enum_label("building_type", r.building_type)),
         Column(lambda: tr("Floors"), lambda r: "" if r.floors_above is None else str(r.floors_above),
                align_right=True),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -36,18 +37,31 @@ from gridpad.ui.labels import enum_label
 from gridpad.ui.models import Column, ListTableModel
 from gridpad.ui.page_base import Page
 from gridpad.ui.place_forms import BuildingForm
-from gridpad.ui.widgets import Card, MaskedValue, OccupancyBar, caption_grid, label, primary_button
+from gridpad.ui.widgets import (
+    Card,
+    MaskedValue,
+    OccupancyBar,
+    caption_grid,
+    clear_layout,
+    label,
+    primary_button,
+    scroll_column,
+)
 from sync.rules.buildings import is_scale_rental
 
 
 class BuildingPage(Page):
     """Signals:
         back(), open_unit(str), open_person(str), register(str building_id, str unit_id),
-        edit_building(str), add_unit(str)
+        edit_building(str), add_unit(str), choose_room(str person_id): a resident with no room
     """
+
+    # How many residents without a room the tab lists (the Residents tab lists them all).
+    UNPLACED_SHOWN = 50
 
     open_unit = Signal(str)
     open_person = Signal(str)
+    choose_room = Signal(str)
     register = Signal(str, str)
     edit_building = Signal(str)
     add_unit = Signal(str)
@@ -115,7 +129,30 @@ class BuildingPage(Page):
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.inspections_tab = label("", "muted", wrap=True)
         self.inspections_tab.setContentsMargins(16, 16, 16, 16)
-        self.tabs.addTab(self.units_view, "")
+        # Under the rooms, a line: the residents counted in the building but in none of its rooms (an
+        # import without room numbers), so the total and the rooms' sum do not differ unexplained.
+        # Its View opens a tab listing them (masked), each with Choose room; the tab is there only
+        # while someone lives in no room.
+        self.rooms_tab = QWidget()
+        rooms_lay = QVBoxLayout(self.rooms_tab)
+        rooms_lay.setContentsMargins(0, 0, 0, 0)
+        rooms_lay.setSpacing(8)
+        rooms_lay.addWidget(self.units_view, 1)
+        self.unplaced_strip = Card(self.rooms_tab, name="warningCard", margins=(12, 4, 8, 4))
+        strip = QHBoxLayout()
+        self.unplaced_note = label("", None, self.unplaced_strip, wrap=True)
+        self.unplaced_open = QPushButton(self.unplaced_strip)
+        self.unplaced_open.clicked.connect(self._open_unplaced)
+        strip.addWidget(self.unplaced_note, 1)
+        strip.addWidget(self.unplaced_open)
+        self.unplaced_strip.body.addLayout(strip)
+        self.unplaced_strip.hide()
+        rooms_lay.addWidget(self.unplaced_strip)
+        self.unplaced_tab, self.unplaced_list = scroll_column(self, spacing=8)
+        self.unplaced_tab.hide()
+        # (the masked name that opens the person, Choose room) per listed resident.
+        self.unplaced_rows: list[tuple[QPushButton, QPushButton]] = []
+        self.tabs.addTab(self.rooms_tab, "")
         self.tabs.addTab(self.residents_view, "")
         self.tabs.addTab(self.inspections_tab, "")
         outer.addWidget(self.tabs, 1)
@@ -175,7 +212,8 @@ class BuildingPage(Page):
             facts.append(self.tr("%n floor(s)", "", int(r["floors_above"])))
         if r.get("rental_rooms") is not None:
             facts.append(self.tr("%n room(s) for rent", "", int(r["rental_rooms"])))
-        facts.append(self.tr("%n resident(s)", "", d.resident_count))
+        facts.append(self.tr("%n resident(s)", "", d.resident_count)
+                     + (self.tr(" (%n without a room)", "", len(d.unplaced)) if d.unplaced else ""))
         if is_scale_rental(r.get("rental_rooms"), r.get("rental_beds")):
             facts.append(self.tr("Scale rental"))
         self.facts.setText(" · ".join(f for f in facts if f))
@@ -200,6 +238,63 @@ class BuildingPage(Page):
             bar = OccupancyBar()
             bar.set_occupancy(unit.residents, unit.max_occupants, self.tr("over limit"))
             self.units_view.setIndexWidget(self.units_model.index(row, 3), bar)
+        self._fill_unplaced(d.unplaced, d.resident_count)
+
+    def _fill_unplaced(self, residents: list[views.ResidentRow], total: int) -> None:
+        """The line under the rooms and the tab it opens: each resident masked (opens the person)
+        with Choose room (the edit form, at the room)."""
+        n = len(residents)
+        self.unplaced_strip.setVisible(bool(n))
+        index = self.tabs.indexOf(self.unplaced_tab)
+        clear_layout(self.unplaced_list)
+        self.unplaced_rows = []
+        if not n:
+            if index >= 0:
+                was_open = self.tabs.currentIndex() == index
+                self.tabs.removeTab(index)
+                if was_open:  # the last one placed: back to the rooms, where they now are
+                    self.tabs.setCurrentWidget(self.rooms_tab)
+            return
+        self.unplaced_note.setText(
+            self.tr("%n resident(s) without a room", "", n) + " · "
+            + self.tr("counted in this building's %1 residents but in none of its rooms")
+            .replace("%1", str(total)))
+        self.unplaced_open.setText(self.tr("View"))
+        if index < 0:
+            self.tabs.insertTab(1, self.unplaced_tab, "")
+        self._name_tabs()
+        self.unplaced_list.addWidget(label(
+            self.tr("Registered without a room number (e.g. imported from a sheet without one). "
+                    "Choose each one's room."), "muted", None, wrap=True))
+        for r in residents[:self.UNPLACED_SHOWN]:
+            line = QHBoxLayout()
+            who = QPushButton(r.name)
+            who.setObjectName("link")
+            who.clicked.connect(lambda _=False, p=r.person_id: self.open_person.emit(p))
+            line.addWidget(who)
+            line.addWidget(label(" · ".join(x for x in (r.id_number or "", r.move_in_at or "") if x),
+                                 "muted"), 1)
+            choose = QPushButton(self.tr("Choose room"))
+            choose.clicked.connect(lambda _=False, p=r.person_id: self.choose_room.emit(p))
+            line.addWidget(choose)
+            self.unplaced_list.addLayout(line)
+            self.unplaced_rows.append((who, choose))
+        if n > self.UNPLACED_SHOWN:
+            self.unplaced_list.addWidget(label(self.tr("and %n more: see the Residents tab", "",
+                                                       n - self.UNPLACED_SHOWN), "muted"))
+        self.unplaced_list.addStretch(1)
+
+    def _open_unplaced(self) -> None:
+        self.tabs.setCurrentWidget(self.unplaced_tab)
+
+    def _name_tabs(self) -> None:
+        n = len(self.detail.unplaced) if self.detail else 0
+        for widget, text in ((self.rooms_tab, self.tr("Rooms")), (self.residents_view, self.tr("Residents")),
+                             (self.inspections_tab, self.tr("Inspections")),
+                             (self.unplaced_tab, self.tr("No room (%1)").replace("%1", str(n)))):
+            index = self.tabs.indexOf(widget)
+            if index >= 0:
+                self.tabs.setTabText(index, text)
 
     def _contact(self, who: str) -> views.Contact | None:
         d = self.detail
@@ -255,8 +350,7 @@ class BuildingPage(Page):
         self.captions["manager"].setText(self.tr("Manager"))
         self.captions["manager_phone"].setText(self.tr("Manager phone"))
         self.captions["inspection"].setText(self.tr("Last inspection"))
-        for i, text in enumerate((self.tr("Rooms"), self.tr("Residents"), self.tr("Inspections"))):
-            self.tabs.setTabText(i, text)
+        self._name_tabs()
         self.edit_button.setText(self.tr("Edit building"))
         self.add_unit_button.setText(self.tr("Add room"))
         self.register_button.setText(self.tr("Register tenant"))
@@ -299,6 +393,7 @@ def resident_columns() -> tuple[Column, ...]:
         Column(lambda: QCoreApplication.translate("Residents", "ID number"), lambda r: r.id_number or ""),
         Column(lambda: QCoreApplication.translate("Residents", "Gender"),
                lambda r: enum_label("gender", r.gender)),
-        Column(lambda: QCoreApplication.translate("Residents", "Room"), lambda r: r.room_no or ""),
+        Column(lambda: QCoreApplication.translate("Residents", "Room"),
+               lambda r: r.room_no or QCoreApplication.translate("Residents", "No room")),
         Column(lambda: QCoreApplication.translate("Residents", "Moved in"), lambda r: r.move_in_at or ""),
     )

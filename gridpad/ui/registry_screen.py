@@ -139,6 +139,7 @@ class RegistryScreen(QWidget):
             bp = BuildingPage(ctx)
             bp.open_unit.connect(lambda u: self.go("unit", u))
             bp.open_person.connect(lambda p: self.go("person", p))
+            bp.choose_room.connect(lambda p: self.go("tenant_edit", p))
             bp.register.connect(lambda b, u: self.go("tenant_new", b, u or None))
             bp.edit_building.connect(lambda b: self.go("building_form", b))
             bp.add_unit.connect(lambda b: self.go("unit_form_new", b))

@@ -71,6 +71,8 @@ def rule_text(rule: str, params: dict[str, Any], fallback: str = "") -> str:
         "tenancy.move_out_before_move_in": tr("Move-out date is before the move-in date {move_in_at}"),
         "tenancy.unit_required": tr("Choose the room the tenant lives in"),
         "tenancy.already_here": tr("Already lives in this room"),
+        "tenancy.already_placed": tr("Already has a room: record a move-out and register them again"),
+        "tenancy.unit_in_other_building": tr("Choose a room of the building they live in"),
         "person.id_number_known": tr("Already registered to another person: use the card above "
                                      "instead of adding a second record"),
         "person.gender_mismatch": tr("Does not match the ID number"),

@@ -38,6 +38,8 @@ class TenantForm(FormPage):
         self.building_id = ""
         self.grid_id = ""
         self.person_id: str | None = None
+        # Editing a person whose current tenancy has no room: that tenancy (its room is asked).
+        self.unplaced: views.TenancyRow | None = None
         self._units: list[views.UnitRow] = []
         self._place = ""  # the building, for the header
         #: The person the typed ID number belongs to, and the one the user chose to register here.
@@ -118,6 +120,7 @@ class TenantForm(FormPage):
     def open_new(self, building_id: str, unit_id: str | None = None) -> None:
         self.person_id = None
         self.adopted = None
+        self.unplaced = None
         self.building_id = building_id
         self.start(f"tenant-{building_id}", {"form": "tenant", "building_id": building_id, "register": True})
         self._reset()
@@ -128,6 +131,7 @@ class TenantForm(FormPage):
     def open_edit(self, person_id: str) -> None:
         self.person_id = person_id
         self.adopted = None
+        self.unplaced = None
         self.start(f"person-{person_id}", {"form": "person", "person_id": person_id})
         self._reset()
         self.ctx.db.call(views.person_detail, person_id, owner=self, on_done=self._edit_loaded_detail)
@@ -138,7 +142,22 @@ class TenantForm(FormPage):
         home = tenancy_place(current.address, current.room_no) if current else ""
         self._place = " · ".join(p for p in (detail.name if detail else "", home) if p)
         self._update_context()
-        self.ctx.db.call(views.person_for_edit, self.person_id, owner=self, on_done=self._edit_loaded)
+        self.ctx.db.call(views.unplaced_tenancy, self.person_id, owner=self, on_done=self._unplaced_loaded)
+
+    def _unplaced_loaded(self, tenancy: views.TenancyRow | None) -> None:
+        """A person living in no room of their building: the form asks the room too (its list
+        filled before the draft is restored, so a chosen room comes back)."""
+        self.unplaced = tenancy
+        if tenancy is None:
+            self.ctx.db.call(views.person_for_edit, self.person_id, owner=self, on_done=self._edit_loaded)
+            return
+        self.building_id = tenancy.building_id
+
+        def got_units(units: list[views.UnitRow]) -> None:
+            self._fill_units(units, None)
+            self.ctx.db.call(views.person_for_edit, self.person_id, owner=self, on_done=self._edit_loaded)
+
+        self.ctx.db.call(views.units_of_building, tenancy.building_id, owner=self, on_done=got_units)
 
     def _edit_loaded(self, row: dict[str, Any] | None) -> None:
         if row is None:
@@ -147,7 +166,12 @@ class TenantForm(FormPage):
         self.set_values(row)
         self.restore_draft()
         self._id_changed(self.id_number.text())
-        self.rows["unit_id"].setVisible(False)
+        self.rows["unit_id"].setVisible(self.unplaced is not None)
+        self.rows["unit_id"].set_hint(self.tr("No room recorded: choose the room they live in")
+                                      if self.unplaced is not None else None)
+        if self.unplaced is not None:  # what is missing, in view (below the fold on a landscape tablet)
+            self.unit.setFocus()
+            QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.rows["unit_id"]))
         self.rows["move_in_at"].setVisible(False)
         self.rows["relation_to_head"].setVisible(False)
         self.rows["move_out_at"].setVisible(False)
@@ -167,14 +191,7 @@ class TenantForm(FormPage):
 
     def _load_building(self, restore: bool, unit_id: str | None) -> None:
         def got_units(units: list[views.UnitRow]) -> None:
-            self._units = units
-            with_blank = [("", "—")] + [(u.id, u.room_no) for u in units]
-            self.unit.blockSignals(True)
-            self.unit.clear()
-            for uid, text in with_blank:
-                self.unit.addItem(text, uid)
-            self.unit.blockSignals(False)
-            self._set_unit(unit_id)
+            self._fill_units(units, unit_id)
             if restore:
                 self.restore_draft()
                 self._id_changed(self.id_number.text())
@@ -187,6 +204,16 @@ class TenantForm(FormPage):
 
         self.ctx.db.call(views.row_for_edit, "building", self.building_id, owner=self, on_done=got_building)
         self.ctx.db.call(views.units_of_building, self.building_id, owner=self, on_done=got_units)
+
+    def _fill_units(self, units: list[views.UnitRow], unit_id: str | None) -> None:
+        self._units = units
+        with_blank = [("", "—")] + [(u.id, u.room_no) for u in units]
+        self.unit.blockSignals(True)
+        self.unit.clear()
+        for uid, text in with_blank:
+            self.unit.addItem(text, uid)
+        self.unit.blockSignals(False)
+        self.set_values({"unit_id": unit_id})  # filling the list is not an edit: no draft
 
     def _set_unit(self, unit_id: Any) -> None:
         i = self.unit.findData(unit_id or "")
@@ -345,6 +372,9 @@ class TenantForm(FormPage):
         tenancy: dict[str, Any] = {}
         person_id = self.person_id
         move_out_at = None
+        room = None
+        if self.editing and self.unplaced is not None and v.get("unit_id"):
+            room = (self.unplaced.id, str(v["unit_id"]))
         if not self.editing:
             relation = v.get("relation_to_head")
             tenancy = {"building_id": self.building_id, "unit_id": v.get("unit_id"),
@@ -361,7 +391,7 @@ class TenantForm(FormPage):
         from gridpad.app.tenants import register_tenant
 
         self.primary.setEnabled(False)
-        save = partial(register_tenant, move_out_at=move_out_at)
+        save = partial(register_tenant, move_out_at=move_out_at, room=room)
         self.ctx.db.call(save, person_id, person, tenancy, owner=self,
                          on_done=lambda saved: self.finish_save("person", saved.person_id),
                          on_error=self.save_failed)

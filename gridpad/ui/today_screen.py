@@ -137,10 +137,19 @@ class TodayScreen(QWidget):
         self.stat_numbers["buildings"].setText(str(summary.buildings))
         self.stat_numbers["units"].setText(str(summary.units))
         self.stat_numbers["residents"].setText(str(summary.residents))
+        self._residents_caption()
         self.stat_numbers["over"].setText(str(summary.over_limit_units))
         self._fill_due()
         self._show_welcome()
         self.due_count.emit(sum(1 for d in summary.due if d.days_left <= 0))
+
+    def _residents_caption(self) -> None:
+        """Residents registered without a room are in the total but in no room: said beside it."""
+        unplaced = self.summary.unplaced if self.summary is not None else 0
+        text = self.tr("Current residents")
+        if unplaced:
+            text += self.tr(" (%n without a room)", "", unplaced)
+        self.stat_captions["residents"].setText(text)
 
     def _fill_due(self) -> None:
         clear_layout(self.due_list)
@@ -188,7 +197,7 @@ class TodayScreen(QWidget):
         self.enroll_button.setText(self.tr("Enroll this tablet"))
         self.stat_captions["buildings"].setText(self.tr("Buildings"))
         self.stat_captions["units"].setText(self.tr("Rooms"))
-        self.stat_captions["residents"].setText(self.tr("Current residents"))
+        self._residents_caption()
         self.stat_captions["over"].setText(self.tr("Rooms over their occupant limit"))
         self.due_title.setText(self.tr("Inspections due or overdue"))
         self._fill_due()

@@ -940,33 +940,33 @@ Open a photo of the door plate instead.</source>
       <translation>立即同步</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="52" />
+      <location filename="../../gridpad/ui/building_list.py" line="60" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="55" />
+      <location filename="../../gridpad/ui/building_list.py" line="62" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <source>Floors</source>
       <translation>层数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="57" />
+      <location filename="../../gridpad/ui/building_list.py" line="64" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="63" />
-      <location filename="../../gridpad/ui/rule_text.py" line="78" />
+      <location filename="../../gridpad/ui/rule_text.py" line="80" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="84" />
-      <location filename="../../gridpad/ui/rule_text.py" line="85" />
+      <location filename="../../gridpad/ui/rule_text.py" line="86" />
+      <location filename="../../gridpad/ui/rule_text.py" line="87" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
@@ -1060,62 +1060,62 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="81" />
+      <location filename="../../gridpad/ui/place_forms.py" line="80" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="81" />
+      <location filename="../../gridpad/ui/place_forms.py" line="80" />
       <source>New building</source>
       <translation>新增楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="84" />
+      <location filename="../../gridpad/ui/place_forms.py" line="83" />
       <source>Building name (optional)</source>
       <translation>楼栋名称（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="85" />
+      <location filename="../../gridpad/ui/place_forms.py" line="84" />
       <source>Manager name</source>
       <translation>管理人姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="85" />
+      <location filename="../../gridpad/ui/place_forms.py" line="84" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="86" />
+      <location filename="../../gridpad/ui/place_forms.py" line="85" />
       <source>Landlord ID type (optional)</source>
       <translation>房东证件类型（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="87" />
+      <location filename="../../gridpad/ui/place_forms.py" line="86" />
       <source>Landlord ID number (optional)</source>
       <translation>房东证件号码（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="88" />
+      <location filename="../../gridpad/ui/place_forms.py" line="87" />
       <source>Manager ID type (optional)</source>
       <translation>管理人证件类型（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="89" />
+      <location filename="../../gridpad/ui/place_forms.py" line="88" />
       <source>Manager ID number (optional)</source>
       <translation>管理人证件号码（选填）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="94" />
+      <location filename="../../gridpad/ui/place_forms.py" line="93" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="95" />
+      <location filename="../../gridpad/ui/place_forms.py" line="94" />
       <source>Manager (building keeper)</source>
       <translation>管理人（楼长）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="139" />
+      <location filename="../../gridpad/ui/place_forms.py" line="138" />
       <source>Unchanged if left empty</source>
       <translation>不填则保持原登记</translation>
     </message>
@@ -1123,158 +1123,204 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>BuildingPage</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="139" />
+      <location filename="../../gridpad/ui/building_page.py" line="176" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="140" />
+      <location filename="../../gridpad/ui/building_page.py" line="177" />
       <source>Floor</source>
       <translation>楼层</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="141" />
+      <location filename="../../gridpad/ui/building_page.py" line="178" />
       <source>Layout</source>
       <translation>户型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="142" />
+      <location filename="../../gridpad/ui/building_page.py" line="179" />
       <source>Residents / limit</source>
       <translation>实住 / 核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="161" />
+      <location filename="../../gridpad/ui/building_page.py" line="198" />
       <source>This building no longer exists.</source>
       <translation>此楼栋已不存在。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="175" />
+      <location filename="../../gridpad/ui/building_page.py" line="212" />
       <source>%n floor(s)</source>
       <translation>
         <numerusform>%n层</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="177" />
+      <location filename="../../gridpad/ui/building_page.py" line="214" />
       <source>%n room(s) for rent</source>
       <translation>
         <numerusform>出租%n间</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/building_page.py" line="178" />
+      <location filename="../../gridpad/ui/building_page.py" line="215" />
       <source>%n resident(s)</source>
       <translation>
         <numerusform>实住%n人</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_page.py" line="216" />
+      <source> (%n without a room)</source>
+      <translation>
+        <numerusform>（%n 人未登记房间）</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="180" />
+      <location filename="../../gridpad/ui/building_page.py" line="218" />
       <source>Scale rental</source>
       <translation>规模出租屋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="182" />
+      <location filename="../../gridpad/ui/building_page.py" line="220" />
       <source>Show</source>
       <translation>查看</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="183" />
+      <location filename="../../gridpad/ui/building_page.py" line="221" />
       <source>Not recorded</source>
       <translation>未登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="190" />
+      <location filename="../../gridpad/ui/building_page.py" line="228" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="190" />
+      <location filename="../../gridpad/ui/building_page.py" line="228" />
       <source>Add</source>
       <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="191" />
+      <location filename="../../gridpad/ui/building_page.py" line="229" />
       <source>Call</source>
       <translation>拨打</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="196" />
+      <location filename="../../gridpad/ui/building_page.py" line="234" />
       <source>Never</source>
       <translation>从未巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="197" />
+      <location filename="../../gridpad/ui/building_page.py" line="235" />
       <source>Last inspection: %1. Inspection checklists come in a later release.</source>
       <translation>上次巡查：%1。巡查清单将在后续版本提供。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="198" />
+      <location filename="../../gridpad/ui/building_page.py" line="236" />
       <source>never</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="201" />
+      <location filename="../../gridpad/ui/building_page.py" line="239" />
       <source>over limit</source>
       <translation>超员</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_page.py" line="259" />
+      <source>%n resident(s) without a room</source>
+      <translation>
+        <numerusform>%n 人未登记房间</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="229" />
+      <location filename="../../gridpad/ui/building_page.py" line="277" />
+      <source>Choose room</source>
+      <translation>选择房间</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_page.py" line="283" />
+      <source>and %n more: see the Residents tab</source>
+      <translation>
+        <numerusform>另有 %n 人：见“住户”页</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="324" />
       <source>This device cannot place calls: dial the number shown.</source>
       <translation>本设备无法拨打电话，请按显示的号码手动拨打。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="253" />
+      <location filename="../../gridpad/ui/building_page.py" line="348" />
       <source>Landlord</source>
       <translation>房东</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="254" />
+      <location filename="../../gridpad/ui/building_page.py" line="349" />
       <source>Landlord phone</source>
       <translation>房东电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="255" />
+      <location filename="../../gridpad/ui/building_page.py" line="350" />
       <source>Manager</source>
       <translation>管理人</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="256" />
+      <location filename="../../gridpad/ui/building_page.py" line="351" />
       <source>Manager phone</source>
       <translation>管理人电话</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="257" />
+      <location filename="../../gridpad/ui/building_page.py" line="352" />
       <source>Last inspection</source>
       <translation>上次巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="292" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <source>counted in this building's %1 residents but in none of its rooms</source>
+      <translation>计入本楼栋 %1 名住户，但不在任何房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="262" />
+      <source>View</source>
+      <translation>查看</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="267" />
+      <source>Registered without a room number (e.g. imported from a sheet without one). Choose each one's room.</source>
+      <translation>登记时没有房号（例如从没有房号的表格导入）。请为每人选择房间。</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="292" />
       <source>Residents</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="258" />
+      <location filename="../../gridpad/ui/building_page.py" line="293" />
       <source>Inspections</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="260" />
+      <location filename="../../gridpad/ui/building_page.py" line="294" />
+      <source>No room (%1)</source>
+      <translation>未登记房间 (%1)</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="354" />
       <source>Edit building</source>
       <translation>编辑楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="261" />
+      <location filename="../../gridpad/ui/building_page.py" line="355" />
       <source>Add room</source>
       <translation>新增房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="262" />
+      <location filename="../../gridpad/ui/building_page.py" line="356" />
       <source>Register tenant</source>
       <translation>登记住户</translation>
     </message>
@@ -1306,17 +1352,17 @@ Open a photo of the door plate instead.</source>
   <context>
     <name>MoveOutForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="257" />
+      <location filename="../../gridpad/ui/place_forms.py" line="256" />
       <source>Move out</source>
       <translation>登记搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="260" />
+      <location filename="../../gridpad/ui/place_forms.py" line="259" />
       <source>Confirm move-out</source>
       <translation>确认搬离</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="280" />
+      <location filename="../../gridpad/ui/place_forms.py" line="279" />
       <source>since %1</source>
       <translation>%1 入住</translation>
     </message>
@@ -1491,78 +1537,78 @@ Buildings due for inspection are listed under Today.</source>
   <context>
     <name>RegistryScreen</name>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="322" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="323" />
       <source>Nothing found for “%1”.</source>
       <extracomment>Finger-sized (ui.md: targets ≥ 44 px). A result cell's padding left and right (gridpad.qss: 8 px each), plus room for the bold header.</extracomment>
       <translation>没有找到“%1”。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="324" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="325" />
       <source>%1+ results</source>
       <translation>%1+ 条结果</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/registry_screen.py" line="326" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="327" />
       <source>%n result(s)</source>
       <translation>
         <numerusform>%n 条结果</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="366" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="367" />
       <source>Unfinished registration</source>
       <translation>未完成的住户登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="367" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="368" />
       <source>Unfinished edit of a resident</source>
       <translation>未完成的住户修改</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="368" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="369" />
       <source>Unfinished building form</source>
       <translation>未完成的楼栋表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="368" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="369" />
       <source>Unfinished room form</source>
       <translation>未完成的房间表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="369" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="370" />
       <source>Unfinished move-out</source>
       <translation>未完成的搬离登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="370" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="371" />
       <source>Unfinished form</source>
       <translation>未完成的表单</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="373" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="374" />
       <source>Continue</source>
       <translation>继续填写</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/registry_screen.py" line="403" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="404" />
       <source>%n building(s)</source>
       <translation>
         <numerusform>共 %n 栋</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="410" />
       <location filename="../../gridpad/ui/registry_screen.py" line="411" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="412" />
       <source>Clear the search</source>
       <translation>清除搜索</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="413" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="414" />
       <source>Search: name / pinyin initials / last 4 of ID / room</source>
       <translation>搜索：姓名 / 拼音首字母 / 证件号后4位 / 门牌</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/registry_screen.py" line="414" />
+      <location filename="../../gridpad/ui/registry_screen.py" line="415" />
       <source>+ New building</source>
       <translation>+ 新增楼栋</translation>
     </message>
@@ -1570,27 +1616,32 @@ Buildings due for inspection are listed under Today.</source>
   <context>
     <name>Residents</name>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="298" />
+      <location filename="../../gridpad/ui/building_page.py" line="392" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="299" />
+      <location filename="../../gridpad/ui/building_page.py" line="393" />
       <source>ID number</source>
       <translation>证件号码</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="300" />
+      <location filename="../../gridpad/ui/building_page.py" line="394" />
       <source>Gender</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="302" />
+      <location filename="../../gridpad/ui/building_page.py" line="396" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_page.py" line="303" />
+      <location filename="../../gridpad/ui/building_page.py" line="397" />
+      <source>No room</source>
+      <translation>未登记房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/building_page.py" line="398" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
@@ -1641,88 +1692,93 @@ Buildings due for inspection are listed under Today.</source>
   <context>
     <name>TenantForm</name>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="88" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="90" />
       <source>Edit resident</source>
       <extracomment>The person the typed ID number belongs to, and the one the user chose to register here.</extracomment>
       <translation>修改住户信息</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="88" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="90" />
       <source>Register a tenant</source>
       <translation>登记住户</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="91" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="93" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="97" />
-      <location filename="../../gridpad/ui/tenant_form.py" line="299" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="99" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="331" />
       <source>Moved out of %1 on</source>
       <translation>从 %1 搬离的日期</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="110" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="112" />
       <source>%1 · room %2</source>
       <translation>%1 · %2 房</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="112" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="114" />
       <source>%1 · choose the room below</source>
       <translation>%1 · 请在下方选择房间</translation>
     </message>
+    <message>
+      <location filename="../../gridpad/ui/tenant_form.py" line="170" />
+      <source>No room recorded: choose the room they live in</source>
+      <translation>未登记房间：请选择其居住的房间</translation>
+    </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/tenant_form.py" line="217" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="249" />
       <source>%n more character(s)</source>
       <translation>
         <numerusform>还差 %n 位</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="258" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="290" />
       <source>Moving %1 here from %2.</source>
       <translation>将 %1 从 %2 迁入本处。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="259" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="291" />
       <source>⚠ This ID number is already registered: %1 lives at %2.</source>
       <translation>⚠ 此证件号已登记：%1 现住 %2。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="261" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="293" />
       <source>Move them here</source>
       <translation>迁入本处</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="263" />
-      <location filename="../../gridpad/ui/tenant_form.py" line="268" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="295" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="300" />
       <source>Registering %1 again: their details are filled in.</source>
       <translation>重新登记 %1：已填入其资料。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="264" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="296" />
       <source>⚠ This ID number belongs to %1, who moved out of %2 on %3.</source>
       <translation>⚠ 此证件号属于 %1，已于 %3 从 %2 搬离。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="266" />
-      <location filename="../../gridpad/ui/tenant_form.py" line="271" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="298" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="303" />
       <source>Register them here</source>
       <translation>在此重新登记</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="269" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="301" />
       <source>⚠ This ID number belongs to %1, who has no home recorded.</source>
       <translation>⚠ 此证件号属于 %1，暂无居住登记。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="293" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="325" />
       <source>%1 (unchanged if left empty)</source>
       <translation>%1（留空则不变）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/tenant_form.py" line="279" />
+      <location filename="../../gridpad/ui/tenant_form.py" line="311" />
       <source>View</source>
       <translation>查看</translation>
     </message>
@@ -1730,88 +1786,95 @@ Buildings due for inspection are listed under Today.</source>
   <context>
     <name>TodayScreen</name>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="151" />
+      <location filename="../../gridpad/ui/today_screen.py" line="160" />
       <source>No inspections due in the next 7 days.</source>
       <translation>未来7天没有到期的巡查。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="158" />
+      <location filename="../../gridpad/ui/today_screen.py" line="167" />
       <source>Overdue %n day(s)</source>
       <translation>
         <numerusform>超期 %n 天</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="160" />
+      <location filename="../../gridpad/ui/today_screen.py" line="169" />
       <source>Due today</source>
       <translation>今天到期</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="162" />
+      <location filename="../../gridpad/ui/today_screen.py" line="171" />
       <source>Due in %n day(s)</source>
       <translation>
         <numerusform>%n 天后到期</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="164" />
+      <location filename="../../gridpad/ui/today_screen.py" line="173" />
       <source>Open</source>
       <translation>打开</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../gridpad/ui/today_screen.py" line="172" />
+      <location filename="../../gridpad/ui/today_screen.py" line="181" />
       <source>%n building(s) have no inspection on record yet.</source>
       <translation>
         <numerusform>另有 %n 栋楼尚无巡查记录。</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="178" />
+      <location filename="../../gridpad/ui/today_screen.py" line="187" />
       <source>Today</source>
       <translation>今日任务</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="179" />
+      <location filename="../../gridpad/ui/today_screen.py" line="188" />
       <source>Welcome to {0}</source>
       <translation>欢迎使用{0}</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="181" />
+      <location filename="../../gridpad/ui/today_screen.py" line="190" />
       <source>This tablet is not enrolled yet. Enroll it with the enrollment code from IT, or with a photo of their enrollment QR code: open Settings, then type the server address and the code, or read them from the QR image. Your grid's buildings and residents then arrive with the first sync.</source>
       <translation>本平板尚未注册。请用 IT 提供的注册码或注册二维码照片注册：打开“设置”，填写服务器地址和注册码，或从二维码图片读取。注册后首次同步即可收到本网格的楼栋和住户。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="186" />
+      <location filename="../../gridpad/ui/today_screen.py" line="195" />
       <source>To try the app first: close it and run `gridpad demo` in the source checkout. It opens a fictional grid with a local server.</source>
       <translation>想先试用：关闭本应用，在源代码目录中运行“gridpad demo”，即可打开一个带本地服务器的虚构网格。</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="188" />
+      <location filename="../../gridpad/ui/today_screen.py" line="197" />
       <source>Enroll this tablet</source>
       <translation>注册本平板</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="189" />
+      <location filename="../../gridpad/ui/today_screen.py" line="198" />
       <source>Buildings</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="190" />
+      <location filename="../../gridpad/ui/today_screen.py" line="199" />
       <source>Rooms</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="191" />
+      <location filename="../../gridpad/ui/today_screen.py" line="149" />
       <source>Current residents</source>
       <translation>在住人员</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/today_screen.py" line="151" />
+      <source> (%n without a room)</source>
+      <translation>
+        <numerusform>（%n 人未登记房间）</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="192" />
+      <location filename="../../gridpad/ui/today_screen.py" line="201" />
       <source>Rooms over their occupant limit</source>
       <translation>超员房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/today_screen.py" line="193" />
+      <location filename="../../gridpad/ui/today_screen.py" line="202" />
       <source>Inspections due or overdue</source>
       <translation>到期或超期的巡查</translation>
     </message>
@@ -1819,12 +1882,12 @@ Buildings due for inspection are listed under Today.</source>
   <context>
     <name>UnitForm</name>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="205" />
+      <location filename="../../gridpad/ui/place_forms.py" line="204" />
       <source>Edit room</source>
       <translation>编辑房间</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/place_forms.py" line="205" />
+      <location filename="../../gridpad/ui/place_forms.py" line="204" />
       <source>New room</source>
       <translation>新增房间</translation>
     </message>
@@ -1914,7 +1977,7 @@ Buildings due for inspection are listed under Today.</source>
       <translation>核定人数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="52" />
+      <location filename="../../gridpad/ui/building_list.py" line="60" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
@@ -2127,7 +2190,7 @@ Buildings due for inspection are listed under Today.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="63" />
-      <location filename="../../gridpad/ui/rule_text.py" line="78" />
+      <location filename="../../gridpad/ui/rule_text.py" line="80" />
       <source>Choose one of the listed values</source>
       <translation>请从列表中选择</translation>
     </message>
@@ -2183,72 +2246,82 @@ Buildings due for inspection are listed under Today.</source>
     </message>
     <message>
       <location filename="../../gridpad/ui/rule_text.py" line="74" />
+      <source>Already has a room: record a move-out and register them again</source>
+      <translation>已有房间：请先登记搬离再重新登记</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="75" />
+      <source>Choose a room of the building they live in</source>
+      <translation>请选择其所住楼栋内的房间</translation>
+    </message>
+    <message>
+      <location filename="../../gridpad/ui/rule_text.py" line="76" />
       <source>Already registered to another person: use the card above instead of adding a second record</source>
       <translation>此证件号已登记为他人：请使用上方卡片，不要重复建档</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="76" />
+      <location filename="../../gridpad/ui/rule_text.py" line="78" />
       <source>Does not match the ID number</source>
       <translation>与证件号码不符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="77" />
+      <location filename="../../gridpad/ui/rule_text.py" line="79" />
       <source>Does not match the ID number's birth date {expected}</source>
       <translation>与证件号码中的出生日期 {expected} 不符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="79" />
+      <location filename="../../gridpad/ui/rule_text.py" line="81" />
       <source>Not found; choose again</source>
       <translation>找不到，请重新选择</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="80" />
+      <location filename="../../gridpad/ui/rule_text.py" line="82" />
       <source>Not a valid record id (letters A-Z, digits and _ . : - only)</source>
       <translation>记录编号无效（只能包含字母 A-Z、数字和 _ . : -）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="81" />
+      <location filename="../../gridpad/ui/rule_text.py" line="83" />
       <source>A record id has at most {max} characters</source>
       <translation>记录编号最多 {max} 个字符</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="82" />
+      <location filename="../../gridpad/ui/rule_text.py" line="84" />
       <source>Contains a character that cannot be stored (NUL)</source>
       <translation>含有无法保存的字符（NUL）</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="83" />
+      <location filename="../../gridpad/ui/rule_text.py" line="85" />
       <source>Contains an invisible control character: retype it</source>
       <translation>含有不可见的控制字符，请重新输入</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="84" />
-      <location filename="../../gridpad/ui/rule_text.py" line="85" />
+      <location filename="../../gridpad/ui/rule_text.py" line="86" />
+      <location filename="../../gridpad/ui/rule_text.py" line="87" />
       <source>Too long: at most {max} characters, this has {length}</source>
       <translation>太长：最多 {max} 个字，现有 {length} 个</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="86" />
+      <location filename="../../gridpad/ui/rule_text.py" line="88" />
       <source>Must be an ordinary number</source>
       <translation>必须是普通数字</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="87" />
+      <location filename="../../gridpad/ui/rule_text.py" line="89" />
       <source>Number out of range</source>
       <translation>数字超出范围</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="88" />
+      <location filename="../../gridpad/ui/rule_text.py" line="90" />
       <source>Contains a value that cannot be stored</source>
       <translation>含有无法保存的值</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="89" />
+      <location filename="../../gridpad/ui/rule_text.py" line="91" />
       <source>Belongs to a grid this tablet does not hold</source>
       <translation>属于本平板未负责的网格</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/rule_text.py" line="109" />
+      <location filename="../../gridpad/ui/rule_text.py" line="111" />
       <source>{field}: {rule}</source>
       <translation>{field}：{rule}</translation>
     </message>
@@ -2280,41 +2353,48 @@ Buildings due for inspection are listed under Today.</source>
       </translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="47" />
+      <location filename="../../gridpad/ui/building_list.py" line="48" />
       <source> over limit</source>
       <translation> 超员</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../gridpad/ui/building_list.py" line="51" />
+      <source> (%n without a room)</source>
+      <translation>
+        <numerusform>（%n 人未登记房间）</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="52" />
+      <location filename="../../gridpad/ui/building_list.py" line="60" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="47" />
       <location filename="../../gridpad/ui/rule_text.py" line="25" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="54" />
+      <location filename="../../gridpad/ui/building_list.py" line="61" />
       <source>Type</source>
       <translation>房屋类型</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="55" />
+      <location filename="../../gridpad/ui/building_list.py" line="62" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="50" />
       <source>Floors</source>
       <translation>层数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="57" />
+      <location filename="../../gridpad/ui/building_list.py" line="64" />
       <location filename="../../gridpad/ui/conflicts_view.py" line="38" />
       <source>Rooms</source>
       <translation>间数</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="59" />
+      <location filename="../../gridpad/ui/building_list.py" line="66" />
       <source>Residents</source>
       <translation>实住/核定</translation>
     </message>
     <message>
-      <location filename="../../gridpad/ui/building_list.py" line="61" />
+      <location filename="../../gridpad/ui/building_list.py" line="68" />
       <source>Next inspection</source>
       <translation>下次巡查</translation>
     </message>

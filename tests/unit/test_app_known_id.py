@@ -149,3 +149,24 @@ def test_a_landlord_with_a_known_id_number_is_that_person(store: Store, place: P
     assert _rows(store, "SELECT landlord_id FROM building WHERE id = ?", (bid,)) == [(chen.person_id,)]
     assert _rows(store, "SELECT count(*) FROM person") == [(1,)]
     assert _rows(store, "SELECT phone FROM person") == [("13900001111",)]
+
+
+def test_a_room_is_given_only_to_a_home_without_one_and_only_in_its_building(store: Store,
+                                                                           place: Place) -> None:
+    """An import leaves a tenancy with no room; the edit form gives it one (the same tenancy, no move)."""
+    from gridpad.store import people
+
+    person, tenancy = people.register_tenant(store, {"grid_id": GRID, "name": "赵敏"},
+                                             {"building_id": place.b1, "move_in_at": "2025-03-01"})
+    with pytest.raises(ValidationFailed) as refused:  # 302 is in 兴业路21号, she lives in 18号
+        tenants.register_tenant(store, person, {"phone": "139"}, {}, room=(tenancy, place.u21))
+    assert {(e.field, e.rule) for e in refused.value.errors} == {
+        ("unit_id", "tenancy.unit_in_other_building"), ("phone", "phone.mobile_length")}
+    assert _rows(store, "SELECT unit_id FROM tenancy WHERE id = ?", (tenancy,)) == [(None,)]
+
+    tenants.register_tenant(store, person, {}, {}, room=(tenancy, place.u18))
+    assert _rows(store, "SELECT id, unit_id, move_out_at FROM tenancy WHERE person_id = ?", (person,)) == [
+        (tenancy, place.u18, None)]
+    with pytest.raises(ValidationFailed) as again:  # placed now: another room is a move, not this
+        tenants.register_tenant(store, person, {}, {}, room=(tenancy, place.u18))
+    assert [e.rule for e in again.value.errors] == ["tenancy.already_placed"]
