@@ -5,6 +5,7 @@ unsent edit in the outbox, and the next sync sends exactly the rest."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from support.devices import MakeDevice
 from support.live_server import ServerProcess
 
@@ -39,6 +40,6 @@ def test_cancel_between_push_batches_keeps_the_rest_for_the_next_sync(server: Se
     result = tablet.sync()
     assert result.pushed == 700 and tablet.outbox_count() == 0
     with server.engine.connect() as conn:
-        stored = conn.exec_driver_sql("SELECT count(*) FROM building WHERE grid_id = ?",
-                                      (scope.grid,)).scalar_one()
+        stored = conn.execute(sa.text("SELECT count(*) FROM building WHERE grid_id = :grid"),
+                              {"grid": scope.grid}).scalar_one()
     assert stored == 1200
