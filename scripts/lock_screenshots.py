@@ -7,7 +7,6 @@ behind it: waiting after wrong PINs, locked out (asks for IT's unlock code), cho
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import tempfile
@@ -18,8 +17,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from screenshots import LANGS, SIZES, TODAY, settle  # noqa: E402  (this script's folder is on sys.path)
 
 from gridpad.app.lock_settings import set_pin  # noqa: E402
 from gridpad.app.pin_lock import try_pin  # noqa: E402
@@ -28,27 +27,8 @@ from gridpad.core.pin_backoff import FREE_TRIES, LOCKOUT_AFTER  # noqa: E402
 from gridpad.store.db import open_store  # noqa: E402
 from gridpad.transfer.seed import seed_demo  # noqa: E402
 from gridpad.ui.app import make_context, shutdown_context  # noqa: E402
-from gridpad.ui.context import AppContext  # noqa: E402
 from gridpad.ui.lock_overlay import Mode  # noqa: E402
 from gridpad.ui.main_window import MainWindow  # noqa: E402
-
-TODAY = dt.date(2026, 11, 26)
-SIZES = ((1280, 800), (800, 1280))
-LANGS = ("zh_CN", "en")
-
-
-def settle(ctx: AppContext, seconds: float = 0.25) -> None:
-    """Run the event loop until the DB worker is idle, then a little longer for repaints."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        if ctx.db.pending == 0:
-            break
-        time.sleep(0.005)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
 
 
 def prepare(data_dir: Path, wrong: int) -> None:
