@@ -3,13 +3,12 @@ lives in that process only: no OS keyring here), and the printed plate scans bac
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from support.cli import gridpad
+from support.cli import demo_env, gridpad, running_demo
 from support.live_server import REPO
 
 pytestmark = pytest.mark.slow
@@ -17,16 +16,8 @@ pytestmark = pytest.mark.slow
 
 def test_demo_plates_print_while_the_demo_runs_and_scan_back(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    proc = subprocess.Popen([sys.executable, "-m", "gridpad", "--data-dir", str(data), "demo",
-                             "--persons", "50"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=env, cwd=REPO)
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:  # the window is open once the first sync has been reported
-            if "pushed" in line:
-                break
+    env = demo_env()
+    with running_demo(data) as proc:
         assert proc.poll() is None, "the demo ended early"
         plain = gridpad(data, "plates", "--out", str(tmp_path / "plain.pdf"), env=env)
         assert plain.returncode == 2  # no credential this process can read: says what to run
@@ -44,8 +35,3 @@ def test_demo_plates_print_while_the_demo_runs_and_scan_back(tmp_path: Path) -> 
         assert scan.returncode == 0, scan.stdout + scan.stderr
         image, building_id, _address = scan.stdout.strip().split("\t")
         assert image == str(first) and building_id  # a plate of a building on this tablet
-    finally:
-        proc.kill()
-        proc.wait(30)
-        if proc.stdout is not None:
-            proc.stdout.close()

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.cli import running_demo
 from support.live_server import REPO
 
 pytestmark = pytest.mark.slow
@@ -70,23 +71,9 @@ def test_demo_sets_up_seeds_pushes_and_reuses_its_data_dir(tmp_path: Path) -> No
 def test_a_killed_demo_leaves_no_server_behind(tmp_path: Path) -> None:
     """SIGKILL gives the demo no chance to stop its server: the server must end with it."""
     data = tmp_path / "demo"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    proc = subprocess.Popen([sys.executable, "-m", "gridpad", "--data-dir", str(data), "demo",
-                             "--persons", "50"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=env, cwd=REPO)
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:  # the app is open once the first sync has been reported
-            if "pushed" in line:
-                break
+    with running_demo(data):
         port = int((data / "demo-server" / "port").read_text())
         assert _listening(port)
-    finally:
-        proc.kill()
-        proc.wait(30)
-        if proc.stdout is not None:
-            proc.stdout.close()
     deadline = time.monotonic() + 10
     while _listening(port) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,6 +27,32 @@ def gridpad_command(data: Path, *args: str) -> list[str]:
 def gridpad_env(env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for a child ``gridpad``: this checkout's code (and tests/support) first."""
     return {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}", **(env or {})}
+
+
+def demo_env() -> dict[str, str]:
+    """What ``gridpad demo`` runs with in the tests: offscreen Qt, the demo's own (file) keyring."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+@contextmanager
+def running_demo(data: Path, persons: int = 50) -> Iterator[subprocess.Popen[str]]:
+    """``gridpad demo`` started and past its first sync (the window is open); killed at the end."""
+    proc = subprocess.Popen([sys.executable, "-m", "gridpad", "--data-dir", str(data), "demo",
+                             "--persons", str(persons)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=demo_env(), cwd=REPO)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the app is open once the first sync has been reported
+            if "pushed" in line:
+                break
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait(30)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def file_keyring_env(ring: Path) -> dict[str, str]:
