@@ -19,6 +19,7 @@ from gridpad.store.db import open_store
 from sync.rules.idnumber import make_resident_id
 
 if TYPE_CHECKING:  # the UI modules are imported when a test builds a window
+    from gridpad.ui.building_page import BuildingPage
     from gridpad.ui.form_base import FormPage
     from gridpad.ui.main_window import MainWindow
     from gridpad.ui.registry_screen import RegistryScreen
@@ -99,6 +100,25 @@ def registry(window: MainWindow) -> RegistryScreen:
     from gridpad.ui.registry_screen import RegistryScreen
 
     return screen(window, "registry", RegistryScreen)
+
+
+def open_building(qtbot: QtBot, window: MainWindow, building_id: str) -> BuildingPage:
+    """The registry's card of ``building_id``, once its detail has loaded."""
+    window.navigate("registry")
+    reg = registry(window)
+    reg.go("building", building_id)
+    page = reg.building_page
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail.row["id"] == building_id, timeout=5000)
+    return page
+
+
+def stored_rows(data_dir: Path, table: str) -> list[dict[str, Any]]:
+    """``table`` as the data dir's database holds it (read through a store of its own)."""
+    store = open_store(db_path(data_dir))
+    try:
+        return list(repo.rows(store, table))
+    finally:
+        store.close()
 
 
 def make_window(qtbot: QtBot, data_dir: Path, lang: str = "en") -> MainWindow:

@@ -11,12 +11,11 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
-from registry_support import GridDir, editor, registry, type_text
+from registry_support import GridDir, editor, open_building, registry, type_text
 from signal_checks import quiet
 
 from gridpad.config import db_path
 from gridpad.store.db import open_store
-from gridpad.ui.building_page import BuildingPage
 from gridpad.ui.main_window import MainWindow
 from sync.rules.idnumber import make_resident_id
 
@@ -41,14 +40,6 @@ def _read(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[
         store.close()
 
 
-def _building_card(qtbot: QtBot, window: MainWindow, building_id: str) -> BuildingPage:
-    window.navigate("registry")
-    reg = registry(window)
-    reg.go("building", building_id)
-    page = reg.building_page
-    qtbot.waitUntil(lambda: page.detail is not None and page.detail.row["id"] == building_id, timeout=5000)
-    return page
-
 
 def _idle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.ctx.db.pending == 0, timeout=5000)
@@ -57,7 +48,7 @@ def _idle(qtbot: QtBot, window: MainWindow) -> None:
 def test_add_a_manager_then_call_them(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     reg = registry(window)
-    page = _building_card(qtbot, window, ids["b1"])
+    page = open_building(qtbot, window, ids["b1"])
     assert page.manager.value.text() == "Not recorded"
     assert not page.call["manager"].isVisibleTo(page)  # nothing to call yet
     assert page.edit_contact["manager"].text() == "Add"
@@ -123,7 +114,7 @@ def test_add_a_manager_then_call_them(qtbot: QtBot, window: MainWindow, grid_dir
 def test_calling_the_landlord_is_audited_and_leaves_the_manager_masked(
         qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
-    page = _building_card(qtbot, window, ids["b1"])
+    page = open_building(qtbot, window, ids["b1"])
     assert page.landlord_phone.value.text() == "139****3333"
     catcher = TelCatcher()
     # PySide6's stub says bytes for the slot name, but it accepts only str (ValueError for bytes).
@@ -143,7 +134,7 @@ def test_calling_the_landlord_is_audited_and_leaves_the_manager_masked(
 def test_a_new_manager_needs_a_name(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
     reg = registry(window)
-    page = _building_card(qtbot, window, ids["b2"])
+    page = open_building(qtbot, window, ids["b2"])
     qtbot.mouseClick(page.edit_contact["manager"], Qt.MouseButton.LeftButton)
     form = reg.building_form
     qtbot.waitUntil(lambda: editor(form, "address", QLineEdit).text() == "兴业路21号", timeout=5000)
@@ -159,7 +150,7 @@ def test_a_new_manager_needs_a_name(qtbot: QtBot, window: MainWindow, grid_dir: 
 def test_with_no_dialer_the_card_says_to_dial_by_hand(qtbot: QtBot, window: MainWindow,
                                                       grid_dir: GridDir) -> None:
     data_dir, ids = grid_dir
-    page = _building_card(qtbot, window, ids["b1"])
+    page = open_building(qtbot, window, ids["b1"])
     assert not page.no_dialer.isVisibleTo(page)
     # The offscreen platform, like a desktop without a phone app, refuses tel:, and Qt would log
     # the URL with the number in it; qt_log_level_fail=WARNING fails this test if it got through.

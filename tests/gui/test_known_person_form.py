@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
-from registry_support import GridDir, registry, type_text
+from registry_support import GridDir, registry, stored_rows, type_text
 
 from gridpad.config import db_path
 from gridpad.store import repo
@@ -21,14 +21,6 @@ from gridpad.ui.main_window import MainWindow
 from gridpad.ui.registry_screen import RegistryScreen
 from gridpad.ui.tenant_form import TenantForm
 from sync.rules.idnumber import make_resident_id
-
-
-def _rows(data_dir: Path, table: str) -> list[dict[str, Any]]:
-    store = open_store(db_path(data_dir))
-    try:
-        return list(repo.rows(store, table))
-    finally:
-        store.close()
 
 
 def _idle(qtbot: QtBot, window: MainWindow) -> None:
@@ -85,11 +77,11 @@ def test_a_moved_out_resident_is_registered_again_as_the_same_person(
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
     assert reg.person_page.person_id == ids["zw"]
-    assert len([p for p in _rows(data_dir, "person") if p["id_number"] == ids["zw_id"]]) == 1
-    homes = sorted((t["unit_id"], t["move_out_at"]) for t in _rows(data_dir, "tenancy")
+    assert len([p for p in stored_rows(data_dir, "person") if p["id_number"] == ids["zw_id"]]) == 1
+    homes = sorted((t["unit_id"], t["move_out_at"]) for t in stored_rows(data_dir, "tenancy")
                    if t["person_id"] == ids["zw"])
     assert homes == sorted([(ids["u2"], "2026-11-20"), (ids["u1"], None)])
-    person = next(p for p in _rows(data_dir, "person") if p["id"] == ids["zw"])
+    person = next(p for p in stored_rows(data_dir, "person") if p["id"] == ids["zw"])
     assert person["phone"] == "13812345678"
 
 
@@ -105,7 +97,7 @@ def test_a_resident_living_elsewhere_is_moved_here_with_a_move_out_date(
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(form.rows["id_number"].error.text()), timeout=5000)
     assert form.rows["id_number"].error.text().startswith("Already registered")
-    assert len(_rows(data_dir, "person")) == 4
+    assert len(stored_rows(data_dir, "person")) == 4
     qtbot.mouseClick(_card_button(form, "adopt"), Qt.MouseButton.LeftButton)
     move_out = form.rows["move_out_at"]
     assert move_out.isVisibleTo(form) and "兴业路21号 302" in move_out.caption.text()
@@ -118,10 +110,10 @@ def test_a_resident_living_elsewhere_is_moved_here_with_a_move_out_date(
     form.move_out.setText("2026-11-25")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
-    homes = sorted((t["unit_id"], t["move_in_at"], t["move_out_at"]) for t in _rows(data_dir, "tenancy")
+    homes = sorted((t["unit_id"], t["move_in_at"], t["move_out_at"]) for t in stored_rows(data_dir, "tenancy")
                    if t["person_id"] == ids["zw"])
     assert homes == sorted([(ids["u2"], "2025-05-01", "2026-11-25"), (ids["u1"], "2026-11-26", None)])
-    assert len(_rows(data_dir, "person")) == 4
+    assert len(stored_rows(data_dir, "person")) == 4
 
 
 def test_a_registration_without_a_room_is_refused_naming_the_room(
@@ -131,11 +123,11 @@ def test_a_registration_without_a_room_is_refused_naming_the_room(
     type_text(form.id_number, make_resident_id("441900", dt.date(1988, 8, 8), 15))
     type_text(form.name, "赵晓明")
     assert form.unit.currentText() == "—"
-    before = len(_rows(data_dir, "tenancy"))
+    before = len(stored_rows(data_dir, "tenancy"))
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(form.rows["unit_id"].error.text()), timeout=5000)
     assert form.rows["unit_id"].error.text() == "Choose the room the tenant lives in"
-    assert len(_rows(data_dir, "tenancy")) == before
+    assert len(stored_rows(data_dir, "tenancy")) == before
 
 
 def test_every_invalid_field_is_marked_at_once_and_the_cursor_goes_to_the_first(

@@ -9,25 +9,26 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
-from registry_support import TODAY, GridDir, close_window, editor, make_window, registry, type_text
+from registry_support import (
+    TODAY,
+    GridDir,
+    close_window,
+    editor,
+    make_window,
+    registry,
+    stored_rows,
+    type_text,
+)
 from signal_checks import quiet
 
 from gridpad.config import db_path
-from gridpad.store import drafts, repo
+from gridpad.store import drafts
 from gridpad.store.db import Store, open_store
 from gridpad.ui.main_window import MainWindow
 from gridpad.ui.registry_screen import RegistryScreen
 from gridpad.ui.tenant_form import TenantForm
 from gridpad.ui.widgets import OccupancyBar
 from sync.rules.idnumber import make_resident_id
-
-
-def _rows(data_dir: Path, table: str) -> list[dict[str, Any]]:
-    store = open_store(db_path(data_dir))
-    try:
-        return list(repo.rows(store, table))
-    finally:
-        store.close()
 
 
 def _drafts(data_dir: Path) -> dict[str, dict[str, Any]]:
@@ -129,10 +130,10 @@ def test_register_a_tenant_typing_chinese(qtbot: QtBot, window: MainWindow, grid
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
     qtbot.waitUntil(lambda: reg.person_page.detail is not None, timeout=5000)
     assert reg.person_page.name.value.text() == "赵*明"
-    person = next(p for p in _rows(data_dir, "person") if p["name"] == "赵晓明")
+    person = next(p for p in stored_rows(data_dir, "person") if p["name"] == "赵晓明")
     assert (person["id_number"], person["gender"], person["birth_date"]) == (number, "1", "1988-08-08")
     assert person["hukou_address"] == "湖南省邵阳市隆回县" and person["phone"] == "13700001111"
-    tenancy = next(t for t in _rows(data_dir, "tenancy") if t["person_id"] == person["id"])
+    tenancy = next(t for t in stored_rows(data_dir, "tenancy") if t["person_id"] == person["id"])
     assert (tenancy["unit_id"], tenancy["building_id"]) == (ids["u1"], ids["b1"])
     _idle(qtbot, window)
     assert _drafts(data_dir) == {}  # saved: no draft left behind
@@ -150,10 +151,10 @@ def test_invalid_id_number_names_the_rule_and_keeps_the_form(qtbot: QtBot, windo
     assert error.isVisible()  # shown as it is typed, under the box
     assert error.text() == "The number does not add up: compare every digit with the card"  # no digit offered
     assert form.id_number.property("invalid") is True
-    before = len(_rows(data_dir, "person"))
+    before = len(stored_rows(data_dir, "person"))
     with quiet(qtbot, form.saved, window.ctx.db.data_changed, until=lambda: window.ctx.db.pending == 0):
         qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
-    assert len(_rows(data_dir, "person")) == before  # nothing written
+    assert len(stored_rows(data_dir, "person")) == before  # nothing written
     reg = registry(window)
     assert reg.pages.currentWidget() is form
     assert form.name.text() == "钱多多" and form.id_number.text() == wrong  # nothing lost
@@ -198,7 +199,7 @@ def test_move_out(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
     reason.setCurrentIndex(reason.findData("LEFT_DONGGUAN"))
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
-    tenancy = next(t for t in _rows(data_dir, "tenancy") if t["id"] == ids["zw_tenancy"])
+    tenancy = next(t for t in stored_rows(data_dir, "tenancy") if t["id"] == ids["zw_tenancy"])
     assert (tenancy["move_out_at"], tenancy["move_out_reason"]) == ("2026-11-20", "LEFT_DONGGUAN")
     # The building no longer counts them as a resident.
     reg.go("building", ids["b2"])
@@ -257,9 +258,9 @@ def test_add_a_building_with_landlord(qtbot: QtBot, window: MainWindow, grid_dir
     editor(form, "floors_above", QLineEdit).setText("4")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.building_page, timeout=5000)
-    building = next(b for b in _rows(data_dir, "building") if b["address"] == "兴业路25号")
+    building = next(b for b in stored_rows(data_dir, "building") if b["address"] == "兴业路25号")
     assert building["floors_above"] == 4 and building["grid_id"]
-    landlord = next(p for p in _rows(data_dir, "person") if p["id"] == building["landlord_id"])
+    landlord = next(p for p in stored_rows(data_dir, "person") if p["id"] == building["landlord_id"])
     assert (landlord["name"], landlord["phone"]) == ("周大福", "13612345678")
     qtbot.waitUntil(lambda: reg.buildings.model_.rowCount() == 3, timeout=5000)
 
@@ -278,9 +279,9 @@ def test_edit_a_resident_keeps_their_home(qtbot: QtBot, window: MainWindow, grid
     type_text(form.employer, "长安镇某五金厂")
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.person_page, timeout=5000)
-    person = next(p for p in _rows(data_dir, "person") if p["id"] == ids["zw"])
+    person = next(p for p in stored_rows(data_dir, "person") if p["id"] == ids["zw"])
     assert person["employer"] == "长安镇某五金厂" and person["id_number"] == ids["zw_id"]
-    assert len([t for t in _rows(data_dir, "tenancy") if t["person_id"] == ids["zw"]]) == 1
+    assert len([t for t in stored_rows(data_dir, "tenancy") if t["person_id"] == ids["zw"]]) == 1
 
 
 def test_add_a_room_then_register_into_it(qtbot: QtBot, window: MainWindow, grid_dir: GridDir) -> None:
@@ -301,7 +302,7 @@ def test_add_a_room_then_register_into_it(qtbot: QtBot, window: MainWindow, grid
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: reg.pages.currentWidget() is reg.unit_page
                     and reg.unit_page.detail is not None, timeout=5000)
-    unit = next(u for u in _rows(data_dir, "unit") if u["room_no"] == "501")
+    unit = next(u for u in stored_rows(data_dir, "unit") if u["room_no"] == "501")
     assert (unit["building_id"], unit["max_occupants"], unit["grid_id"]) == (ids["b2"], 2, "44190011900103")
     assert reg.unit_page.title.text().endswith("501")
 
@@ -360,8 +361,8 @@ def test_missing_name_is_marked_under_the_field(qtbot: QtBot, window: MainWindow
     form = _open_new_tenant(qtbot, window, ids["b1"])
     type_text(form.id_number, make_resident_id("441900", dt.date(1992, 2, 29), 31))
     type_text(form.phone, "13700002222")
-    before = len(_rows(data_dir, "person"))
+    before = len(stored_rows(data_dir, "person"))
     qtbot.mouseClick(form.primary, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(form.rows["name"].error.text()), timeout=5000)
     assert form.rows["name"].error.text() == "Required"
-    assert form.phone.text() == "13700002222" and len(_rows(data_dir, "person")) == before
+    assert form.phone.text() == "13700002222" and len(stored_rows(data_dir, "person")) == before

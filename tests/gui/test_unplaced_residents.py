@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
-from registry_support import GRID, GridDir, close_window, editor, make_window, registry
+from registry_support import GRID, GridDir, close_window, editor, make_window, open_building, registry
 
 from gridpad.config import db_path
 from gridpad.store import people, repo
@@ -38,14 +38,6 @@ def _unplace(data_dir: Path, building_id: str) -> str:
         store.close()
     return person
 
-
-def _open_card(qtbot: QtBot, window: MainWindow, building_id: str) -> BuildingPage:
-    window.navigate("registry")
-    reg = registry(window)
-    reg.go("building", building_id)
-    page = reg.building_page
-    qtbot.waitUntil(lambda: page.detail is not None and page.detail.row["id"] == building_id, timeout=5000)
-    return page
 
 
 def _column(qtbot: QtBot, window: MainWindow, column: int) -> list[str]:
@@ -72,7 +64,7 @@ def test_residents_without_a_room_are_listed_under_the_rooms_and_placed(
     zm = _unplace(data_dir, ids["b1"])
     window = make_window(qtbot, data_dir)
     try:
-        page = _open_card(qtbot, window, ids["b1"])
+        page = open_building(qtbot, window, ids["b1"])
         # 3 residents in the building, 2 in its only room: the third is said under the rooms.
         assert "3 resident(s) (1 without a room)" in page.facts.text()
         assert page.detail is not None and [u.residents for u in page.detail.units] == [2]

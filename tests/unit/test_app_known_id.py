@@ -8,13 +8,12 @@ names all the fields at once and writes nothing.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from support.stores import read_back
 
 from gridpad.app import buildings, tenants, units
 from gridpad.store.db import Store, open_store
@@ -48,13 +47,6 @@ def place(store: Store) -> Place:
     return Place(b1, b2, u21, u18)
 
 
-def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(store.path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
 
 def _chen(store: Store, place: Place) -> tenants.TenantSaved:
     return tenants.register_tenant(
@@ -72,8 +64,8 @@ def test_a_second_person_with_a_known_id_number_is_refused(store: Store, place: 
                                 {"unit_id": place.u18, "move_in_at": "2026-11-26"})
     assert [(e.field, e.rule, e.params) for e in refused.value.errors] == [
         ("id_number", "person.id_number_known", {"person_id": first.person_id})]
-    assert _rows(store, "SELECT count(*) FROM person") == [(1,)]
-    assert _rows(store, "SELECT count(*) FROM tenancy") == [(1,)]
+    assert read_back(store, "SELECT count(*) FROM person") == [(1,)]
+    assert read_back(store, "SELECT count(*) FROM tenancy") == [(1,)]
 
 
 def test_a_moved_out_resident_is_known_with_their_last_home_and_registered_again(
@@ -90,10 +82,10 @@ def test_a_moved_out_resident_is_known_with_their_last_home_and_registered_again
     again = tenants.register_tenant(store, known.person_id, {"employer": "长安某厂"},
                                     {"unit_id": place.u18, "move_in_at": "2026-11-26"})
     assert again.person_id == first.person_id
-    assert _rows(store, "SELECT count(*) FROM person") == [(1,)]
-    assert sorted(_rows(store, "SELECT unit_id, building_id, move_out_at FROM tenancy")) == sorted([
+    assert read_back(store, "SELECT count(*) FROM person") == [(1,)]
+    assert sorted(read_back(store, "SELECT unit_id, building_id, move_out_at FROM tenancy")) == sorted([
         (place.u21, place.b2, "2026-11-20"), (place.u18, place.b1, None)])
-    assert _rows(store, "SELECT employer, phone FROM person") == [("长安某厂", "13812345678")]
+    assert read_back(store, "SELECT employer, phone FROM person") == [("长安某厂", "13812345678")]
 
 
 def test_a_resident_living_elsewhere_is_moved_in_one_action(store: Store, place: Place) -> None:
@@ -110,10 +102,10 @@ def test_a_resident_living_elsewhere_is_moved_in_one_action(store: Store, place:
         tenants.register_tenant(store, known.person_id, {}, here, move_out_at="2025-01-01")
     assert [(e.field, e.rule) for e in refused.value.errors] == [
         ("move_out_at", "tenancy.move_out_before_move_in")]
-    assert _rows(store, "SELECT count(*), count(move_out_at) FROM tenancy") == [(1, 0)]
+    assert read_back(store, "SELECT count(*), count(move_out_at) FROM tenancy") == [(1, 0)]
     moved = tenants.register_tenant(store, known.person_id, {}, here, move_out_at="2026-11-25")
     assert moved.person_id == first.person_id
-    homes = _rows(store, "SELECT unit_id, move_in_at, move_out_at, move_out_reason FROM tenancy")
+    homes = read_back(store, "SELECT unit_id, move_in_at, move_out_at, move_out_reason FROM tenancy")
     assert sorted(homes) == sorted([
         (place.u21, "2025-05-01", "2026-11-25", "CHANGED_HOME"), (place.u18, "2026-11-26", None, None)])
     # Into the room they already live in: refused.
@@ -128,7 +120,7 @@ def test_a_registration_needs_a_room_and_every_failure_is_named_at_once(store: S
                                 {"building_id": place.b1, "move_in_at": "2026-11-26"})
     assert sorted((e.field, e.rule) for e in refused.value.errors) == [
         ("name", "required"), ("phone", "phone.mobile_length"), ("unit_id", "tenancy.unit_required")]
-    assert _rows(store, "SELECT count(*) FROM person") == [(0,)]
+    assert read_back(store, "SELECT count(*) FROM person") == [(0,)]
 
 
 def test_editing_a_person_to_another_persons_id_number_is_refused(store: Store, place: Place) -> None:
@@ -138,7 +130,7 @@ def test_editing_a_person_to_another_persons_id_number_is_refused(store: Store, 
     with pytest.raises(ValidationFailed) as refused:
         tenants.register_tenant(store, other.person_id, {"id_type": "RESIDENT_ID", "id_number": CHEN_ID}, {})
     assert [(e.field, e.rule) for e in refused.value.errors] == [("id_number", "person.id_number_known")]
-    assert _rows(store, "SELECT count(*) FROM person WHERE id_number IS NOT NULL") == [(1,)]
+    assert read_back(store, "SELECT count(*) FROM person WHERE id_number IS NOT NULL") == [(1,)]
 
 
 def test_a_landlord_with_a_known_id_number_is_that_person(store: Store, place: Place) -> None:
@@ -146,9 +138,9 @@ def test_a_landlord_with_a_known_id_number_is_that_person(store: Store, place: P
     bid = buildings.save_building(store, None, {"grid_id": GRID, "address": "兴业路25号"},
                                   {"landlord": {"name": "陈晓雯", "id_type": "RESIDENT_ID",
                                                 "id_number": CHEN_ID.lower(), "phone": "13900001111"}})
-    assert _rows(store, "SELECT landlord_id FROM building WHERE id = ?", (bid,)) == [(chen.person_id,)]
-    assert _rows(store, "SELECT count(*) FROM person") == [(1,)]
-    assert _rows(store, "SELECT phone FROM person") == [("13900001111",)]
+    assert read_back(store, "SELECT landlord_id FROM building WHERE id = ?", (bid,)) == [(chen.person_id,)]
+    assert read_back(store, "SELECT count(*) FROM person") == [(1,)]
+    assert read_back(store, "SELECT phone FROM person") == [("13900001111",)]
 
 
 def test_a_room_is_given_only_to_a_home_without_one_and_only_in_its_building(store: Store,
@@ -162,11 +154,11 @@ def test_a_room_is_given_only_to_a_home_without_one_and_only_in_its_building(sto
         tenants.register_tenant(store, person, {"phone": "139"}, {}, room=(tenancy, place.u21))
     assert {(e.field, e.rule) for e in refused.value.errors} == {
         ("unit_id", "tenancy.unit_in_other_building"), ("phone", "phone.mobile_length")}
-    assert _rows(store, "SELECT unit_id FROM tenancy WHERE id = ?", (tenancy,)) == [(None,)]
+    assert read_back(store, "SELECT unit_id FROM tenancy WHERE id = ?", (tenancy,)) == [(None,)]
 
     tenants.register_tenant(store, person, {}, {}, room=(tenancy, place.u18))
-    assert _rows(store, "SELECT id, unit_id, move_out_at FROM tenancy WHERE person_id = ?", (person,)) == [
-        (tenancy, place.u18, None)]
+    homes = read_back(store, "SELECT id, unit_id, move_out_at FROM tenancy WHERE person_id = ?", (person,))
+    assert homes == [(tenancy, place.u18, None)]
     with pytest.raises(ValidationFailed) as again:  # placed now: another room is a move, not this
         tenants.register_tenant(store, person, {}, {}, room=(tenancy, place.u18))
     assert [e.rule for e in again.value.errors] == ["tenancy.already_placed"]
