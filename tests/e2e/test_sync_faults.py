@@ -38,7 +38,7 @@ from gridpad.store.device_meta import DeviceMeta
 from gridpad.sync_client.enroll import client_for
 from gridpad.sync_client.errors import RejectedError, ServerUnreachableError, SyncError
 from sync.hlc import now_ms
-from sync.protocol import Change, PushRequest, PushResponse
+from sync.protocol import MAX_BATCH, Change, PushRequest, PushResponse
 from sync.schema import DELETED
 
 pytestmark = pytest.mark.slow
@@ -349,7 +349,8 @@ class Trial:
         pending = outbox.pending(d.store, limit=100_000)
         cuts = sorted(self.rng.sample(range(1, len(pending)), min(2, len(pending) - 1))) if pending else []
         bounds = zip([0, *cuts], [*cuts, len(pending)], strict=True)
-        chunks = [pending[a:b] for a, b in bounds if pending[a:b]]
+        # Random cuts, then no chunk above the protocol's batch size (a device never sends more).
+        chunks = [pending[a:b][k:k + MAX_BATCH] for a, b in bounds for k in range(0, b - a, MAX_BATCH)]
         order = chunks + [c for c in chunks if self.rng.random() < 0.5]
         self.rng.shuffle(order)
         refused = 0
