@@ -199,7 +199,7 @@
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="150" />
       <source>Unlock code from IT</source>
-      <translation>IT 提供的解锁码</translation>
+      <translation>信息科提供的解锁码</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="155" />
@@ -230,12 +230,12 @@
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="159" />
       <source>This tablet stays locked until you enter an unlock code from IT. Your data and changes not yet synced are kept.</source>
-      <translation>请输入 IT 提供的解锁码，否则本平板将保持锁定。数据和尚未同步的修改都会保留。</translation>
+      <translation>请输入信息科提供的解锁码，否则本平板将保持锁定。数据和尚未同步的修改都会保留。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="161" />
       <source>Tell IT this device ID: {0}</source>
-      <translation>请把本机设备号告诉 IT：{0}</translation>
+      <translation>请把本机设备号告诉信息科：{0}</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="162" />
@@ -260,7 +260,7 @@
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="169" />
       <source>The lock's settings cannot be read ({0}). Restart GridPad; if this happens again, call IT.</source>
-      <translation>无法读取锁屏设置（{0}）。请重新启动网格通；如果再次出现，请联系 IT。</translation>
+      <translation>无法读取锁屏设置（{0}）。请重新启动网格通；如果再次出现，请联系信息科。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="228" />
@@ -270,7 +270,7 @@
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="231" />
       <source>Wrong PIN. After {0} more wrong PINs the tablet stays locked until IT gives an unlock code.</source>
-      <translation>PIN 不正确。再错 {0} 次，平板将被锁定，需要 IT 提供解锁码才能打开。</translation>
+      <translation>PIN 不正确。再错 {0} 次，平板将被锁定，需要信息科提供解锁码才能打开。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock_overlay.py" line="237" />
@@ -978,12 +978,12 @@ Open a photo of the door plate instead.</source>
     <message>
       <location filename="../../gridpad/ui/lock.py" line="275" />
       <source>This tablet is not enrolled, or the keyring does not hold its keys, so no unlock code can be checked here. Call IT.</source>
-      <translation>本平板尚未注册，或密钥环中没有它的密钥，无法在此核对解锁码。请联系 IT。</translation>
+      <translation>本平板尚未注册，或密钥环中没有它的密钥，无法在此核对解锁码。请联系信息科。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/lock.py" line="279" />
       <source>Wrong unlock code. Check it with IT and type it again.</source>
-      <translation>解锁码不正确。请与 IT 核对后重新输入。</translation>
+      <translation>解锁码不正确。请与信息科核对后重新输入。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/i18n.py" line="50" />
@@ -1834,7 +1834,7 @@ Buildings due for inspection are listed under Today.</source>
     <message>
       <location filename="../../gridpad/ui/today_screen.py" line="190" />
       <source>This tablet is not enrolled yet. Enroll it with the enrollment code from IT, or with a photo of their enrollment QR code: open Settings, then type the server address and the code, or read them from the QR image. Your grid's buildings and residents then arrive with the first sync.</source>
-      <translation>本平板尚未注册。请用 IT 提供的注册码或注册二维码照片注册：打开“设置”，填写服务器地址和注册码，或从二维码图片读取。注册后首次同步即可收到本网格的楼栋和住户。</translation>
+      <translation>本平板尚未注册。请用信息科提供的注册码或注册二维码照片注册：打开“设置”，填写服务器地址和注册码，或从二维码图片读取。注册后首次同步即可收到本网格的楼栋和住户。</translation>
     </message>
     <message>
       <location filename="../../gridpad/ui/today_screen.py" line="195" />
