@@ -159,8 +159,12 @@ def merged_problems(table: str, stored: merge.StoredRow, apply: Mapping[str, Any
 class _Batch:
     """The rows a batch touches, loaded in one query per table, merged in memory, written in bulk."""
 
-    def __init__(self, conn: Connection, checked: Sequence[Checked]) -> None:
+    def __init__(self, conn: Connection, checked: Sequence[Checked], own_top: int = 0) -> None:
         self.conn = conn
+        #: The device's highest change id applied so far, and which of its changes wrote at which
+        #: seq in this batch (the ledger rows are written at the end).
+        self.own_top = own_top
+        self.own_seq_ids: dict[int, int] = {}
         self.rows: dict[tuple[str, str], dict[str, Any]] = {}
         self.new: set[tuple[str, str]] = set()
         self.dirty: dict[tuple[str, str], None] = {}
@@ -218,6 +222,8 @@ class _Batch:
         author = merge.Author(change.hlc, device_id)
         stored, raw = _stored(row, change.table) if row is not None else (None, {})
         fields = canonical_fields(change.table, fields, stored.fields if stored else None)
+        if stored is not None and change.change_id < self.own_top:
+            fields = self._without_own_newer(fields, stored, device_id, change.change_id)
         result = merge.merge_change(stored, merge.Incoming(fields, change.base_seq, author))
         if stored is not None:
             _refuse(change, merged_problems(change.table, stored, result.apply))
@@ -242,6 +248,29 @@ class _Batch:
                 kept_device=c.kept.device_id, kept_hlc=c.kept.hlc,
                 lost_device=c.lost.device_id, lost_hlc=c.lost.hlc, server_seq=seq))
         return (1 if result.apply else 0), len(result.conflicts)
+
+    def _without_own_newer(self, fields: dict[str, Any], stored: merge.StoredRow, device_id: str,
+                           change_id: int) -> dict[str, Any]:
+        """A device's change that arrives after a later change of its own (its batches delivered out
+        of order) must not undo that later write: the fields the device itself wrote since are left
+        as they are (the merge never sees a device's own writes as concurrent). A device sends its
+        outbox in order, so this costs a lookup only for such late arrivals."""
+        keep = {}
+        for name, value in fields.items():
+            version = stored.meta.get(name)
+            if version is not None and version.device_id == device_id \
+                    and self._own_change_at(device_id, version.modified_seq) > change_id:
+                continue
+            keep[name] = value
+        return keep
+
+    def _own_change_at(self, device_id: str, seq: int) -> int:
+        """The id of the device's change that wrote at ``seq`` (0 when none is known)."""
+        if seq in self.own_seq_ids:
+            return self.own_seq_ids[seq]
+        found = self.conn.execute(sa.select(db.ledger.c.change_id).where(
+            db.ledger.c.device_id == device_id, db.ledger.c.server_seq == seq)).scalar()
+        return int(found or 0)
 
     def grid_of(self, table: str, row_id: str) -> str | None:
         """The grid of a row this batch has loaded or made, else as stored (None: no such row)."""
@@ -355,13 +384,17 @@ def apply_batch(conn: Connection, device_id: str, checked: Sequence[Checked], re
         _refuse_reused(conn, device_id, sorted(set(reused)))
     ledger_rows, max_hlc = _known_content(conn, device_id, checked, digests, done)
     fresh = [item for item in checked if item.change.change_id not in done]  # replays: no-op
-    batch = _Batch(conn, fresh)
+    top = conn.execute(sa.select(sa.func.max(db.ledger.c.change_id))
+                       .where(db.ledger.c.device_id == device_id)).scalar()
+    batch = _Batch(conn, fresh, int(top or 0))
     for item in fresh:
         cid = item.change.change_id
         if cid in done:
             continue  # the same change twice in one batch
         seq = seqs.next()
         applied, conflicts = batch.apply(item, device_id, grids, seq)
+        batch.own_seq_ids[seq] = cid
+        batch.own_top = max(batch.own_top, cid)
         ledger_rows.append({"device_id": device_id, "change_id": cid, "server_seq": seq,
                             "applied": applied, "conflicts": conflicts, "digest": digests[cid]})
         done[cid] = (applied, conflicts)

@@ -175,6 +175,30 @@ def test_batches_delivered_twice_and_out_of_order_change_nothing_twice(own_serve
     assert len(people) == 50 and sum("凤岗五金厂" in f for f in people) == 20
 
 
+def test_a_devices_own_changes_delivered_newest_first_keep_its_last_write(own_server: ServerProcess,
+                                                                         tmp_path: Path) -> None:
+    """Found by the soak (seed 685006156): the same row edited twice on one tablet, the later
+    change delivered before the earlier one. The merge never sees a device's own writes as
+    concurrent, so the earlier one, arriving last, used to overwrite the later write for good."""
+    grid, (a, b) = _devices(own_server, tmp_path, 2, own_server.url)
+    [pid] = _people(a, grid, 1, "壬")
+    a.sync()
+    repo.update(a.store, "person", pid, {"employer": "first"})
+    repo.update(a.store, "person", pid, {"employer": "second", "occupation": "普工"})
+    repo.update(a.store, "person", pid, {"hukou_address": "湖南省隆回县"})
+    earlier, later, unrelated = outbox.pending(a.store, limit=10)
+    with closing(client_for(a.store)) as c:
+        for batch in ([later], [unrelated], [earlier]):  # answers lost: the device replays all below
+            c.call("POST", "/v1/push", PushResponse, gzip_body=True, body=PushRequest(
+                device_id=c.device_id or "", changes=[Change.model_validate(x, from_attributes=True)
+                                                      for x in batch]))
+    assert a.sync().conflicts == 0
+    b.sync()
+    [fields] = [f for t, i, f in b.export() if t == "person" and i == pid]
+    assert "second" in fields and "first" not in fields and "普工" in fields and "湖南省隆回县" in fields
+    _assert_healthy_and_converged(own_server, [a, b], tmp_path)
+
+
 def test_a_clock_once_a_day_ahead_recovers_at_the_next_sync_and_nothing_is_lost(own_server: ServerProcess,
                                                                                tmp_path: Path) -> None:
     grid, (a, b) = _devices(own_server, tmp_path, 2, own_server.url)
