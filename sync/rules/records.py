@@ -22,6 +22,8 @@ from functools import partial
 from sync.rules import enums, values
 from sync.rules.errors import FieldError, RuleError, fail
 from sync.rules.idnumber import ID_TYPES, infer_id_type, validate_id_number
+from sync.rules.inspection_records import JUDGED_TOGETHER as INSPECTION_JUDGED_TOGETHER
+from sync.rules.inspection_records import inspection_errors
 from sync.rules.normalise import canonical_fields
 from sync.rules.phone import validate_phone
 from sync.rules.uscc import validate_uscc
@@ -256,14 +258,21 @@ def _tenancy_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldEr
     return []
 
 
+def _inspection_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldError]:
+    if bad & INSPECTION_JUDGED_TOGETHER:
+        return []  # a column of the rule is malformed: its own error says so
+    return inspection_errors(fields)
+
+
 _CROSS_CHECKS: dict[str, Callable[[Mapping[str, object], set[str]], list[FieldError]]] = {
-    "person": _person_checks, "tenancy": _tenancy_checks,
+    "person": _person_checks, "tenancy": _tenancy_checks, "inspection": _inspection_checks,
 }
 #: Per table, the columns whose rules read each other (the cross checks above; an ID number's
 #: rule reads its type): an edit of one is judged with all of them. Keep in step with the checks.
 _JUDGED_TOGETHER: dict[str, frozenset[str]] = {
     "person": frozenset({"id_type", "id_number", "gender", "birth_date"}),
     "tenancy": frozenset({"move_in_at", "move_out_at"}),
+    "inspection": INSPECTION_JUDGED_TOGETHER,
 }
 
 # --- normalisation -------------------------------------------------------------------------
