@@ -157,7 +157,7 @@ def test_a_submitted_inspection_cannot_change(store: Store, building: str) -> No
 
 def test_unknown_items_building_template_and_photo_files_are_named(store: Store, building: str,
                                                                    tmp_path: Path) -> None:
-    with pytest.raises(InspectionError, match="no checklist template NOPE .*RENTAL_FIRE"):
+    with pytest.raises(InspectionError, match=r"no checklist template NOPE .*RENTAL_FIRE"):
         inspections.start(store, building, "NOPE")
     with pytest.raises(InspectionError, match="no building missing-1"):
         inspections.start(store, "missing-1", "RENTAL_FIRE")
@@ -165,12 +165,13 @@ def test_unknown_items_building_template_and_photo_files_are_named(store: Store,
     with pytest.raises(SubmitRefusedError) as info:
         inspections.save_answers(store, iid, {"FS-99": "yes"})
     assert [(e.field, e.rule) for e in info.value.errors] == [("FS-99", "inspection.unknown_item")]
-    with pytest.raises(InspectionError, match="FS-02: .*notes.txt: not a photo"):
+    with pytest.raises(InspectionError, match=r"FS-02: .*notes\.txt: not a photo"):
         inspections.add_item_photo(store, iid, "FS-02", _photo(tmp_path, "notes.txt", b"x"))
     assert list(repo.rows(store, "photo")) == []
 
 
-def test_the_store_refuses_a_submitted_inspection_that_breaks_the_checklist(store: Store, building: str) -> None:
+def test_the_store_refuses_a_submitted_inspection_that_breaks_the_checklist(store: Store,
+                                                                           building: str) -> None:
     """The shared record rule (the server's too) holds whatever writes the row."""
     iid = inspections.start(store, building, "RENTAL_FIRE", outcome="entered", now=NOW)
     inspections.save_answers(store, iid, {**_passing(), "FS-02": "no"})
