@@ -41,7 +41,8 @@ from sync.rules.inspection_records import (
 )
 
 __all__ = ["DRAFT", "SUBMITTED", "InspectionError", "SubmitRefusedError", "Submitted", "add_fix",
-           "add_item_photo", "save_answers", "start", "submit"]
+           "add_item_photo", "add_to_draft", "pinned_template", "record", "save_answers", "start",
+           "submit", "template_for"]
 
 #: Dates (last inspected, due) are Dongguan's calendar days.
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -108,6 +109,11 @@ def template_for(row: Mapping[str, Any]) -> ChecklistTemplate:
         raise InspectionError(f"template {row.get('template_code')} version {row.get('template_version')} "
                               "is not on this tablet")
     return template
+
+
+def pinned_template(store: Store, inspection_id: str) -> ChecklistTemplate:
+    """The template version an inspection on this tablet is pinned to."""
+    return template_for(_row(store, inspection_id))
 
 
 def start(store: Store, building_id: str, template_code: str, *, outcome: str | None = None,
@@ -240,3 +246,29 @@ def _record_inspected(store: Store, building_id: str, day: dt.date) -> str:
         return last[:10]  # a later inspection already counted (a clock set back, a synced one)
     repo.update(store, "building", building_id, {"last_inspected_at": day.isoformat()})
     return day.isoformat()
+
+
+def record(store: Store, building_id: str, template_code: str, *, outcome: str,
+           answers: Mapping[str, object] | None = None, photos: Sequence[tuple[str, Path]] = (),
+           fixes: Sequence[tuple[str, Path]] = (), notes: str | None = None,
+           now: dt.datetime | None = None) -> str:
+    """Start a draft with its answers, item photos and fixes in one go (all or nothing): what a
+    script hands over at once. Returns the draft's id; :func:`submit` it next."""
+    with store.transaction():
+        iid = start(store, building_id, template_code, outcome=outcome, now=now)
+        add_to_draft(store, iid, answers, photos=photos, fixes=fixes, notes=notes)
+    return iid
+
+
+def add_to_draft(store: Store, inspection_id: str, answers: Mapping[str, object] | None = None, *,
+                 photos: Sequence[tuple[str, Path]] = (), fixes: Sequence[tuple[str, Path]] = (),
+                 outcome: str | None = None, notes: str | None = None) -> None:
+    """Answers, item photos (item, file) and on-the-spot fixes (item, after-photo) added to a
+    draft in one transaction: a bad file or unknown item leaves the draft as it was."""
+    with store.transaction():
+        if answers or outcome is not None or notes is not None:
+            save_answers(store, inspection_id, answers, outcome=outcome, notes=notes)
+        for item, path in photos:
+            add_item_photo(store, inspection_id, item, path)
+        for item, path in fixes:
+            add_fix(store, inspection_id, item, path)
