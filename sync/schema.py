@@ -179,7 +179,8 @@ INSPECTION = Table("inspection", (
 
 #: Order matters for export (sorted by table name there) and for applying pulled pages
 #: (parents before children is friendlier for readers, though no foreign keys are enforced).
-TABLES: dict[str, Table] = {t.name: t for t in (GRID, BUILDING, UNIT, PERSON, TENANCY, ORGANISATION, INSPECTION, PHOTO)}
+TABLES: dict[str, Table] = {t.name: t for t in (GRID, BUILDING, UNIT, PERSON, TENANCY, ORGANISATION,
+                                                INSPECTION, PHOTO)}
 
 #: Tables a device may edit.
 EDITABLE_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.server_owned)

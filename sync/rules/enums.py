@@ -100,7 +100,8 @@ ENUMS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "risk_level": RISK_LEVEL, "building_status": BUILDING_STATUS, "layout": LAYOUT,
     "unit_status": UNIT_STATUS, "gender": GENDER, "id_type": ID_TYPE, "ethnicity": ETHNICITY,
     "person_type": PERSON_TYPE, "tenancy_role": TENANCY_ROLE, "relation": RELATION,
-    "move_out_reason": MOVE_OUT_REASON, "visit_outcome": VISIT_OUTCOME, "inspection_status": INSPECTION_STATUS,
+    "move_out_reason": MOVE_OUT_REASON, "visit_outcome": VISIT_OUTCOME,
+    "inspection_status": INSPECTION_STATUS,
 })
 
 
