@@ -78,6 +78,8 @@ def test_a_draft_pins_the_template_version_and_the_building_facts(store: Store, 
 
 def test_submit_records_the_failures_and_moves_the_due_date(store: Store, building: str,
                                                             tmp_path: Path) -> None:
+    overdue = views.today_summary(store, NOW.date()).due
+    assert [(d.id, d.due, d.days_left) for d in overdue] == [(building, "2026-10-01", -60)]
     iid = inspections.start(store, building, "RENTAL_FIRE", outcome="entered", now=NOW)
     inspections.save_answers(store, iid, {**_passing(), "FS-02": "no"})
     sha = inspections.add_item_photo(store, iid, "FS-02", _photo(tmp_path, "charging.jpg", b"jpeg-1"))
@@ -97,7 +99,9 @@ def test_submit_records_the_failures_and_moves_the_due_date(store: Store, buildi
     # The building's dates: inspected today, next due a cycle later (what Today lists).
     assert _row(store, "building", building)["last_inspected_at"] == "2026-11-30"
     assert done.inspected_on == "2026-11-30"
-    assert views.next_due("2026-11-30", 30) == "2026-12-30"
+    assert views.today_summary(store, NOW.date()).due == []  # no longer overdue under Today …
+    [due] = views.today_summary(store, NOW.date(), horizon_days=30).due
+    assert (due.id, due.due) == (building, "2026-12-30")  # … due again a cycle later
 
 
 def store_dir(store: Store) -> Path:
@@ -146,6 +150,7 @@ def test_a_visit_nobody_answered_leaves_the_due_date(store: Store, building: str
     assert (done.failures, done.inspected_on) == ((), None)
     assert _row(store, "inspection", iid)["status"] == "submitted"
     assert _row(store, "building", building)["last_inspected_at"] == "2026-09-01"
+    assert [d.id for d in views.today_summary(store, NOW.date()).due] == [building]  # still overdue
 
 
 def test_a_submitted_inspection_cannot_change(store: Store, building: str) -> None:
