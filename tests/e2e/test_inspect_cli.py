@@ -101,3 +101,16 @@ def test_a_bad_answers_file_says_why(data: Path, tmp_path: Path) -> None:
     # Nothing half-made is left behind by a refused request.
     listing = gridpad(data, "export")
     assert '"inspection"' not in listing.stdout
+
+
+def test_apply_refuses_a_submitted_inspection_that_breaks_the_checklist(data: Path, tmp_path: Path) -> None:
+    """``gridpad apply`` writes through the same shared rule as the runner and the server."""
+    answers = {**passing_answers(shipped("RENTAL_FIRE"), building_facts(BUILDING)), "FS-02": "no"}
+    edits = jsonl(tmp_path / "i.jsonl", {"table": "inspection", "id": "i-1", "fields": {
+        "grid_id": GRID, "building_id": "b-1", "template_code": "RENTAL_FIRE", "template_version": 1,
+        "status": "submitted", "outcome": "entered", "answers": answers,
+        "facts": building_facts(BUILDING)}})
+    r = gridpad(data, "apply", str(edits))
+    assert r.returncode == 1
+    assert r.stdout.splitlines()[0] == "line 1: photos: FS-02: a failed item needs a photo"
+
