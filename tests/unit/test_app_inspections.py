@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from support.checklist_templates import passing_answers, shipped
 
-from gridpad.app import inspections
+from gridpad.app import inspections, sync_review
 from gridpad.app.inspections import InspectionError, SubmitRefusedError
-from gridpad.store import outbox, repo, views
+from gridpad.store import outbox, record_labels, repo, views
 from gridpad.store.db import Store, open_store
 from gridpad.store.errors import ValidationFailed
 from sync.rules.checklists import building_facts
@@ -185,3 +185,11 @@ def test_the_store_refuses_a_submitted_inspection_that_breaks_the_checklist(stor
     assert [(e.field, e.rule, e.params["item"]) for e in info.value.errors] == [
         ("photos", "inspection.fail_photo_required", "FS-02")]
     assert _row(store, "inspection", iid)["status"] == "draft"
+
+
+def test_an_inspection_is_named_by_its_checklist_and_building_where_sync_findings_list_it(
+        store: Store, building: str) -> None:
+    iid = inspections.start(store, building, "RENTAL_FIRE", outcome="entered", now=NOW)
+    label = sync_review.labels_for(store, [("inspection", iid)])[("inspection", iid)]
+    assert label.parts() == ["RENTAL_FIRE", BUILDING["address"]]
+    assert record_labels.owner_of(store, "inspection", iid) == building  # fixed from the building's page
