@@ -129,6 +129,22 @@ def inspection_errors(fields: Mapping[str, object],
     return [_record_error(e) for e in found]
 
 
+#: What a submitted inspection may still change: its notes (and a tombstone, which is no edit here).
+_OPEN_AFTER_SUBMIT = frozenset({"notes"})
+
+
+def edit_errors(before: Mapping[str, object], after: Mapping[str, object],
+                touched: Iterable[str]) -> list[FieldError]:
+    """A submitted inspection is final: what it recorded (answers, photos, outcome, failures, its
+    template …) is what hazards were raised from, so an edit may change only its notes."""
+    if before.get("status") != SUBMITTED:
+        return []
+    changed = sorted(c for c in set(touched) - _OPEN_AFTER_SUBMIT if before.get(c) != after.get(c))
+    return [FieldError(c, "inspection.submitted_is_final",
+                       f"{c}: the inspection is submitted; what it recorded no longer changes")
+            for c in changed]
+
+
 def failure_records(found: Iterable[Failure]) -> list[dict[str, Any]]:
     """Failures as the ``failures`` column stores them (what the hazard workflow raises from)."""
     return [{

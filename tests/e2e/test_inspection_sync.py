@@ -165,3 +165,29 @@ def test_the_server_refuses_a_submitted_inspection_that_breaks_the_checklist(
     assert r.status_code == 422 and r.json()["problems"][0]["rule"] == "inspection.unknown_template"
     stored = _server_row(server, "inspection", iid)
     assert stored is not None and stored["status"] == "draft"
+
+
+def test_the_server_keeps_a_submitted_inspection_as_it_was_submitted(
+        server: ServerProcess, api_factory: ApiFactory) -> None:
+    scope = server.new_scope()
+    api = api_factory(scope)
+    building, iid = uid(), uid()
+    answers = passing_answers(shipped("RENTAL_FIRE"), building_facts(BUILDING))
+    submitted = {"grid_id": scope.grid, "building_id": building, "template_code": "RENTAL_FIRE",
+                 "template_version": 1, "status": "submitted", "outcome": "entered",
+                 "answers": json.dumps(answers), "facts": json.dumps(building_facts(BUILDING)),
+                 "failures": "[]"}
+    assert api.push([api.change("building", building, "insert", {"grid_id": scope.grid, **BUILDING}),
+                     api.change("inspection", iid, "insert", submitted)]).status_code == 200
+    [row] = [x for x in api.pull_all()[0] if x["table"] == "inspection"]
+    # Reopened or rewritten afterwards (valid answers still): refused, the hazards were raised from it.
+    rewrite = {"status": "draft", "answers": json.dumps({**answers, "FS-02": "na"})}
+    r = api.push([api.change("inspection", iid, "update", rewrite, base_seq=row["server_seq"])])
+    assert r.status_code == 422, r.text
+    assert sorted((p["field"], p["rule"]) for p in r.json()["problems"]) == [
+        ("answers", "inspection.submitted_is_final"), ("status", "inspection.submitted_is_final")]
+    note = {"notes": "房东称下周整改"}
+    r = api.push([api.change("inspection", iid, "update", note, base_seq=row["server_seq"])])
+    assert r.status_code == 200, r.text
+    stored = _server_row(server, "inspection", iid)
+    assert stored is not None and (stored["status"], stored["notes"]) == ("submitted", "房东称下周整改")

@@ -193,3 +193,20 @@ def test_an_inspection_is_named_by_its_checklist_and_building_where_sync_finding
     label = sync_review.labels_for(store, [("inspection", iid)])[("inspection", iid)]
     assert label.parts() == ["RENTAL_FIRE", BUILDING["address"]]
     assert record_labels.owner_of(store, "inspection", iid) == building  # fixed from the building's page
+
+
+def test_a_submitted_inspection_is_final_whatever_writes_it(store: Store, building: str,
+                                                             tmp_path: Path) -> None:
+    """Hazards are raised from what it recorded: only its notes may change afterwards."""
+    iid = inspections.start(store, building, "RENTAL_FIRE", outcome="entered", now=NOW)
+    inspections.save_answers(store, iid, {**_passing(), "FS-07": "no"})
+    inspections.add_item_photo(store, iid, "FS-07", _photo(tmp_path, "a.jpg", b"a"))
+    inspections.submit(store, iid, now=NOW)
+    with pytest.raises(ValidationFailed) as info:
+        repo.update(store, "inspection", iid, {"answers": _passing(), "failures": [], "status": "draft"})
+    assert sorted((e.field, e.rule) for e in info.value.errors) == [
+        ("answers", "inspection.submitted_is_final"), ("failures", "inspection.submitted_is_final"),
+        ("status", "inspection.submitted_is_final")]
+    repo.update(store, "inspection", iid, {"notes": "房东称下周整改"})
+    assert _row(store, "inspection", iid)["notes"] == "房东称下周整改"
+    assert json.loads(_row(store, "inspection", iid)["answers"])["FS-07"] == "no"
