@@ -40,6 +40,8 @@ _WHY = {
     "inspection.fix_not_failed": "records an on-the-spot fix of an item that did not fail",
     "inspection.fix_needs_after_photo": "records an on-the-spot fix without its after-photo",
     "inspection.shape": "is not in the form the checklist rules read",
+    "inspection.failures_mismatch": "records failures that are not what its answers give",
+    "inspection.submitted_is_final": "changes an inspection already submitted",
 }
 
 

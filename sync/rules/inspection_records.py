@@ -19,8 +19,9 @@ from functools import cache
 from typing import Any
 
 from sync.rules.checklist_answers import answer_errors
+from sync.rules.checklist_codes import HazardLevel, VisitOutcome
 from sync.rules.checklist_facts import FACTS, FactValue
-from sync.rules.checklist_failures import Failure
+from sync.rules.checklist_failures import Failure, failures
 from sync.rules.checklist_template import ChecklistTemplate, shipped_templates
 from sync.rules.errors import FieldError
 
@@ -126,7 +127,38 @@ def inspection_errors(fields: Mapping[str, object],
         return errors
     assert answers is not None and photos is not None and fixes is not None
     found = answer_errors(template, facts, answers, fields.get("outcome"), photos=photos, fixes=fixes)
-    return [_record_error(e) for e in found]
+    if found:
+        return [_record_error(e) for e in found]
+    return _failures_errors(template, facts, answers, photos, fixes, fields)
+
+
+def _failures_errors(template: ChecklistTemplate, facts: Mapping[str, FactValue], answers: Mapping[str, Any],
+                     photos: Mapping[str, Any], fixes: Mapping[str, Any],
+                     fields: Mapping[str, object]) -> list[FieldError]:
+    """The recorded failures must be what the answers produce: none hidden, none lowered. What the
+    rules cannot see here is taken from the record, as it can only add: an item the previous
+    inspection failed too (``repeated``) and a level the reporter raised."""
+    stored = _parsed(fields.get("failures"))
+    if stored is None or stored == "":
+        stored = []
+    if not isinstance(stored, list) or not all(isinstance(f, dict) for f in stored):
+        return [_shape_error("failures", "failures (a JSON list of objects)")]
+    repeated = {str(f.get("item")) for f in stored if f.get("repeated") is True}
+    raised: dict[str, HazardLevel] = {}
+    for f in stored:
+        if f.get("level") in {lv.value for lv in HazardLevel}:
+            raised[str(f.get("item"))] = HazardLevel(str(f["level"]))
+    entered = fields.get("outcome") == VisitOutcome.ENTERED
+    expected = failure_records(failures(template, facts, answers, photos=photos, fixes=fixes,
+                                        previous_failures=repeated, raised=raised)) if entered else []
+    if stored == expected:
+        return []
+    want = {f["item"]: f for f in expected}
+    have = {str(f.get("item")): f for f in stored}
+    items = sorted(i for i in {*want, *have} if want.get(i) != have.get(i))
+    return [FieldError("failures", "inspection.failures_mismatch",
+                       f"failures: not what the answers give (check {', '.join(items[:10])})",
+                       {"items": ", ".join(items[:10])})]
 
 
 #: What a submitted inspection may still change: its notes (and a tombstone, which is no edit here).
