@@ -160,9 +160,27 @@ PHOTO = Table("photo", (
     _c("mime"), _c("size_bytes", "int", "non_negative"), _c("taken_at"),
 ))
 
+#: One visit to a building with a checklist template (issue 11). ``template_code``/``template_version``
+#: pin the template it started on; ``answers`` (item -> answer), ``photos`` (item -> photo sha256s),
+#: ``fixes`` (item -> after-photo sha256 of an on-the-spot fix) and ``facts`` (the building facts
+#: the conditions were judged with) are JSON objects; ``failures`` is what the submit found
+#: (:func:`sync.rules.inspection_records.failure_records`), for the hazard workflow to raise.
+#: A submitted inspection must pass :func:`sync.rules.inspection_records.inspection_errors`.
+INSPECTION = Table("inspection", (
+    *_COMMON,
+    _c("building_id", required=True, references="building"), _c("unit_id", references="unit"),
+    _c("template_code", required=True), _c("template_version", "int", "positive", required=True),
+    _c("outcome", rule="visit_outcome"), _c("status", rule="inspection_status", required=True),
+    _c("answers", "json", max_length=4 * JSON_MAX), _c("photos", "json", max_length=2 * JSON_MAX),
+    _c("fixes", "json"), _c("facts", "json"), _c("failures", "json", max_length=4 * JSON_MAX),
+    _c("notes", max_length=NOTE_MAX), _c("started_at"), _c("submitted_at"),
+    _c("inspector", max_length=NAME_MAX),
+))
+
 #: Order matters for export (sorted by table name there) and for applying pulled pages
 #: (parents before children is friendlier for readers, though no foreign keys are enforced).
-TABLES: dict[str, Table] = {t.name: t for t in (GRID, BUILDING, UNIT, PERSON, TENANCY, ORGANISATION, PHOTO)}
+TABLES: dict[str, Table] = {t.name: t for t in (GRID, BUILDING, UNIT, PERSON, TENANCY, ORGANISATION,
+                                                INSPECTION, PHOTO)}
 
 #: Tables a device may edit.
 EDITABLE_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.server_owned)

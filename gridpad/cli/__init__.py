@@ -93,13 +93,26 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", required=True, help="FILE.pdf or FILE.png")
     pl.add_argument("--demo", action="store_true",
                     help="sign with the key of the demo's local server (`gridpad demo`), even while it runs")
+    ins = sub.add_parser("inspect", parents=[common],
+                         help="record an inspection (the runner's rules), or --finish a draft")
+    ins.add_argument("building", nargs="?", metavar="BUILDING_ID", help="the building inspected")
+    ins.add_argument("--template", metavar="CODE", help="checklist template code, e.g. RENTAL_FIRE")
+    ins.add_argument("--outcome", choices=["entered", "nobody_home", "refused", "vacant"],
+                     help="the visit's outcome; only entered records item answers")
+    ins.add_argument("--answers", metavar="FILE.json", help="JSON object: item id -> answer")
+    ins.add_argument("--photo", action="append", default=[], metavar="ITEM=FILE",
+                     help="a photo of an item (repeatable)")
+    ins.add_argument("--fixed", action="append", default=[], metavar="ITEM=AFTER_PHOTO",
+                     help="an item fixed on the spot (即巡即整), with its after-photo (repeatable)")
+    ins.add_argument("--draft", action="store_true", help="save it as a draft, do not submit")
+    ins.add_argument("--finish", metavar="ID", help="add to and submit the draft ID")
     return p
 
 
 _MODULES = {
     "gui": "gui", "demo": "demo", "seed-demo": "seed_demo", "import": "import_",
     "export": "export", "apply": "apply", "enroll": "enroll", "sync": "sync", "held": "held",
-    "search": "search", "scan": "scan", "plates": "plates",
+    "search": "search", "scan": "scan", "plates": "plates", "inspect": "inspect",
 }
 
 

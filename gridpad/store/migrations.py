@@ -22,7 +22,8 @@ from gridpad.store.errors import StoreVersionError
 from sync.schema import TABLES, ColumnType
 
 SCHEMA_MAJOR = 1
-SCHEMA_MINOR = 2  # 1: the local draft table; 2: changes the server refused, set aside
+SCHEMA_MINOR = 3  # 1: the local draft table; 2: changes the server refused, set aside;
+#                   3: the synced inspection table (made from sync.schema by sync_synced_tables)
 
 _SQL_TYPES: dict[ColumnType, str] = {
     "text": "TEXT", "date": "TEXT", "json": "TEXT", "int": "INTEGER", "bool": "INTEGER", "real": "REAL",

@@ -76,15 +76,19 @@ def record_label(store: Store, table: str, row_id: str) -> RecordLabel:
         return RecordLabel(mask_name(p["name"]) if p else "", _text(b, "address"), _text(u, "room_no"))
     if table == "organisation":
         return RecordLabel(_text(row, "name"))
+    if table == "inspection":  # the checklist and the building it was run at
+        b = _one(store, "SELECT address FROM building WHERE id = ?", [row.get("building_id")])
+        return RecordLabel(_text(row, "template_code"), _text(b, "address"))
     return RecordLabel()
 
 
 #: The column that ties a row to the person or building whose page shows it.
-OWNER_COLUMN = {"tenancy": "person_id", "unit": "building_id", "organisation": "building_id"}
+OWNER_COLUMN = {"tenancy": "person_id", "unit": "building_id", "organisation": "building_id",
+                "inspection": "building_id"}
 
 
 def owner_of(store: Store, table: str, row_id: str) -> str | None:
-    """The person (tenancy) or building (unit, organisation) a row belongs to."""
+    """The person (tenancy) or building (unit, organisation, inspection) a row belongs to."""
     column = OWNER_COLUMN.get(table)
     if column is None:
         return None

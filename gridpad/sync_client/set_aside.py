@@ -23,6 +23,25 @@ _WHY = {
     "date": "is not a date",
     "json": "is not valid structured data",
     "too_long": "is too long",
+    # A submitted inspection the checklist rules refuse (sync.rules.inspection_records).
+    "inspection.unknown_template": "names a checklist template the server does not have",
+    "inspection.outcome": "has no valid visit outcome",
+    "inspection.answers_need_entry": "holds item answers for a visit that did not enter",
+    "inspection.unknown_item": "answers an item its checklist does not have",
+    "inspection.item_required": "leaves a required item unanswered",
+    "inspection.answer_type": "holds an answer of the wrong kind for its item",
+    "inspection.answer_range": "holds a number outside its item's range",
+    "inspection.answer_choice": "holds a choice its item does not offer",
+    "inspection.na_not_allowed": "answers n.a. where the item needs yes or no",
+    "inspection.text_too_long": "holds a text answer that is too long",
+    "inspection.photo_required": "lacks the photos an item needs",
+    "inspection.fail_photo_required": "lacks the photo a failed item needs",
+    "inspection.fix_not_allowed": "records an on-the-spot fix an item does not allow",
+    "inspection.fix_not_failed": "records an on-the-spot fix of an item that did not fail",
+    "inspection.fix_needs_after_photo": "records an on-the-spot fix without its after-photo",
+    "inspection.shape": "is not in the form the checklist rules read",
+    "inspection.failures_mismatch": "records failures that are not what its answers give",
+    "inspection.submitted_is_final": "changes an inspection already submitted",
 }
 
 

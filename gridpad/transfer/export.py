@@ -53,11 +53,15 @@ LABELS: dict[str, str] = {
     "report_channel": "报送渠道", "uscc": "统一社会信用代码", "org_type": "单位类型",
     "contact_name": "联系人", "sha256": "SHA-256", "owner_table": "所属表", "owner_id": "所属编号",
     "mime": "类型", "size_bytes": "大小(字节)", "taken_at": "拍摄时间", "note": "备注",
+    "template_code": "巡查模板", "template_version": "模板版本", "outcome": "巡查结果",
+    "answers": "检查项答案", "photos": "检查项照片", "fixes": "即巡即整", "facts": "楼栋情况",
+    "failures": "不合格项", "notes": "巡查备注", "started_at": "开始时间", "submitted_at": "提交时间",
+    "inspector": "巡查人",
 }
 
 SHEET_NAMES: dict[str, str] = {
     "grid": "网格", "building": "楼栋", "unit": "房间", "person": "人员", "tenancy": "居住关系",
-    "organisation": "单位", "photo": "照片",
+    "organisation": "单位", "inspection": "巡查记录", "photo": "照片",
 }
 
 

@@ -87,6 +87,12 @@ MOVE_OUT_REASON = _enum(
     ("OTHER", "其他"),
 )
 
+#: An inspection's visit outcome (sync.rules.checklist_codes.VisitOutcome) and its state; lower-case
+#: codes, as the answers files and ``gridpad inspect --outcome`` spell them.
+VISIT_OUTCOME = _enum(("entered", "入户检查"), ("nobody_home", "无人在家"), ("refused", "拒绝入户"),
+                      ("vacant", "空置"))
+INSPECTION_STATUS = _enum(("draft", "草稿"), ("submitted", "已提交"))
+
 #: Enumerations by the rule name :mod:`sync.schema` uses in ``Column.rule``.
 ENUMS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "building_type": BUILDING_TYPE, "structure": STRUCTURE, "land_type": LAND_TYPE, "rent_use": RENT_USE,
@@ -94,7 +100,8 @@ ENUMS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "risk_level": RISK_LEVEL, "building_status": BUILDING_STATUS, "layout": LAYOUT,
     "unit_status": UNIT_STATUS, "gender": GENDER, "id_type": ID_TYPE, "ethnicity": ETHNICITY,
     "person_type": PERSON_TYPE, "tenancy_role": TENANCY_ROLE, "relation": RELATION,
-    "move_out_reason": MOVE_OUT_REASON,
+    "move_out_reason": MOVE_OUT_REASON, "visit_outcome": VISIT_OUTCOME,
+    "inspection_status": INSPECTION_STATUS,
 })
 
 

@@ -22,6 +22,9 @@ from functools import partial
 from sync.rules import enums, values
 from sync.rules.errors import FieldError, RuleError, fail
 from sync.rules.idnumber import ID_TYPES, infer_id_type, validate_id_number
+from sync.rules.inspection_records import JUDGED_TOGETHER as INSPECTION_JUDGED_TOGETHER
+from sync.rules.inspection_records import edit_errors as inspection_edit_errors
+from sync.rules.inspection_records import inspection_errors
 from sync.rules.normalise import canonical_fields
 from sync.rules.phone import validate_phone
 from sync.rules.uscc import validate_uscc
@@ -210,6 +213,9 @@ def errors_after_edit(table: str, before: Mapping[str, object], after: Mapping[s
     edit ``touched`` or that ``before`` did not have. The result is judged, not the past: a row
     stored before a rule existed stays editable, and an edit that fixes it is accepted."""
     edited = set(touched)
+    final = _EDIT_CHECKS[table](before, after, edited) if table in _EDIT_CHECKS else []
+    if final:
+        return final
     # Only the touched fields and those judged together with them can fail anew: the rest are
     # unchanged, so their failures (if any) are old ones. A one-field edit costs one field's check.
     group = _JUDGED_TOGETHER.get(table, frozenset())
@@ -256,14 +262,26 @@ def _tenancy_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldEr
     return []
 
 
+def _inspection_checks(fields: Mapping[str, object], bad: set[str]) -> list[FieldError]:
+    if bad & INSPECTION_JUDGED_TOGETHER:
+        return []  # a column of the rule is malformed: its own error says so
+    return inspection_errors(fields)
+
+
 _CROSS_CHECKS: dict[str, Callable[[Mapping[str, object], set[str]], list[FieldError]]] = {
-    "person": _person_checks, "tenancy": _tenancy_checks,
+    "person": _person_checks, "tenancy": _tenancy_checks, "inspection": _inspection_checks,
+}
+#: Per table, rules on the change itself (before -> after), not only on the row it makes.
+EditCheck = Callable[[Mapping[str, object], Mapping[str, object], set[str]], list[FieldError]]
+_EDIT_CHECKS: dict[str, EditCheck] = {
+    "inspection": inspection_edit_errors,
 }
 #: Per table, the columns whose rules read each other (the cross checks above; an ID number's
 #: rule reads its type): an edit of one is judged with all of them. Keep in step with the checks.
 _JUDGED_TOGETHER: dict[str, frozenset[str]] = {
     "person": frozenset({"id_type", "id_number", "gender", "birth_date"}),
     "tenancy": frozenset({"move_in_at", "move_out_at"}),
+    "inspection": INSPECTION_JUDGED_TOGETHER,
 }
 
 # --- normalisation -------------------------------------------------------------------------

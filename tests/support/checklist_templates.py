@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,3 +61,29 @@ def followups(version: int = 1) -> ChecklistTemplate:
         yes_no("OT-10", answer={"type": "photo", "min_photos": 2}, on_fail={"hazard": "never"}),
         version=version, migration={"from_version": 1} if version == 2 else None,
     ))
+
+
+def passing_answers(template: ChecklistTemplate, facts: Mapping[str, Any]) -> dict[str, object]:
+    """An answer that passes for every item shown for ``facts`` (photo items are left out)."""
+    from sync.rules.checklist_answers import applicable_items
+
+    out: dict[str, object] = {}
+    for _ in range(3):  # follow-up items appear as the answers they test are given
+        _fill(out, applicable_items(template, facts, out))
+    return {k: v for k, v in out.items() if k in {it.id for it in applicable_items(template, facts, out)}}
+
+
+def _fill(out: dict[str, object], items: Any) -> None:
+    from sync.rules.checklist_template import Choice, FreeText, Number, YesNo
+
+    for item in items:
+        spec = item.answer
+        if isinstance(spec, YesNo):
+            out[item.id] = "yes"
+        elif isinstance(spec, Number):
+            low = spec.pass_min if spec.pass_min is not None else (spec.min or 0)
+            out[item.id] = int(low) if spec.integer else low
+        elif isinstance(spec, Choice):
+            out[item.id] = next(o.code for o in spec.options if not o.fails)
+        elif isinstance(spec, FreeText):
+            out[item.id] = "ok"

@@ -43,6 +43,7 @@ def test_reference_columns_name_their_tables() -> None:
         ("unit", "building_id"): "building", ("person", "employer_org_id"): "organisation",
         ("tenancy", "person_id"): "person", ("tenancy", "unit_id"): "unit",
         ("tenancy", "building_id"): "building", ("organisation", "building_id"): "building",
+        ("inspection", "building_id"): "building", ("inspection", "unit_id"): "unit",
         ("photo", "owner_id"): BY_OWNER_TABLE}
     owner = TABLES["photo"].column("owner_id")
     assert referenced_table(owner, {"owner_table": "person"}) == "person"
