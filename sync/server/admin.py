@@ -37,6 +37,10 @@ def _check_name(kind: str, name: str) -> None:
         raise AdminError(f"{kind} name: 1-100 characters")
 
 
+check_code = _check_code  # for the staff and hazard admin (sync.server.staff)
+check_name = _check_name
+
+
 def add_town(engine: Engine, code: str, name: str) -> None:
     _check_code("town", code)
     _check_name("town", name)
