@@ -79,12 +79,15 @@ def _parser() -> argparse.ArgumentParser:
         if kind == "grid":
             k.add_argument("--village")
     us = asub.add_parser("user").add_subparsers(dest="action", required=True)
-    u = us.add_parser("add")
+    # No abbreviations: "--password SECRET" must not be taken for --password-file (and echoed).
+    u = us.add_parser("add", allow_abbrev=False)
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=(*admin.ROLES, "centre", "department"))
     u.add_argument("--grids", help="grid codes, comma separated (grid managers and supervisors)")
     u.add_argument("--town", help="a centre user's town code")
     u.add_argument("--org", help="a department user's organisation")
+    # Taken only to refuse it without echoing it (argparse would print an unknown argument's value).
+    u.add_argument("--password", dest="password_argument", help=argparse.SUPPRESS)
     u.add_argument("--password-file", help="centre/department: read the password from this file "
                    "(first line); without it the password is asked for (never on the command line)")
     ug = us.add_parser("grids", help="replace a user's grids (devices follow at their next sync)")
@@ -172,6 +175,9 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _add_user(args: argparse.Namespace) -> None:
+    if args.password_argument is not None:
+        raise admin.AdminError("--password: never on the command line (shell history, process list); "
+                               "use --password-file FILE or answer the prompt")
     if args.role in admin.ROLES:
         if args.town or args.org or args.password_file:
             raise admin.AdminError(f"a {args.role} has grids (--grids), no --town, --org or password")

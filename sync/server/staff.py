@@ -24,7 +24,7 @@ STAFF_ROLES = ("centre", "department")
 SUBJECT_PREFIX = "staff:"
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
-#: Failures allowed before a lock-out; each further failure doubles it, up to the cap.
+#: Failures in a row that lock a name out for LOCK_MS; each further failure doubles it, up to the cap.
 FREE_FAILURES = 5
 LOCK_MS = 30_000
 MAX_LOCK_MS = 15 * 60_000
@@ -120,7 +120,7 @@ def sign_in(engine: Engine, name: str, password: str, now_ms: int) -> SignIn:
             return SignIn(True)
         row = conn.execute(sa.select(t.c.failures).where(t.c.name == name).with_for_update()).first()
         failures = (row[0] if row else 0) + 1
-        over = failures - FREE_FAILURES
+        over = failures - FREE_FAILURES + 1
         until = now_ms + min(LOCK_MS * 2 ** min(over - 1, 10), MAX_LOCK_MS) if over > 0 else 0
         if row is None:
             conn.execute(t.insert().values(name=name, failures=failures, locked_until_ms=until))
