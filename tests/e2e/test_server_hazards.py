@@ -181,7 +181,8 @@ def test_another_department_and_another_towns_centre_are_refused(
     assert r.status_code == 403 and r.json()["error"] == "hazard.role"
     assert r.json()["allowed_actions"] == ["extension_request", "feedback"]
     # Nothing refused reached the timeline.
-    assert [e["action"] for e in centre.show(hid).json()["timeline"]] == ["report", "accept", "dispatch", "sign_in"]
+    timeline = centre.show(hid).json()["timeline"]
+    assert [e["action"] for e in timeline] == ["report", "accept", "dispatch", "sign_in"]
 
 
 def test_an_illegal_transition_names_the_state_and_the_allowed_actions(
@@ -237,7 +238,8 @@ def test_admin_hazard_commands_check_as_user_like_the_api(server: ServerProcess,
     assert done.returncode == 1 and "[hazard.role]" in done.stderr and "state DISPATCHED" in done.stderr
     assert "you may: sign_in, send_back" in done.stderr
     cli("hazard", "act", hid, "sign-in", "--as", s.firefighter)
-    cli("hazard", "act", hid, "extension-request", "--as", s.firefighter, "--days", "3", "--note", "需业主配合")
+    cli("hazard", "act", hid, "extension-request", "--as", s.firefighter, "--days", "3",
+        "--note", "需业主配合")
     # Without --as: the server administrator, who may take centre and department actions.
     out = cli("hazard", "act", hid, "extension-approve", "--days", "2",
               "--note", "同意延期").stdout
