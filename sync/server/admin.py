@@ -94,7 +94,8 @@ def add_user(engine: Engine, name: str, role: str, grids: list[str]) -> None:
         missing = [x for x in grids if x not in known]
         if missing:
             raise AdminError(f"no grid {', '.join(missing)}; add it first with: admin grid add")
-        if conn.execute(sa.select(db.app_user.c.name).where(db.app_user.c.name == name)).first():
+        if (conn.execute(sa.select(db.app_user.c.name).where(db.app_user.c.name == name)).first()
+                or conn.execute(sa.select(db.staff_user.c.name).where(db.staff_user.c.name == name)).first()):
             raise AdminError(f"user {name} already exists")
         conn.execute(db.app_user.insert().values(name=name, role=role))
         conn.execute(db.user_grid.insert(), [{"user_name": name, "grid_id": x} for x in dict.fromkeys(grids)])

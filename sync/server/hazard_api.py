@@ -23,7 +23,11 @@ from sync.server.refusal import Refused
 
 _bearer = HTTPBearer(auto_error=False)
 _ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorBody} for s in (401, 403, 404, 409, 422, 429)}
-HazardId = Annotated[str, PathParam(min_length=1, max_length=64)]
+_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
+HazardId = Annotated[str, PathParam(pattern=_ID)]
+#: Text without control characters (PostgreSQL refuses NUL in text; names are typed, not pasted).
+_LINE = r"^[^\x00-\x1f\x7f]*$"
+_TEXT = r"^[^\x00]*$"
 
 
 class _Body(BaseModel):
@@ -31,7 +35,7 @@ class _Body(BaseModel):
 
 
 class StaffTokenRequest(_Body):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=_LINE)]
     password: Annotated[str, Field(min_length=1, max_length=staff.MAX_PASSWORD)]
 
 
@@ -48,8 +52,10 @@ class StaffTokenResponse(_Body):
 
 class ActRequest(_Body):
     action: Annotated[str, Field(max_length=32)]
-    note: Annotated[str, Field(max_length=2000)] = ""
-    params: dict[str, str | int | bool] = {}
+    note: Annotated[str, Field(max_length=2000, pattern=_TEXT)] = ""
+    params: Annotated[dict[Annotated[str, Field(max_length=32, pattern=_LINE)],
+                           Annotated[str, Field(max_length=200, pattern=_LINE)] | int | bool],
+                      Field(max_length=10)] = {}
     photos: Annotated[list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]], Field(max_length=20)] = []
     #: The timeline version the author saw (``version`` of the hazard shown); None: the current one.
     seen: Annotated[int | None, Field(ge=0, le=100_000)] = None
@@ -119,7 +125,7 @@ def add_hazard_routes(app: FastAPI, engine: Engine, token_key: bytes, token_ttl_
 
     @app.get("/v1/hazards", responses=_ERRORS)
     def list_hazards(who: Staff, status: Annotated[str | None, Query(max_length=24)] = None,
-                     grid: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+                     grid: Annotated[str | None, Query(pattern=_ID)] = None) -> Response:
         """Hazards of the account's territory: a centre its town, a department what is or was
         dispatched to it; ``status`` is a state name (REPORTED, DISPATCHED, …)."""
         state = _state(status)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -258,6 +259,30 @@ def test_admin_hazard_commands_check_as_user_like_the_api(server: ServerProcess,
     assert done.returncode == 1 and "--status: one of" in done.stderr
 
 
+def test_staff_accounts_are_checked_when_added(server: ServerProcess, tmp_path: Path) -> None:
+    s = _setup(server, tmp_path)
+    cli, pw = server.admin_cli, str(_password_file(tmp_path))
+    refused = {
+        ("user", "add", s.centre, "--role", "manager", "--grids", s.grid): f"user {s.centre} already exists",
+        ("user", "add", f"d{s.t}", "--role", "department", "--org", s.fire, "--town", s.town,
+         "--password-file", pw): "a department user needs --org NAME (and no --town",
+        ("user", "add", f"d{s.t}", "--role", "department", "--org", f"无此部门{s.t}",
+         "--password-file", pw): f"no organisation 无此部门{s.t}",
+        ("user", "add", f"c{s.t}", "--role", "centre", "--town", s.town, "--grids", s.grid,
+         "--password-file", pw): "has no grids",
+        ("user", "add", f"c{s.t}", "--role", "centre", "--town", s.town): "no terminal to ask it on",
+        ("org", "add", s.fire): f"organisation {s.fire} already exists",
+    }
+    for args, message in refused.items():
+        done = cli(*args, check=False)
+        assert done.returncode == 1 and message in done.stderr, (args, done.stderr)
+    short = tmp_path / "short.txt"
+    short.write_text("short\n", encoding="utf-8")
+    done = cli("user", "add", f"c{s.t}", "--role", "centre", "--town", s.town, "--password-file", str(short),
+               check=False)
+    assert done.returncode == 1 and "password: at least 10 characters" in done.stderr
+
+
 def test_passwords_stay_out_of_logs_process_lists_and_the_database(
         server: ServerProcess, tmp_path: Path, staff_clients: list[Staff]) -> None:
     s = _setup(server, tmp_path)
@@ -299,3 +324,25 @@ def test_a_staff_token_is_not_a_device_token(server: ServerProcess, tmp_path: Pa
     assert r.status_code == 401 and r.json()["error"] == "unknown_device"
     r = centre.http.get("/v1/hazards", headers={"Authorization": "Bearer forged.token"})
     assert r.status_code == 401
+
+
+def test_concurrent_actions_are_ordered_and_the_losers_told_why(
+        server: ServerProcess, tmp_path: Path, staff_clients: list[Staff]) -> None:
+    s = _setup(server, tmp_path)
+    hid = _report(server, s)
+    clients = [Staff(server, s.centre) for _ in range(6)]
+    staff_clients += clients
+
+    def accept(client: Staff) -> httpx.Response:
+        return client.http.post(f"/v1/hazards/{hid}/actions", headers=client.headers,
+                                json={"action": "accept", "seen": 1})
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        answers = list(pool.map(accept, clients))
+    assert sorted(r.status_code for r in answers) == [200, 409, 409, 409, 409, 409], [r.text for r in answers]
+    for r in answers:
+        if r.status_code == 409:
+            body = r.json()
+            assert body["error"] in ("hazard.stale", "hazard.transition") and body["state"] == "ACCEPTED"
+    timeline = clients[0].show(hid).json()["timeline"]
+    assert [e["action"] for e in timeline] == ["report", "accept"]
