@@ -37,6 +37,10 @@ def _check_name(kind: str, name: str) -> None:
         raise AdminError(f"{kind} name: 1-100 characters")
 
 
+check_code = _check_code  # for the staff and hazard admin (sync.server.staff)
+check_name = _check_name
+
+
 def add_town(engine: Engine, code: str, name: str) -> None:
     _check_code("town", code)
     _check_name("town", name)
@@ -90,7 +94,8 @@ def add_user(engine: Engine, name: str, role: str, grids: list[str]) -> None:
         missing = [x for x in grids if x not in known]
         if missing:
             raise AdminError(f"no grid {', '.join(missing)}; add it first with: admin grid add")
-        if conn.execute(sa.select(db.app_user.c.name).where(db.app_user.c.name == name)).first():
+        if (conn.execute(sa.select(db.app_user.c.name).where(db.app_user.c.name == name)).first()
+                or conn.execute(sa.select(db.staff_user.c.name).where(db.staff_user.c.name == name)).first()):
             raise AdminError(f"user {name} already exists")
         conn.execute(db.app_user.insert().values(name=name, role=role))
         conn.execute(db.user_grid.insert(), [{"user_name": name, "grid_id": x} for x in dict.fromkeys(grids)])

@@ -48,7 +48,19 @@ from sync.protocol import (
     TokenRequest,
     TokenResponse,
 )
-from sync.server import auth, central, db, enrollment, keys, legacy_rows, photos, plates, push, reads
+from sync.server import (
+    auth,
+    central,
+    db,
+    enrollment,
+    hazard_api,
+    keys,
+    legacy_rows,
+    photos,
+    plates,
+    push,
+    reads,
+)
 from sync.server.body_limit import BodyLimit
 from sync.server.refusal import Refused
 
@@ -122,6 +134,7 @@ def create_app(engine: Engine, data_dir: Path, token_ttl_ms: int = auth.TOKEN_TT
     _add_account_routes(app, engine, data_dir, token_key, token_ttl_ms, clock)
     _add_sync_routes(app, engine, data_dir, clock)
     _add_photo_routes(app, engine, data_dir)
+    hazard_api.add_hazard_routes(app, engine, token_key, token_ttl_ms, clock)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

@@ -79,13 +79,21 @@ def _parser() -> argparse.ArgumentParser:
         if kind == "grid":
             k.add_argument("--village")
     us = asub.add_parser("user").add_subparsers(dest="action", required=True)
-    u = us.add_parser("add")
+    # No abbreviations: "--password SECRET" must not be taken for --password-file (and echoed).
+    u = us.add_parser("add", allow_abbrev=False)
     u.add_argument("name")
-    u.add_argument("--role", required=True, choices=admin.ROLES)
-    u.add_argument("--grids", required=True, help="grid codes, comma separated")
+    u.add_argument("--role", required=True, choices=(*admin.ROLES, "centre", "department"))
+    u.add_argument("--grids", help="grid codes, comma separated (grid managers and supervisors)")
+    u.add_argument("--town", help="a centre user's town code")
+    u.add_argument("--org", help="a department user's organisation")
+    # Taken only to refuse it without echoing it (argparse would print an unknown argument's value).
+    u.add_argument("--password", dest="password_argument", help=argparse.SUPPRESS)
+    u.add_argument("--password-file", help="centre/department: read the password from this file "
+                   "(first line); without it the password is asked for (never on the command line)")
     ug = us.add_parser("grids", help="replace a user's grids (devices follow at their next sync)")
     ug.add_argument("name")
     ug.add_argument("--grids", required=True, help="grid codes, comma separated: the full new list")
+    _hazard_parsers(asub)
     e = asub.add_parser("enroll-code", help="issue a one-time enrollment code (the last line printed)")
     e.add_argument("name")
     e.add_argument("--days", type=int, default=7, help="valid for this many days")
@@ -117,6 +125,71 @@ def _parser() -> argparse.ArgumentParser:
     asub.add_parser("check", help="list stored rows that break the shared rules, and persons sharing one "
                     "ID number in a grid (no values printed); exit 1 when there are any")
     return p
+
+
+def _hazard_parsers(asub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    o = asub.add_parser("org", help="organisations the centre dispatches hazards to")
+    oa = o.add_subparsers(dest="action", required=True).add_parser("add")
+    oa.add_argument("name")
+    oa.add_argument("--town", help="the town it serves (leave out: every town)")
+    hz = asub.add_parser("hazard", help="hazards: list, show, act on the workflow")
+    hs = hz.add_subparsers(dest="action", required=True)
+    hl = hs.add_parser("list")
+    hl.add_argument("--grid")
+    hl.add_argument("--status", help="a state name: REPORTED, ACCEPTED, DISPATCHED, IN_PROGRESS, …")
+    hl.add_argument("--json", action="store_true", help="a JSON list of objects")
+    hw = hs.add_parser("show")
+    hw.add_argument("hazard_id")
+    hw.add_argument("--json", action="store_true")
+    ha = hs.add_parser("act", help="append an action to the hazard's timeline if the rules allow it")
+    ha.add_argument("hazard_id")
+    ha.add_argument("hazard_action", metavar="ACTION", help="accept, reject, return, dispatch, sign-in, "
+                    "send-back, extension-request, extension-approve, extension-deny, feedback, close, "
+                    "supervise, expedite, …")
+    ha.add_argument("--as", dest="as_user", help="act as this centre/department user, with its role and "
+                    "territory (default: the server administrator)")
+    ha.add_argument("--org", help="dispatch: the department to dispatch to")
+    ha.add_argument("--note", default="")
+    ha.add_argument("--days", type=int, help="extension-request/-approve: working days")
+    ha.add_argument("--level", help="accept: re-grade (EMERGENCY, MAJOR, GENERAL, COMPLEX); "
+                    "supervise: normal, yellow or red")
+    ha.add_argument("--completion", choices=["procedural", "partial", "substantive"], help="feedback")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """From ``--password-file`` (its first line) or asked twice on the terminal; never an argument."""
+    import getpass
+
+    if args.password_file:
+        try:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise admin.AdminError(f"--password-file {args.password_file}: cannot read it ({e})") from None
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise admin.AdminError("password: no terminal to ask it on; give --password-file FILE")
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("Again: ") != first:
+        raise admin.AdminError("password: the two entries differ")
+    return first
+
+
+def _add_user(args: argparse.Namespace) -> None:
+    if args.password_argument is not None:
+        raise admin.AdminError("--password: never on the command line (shell history, process list); "
+                               "use --password-file FILE or answer the prompt")
+    if args.role in admin.ROLES:
+        if args.town or args.org or args.password_file:
+            raise admin.AdminError(f"a {args.role} has grids (--grids), no --town, --org or password")
+        admin.add_user(engine_of(args), args.name, args.role,
+                       [g.strip() for g in (args.grids or "").split(",") if g.strip()])
+        return
+    from sync.server import staff
+
+    if args.grids:
+        raise admin.AdminError(f"a {args.role} user has no grids: leave out --grids")
+    staff.add_staff(engine_of(args), args.name, args.role, _read_password(args), hlc.now_ms(),
+                    town=args.town, org=args.org)
 
 
 def _enroll_qr_text(code: str, server: str | None) -> str:
@@ -213,8 +286,21 @@ def _audit(args: argparse.Namespace) -> None:
         print("\t".join([_when(e.at_ms), e.actor, e.action, e.device_id or "-", e.detail]))
 
 
+def _add_org(args: argparse.Namespace) -> None:
+    from sync.server import staff
+
+    staff.add_org(engine_of(args), args.name, args.town)
+
+
+def _hazard(args: argparse.Namespace) -> int:
+    from sync.server import hazard_cli
+
+    return hazard_cli.run(engine_of(args), args, _actor())
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
-    "check": _check, "transfer": _transfer, "enroll-code": _enroll_code, "enroll-codes": _enroll_codes,
+    "hazard": _hazard, "check": _check, "transfer": _transfer, "enroll-code": _enroll_code,
+    "enroll-codes": _enroll_codes,
     "unlock-code": _unlock_code, "audit": _audit,
 }
 
@@ -231,12 +317,14 @@ def _admin(args: argparse.Namespace) -> int | None:
     elif w == "grid":
         admin.add_grid(engine_of(args), args.code, args.name, args.village)
     elif w == "user":
-        grids = [g.strip() for g in args.grids.split(",") if g.strip()]
         if args.action == "grids":
+            grids = [g.strip() for g in args.grids.split(",") if g.strip()]
             admin.set_user_grids(engine_of(args), args.name, grids)
             print(f"user {args.name} now has grids {', '.join(dict.fromkeys(grids))}")
             return None
-        admin.add_user(engine_of(args), args.name, args.role, grids)
+        _add_user(args)
+    elif w == "org":
+        _add_org(args)
     elif w == "devices":
         print("device_id\tuser\tname\tstatus\tlast_sync\tbacklog\tphoto_backlog")
         for d in admin.devices(engine_of(args)):

@@ -192,6 +192,76 @@ rule_breach = sa.Table("rule_breach", metadata,
                        sa.Column("rule", sa.String(64), primary_key=True),
                        sa.Column("grid_id", sa.String(64), nullable=False, index=True))
 
+# --- hazards and staff (issue 11 §4): the central side of the hazard workflow -----------------
+
+#: Organisations the centre dispatches to (消防救援, 住建, …); ``town`` None serves every town.
+org = sa.Table("org", metadata,
+               sa.Column("name", sa.String(100), primary_key=True),
+               sa.Column("town", sa.String(64)))
+
+#: Staff of the town centre (``town``) and of departments (``org``): no grids, no devices; they
+#: sign in with a password (argon2 hash) for a short-lived token (sync.server.staff).
+staff_user = sa.Table("staff_user", metadata,
+                      sa.Column("name", sa.String(100), primary_key=True),
+                      sa.Column("role", sa.String(16), nullable=False),  # centre | department
+                      sa.Column("town", sa.String(64)),
+                      sa.Column("org", sa.String(100)),
+                      sa.Column("password_hash", sa.Text, nullable=False),
+                      sa.Column("created_at_ms", sa.BigInteger, nullable=False))
+
+#: Consecutive failed sign-ins per name (known or not), for throttling; cleared by a success.
+staff_login = sa.Table("staff_login", metadata,
+                       sa.Column("name", sa.String(100), primary_key=True),
+                       sa.Column("failures", sa.Integer, nullable=False),
+                       sa.Column("locked_until_ms", sa.BigInteger, nullable=False))
+
+#: A hazard: where it is and what it came from, plus a cache of the fold of its events for
+#: listing (state, handler, level, deadline). The events are the truth (sync.server.hazards).
+hazard = sa.Table("hazard", metadata,
+                  sa.Column("id", sa.String(64), primary_key=True),
+                  sa.Column("grid_id", sa.String(64), nullable=False),
+                  sa.Column("town", sa.String(64), nullable=False),
+                  sa.Column("building_id", sa.String(64)),
+                  sa.Column("unit_id", sa.String(64)),
+                  sa.Column("inspection_id", sa.String(64)),
+                  sa.Column("item_id", sa.String(32)),
+                  sa.Column("category", sa.Text),
+                  sa.Column("department", sa.String(100)),  # suggested by the item's template
+                  sa.Column("level", sa.String(16)),
+                  sa.Column("reporter", sa.String(100), nullable=False),
+                  sa.Column("created_at_ms", sa.BigInteger, nullable=False),
+                  sa.Column("state", sa.String(24), nullable=False),
+                  sa.Column("handler", sa.String(100)),
+                  sa.Column("version", sa.Integer, nullable=False),
+                  sa.Column("urgent", sa.SmallInteger, nullable=False, server_default="0"),
+                  sa.Column("supervision", sa.String(16), nullable=False, server_default="none"),
+                  sa.Column("deadline_stage", sa.String(16)),
+                  sa.Column("deadline_start_ms", sa.BigInteger),
+                  sa.Column("deadline_due_ms", sa.BigInteger),
+                  sa.Column("updated_at_ms", sa.BigInteger, nullable=False),
+                  sa.Index("ix_hazard_town_state", "town", "state"),
+                  sa.Index("ix_hazard_grid", "grid_id"))
+
+#: The append-only timeline (sync.rules.hazard_workflow.HazardEvent), ``seq`` 1, 2, … per hazard
+#: in the server's order; ``dispatched_to`` names a dispatch's department, so a department lists
+#: what was ever dispatched to it.
+hazard_event = sa.Table("hazard_event", metadata,
+                        sa.Column("id", sa.String(64), primary_key=True),
+                        sa.Column("hazard_id", sa.String(64), nullable=False),
+                        sa.Column("seq", sa.Integer, nullable=False),
+                        sa.Column("action", sa.String(24), nullable=False),
+                        sa.Column("actor", sa.Text, nullable=False),  # JSON of Actor.to_dict()
+                        sa.Column("actor_user", sa.String(100), nullable=False),
+                        sa.Column("actor_role", sa.String(16), nullable=False),
+                        sa.Column("at_ms", sa.BigInteger, nullable=False),
+                        sa.Column("note", sa.Text, nullable=False, server_default=""),
+                        sa.Column("photos", sa.Text, nullable=False, server_default="[]"),
+                        sa.Column("params", sa.Text, nullable=False, server_default="{}"),
+                        sa.Column("seen", sa.Integer),
+                        sa.Column("dispatched_to", sa.String(100)),
+                        sa.UniqueConstraint("hazard_id", "seq", name="uq_hazard_event_seq"),
+                        sa.Index("ix_hazard_event_dispatched", "dispatched_to"))
+
 SEQ = "server_seq"
 
 
