@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
 
+from gridpad.store.db import Store, open_store
 from gridpad.sync_client.credentials import SessionKeyring
 
 # The real-server harness (fixtures `server`, `api_factory`) and in-process tablets (`make_device`).
@@ -39,3 +41,10 @@ def memory_keyring(request: pytest.FixtureRequest) -> SessionKeyring | None:
     backend = SessionKeyring()
     keyring.set_keyring(backend)
     return backend
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A new device database, a real SQLite file (a test module may define its own ``store``)."""
+    with open_store(tmp_path / "gridpad.sqlite") as s:
+        yield s

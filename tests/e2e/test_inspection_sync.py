@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ from support.live_server import ApiFactory, ServerProcess, uid
 
 from gridpad import config
 from gridpad.store import outbox, remote, repo
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import open_store
 from sync.rules.checklists import building_facts
 
 pytestmark = pytest.mark.slow
@@ -33,14 +31,6 @@ BUILDING = {"address": "东城街道牛山社区振兴路12号", "floors_above":
             "last_inspected_at": "2026-01-05"}
 PHOTO = b"\xff\xd8\xff\xe0 an e-bike charging in the stairwell"
 
-
-@contextmanager
-def _store(data_dir: Path) -> Iterator[Store]:
-    store = open_store(config.db_path(data_dir))
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _answers(tmp_path: Path, **changed: object) -> Path:
@@ -104,7 +94,7 @@ def test_an_inspection_recorded_on_the_command_line_syncs_with_its_failures_and_
     building_row = _server_row(server, "building", building)
     assert building_row is not None and building_row["last_inspected_at"] == today
     dt.date.fromisoformat(today)
-    with _store(data) as store:  # the photo went up too, confirmed by its hash
+    with open_store(config.db_path(data)) as store:  # the photo went up too, confirmed by its hash
         assert outbox.count(store) == 0
         assert remote.photo_confirmed(store, sha)
 
@@ -117,7 +107,7 @@ def test_a_tampered_inspection_is_refused_and_set_aside_while_the_rest_syncs(
     # past the device's own checks as a tampered or outdated app would.
     answers = {**passing_answers(shipped("RENTAL_FIRE"), building_facts(BUILDING)), "FS-02": "no"}
     del answers["FS-05"]
-    with _store(data) as store:
+    with open_store(config.db_path(data)) as store:
         bad = repo.insert(store, "inspection", {
             "grid_id": grid, "building_id": building, "template_code": "RENTAL_FIRE", "template_version": 1,
             "status": "submitted", "outcome": "entered", "answers": json.dumps(answers)}, validate=False)

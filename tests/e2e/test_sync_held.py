@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from support.live_server import REPO, ApiFactory, ServerProcess
 
 from gridpad import config
 from gridpad.store import outbox, repo
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import open_store
 
 pytestmark = pytest.mark.slow
 
@@ -35,14 +33,6 @@ def _cli(data_dir: Path, *args: str, ring: Path) -> subprocess.CompletedProcess[
     return subprocess.run([sys.executable, "-m", "gridpad", "--data-dir", str(data_dir), *args],
                           capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
 
-
-@contextmanager
-def _store(data_dir: Path) -> Iterator[Store]:
-    store = open_store(config.db_path(data_dir))
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _enrolled(server: ServerProcess, tmp_path: Path, code: str) -> tuple[Path, Path]:
@@ -65,11 +55,11 @@ def test_a_refused_change_is_set_aside_the_rest_syncs_and_a_retry_sends_the_fix(
     data, ring = _enrolled(server, tmp_path, scope.codes[0])
     other = make_device("b")
     other.enroll(server.url, scope.codes[1])
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         p1 = repo.insert(a, "person", {"grid_id": scope.grid, "name": "张伟"})
     assert _cli(data, "sync", ring=ring).returncode == 0
     other.sync()
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         repo.update(a, "person", p1, {"name": BAD}, validate=False)   # refused by the server …
         repo.update(a, "person", p1, {"employer": "虎门服装厂"})       # … so this one must wait
         child = repo.insert(a, "tenancy", {"grid_id": scope.grid, "person_id": p1, "building_id": "b-1"})
@@ -86,7 +76,7 @@ def test_a_refused_change_is_set_aside_the_rest_syncs_and_a_retry_sends_the_fix(
     assert f"person {p1[:8]}" in said and "name" in said and "gridpad held" in said
     assert BAD not in said
     assert _server_person(server, p2) == {"name": "李娜", "phone": None, "employer": None}
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         assert repo.get(a, "person", theirs) is not None  # the pull still ran
         assert outbox.count(a) == 3  # the refused change, and the two waiting behind it
     assert _server_person(server, p1) == {"name": "张伟", "phone": None, "employer": None}
@@ -101,7 +91,7 @@ def test_a_refused_change_is_set_aside_the_rest_syncs_and_a_retry_sends_the_fix(
     again = _cli(data, "sync", ring=ring)  # still set aside; nothing sent twice
     assert again.returncode == 1 and again.stdout.startswith("pushed 0")
 
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         repo.update(a, "person", p1, {"name": "张卫"})  # the fix, a later edit of the same row
     done = _cli(data, "held", "retry", held_id, ring=ring)
     assert done.returncode == 0, done.stderr
@@ -111,7 +101,7 @@ def test_a_refused_change_is_set_aside_the_rest_syncs_and_a_retry_sends_the_fix(
     assert _server_person(server, p1) == {"name": "张卫", "phone": None, "employer": "虎门服装厂"}
     with server.engine.connect() as conn:
         assert conn.exec_driver_sql(f"SELECT count(*) FROM tenancy WHERE id = '{child}'").scalar() == 1
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         assert outbox.count(a) == 0
     assert "nothing set aside" in _cli(data, "held", ring=ring).stdout
 
@@ -120,10 +110,10 @@ def test_discard_unblocks_the_rows_later_changes_and_says_the_local_value_is_not
         server: ServerProcess, tmp_path: Path) -> None:
     scope = server.new_scope()
     data, ring = _enrolled(server, tmp_path, scope.codes[0])
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         p1 = repo.insert(a, "person", {"grid_id": scope.grid, "name": "张伟"})
     assert _cli(data, "sync", ring=ring).returncode == 0
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         repo.update(a, "person", p1, {"name": BAD}, validate=False)
         repo.update(a, "person", p1, {"employer": "虎门服装厂"})
     assert _cli(data, "sync", ring=ring).returncode == 1
@@ -136,7 +126,7 @@ def test_discard_unblocks_the_rows_later_changes_and_says_the_local_value_is_not
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.startswith("pushed 1")
     assert _server_person(server, p1) == {"name": "张伟", "phone": None, "employer": "虎门服装厂"}
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         row = repo.get(a, "person", p1)
         assert row is not None and row["name"] == BAD  # nothing restored silently …
     listed = _cli(data, "held", ring=ring).stdout
@@ -149,10 +139,10 @@ def test_a_grid_change_is_set_aside_too(
     scope = server.new_scope(grids=2)
     data, ring = _enrolled(server, tmp_path, scope.codes[0])
     second = scope.grids[1]
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         p1 = repo.insert(a, "person", {"grid_id": scope.grid, "name": "张伟"})
     assert _cli(data, "sync", ring=ring).returncode == 0
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         repo.update(a, "person", p1, {"grid_id": second}, validate=False)
         p2 = repo.insert(a, "person", {"grid_id": scope.grid, "name": "李娜"})
     r = _cli(data, "sync", ring=ring)
@@ -171,7 +161,7 @@ def test_the_fleet_backlog_is_what_remains_and_zero_once_the_outbox_drains(
         server: ServerProcess, tmp_path: Path) -> None:
     scope = server.new_scope()
     data, ring = _enrolled(server, tmp_path, scope.codes[0])
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         repo.insert_many(a, "person", ({"grid_id": scope.grid, "name": f"住户{i}"} for i in range(620)))
         device_id = a.get_meta("enrolled_device_id")
     assert device_id
@@ -181,7 +171,7 @@ def test_the_fleet_backlog_is_what_remains_and_zero_once_the_outbox_drains(
     # What an older app left: the size of its last batch as the backlog, for an outbox now empty.
     with server.engine.begin() as conn:
         conn.exec_driver_sql(f"UPDATE device SET backlog = 500 WHERE id = '{device_id}'")
-    with _store(data) as a:
+    with open_store(config.db_path(data)) as a:
         a.set_meta("sync_reported_backlog", None)
     r = _cli(data, "sync", ring=ring)
     assert r.returncode == 0, r.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,19 +23,13 @@ from gridpad.app import (
 )
 from gridpad.qr.scan import ScanOutcome
 from gridpad.store import repo
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store
 from gridpad.store.device_meta import KEYS, DeviceMeta
 from sync import doorplate as dp
 
 GRID = "44190011900103"
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "gridpad.sqlite")
-    yield s
-    s.close()
 
 
 def _meta_table(store: Store) -> dict[str, str]:

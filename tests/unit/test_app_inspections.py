@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from support.checklist_templates import passing_answers, shipped
 from gridpad.app import inspections, sync_review
 from gridpad.app.inspections import InspectionError, SubmitRefusedError
 from gridpad.store import outbox, record_labels, repo, views
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store
 from gridpad.store.errors import ValidationFailed
 from sync.rules.checklists import building_facts
 
@@ -31,12 +30,6 @@ BUILDING = {"grid_id": GRID, "address": "东城街道牛山社区振兴路12号"
             "gas_supply": "NONE", "rental_rooms": 8, "inspection_cycle_days": 30,
             "last_inspected_at": "2026-09-01"}
 
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "gridpad.sqlite")
-    yield s
-    s.close()
 
 
 @pytest.fixture

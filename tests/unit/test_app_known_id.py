@@ -8,15 +8,13 @@ names all the fields at once and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from support.stores import read_back
 
 from gridpad.app import buildings, tenants, units
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store
 from gridpad.store.errors import ValidationFailed
 
 GRID = "44190011900103"
@@ -30,12 +28,6 @@ class Place:
     u21: str  # 兴业路21号 302
     u18: str  # 兴业路18号 201
 
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "gridpad.sqlite")
-    yield s
-    s.close()
 
 
 @pytest.fixture

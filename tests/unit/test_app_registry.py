@@ -6,27 +6,18 @@ plain sqlite3 connection of its own), what a refusal names, and that a refused s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from support.stores import read_back
 
 from gridpad.app import buildings, reveal, tenants, units
 from gridpad.store import repo
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store
 from gridpad.store.device_meta import DeviceMeta
 from gridpad.store.errors import ValidationFailed
 
 GRID = "44190011900103"
 ZW_ID = "441900199001011231"
 
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "gridpad.sqlite")
-    yield s
-    s.close()
 
 
 

@@ -5,21 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from gridpad.store import capture, outbox, repo
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store
 from sync.schema import EDITABLE_TABLES, TABLES
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "g.sqlite")
-    yield s
-    s.close()
 
 
 def _raw(store: Store) -> sqlite3.Connection:

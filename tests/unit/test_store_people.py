@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
 from gridpad.store import outbox, people, repo
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store
 from gridpad.store.errors import ValidationFailed
 
 ID_NUMBER = "441900199001011231"
 
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "g.sqlite")
-    yield s
-    s.close()
 
 
 def _unit(store: Store, address: str = "东城街道主山社区锦厦路12号", room: str = "301") -> tuple[str, str]:

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from gridpad.store import people, repo, views
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store
 from sync.rules.idnumber import make_resident_id
 
 GRID = "44190011900103"
 
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "gridpad.sqlite")
-    yield s
-    s.close()
 
 
 def _grid(store: Store) -> dict[str, str]:

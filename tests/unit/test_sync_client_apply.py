@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gridpad.store import capture, outbox, remote, repo
-from gridpad.store.db import Store, open_store
+from gridpad.store.db import Store
 from gridpad.store.repo import Record
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "gridpad.sqlite")
-    yield s
-    s.close()
 
 
 def _person(store: Store, person_id: str) -> Record:
