@@ -15,6 +15,7 @@ from pathlib import Path
 from gridpad import config
 from gridpad.app.registry_files import import_export_tables, import_spreadsheet
 from gridpad.cli import CommandError
+from gridpad.cli.outcome import report
 from gridpad.store.db import open_store
 from gridpad.store.saved_files import note_written, outside_warning
 from gridpad.transfer.error_file import default_path, write_errors
@@ -69,15 +70,7 @@ def _export_tables(args: argparse.Namespace, source: Path) -> int:
             raise CommandError(str(exc)) from None
         except csv.Error as exc:
             raise CommandError(f"{source.name}: {_csv_problem(exc)}") from None
-    for line in result.rejected:  # the field and the rule, never a value
-        print(line)
-    for warning in result.warnings:
-        print(f"warning: {warning}")
-    print(result.summary())
-    if result.rejected:
-        print(f"gridpad import: {len(result.rejected)} rows rejected", file=sys.stderr)
-        return 1
-    return 0
+    return report("import", result.rejected, result.warnings, result.summary(), "rows")
 
 
 def _csv_problem(exc: csv.Error) -> str:
