@@ -6,6 +6,7 @@ value and when, the headline counts what waits, and 用对方的 changes the rec
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from support.devices import FAST_RETRY
-from support.live_server import ServerProcess
+from support.live_server import Scope, ServerProcess
 from sync_ui_support import close_ctx, make_ctx
 
 from gridpad.app import syncing
@@ -24,6 +25,7 @@ from gridpad.store.search import search
 from gridpad.sync_client import enroll as enroll_mod
 from gridpad.sync_client.engine import sync_once
 from gridpad.ui.conflicts_view import view_of
+from gridpad.ui.context import AppContext
 from gridpad.ui.status_strip import StatusStrip
 from gridpad.ui.sync_screen import SyncScreen
 from sync.protocol import Conflict
@@ -53,12 +55,11 @@ def _hits(store: Store, query: str) -> list[str]:
     return [h.id for h in search(store, query)]
 
 
-def test_a_conflict_says_who_and_resolving_applies_on_the_tablet_at_once(
-        qtbot: QtBot, server: ServerProcess, tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path / "tablet")
-    screen, strip = SyncScreen(ctx), StatusStrip(ctx)
-    qtbot.addWidget(screen)
-    qtbot.addWidget(strip)
+@contextmanager
+def _two_tablets(server: ServerProcess, ctx: AppContext,
+                 tmp_path: Path) -> Iterator[tuple[Scope, Store, Store, str]]:
+    """This tablet (``ctx``'s) and a colleague's, enrolled in one grid; the colleague has synced a
+    resident. Yields the scope, both stores and the resident's id."""
     scope = server.new_scope(users=2)
     mine = open_store(ctx.data_dir / "gridpad.sqlite")
     other = open_store(tmp_path / "other" / "gridpad.sqlite")
@@ -67,6 +68,19 @@ def test_a_conflict_says_who_and_resolving_applies_on_the_tablet_at_once(
         enroll_mod.enroll(other, server.url, scope.codes[1], retry=FAST_RETRY)
         pid = _resident(other, scope.grid)
         sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
+        yield scope, mine, other, pid
+    finally:
+        mine.close()
+        other.close()
+
+
+def test_a_conflict_says_who_and_resolving_applies_on_the_tablet_at_once(
+        qtbot: QtBot, server: ServerProcess, tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path / "tablet")
+    screen, strip = SyncScreen(ctx), StatusStrip(ctx)
+    qtbot.addWidget(screen)
+    qtbot.addWidget(strip)
+    with _two_tablets(server, ctx, tmp_path) as (scope, mine, other, pid):
         with qtbot.waitSignal(ctx.sync.sync_finished, timeout=60_000):
             ctx.sync.sync_now()
         # Both change the phone while apart; the colleague syncs first, so this tablet's value is kept.
@@ -113,9 +127,6 @@ def test_a_conflict_says_who_and_resolving_applies_on_the_tablet_at_once(
         sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
         again = repo.get(other, "person", pid)
         assert again is not None and again["phone"] == THEIRS
-    finally:
-        mine.close()
-        other.close()
         close_ctx(ctx)
 
 
@@ -130,14 +141,7 @@ def test_who_may_resolve_is_one_policy_the_card_and_the_app_both_follow(
     ctx = make_ctx(tmp_path / "tablet")
     screen = SyncScreen(ctx)
     qtbot.addWidget(screen)
-    scope = server.new_scope(users=2)
-    mine = open_store(ctx.data_dir / "gridpad.sqlite")
-    other = open_store(tmp_path / "other" / "gridpad.sqlite")
-    try:
-        enroll_mod.enroll(mine, server.url, scope.codes[0], retry=FAST_RETRY)
-        enroll_mod.enroll(other, server.url, scope.codes[1], retry=FAST_RETRY)
-        pid = _resident(other, scope.grid)
-        sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
+    with _two_tablets(server, ctx, tmp_path) as (_scope, mine, other, pid):
         sync_once(mine, data_dir=ctx.data_dir, retry=FAST_RETRY)
         repo.update(other, "person", pid, {"phone": THEIRS})
         sync_once(other, data_dir=tmp_path / "other", retry=FAST_RETRY)
@@ -152,9 +156,6 @@ def test_who_may_resolve_is_one_policy_the_card_and_the_app_both_follow(
             syncing.resolve_conflict(mine, card.conflict.id, "theirs")
         row = repo.get(mine, "person", pid)
         assert row is not None and row["phone"] == MINE
-    finally:
-        mine.close()
-        other.close()
         close_ctx(ctx)
 
 
